@@ -1,0 +1,5 @@
+"""Allow `python -m cjmap`."""
+
+from cjmap.cli import main
+
+main()

@@ -1,0 +1,89 @@
+"""The compiler's front half as library calls: find maps, load them, lint them.
+
+The CLI calls these and prints; nothing here prints or exits, and nothing here
+imports Graphviz or Jinja, so `cjmap lint` stays light.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from cjmap.diagnostics import Diagnostic, MapError, Severity
+from cjmap.resolve import Journey, resolve
+from cjmap.source import looks_like_map, load_map
+
+MAP_SUFFIXES = (".yaml", ".yml")
+SKIPPED_FOLDERS = {"node_modules", "__pycache__", "site-packages", "venv"}
+
+
+@dataclass(frozen=True)
+class Checked:
+    """One map after loading and linting: the journey when it loaded, and every finding."""
+
+    file: str
+    journey: Journey | None
+    diagnostics: tuple[Diagnostic, ...]
+
+    @property
+    def loaded(self) -> bool:
+        return self.journey is not None
+
+    def worst(self) -> Severity | None:
+        return max((d.severity for d in self.diagnostics), key=lambda s: s.rank, default=None)
+
+
+def load_journey(path: Path, display: str | None = None) -> Journey:
+    """Read, validate and resolve one map; raise MapError when it cannot be loaded."""
+    return resolve(load_map(path, display))
+
+
+def check(path: Path, display: str | None = None) -> Checked:
+    """Load and lint one map. A map that does not load yields its CJM0xx errors only."""
+    from cjmap.rules import lint_journey  # rules register on import; keep start-up small
+
+    shown = display if display is not None else str(path)
+    try:
+        journey = load_journey(path, shown)
+    except MapError as e:
+        return Checked(shown, None, e.diagnostics)
+    return Checked(shown, journey, tuple(lint_journey(journey)))
+
+
+def discover(paths: Iterable[Path]) -> Iterator[Path]:
+    """Map files under the given paths, sorted, each once.
+
+    A file named explicitly is always taken; inside folders, YAML files count
+    as maps when they carry a top-level `cjmap:` key, and hidden folders,
+    virtualenvs and dependency folders are skipped.
+    """
+    seen: set[Path] = set()
+    for path in paths:
+        candidates = [path] if not path.is_dir() else _walk(path)
+        for candidate in candidates:
+            key = candidate.resolve()
+            if key not in seen:
+                seen.add(key)
+                yield candidate
+
+
+def _walk(folder: Path) -> list[Path]:
+    found = []
+    for dirpath, dirnames, filenames in os.walk(folder):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and d not in SKIPPED_FOLDERS)
+        for name in sorted(filenames):
+            candidate = Path(dirpath) / name
+            if name.endswith(MAP_SUFFIXES) and looks_like_map(candidate):
+                found.append(candidate)
+    return found
+
+
+def output_stem(path: Path) -> str:
+    """`car.cjmap.yaml` -> `car`; `car.yml` -> `car`."""
+    name = path.name
+    for suffix in (".cjmap.yaml", ".cjmap.yml", ".yaml", ".yml"):
+        if name.endswith(suffix) and len(name) > len(suffix):
+            return name[: -len(suffix)]
+    return path.stem

@@ -1,0 +1,115 @@
+"""Journey + diagram + findings -> one self-contained HTML report (Jinja, autoescaped).
+
+The template does the escaping of map text; the only markup passed through
+unescaped is the SVG that Graphviz wrote from our already-escaped DOT, with
+its XML prolog and comments removed so it can sit inline.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import PurePath
+
+import jinja2
+from markupsafe import Markup
+
+from cjmap.diagnostics import Diagnostic
+from cjmap.render.dot import EMOTION_WORDS, THEME, emotion_label
+from cjmap.resolve import Journey, Stage, Touchpoint
+
+LANES = ("touchpoints", "doing", "thinking", "feeling", "pain_points", "opportunities", "owners")
+LANE_TITLES = {
+    "touchpoints": "Touchpoints",
+    "doing": "Doing",
+    "thinking": "Thinking",
+    "feeling": "Feeling",
+    "pain_points": "Pain points",
+    "opportunities": "Opportunities",
+    "owners": "Owners",
+}
+
+_PROLOG = re.compile(r"\A.*?(?=<svg\b)", re.DOTALL)
+_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+_SIZE = re.compile(r'<svg width="([\d.]+)pt" height="([\d.]+)pt"')
+
+
+def inline_svg(svg: str, label: str) -> Markup:
+    """Graphviz SVG ready to sit inside HTML: no prolog or comments, scalable, labelled."""
+    body = _COMMENT.sub("", _PROLOG.sub("", svg, count=1)).strip()
+    escaped = Markup.escape(label)
+    body = _SIZE.sub(
+        lambda m: f'<svg role="img" aria-label="{escaped}" class="diagram" width="{m[1]}pt" height="{m[2]}pt"',
+        body,
+        count=1,
+    )
+    return Markup(body)
+
+
+@dataclass(frozen=True)
+class Badge:
+    """How an emotion score shows: number, word and colours (never colour alone)."""
+
+    label: str
+    word: str
+    fill: str
+    text: str
+
+
+def emotion_badge(emotion: int | None) -> Badge:
+    _, fill, text = THEME["emotion"][emotion]
+    word = EMOTION_WORDS.get(emotion, "no score") if emotion is not None else "no score"
+    return Badge(emotion_label(emotion), word, fill, text)
+
+
+def stage_owners(journey: Journey, stage: Stage) -> list[str]:
+    """Team names owning touchpoints in a stage, in first-seen order."""
+    names = []
+    for tp in stage.touchpoints:
+        team = journey.team(tp.owner)
+        if team and team.name not in names:
+            names.append(team.name)
+    return names
+
+
+@lru_cache(maxsize=1)
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("cjmap.render", "templates"),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    env.globals.update(badge=emotion_badge, stage_owners=stage_owners, lanes=LANES, lane_titles=LANE_TITLES)
+    return env
+
+
+def journey_to_html(
+    journey: Journey,
+    svg: str | None,
+    diagnostics: Sequence[Diagnostic],
+    generator: str,
+) -> str:
+    """The report for one journey; `svg` is Graphviz output (or None to leave the diagram out)."""
+    label = f"Flow diagram of the journey '{journey.title}'"
+    personas_by_id = {p.id: p.name for p in journey.personas}
+    return _environment().get_template("report.html.j2").render(
+        journey=journey,
+        diagram=inline_svg(svg, label) if svg else None,
+        diagnostics=list(diagnostics),
+        generator=generator,
+        source_name=PurePath(journey.file).name,
+        persona_names=personas_by_id,
+        source_names={s.id: s.name for s in journey.sources},
+        touchpoint_persona_note=_persona_note,
+    )
+
+
+def _persona_note(tp: Touchpoint, names: dict[str, str]) -> str | None:
+    if tp.personas is None:
+        return None
+    return "only " + ", ".join(names.get(p, p) for p in tp.personas)

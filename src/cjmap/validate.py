@@ -1,0 +1,185 @@
+"""Check a source file against the model; turn pydantic errors into CJM002 lines.
+
+Pydantic's messages are written for programmers ("Input should be a valid
+integer"); a map author needs "emotion must be a whole number from -2 to 2,
+got 5" at the line of the value. Each error's `loc` is walked through the
+file's data to find the node it is about, and its position comes from the
+positions the loader kept.
+"""
+
+from __future__ import annotations
+
+import difflib
+import types
+import typing
+from collections import defaultdict
+from datetime import date
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from cjmap.diagnostics import Diagnostic, MapError, structural
+from cjmap.model import MapFile
+from cjmap.source import PathKey, SourceFile
+
+SUPPORTED_VERSION = 1
+
+_EXPECTED = {
+    "string_type": "text",
+    "int_type": "a whole number",
+    "int_parsing": "a whole number",
+    "int_from_float": "a whole number",
+    "float_type": "a number",
+    "float_parsing": "a number",
+    "bool_type": "true or false",
+    "list_type": "a list",
+    "tuple_type": "a list",
+    "dict_type": "a mapping (key: value)",
+    "model_type": "a mapping (key: value)",
+    "model_attributes_type": "a mapping (key: value)",
+    "date_type": "a date like 2026-09-14",
+    "date_parsing": "a date like 2026-09-14",
+    "date_from_datetime_parsing": "a date like 2026-09-14",
+    "date_from_datetime_inexact": "a date like 2026-09-14",
+}
+
+
+def validate_source(source: SourceFile) -> MapFile:
+    """The file's data as a MapFile; raise MapError (CJM002/CJM006) when it is not one."""
+    data = source.data
+    if data is None:
+        raise MapError([structural("CJM006", source.locate(()), "file is empty; a map starts with 'cjmap: 1'")])
+    if not isinstance(data, dict):
+        raise MapError([structural("CJM002", source.locate(()), f"a map must be a mapping of keys at the top, not {describe(data)}")])
+    if "cjmap" not in data:
+        raise MapError([structural("CJM006", source.locate(()), "missing 'cjmap: 1' at the top; is this a cjmap map?")])
+    version = data["cjmap"]
+    if version != SUPPORTED_VERSION or isinstance(version, bool):
+        raise MapError([structural("CJM006", source.locate(("cjmap",)), f"unsupported format version {version!r}; this cjmap reads version {SUPPORTED_VERSION}")])
+    try:
+        return MapFile.model_validate(data)
+    except ValidationError as e:
+        raise MapError(schema_diagnostics(source, e)) from None
+
+
+def schema_diagnostics(source: SourceFile, error: ValidationError) -> list[Diagnostic]:
+    """One diagnostic per offending node, however many union branches pydantic tried."""
+    by_path: dict[PathKey, list[dict[str, Any]]] = defaultdict(list)
+    for item in error.errors(include_url=False):
+        by_path[_data_path(source.data, item["loc"], item["type"])].append(item)
+    result = []
+    for path, items in by_path.items():
+        key_error = items[0]["type"] in ("extra_forbidden", "missing")
+        where = source.locate(path, key=items[0]["type"] == "extra_forbidden")
+        if key_error and items[0]["type"] == "missing":
+            where = source.locate(path[:-1])
+        result.append(structural("CJM002", where, _message(path, items)))
+    return result
+
+
+def _data_path(data: object, loc: tuple[int | str, ...], kind: str) -> PathKey:
+    """The part of a pydantic `loc` that names real nodes (union branch tags dropped)."""
+    path: list[int | str] = []
+    node = data
+    for i, part in enumerate(loc):
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            node = node[part]
+        elif kind == "missing" and i == len(loc) - 1:
+            pass  # the key that should be there and is not
+        else:
+            continue
+        path.append(part)
+    return tuple(path)
+
+
+def _message(path: PathKey, items: list[dict[str, Any]]) -> str:
+    first = items[0]
+    kind, value = first["type"], first.get("input")
+    label = _label(path)
+    if kind == "missing":
+        return f"missing required key '{path[-1]}'"
+    if kind == "extra_forbidden":
+        return f"unknown key '{path[-1]}'{_did_you_mean(str(path[-1]), path[:-1])}"
+    if kind in ("greater_than_equal", "less_than_equal") and path[-1] == "emotion":
+        return f"emotion must be a whole number from -2 (very negative) to 2 (very positive), got {value!r}"
+    if kind == "string_pattern_mismatch":
+        return f"{label} '{value}' is not a valid id: use lowercase letters, digits, '-' and '_', starting with a letter or digit"
+    if kind == "literal_error":
+        return f"{label} must be one of {first['ctx']['expected']}, got {value!r}"
+    if kind == "string_too_short":
+        return f"{label} must not be empty"
+    if kind in ("value_error", "assertion_error"):
+        return str(first["msg"]).removeprefix("Value error, ").removeprefix("Assertion failed, ")
+    if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than", "string_too_long"):
+        return f"{label}: {first['msg'].replace('Input should', 'should').replace('String should', 'should')}"
+    expected = [_EXPECTED[i["type"]] for i in items if i["type"] in _EXPECTED]
+    if expected:
+        wanted = " or ".join(dict.fromkeys(expected))
+        return f"{label} must be {wanted}, not {describe(value)}"
+    return f"{label}: {first['msg']}"
+
+
+def _label(path: PathKey) -> str:
+    """How a person would name the node: `'goals' item 2`, `'emotion'`."""
+    if not path:
+        return "the map"
+    if isinstance(path[-1], int):
+        parent = next((p for p in reversed(path) if isinstance(p, str)), "list")
+        return f"'{parent}' item {path[-1] + 1}"
+    return f"'{path[-1]}'"
+
+
+def describe(value: object) -> str:
+    """A YAML-minded name for a value's type, for 'must be X, not Y'."""
+    if value is None:
+        return "an empty value"
+    if isinstance(value, bool):
+        return f"{str(value).lower()}"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, date):
+        return f"the date {value.isoformat()}"
+    if isinstance(value, (int, float)):
+        return f"the number {value}"
+    text = str(value)
+    return f"text '{text[:40]}{'...' if len(text) > 40 else ''}'"
+
+
+def _did_you_mean(key: str, owner_path: PathKey) -> str:
+    model = _model_at(owner_path)
+    fields = list(model.model_fields) if model else []
+    close = difflib.get_close_matches(key, fields, n=1, cutoff=0.6)
+    if close:
+        return f" (did you mean '{close[0]}'?)"
+    if fields:
+        return f"; expected one of: {', '.join(fields)} (your own keys start with 'x-')"
+    return ""
+
+
+def _model_at(path: PathKey) -> type[BaseModel] | None:
+    """Which model class validates the mapping at `path`, following field types."""
+    model: type[BaseModel] | None = MapFile
+    for part in path:
+        if model is None:
+            return None
+        if isinstance(part, int):
+            continue
+        field = model.model_fields.get(part)
+        model = _inner_model(field.annotation) if field else None
+    return model
+
+
+def _inner_model(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    origin = typing.get_origin(annotation)
+    if origin in (typing.Union, types.UnionType, tuple, list, typing.Annotated):
+        for arg in typing.get_args(annotation):
+            found = _inner_model(arg)
+            if found:
+                return found
+    return None
