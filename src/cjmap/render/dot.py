@@ -65,7 +65,8 @@ def _label_text(text: str, width: int = 28, max_lines: int = 4) -> str:
     if len(lines) > max_lines:
         lines = lines[:max_lines]
         lines[-1] = lines[-1][: width - 1].rstrip() + "\u2026"
-    return "<BR ALIGN=\"LEFT\"/>".join(html.escape(line, quote=True) for line in lines) + "<BR ALIGN=\"LEFT\"/>"
+    # every line, the last included, ends in a left-aligned break: otherwise Graphviz centres the last one
+    return "".join(f'{html.escape(line, quote=True)}<BR ALIGN="LEFT"/>' for line in lines)
 
 
 def _node_id(tp_id: str) -> str:
@@ -73,25 +74,24 @@ def _node_id(tp_id: str) -> str:
 
 
 def _card(tp: Touchpoint, journey: Journey) -> str:
-    """A touchpoint as an HTML-like table: name and emotion badge, then channel and owner."""
+    """A touchpoint as an HTML-like table: its name, then channel and owner beside the emotion badge."""
     fill, badge, badge_text = THEME["emotion"][tp.emotion]
     channel = journey.channel(tp.channel)
     team = journey.team(tp.owner)
     where = " \u00b7 ".join(x for x in (channel.name if channel else None, team.name if team else None) if x)
     border = THEME["card_border"]
+    badge_cell = (
+        f'<TD ALIGN="CENTER" VALIGN="BOTTOM" BGCOLOR="{badge}" WIDTH="30" HEIGHT="18">'
+        f'<FONT COLOR="{badge_text}" POINT-SIZE="10"><B>{html.escape(emotion_label(tp.emotion))}</B></FONT></TD>'
+    )
     rows = [
-        f'<TR><TD ALIGN="LEFT" BALIGN="LEFT" VALIGN="TOP"><B>{_label_text(tp.name)}</B></TD>'
-        f'<TD VALIGN="TOP" BGCOLOR="{badge}" FIXEDSIZE="TRUE" WIDTH="30" HEIGHT="20">'
-        f'<FONT COLOR="{badge_text}" POINT-SIZE="10"><B>{html.escape(emotion_label(tp.emotion))}</B></FONT></TD></TR>'
+        f'<TR><TD ALIGN="LEFT" BALIGN="LEFT" COLSPAN="2"><B>{_label_text(tp.name)}</B></TD></TR>',
+        f'<TR><TD ALIGN="LEFT" BALIGN="LEFT" VALIGN="BOTTOM"><FONT POINT-SIZE="9" COLOR="{THEME["muted"]}">'
+        f"{_label_text(where or ' ', width=30, max_lines=2)}</FONT></TD>{badge_cell}</TR>",
     ]
-    if where:
-        rows.append(
-            f'<TR><TD ALIGN="LEFT" BALIGN="LEFT" COLSPAN="2"><FONT POINT-SIZE="9" COLOR="{THEME["muted"]}">'
-            f"{_label_text(where, width=34, max_lines=2)}</FONT></TD></TR>"
-        )
     style = ' STYLE="ROUNDED"' if tp.emotion is not None else ' STYLE="ROUNDED,DASHED"'
     return (
-        f'<<TABLE BORDER="1" CELLBORDER="0" CELLSPACING="2" CELLPADDING="4" BGCOLOR="{fill}" COLOR="{border}"{style}>'
+        f'<<TABLE BORDER="1" CELLBORDER="0" CELLSPACING="3" CELLPADDING="3" BGCOLOR="{fill}" COLOR="{border}"{style}>'
         + "".join(rows)
         + "</TABLE>>"
     )
@@ -117,7 +117,7 @@ def _dot_lines(journey: Journey) -> Iterator[str]:
         f'  graph [rankdir=TB, newrank=true, nodesep=0.5, ranksep=0.35, pad=0.3, fontname={_quote(FONT)}, '
         f'fontcolor="{t["text"]}", bgcolor="{t["background"]}", labelloc=t, labeljust=l, fontsize=18, '
         f"label=<<B>{_label_text(journey.title, width=80, max_lines=2)}</B>"
-        f'<FONT POINT-SIZE="11" COLOR="{t["muted"]}">{state}</FONT>>];'
+        f'<FONT POINT-SIZE="11" COLOR="{t["muted"]}">{state}<BR ALIGN="LEFT"/></FONT>>];'
     )
     yield f'  node [shape=plain, fontname={_quote(FONT)}, fontsize=11, fontcolor="{t["text"]}"];'
     yield f'  edge [fontname={_quote(FONT)}, fontsize=9, color="{t["edge"]}", fontcolor="{t["muted"]}", arrowsize=0.7];'
