@@ -160,7 +160,8 @@ class _Resolver:
             self._error("CJM002", root_source.locate(()), "a map with stages needs a 'title'")
 
         kinds = ("teams", "channels", "sources", "personas")
-        defined = {kind: self._define(kind, files) for kind in kinds}
+        # imports first: a map redefining what it imports is where the duplicate is reported
+        defined = {kind: self._define(kind, [*files[1:], files[0]]) for kind in kinds}
         teams = tuple(Entity(i, n, w) for i, n, w, _ in defined["teams"])
         channels = tuple(Entity(i, n, w) for i, n, w, _ in defined["channels"])
         sources = tuple(

@@ -121,7 +121,7 @@ def parse_yaml(text: str, display: str) -> tuple[object, dict[PathKey, tuple[int
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         where = Location(display, mark.line + 1, mark.column + 1) if mark else Location(display)
-        raise MapError([structural("CJM001", where, _yaml_message(e))]) from None
+        raise MapError([structural("CJM001", where, _yaml_message(e, text))]) from None
     except yaml.YAMLError as e:
         raise MapError([structural("CJM001", Location(display), f"invalid YAML: {e}")]) from None
     finally:
@@ -133,12 +133,13 @@ def parse_yaml(text: str, display: str) -> tuple[object, dict[PathKey, tuple[int
     return data, builder.positions, builder.key_positions
 
 
-def _yaml_message(e: yaml.MarkedYAMLError) -> str:
+def _yaml_message(e: yaml.MarkedYAMLError, text: str) -> str:
     problem = (e.problem or "syntax error").strip()
+    mark = e.problem_mark
+    if mark is not None and text[mark.index : mark.index + 1] == "\t":
+        return "tab character used for indentation; YAML indents with spaces"
     if "expected a single document" in (e.context or "") or "but found another document" in problem:
         return "a map file holds one YAML document; remove the extra '---'"
-    if "cannot start any token" in problem and "\\t" in problem:
-        return "tab character used for indentation; YAML indents with spaces"
     if e.context and e.context_mark and e.problem_mark and e.context_mark.line != e.problem_mark.line:
         return f"invalid YAML: {problem} ({e.context} at line {e.context_mark.line + 1})"
     return f"invalid YAML: {problem}"

@@ -115,6 +115,8 @@ def _message(path: PathKey, items: list[dict[str, Any]]) -> str:
     if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than", "string_too_long"):
         return f"{label}: {first['msg'].replace('Input should', 'should').replace('String should', 'should')}"
     expected = [_EXPECTED[i["type"]] for i in items if i["type"] in _EXPECTED]
+    if "a number" in expected:  # "a whole number or a number" says less than "a number"
+        expected = [e for e in expected if e != "a whole number"]
     if expected:
         wanted = " or ".join(dict.fromkeys(expected))
         return f"{label} must be {wanted}, not {describe(value)}"

@@ -1,0 +1,57 @@
+"""Shared helpers: small maps in a temporary project, and the CLI run for real."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+EXAMPLES = REPO / "examples"
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """An empty project folder (its cjmap.toml bounds imports)."""
+    (tmp_path / "cjmap.toml").write_text("")
+    return tmp_path
+
+
+def write(folder: Path, name: str, text: str) -> Path:
+    """Write a dedented file, creating parent folders."""
+    path = folder / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+    return path
+
+
+def run_cli(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """`python -m cjmap ARGS`, as a user runs it: real process, real exit code."""
+    full_env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "200", **(env or {})}
+    return subprocess.run(
+        [sys.executable, "-m", "cjmap", *args],
+        cwd=cwd,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+MINIMAL = """
+cjmap: 1
+title: Minimal
+teams: [{id: sales, name: Sales}]
+channels: [{id: web, name: Website}, {id: email, name: Email}]
+stages:
+  - name: Awareness
+    touchpoints:
+      - {name: Sees an ad, channel: web, owner: sales, emotion: 1}
+  - name: Purchase
+    touchpoints:
+      - {name: Buys, channel: web, owner: sales, emotion: 2}
+"""
