@@ -144,9 +144,15 @@ def _dot_lines(journey: Journey) -> Iterator[str]:
             yield f"  {left} -> {right} [style=invis, weight=5];"
     if touchpoints:
         yield f'  "start" -> {_quote(_node_id(touchpoints[0].id))} [id="edge-start"];'
-    for n, edge in enumerate(journey.edges):
+    seen: dict[str, int] = {}
+    for edge in journey.edges:
+        # ids come from the endpoints, not a counter, so one new edge does not renumber the rest
+        edge_id = f"edge-{edge.source}--{edge.target}"
+        seen[edge_id] = seen.get(edge_id, 0) + 1
+        if seen[edge_id] > 1:
+            edge_id += f"-{seen[edge_id]}"
         # flow edges are routed, not laid out: the grid of stages decides where cards go
-        attrs = [f"id={_quote(f'edge-{n}-{edge.source}-{edge.target}')}", "constraint=false"]
+        attrs = [f"id={_quote(edge_id)}", "constraint=false"]
         if edge.condition:
             attrs += [f"label=<{_label_text(edge.condition, width=22, max_lines=3)}>", f'color="{t["branch"]}"', f'fontcolor="{t["branch"]}"']
         if not edge.implicit and not edge.condition:
