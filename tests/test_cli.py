@@ -1,0 +1,182 @@
+"""The `cjmap` command through its real entry point: outputs, exit codes, messages."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import EXAMPLES, MINIMAL, run_cli, write
+
+EMPTY_STAGE = MINIMAL + "  - name: Retention\n"
+
+
+def test_version() -> None:
+    result = run_cli("--version")
+    assert result.returncode == 0
+    assert result.stdout.startswith("cjmap 0.")
+
+
+def test_console_script_is_installed() -> None:
+    script = Path(sys.executable).with_name("cjmap")
+    assert script.exists() or shutil.which("cjmap"), "the `cjmap` console script is missing"
+    result = subprocess.run([str(script) if script.exists() else "cjmap", "--help"], capture_output=True, text=True)
+    assert result.returncode == 0 and "render" in result.stdout and "lint" in result.stdout
+
+
+def test_render_writes_svg_and_html_beside_the_map(project: Path) -> None:
+    write(project, "maps/shop.cjmap.yaml", MINIMAL)
+    result = run_cli("render", "maps/shop.cjmap.yaml", cwd=project)
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in (project / "maps").iterdir()) == ["shop.cjmap.yaml", "shop.html", "shop.svg"]
+    assert (project / "maps/shop.svg").read_text().lstrip().startswith("<?xml")
+    assert "<h1>Minimal" in (project / "maps/shop.html").read_text()
+    assert not list(project.rglob("*.tmp")), "temporary files left behind"
+
+
+def test_render_into_a_missing_folder_with_chosen_formats(project: Path) -> None:
+    write(project, "shop.yml", MINIMAL)
+    result = run_cli("render", "shop.yml", "-o", "out/deep", "--format", "dot,svg", cwd=project)
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in (project / "out/deep").iterdir()) == ["shop.dot", "shop.svg"]
+
+
+def test_render_rejects_unknown_format(project: Path) -> None:
+    write(project, "shop.cjmap.yaml", MINIMAL)
+    result = run_cli("render", "shop.cjmap.yaml", "--format", "svg,pdf", cwd=project)
+    assert result.returncode == 2
+    assert "choose from svg, html, dot" in result.stderr
+
+
+def test_render_of_a_broken_map_writes_nothing_and_keeps_old_outputs(project: Path) -> None:
+    map_path = write(project, "shop.cjmap.yaml", MINIMAL)
+    assert run_cli("render", "shop.cjmap.yaml", cwd=project).returncode == 0
+    before = {p.name: p.read_bytes() for p in project.iterdir() if p.suffix in (".svg", ".html")}
+    map_path.write_text(MINIMAL.replace("channel: web, owner: sales, emotion: 1", "channel: emial, owner: sales, emotion: 1"))
+    result = run_cli("render", "shop.cjmap.yaml", cwd=project)
+    assert result.returncode == 2
+    assert "shop.cjmap.yaml:9:37: error CJM003 unknown channel 'emial' (did you mean 'email'?) [unknown-reference]" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert {p.name: p.read_bytes() for p in project.iterdir() if p.suffix in (".svg", ".html")} == before
+
+
+def test_render_with_lint_errors_writes_outputs_and_exits_1(project: Path) -> None:
+    write(project, "shop.cjmap.yaml", EMPTY_STAGE)
+    result = run_cli("render", "shop.cjmap.yaml", cwd=project)
+    assert result.returncode == 1
+    assert "error CJM101 stage 'retention' has no touchpoints" in result.stderr
+    assert (project / "shop.html").exists()
+
+
+def test_render_says_how_to_install_graphviz_when_dot_is_missing(project: Path, tmp_path: Path) -> None:
+    write(project, "shop.cjmap.yaml", MINIMAL)
+    bare = tmp_path / "bare-bin"
+    bare.mkdir()
+    result = run_cli("render", "shop.cjmap.yaml", cwd=project, env={"PATH": str(bare)})
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines()[-1].startswith("error: Graphviz 'dot' was not found on PATH; install Graphviz")
+    assert not (project / "shop.svg").exists()
+    dot_only = run_cli("render", "shop.cjmap.yaml", "--format", "dot", cwd=project, env={"PATH": str(bare)})
+    assert dot_only.returncode == 0, dot_only.stderr  # DOT text needs no Graphviz
+
+
+def test_render_into_a_path_that_is_a_folder(project: Path) -> None:
+    write(project, "shop.cjmap.yaml", MINIMAL)
+    (project / "shop.svg").mkdir()
+    result = run_cli("render", "shop.cjmap.yaml", cwd=project)
+    assert result.returncode == 2
+    assert "error: cannot write to" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_lint_clean_map_exits_0(project: Path) -> None:
+    write(project, "shop.cjmap.yaml", MINIMAL)
+    result = run_cli("lint", "shop.cjmap.yaml", cwd=project)
+    assert (result.returncode, result.stdout) == (0, "")
+    assert "no problems in 1 file" in result.stderr
+
+
+def test_lint_stage_without_touchpoints_exits_1_with_one_line(project: Path) -> None:
+    write(project, "shop.cjmap.yaml", EMPTY_STAGE)
+    result = run_cli("lint", "shop.cjmap.yaml", cwd=project)
+    assert result.returncode == 1
+    assert result.stdout == "shop.cjmap.yaml:12:5: error CJM101 stage 'retention' has no touchpoints [stage-without-touchpoints]\n"
+    assert "1 error in 1 file" in result.stderr
+
+
+def test_lint_json(project: Path) -> None:
+    write(project, "shop.cjmap.yaml", EMPTY_STAGE)
+    result = run_cli("lint", "--format", "json", "shop.cjmap.yaml", cwd=project)
+    assert result.returncode == 1
+    assert json.loads(result.stdout) == {
+        "diagnostics": [
+            {
+                "file": "shop.cjmap.yaml",
+                "line": 12,
+                "column": 5,
+                "severity": "error",
+                "code": "CJM101",
+                "rule": "stage-without-touchpoints",
+                "message": "stage 'retention' has no touchpoints",
+            }
+        ]
+    }
+
+
+def test_lint_without_paths_discovers_maps_and_skips_other_yaml(project: Path) -> None:
+    write(project, "maps/a.cjmap.yaml", MINIMAL)
+    write(project, "maps/nested/b.yaml", EMPTY_STAGE)
+    write(project, "ci/workflow.yml", "on: push\njobs: {}\n")
+    write(project, ".hidden/c.cjmap.yaml", EMPTY_STAGE)
+    write(project, "node_modules/pkg/d.cjmap.yaml", EMPTY_STAGE)
+    result = run_cli("lint", cwd=project)
+    assert result.returncode == 1
+    assert result.stdout.splitlines() == [
+        "maps/nested/b.yaml:12:5: error CJM101 stage 'retention' has no touchpoints [stage-without-touchpoints]"
+    ]
+    assert "1 error in 2 files" in result.stderr
+
+
+def test_lint_unloadable_map_exits_2_and_still_reports_the_others(project: Path) -> None:
+    write(project, "bad.cjmap.yaml", "cjmap: 1\ntitle: [unclosed\n")
+    write(project, "empty-stage.cjmap.yaml", EMPTY_STAGE)
+    result = run_cli("lint", ".", cwd=project)
+    assert result.returncode == 2
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("bad.cjmap.yaml:3:1: error CJM001 invalid YAML")
+    assert lines[1].startswith("empty-stage.cjmap.yaml:12:5: error CJM101")
+    assert "Traceback" not in result.stderr
+
+
+def test_lint_missing_path_and_misuse_exit_2(project: Path) -> None:
+    missing = run_cli("lint", "nope.cjmap.yaml", cwd=project)
+    assert missing.returncode == 2
+    assert "nope.cjmap.yaml:1:1: error CJM000 no such file or folder" in missing.stderr
+    assert run_cli("lint", "--frobnicate", cwd=project).returncode == 2
+    assert run_cli("lint", "--format", "xml", cwd=project).returncode == 2
+
+
+def test_lint_does_not_need_graphviz(project: Path, tmp_path: Path) -> None:
+    write(project, "shop.cjmap.yaml", MINIMAL)
+    bare = tmp_path / "bare-bin"
+    bare.mkdir()
+    result = run_cli("lint", "shop.cjmap.yaml", cwd=project, env={"PATH": str(bare)})
+    assert result.returncode == 0, result.stderr
+
+
+def test_lint_imports_neither_graphviz_nor_jinja() -> None:
+    code = (
+        "import sys; from cjmap.cli import main; sys.argv=['cjmap','lint',%r]\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('graphviz','jinja2')))"
+    ) % str(EXAMPLES / "car-purchase.cjmap.yaml")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env={**os.environ, "NO_COLOR": "1"})
+    assert result.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_schema_command_prints_the_published_schema() -> None:
+    result = run_cli("schema")
+    assert result.returncode == 0
+    assert result.stdout == (EXAMPLES.parent / "schemas" / "cjmap.schema.json").read_text(encoding="utf-8")
