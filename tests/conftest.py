@@ -42,11 +42,15 @@ def run_cli(*args: str, cwd: Path | None = None, env: dict[str, str] | None = No
     )
 
 
+TODAY = "2026-11-24"  # freshness rules judge against this date in tests
+
+# A sound map: every lint rule passes on it.
 MINIMAL = """
 cjmap: 1
 title: Minimal
+updated: 2026-11-01
 teams: [{id: sales, name: Sales}]
-channels: [{id: web, name: Website}, {id: email, name: Email}]
+channels: [{id: web, name: Website}]
 stages:
   - name: Awareness
     touchpoints:
@@ -55,3 +59,15 @@ stages:
     touchpoints:
       - {name: Buys, channel: web, owner: sales, emotion: 2}
 """
+
+
+def lint_findings(project: Path, text: str, codes: tuple[str, ...] = (), today: str = TODAY) -> list[tuple[str, int, int, str]]:
+    """Lint a map written into `project`; (code, line, column, message) of findings whose code starts with one of `codes`."""
+    from datetime import date
+
+    from cjmap.pipeline import check
+    from cjmap.rules import Context
+
+    result = check(write(project, "m.cjmap.yaml", text), "m.cjmap.yaml", context=Context(today=date.fromisoformat(today)))
+    assert result.loaded, result.diagnostics
+    return [(d.code, d.where.line, d.where.column, d.message) for d in result.diagnostics if d.code.startswith(codes)]

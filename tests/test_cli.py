@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import EXAMPLES, MINIMAL, run_cli, write
+from conftest import EXAMPLES, MINIMAL, TODAY, run_cli, write
 
 EMPTY_STAGE = MINIMAL + "  - name: Retention\n"
 
@@ -55,10 +55,10 @@ def test_render_of_a_broken_map_writes_nothing_and_keeps_old_outputs(project: Pa
     map_path = write(project, "shop.cjmap.yaml", MINIMAL)
     assert run_cli("render", "shop.cjmap.yaml", cwd=project).returncode == 0
     before = {p.name: p.read_bytes() for p in project.iterdir() if p.suffix in (".svg", ".html")}
-    map_path.write_text(MINIMAL.replace("channel: web, owner: sales, emotion: 1", "channel: emial, owner: sales, emotion: 1"))
+    map_path.write_text(MINIMAL.replace("channel: web, owner: sales, emotion: 1", "channel: wbe, owner: sales, emotion: 1"))
     result = run_cli("render", "shop.cjmap.yaml", cwd=project)
     assert result.returncode == 2
-    assert "shop.cjmap.yaml:9:37: error CJM003 unknown channel 'emial' (did you mean 'email'?) [unknown-reference]" in result.stderr
+    assert "shop.cjmap.yaml:10:37: error CJM003 unknown channel 'wbe' (did you mean 'web'?) [unknown-reference]" in result.stderr
     assert "Traceback" not in result.stderr
     assert {p.name: p.read_bytes() for p in project.iterdir() if p.suffix in (".svg", ".html")} == before
 
@@ -93,28 +93,28 @@ def test_render_into_a_path_that_is_a_folder(project: Path) -> None:
 
 def test_lint_clean_map_exits_0(project: Path) -> None:
     write(project, "shop.cjmap.yaml", MINIMAL)
-    result = run_cli("lint", "shop.cjmap.yaml", cwd=project)
+    result = run_cli("lint", "--today", TODAY, "shop.cjmap.yaml", cwd=project)
     assert (result.returncode, result.stdout) == (0, "")
     assert "no problems in 1 file" in result.stderr
 
 
 def test_lint_stage_without_touchpoints_exits_1_with_one_line(project: Path) -> None:
     write(project, "shop.cjmap.yaml", EMPTY_STAGE)
-    result = run_cli("lint", "shop.cjmap.yaml", cwd=project)
+    result = run_cli("lint", "--today", TODAY, "shop.cjmap.yaml", cwd=project)
     assert result.returncode == 1
-    assert result.stdout == "shop.cjmap.yaml:12:5: error CJM101 stage 'retention' has no touchpoints [stage-without-touchpoints]\n"
+    assert result.stdout == "shop.cjmap.yaml:13:5: error CJM101 stage 'retention' has no touchpoints [stage-without-touchpoints]\n"
     assert "1 error in 1 file" in result.stderr
 
 
 def test_lint_json(project: Path) -> None:
     write(project, "shop.cjmap.yaml", EMPTY_STAGE)
-    result = run_cli("lint", "--format", "json", "shop.cjmap.yaml", cwd=project)
+    result = run_cli("lint", "--today", TODAY, "--format", "json", "shop.cjmap.yaml", cwd=project)
     assert result.returncode == 1
     assert json.loads(result.stdout) == {
         "diagnostics": [
             {
                 "file": "shop.cjmap.yaml",
-                "line": 12,
+                "line": 13,
                 "column": 5,
                 "severity": "error",
                 "code": "CJM101",
@@ -131,10 +131,10 @@ def test_lint_without_paths_discovers_maps_and_skips_other_yaml(project: Path) -
     write(project, "ci/workflow.yml", "on: push\njobs: {}\n")
     write(project, ".hidden/c.cjmap.yaml", EMPTY_STAGE)
     write(project, "node_modules/pkg/d.cjmap.yaml", EMPTY_STAGE)
-    result = run_cli("lint", cwd=project)
+    result = run_cli("lint", "--today", TODAY, cwd=project)
     assert result.returncode == 1
     assert result.stdout.splitlines() == [
-        "maps/nested/b.yaml:12:5: error CJM101 stage 'retention' has no touchpoints [stage-without-touchpoints]"
+        "maps/nested/b.yaml:13:5: error CJM101 stage 'retention' has no touchpoints [stage-without-touchpoints]"
     ]
     assert "1 error in 2 files" in result.stderr
 
@@ -142,11 +142,11 @@ def test_lint_without_paths_discovers_maps_and_skips_other_yaml(project: Path) -
 def test_lint_unloadable_map_exits_2_and_still_reports_the_others(project: Path) -> None:
     write(project, "bad.cjmap.yaml", "cjmap: 1\ntitle: [unclosed\n")
     write(project, "empty-stage.cjmap.yaml", EMPTY_STAGE)
-    result = run_cli("lint", ".", cwd=project)
+    result = run_cli("lint", "--today", TODAY, ".", cwd=project)
     assert result.returncode == 2
     lines = result.stdout.splitlines()
     assert lines[0].startswith("bad.cjmap.yaml:3:1: error CJM001 invalid YAML")
-    assert lines[1].startswith("empty-stage.cjmap.yaml:12:5: error CJM101")
+    assert lines[1].startswith("empty-stage.cjmap.yaml:13:5: error CJM101")
     assert "Traceback" not in result.stderr
 
 

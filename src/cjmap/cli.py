@@ -24,11 +24,6 @@ app = typer.Typer(
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
 
 
-class LintFormat(str, Enum):
-    text = "text"
-    json = "json"
-
-
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"cjmap {__version__}")
@@ -76,34 +71,135 @@ def _fail(message: str) -> None:
     typer.echo(f"error: {message}", err=True)
 
 
+class OutputFormat(str, Enum):
+    text = "text"
+    json = "json"
+    github = "github"
+    sarif = "sarif"
+    junit = "junit"
+
+
+class Level(str, Enum):
+    error = "error"
+    warning = "warning"
+    info = "info"
+
+
+def _selectors(values: Sequence[str] | None) -> list[str] | None:
+    """`--select CJM1,CJM2 --select dead-end` -> ['CJM1', 'CJM2', 'dead-end']."""
+    if not values:
+        return None
+    return [part.strip() for value in values for part in value.split(",") if part.strip()]
+
+
+class _Policies:
+    """One policy per config file, found upwards from each map (or the one `--config` names)."""
+
+    def __init__(self, config: Path | None, select: list[str] | None, ignore: list[str], fail_on: str | None, report_unused: bool) -> None:
+        from cjmap.config import Config, Settings, load_config
+
+        self._explicit = load_config(config) if config else None
+        self._default = Config(Settings(), Path(".").resolve())
+        self._options = (select, ignore or [], fail_on, report_unused)
+        self._cache: dict[Path | None, object] = {}
+
+    def for_path(self, path: Path):
+        from cjmap.config import find_config, load_config
+        from cjmap.policy import build_policy
+
+        if self._explicit is not None:
+            file, config = self._explicit.file, self._explicit
+        else:
+            file = find_config(path if path.is_dir() else path.parent)
+            config = None
+        if file not in self._cache:
+            if config is None:
+                config = load_config(file, _display(_relative(file))) if file else self._default
+            select, ignore, fail_on, report_unused = self._options
+            self._cache[file] = build_policy(config, select, ignore, fail_on, report_unused)
+        return self._cache[file]
+
+
+def _relative(path: Path) -> Path:
+    try:
+        return path.resolve().relative_to(Path.cwd())
+    except ValueError:
+        return path
+
+
+def _today(value: Optional[str]):
+    from datetime import date
+
+    if value is None:
+        return date.today()
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(f"expected a date like 2026-11-24, got {value!r}") from None
+
+
 @app.command()
 def lint(
     paths: Annotated[Optional[list[Path]], typer.Argument(help="Map files or folders (default: every map under the current folder).")] = None,
-    output_format: Annotated[LintFormat, typer.Option("--format", "-f", help="Output format.")] = LintFormat.text,
+    output_format: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")] = OutputFormat.text,
+    select: Annotated[Optional[list[str]], typer.Option("--select", help="Rules to run (codes, prefixes like CJM2, or names; comma-separated). Replaces the config's.")] = None,
+    ignore: Annotated[Optional[list[str]], typer.Option("--ignore", help="Rules to skip, added to the config's.")] = None,
+    config: Annotated[Optional[Path], typer.Option("--config", help="Settings file (default: cjmap.toml or [tool.cjmap] found upwards).")] = None,
+    fail_on: Annotated[Optional[Level], typer.Option("--fail-on", help="Lowest severity that makes the exit code 1 (default: error).")] = None,
+    exit_zero: Annotated[bool, typer.Option("--exit-zero", help="Exit 0 even when findings are reported (2 still means a map could not be loaded).")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print findings only, no summary.")] = False,
+    show_statistics: Annotated[bool, typer.Option("--statistics", help="Print how often each rule fired instead of the findings.")] = False,
+    today: Annotated[Optional[str], typer.Option("--today", help="Date to judge freshness against (YYYY-MM-DD; default: today).")] = None,
+    report_unused: Annotated[bool, typer.Option("--report-unused-ignores", help="Report `# cjmap: ignore` comments that suppress nothing (CJM901).")] = False,
 ) -> None:
-    """Check maps and report problems: exit 0 when clean, 1 on errors, 2 when a map cannot be loaded."""
-    from cjmap.diagnostics import Severity, summary, to_json
+    """Check maps and report problems: exit 0 when clean, 1 on findings at --fail-on, 2 when a map cannot be loaded."""
+    from cjmap.diagnostics import MapError, Severity, summary, to_json
     from cjmap.pipeline import check, discover
+    from cjmap.policy import SelectorError
+    from cjmap.rules import Context
 
+    context = Context(today=_today(today))
     missing = [p for p in paths or () if not p.exists()]
     if missing:
         for p in missing:
             typer.echo(f"{p}:1:1: error CJM000 no such file or folder [unreadable-file]", err=True)
         raise typer.Exit(EXIT_INPUT)
-    files = list(discover(paths or [Path(".")]))
-    results = [check(path, _display(path)) for path in files]
-    diagnostics = [d for r in results for d in r.diagnostics]
-    if output_format is LintFormat.json:
+    try:
+        policies = _Policies(config, _selectors(select), _selectors(ignore) or [], fail_on.value if fail_on else None, report_unused)
+        files = list(discover(paths or [Path(".")]))
+        results = []
+        for path in files:
+            policy = policies.for_path(path)
+            ctx = Context(today=context.today, stale_days=policy.stale_days, low_emotion=policy.low_emotion)
+            results.append((check(path, _display(path), policy, ctx), policy))
+    except MapError as e:  # a broken config: nothing can be judged
+        _print_diagnostics(e.diagnostics, stderr=True)
+        raise typer.Exit(EXIT_INPUT) from None
+    except SelectorError as e:
+        _fail(str(e))
+        raise typer.Exit(EXIT_INPUT) from None
+    from cjmap.formats import statistics, to_github, to_junit, to_sarif, unique
+
+    diagnostics = unique(d for r, _ in results for d in r.diagnostics)
+    if show_statistics:
+        sys.stdout.write(statistics(diagnostics))
+    elif output_format is OutputFormat.json:
         sys.stdout.write(to_json(diagnostics))
+    elif output_format is OutputFormat.github:
+        sys.stdout.write(to_github(diagnostics))
+    elif output_format is OutputFormat.sarif:
+        sys.stdout.write(to_sarif(diagnostics))
+    elif output_format is OutputFormat.junit:
+        worst = min((p.fail_on for _, p in results), key=lambda s: s.rank, default=Severity.ERROR)
+        sys.stdout.write(to_junit([(r.file, r.diagnostics) for r, _ in results], worst))
     else:
         _print_diagnostics(diagnostics)
-        if not files:
-            typer.echo("no maps found (YAML files with a top-level 'cjmap:' key)", err=True)
-        else:
-            typer.echo(summary(diagnostics, len(files)), err=True)
-    if any(not r.loaded for r in results):
+    if not quiet and output_format is OutputFormat.text:
+        typer.echo(summary(diagnostics, len(files)) if files else "no maps found (YAML files with a top-level 'cjmap:' key)", err=True)
+    if any(not r.loaded for r, _ in results):
         raise typer.Exit(EXIT_INPUT)
-    if any(d.severity is Severity.ERROR for d in diagnostics):
+    failing = any(d.severity.rank >= p.fail_on.rank for r, p in results for d in r.diagnostics)
+    if failing and not exit_zero:
         raise typer.Exit(EXIT_FINDINGS)
 
 
@@ -130,9 +226,23 @@ def render(
     from cjmap.pipeline import check, output_stem
     from cjmap.render import RenderError, render_journey
 
+    from cjmap.diagnostics import MapError
+    from cjmap.rules import Context
+
     code = EXIT_CLEAN
+    try:
+        policies = _Policies(None, None, [], None, False)
+    except MapError as e:
+        _print_diagnostics(e.diagnostics, stderr=True)
+        raise typer.Exit(EXIT_INPUT) from None
     for path in files:
-        result = check(path, _display(path))
+        try:
+            policy = policies.for_path(path)
+        except MapError as e:
+            _print_diagnostics(e.diagnostics, stderr=True)
+            raise typer.Exit(EXIT_INPUT) from None
+        context = Context(today=_today(None), stale_days=policy.stale_days, low_emotion=policy.low_emotion)
+        result = check(path, _display(path), policy, context)
         _print_diagnostics(result.diagnostics, stderr=True)
         if result.journey is None:
             code = EXIT_INPUT
@@ -157,9 +267,48 @@ def render(
             _fail(f"cannot write to {e.filename or folder}: {e.strerror}")
             code = EXIT_INPUT
             continue
-        if any(d.severity is Severity.ERROR for d in result.diagnostics) and code == EXIT_CLEAN:
+        if any(d.severity.rank >= policy.fail_on.rank for d in result.diagnostics) and code == EXIT_CLEAN:
             code = EXIT_FINDINGS
     raise typer.Exit(code)
+
+
+@app.command()
+def rules(
+    markdown: Annotated[bool, typer.Option("--markdown", help="Print the table as Markdown (as in README.md).")] = False,
+) -> None:
+    """List every lint rule: code, name, default severity and what it finds."""
+    from cjmap.rules import RULES
+
+    if markdown:
+        sys.stdout.write(rules_markdown())
+        return
+    for code in sorted(RULES):
+        rule = RULES[code]
+        typer.echo(f"{code}  {rule.name:<32} {rule.severity.value:<8} {rule.summary}")
+
+
+def rules_markdown() -> str:
+    """The rule table of README.md, generated from the rules' own docstrings."""
+    from cjmap.rules import RULES
+
+    rows = ["| code | name | default | what it finds |", "|---|---|---|---|"]
+    rows += [f"| {c} | {RULES[c].name} | {RULES[c].severity.value} | {RULES[c].summary} |" for c in sorted(RULES)]
+    return "\n".join(rows) + "\n"
+
+
+@app.command()
+def rule(
+    code_or_name: Annotated[str, typer.Argument(metavar="CODE|NAME", help="A rule code (CJM101) or name (stage-without-touchpoints).")],
+) -> None:
+    """Print a rule's documentation, with a failing and a passing example."""
+    from cjmap.rules import RULES
+
+    wanted = code_or_name.strip()
+    found = next((r for r in RULES.values() if r.code == wanted.upper() or r.name == wanted.lower()), None)
+    if found is None:
+        _fail(f"no rule '{wanted}' (see `cjmap rules`)")
+        raise typer.Exit(EXIT_INPUT)
+    typer.echo(f"{found.code} {found.name} (default: {found.severity.value})\n\n{found.doc}")
 
 
 @app.command()

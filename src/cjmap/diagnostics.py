@@ -46,6 +46,7 @@ STRUCTURAL_CODES: dict[str, str] = {
     "CJM004": "duplicate-id",
     "CJM005": "import",
     "CJM006": "version",
+    "CJM007": "config",
 }
 
 

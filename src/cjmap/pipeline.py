@@ -9,11 +9,17 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cjmap.diagnostics import Diagnostic, MapError, Severity
 from cjmap.resolve import Journey, resolve
-from cjmap.source import looks_like_map, load_map
+from cjmap.source import load_map, looks_like_map
+
+if TYPE_CHECKING:
+    from cjmap.policy import Policy
+    from cjmap.rules import Context
 
 MAP_SUFFIXES = (".yaml", ".yml")
 SKIPPED_FOLDERS = {"node_modules", "__pycache__", "site-packages", "venv"}
@@ -40,16 +46,22 @@ def load_journey(path: Path, display: str | None = None) -> Journey:
     return resolve(load_map(path, display))
 
 
-def check(path: Path, display: str | None = None) -> Checked:
+def check(path: Path, display: str | None = None, policy: Policy | None = None, context: Context | None = None) -> Checked:
     """Load and lint one map. A map that does not load yields its CJM0xx errors only."""
-    from cjmap.rules import lint_journey  # rules register on import; keep start-up small
+    from cjmap.policy import apply
+    from cjmap.rules import Context, lint_journey  # rules register on import; keep start-up small
 
     shown = display if display is not None else str(path)
     try:
-        journey = load_journey(path, shown)
+        loaded = load_map(path, shown)
+        journey = resolve(loaded)
     except MapError as e:
         return Checked(shown, None, e.diagnostics)
-    return Checked(shown, journey, tuple(lint_journey(journey)))
+    context = context or Context(today=date.today())
+    found = lint_journey(journey, context, policy.enabled if policy else None)
+    if policy is not None:
+        found = apply(found, policy, {f.display: f.text for f in loaded.files})
+    return Checked(shown, journey, tuple(found))
 
 
 def discover(paths: Iterable[Path]) -> Iterator[Path]:

@@ -11,8 +11,8 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date
 
 from cjmap import model as m
@@ -21,6 +21,18 @@ from cjmap.source import LoadedMap, PathKey, SourceFile
 from cjmap.validate import validate_source
 
 MetricValue = int | float | str
+
+
+@dataclass(frozen=True)
+class Located:
+    """Something with a place in a file, and the places of its own keys."""
+
+    where: Location
+    spots: Mapping[str, Location] = field(default_factory=dict, compare=False, repr=False, kw_only=True)
+
+    def at(self, key: str) -> Location:
+        """Where the value of `key` is written, or the entry itself when it is not."""
+        return self.spots.get(key, self.where)
 
 
 @dataclass(frozen=True)
@@ -33,16 +45,15 @@ class Entity:
 
 
 @dataclass(frozen=True)
-class Source:
+class Source(Located):
     id: str
     name: str
     collected: date | None
     url: str | None
-    where: Location
 
 
 @dataclass(frozen=True)
-class Persona:
+class Persona(Located):
     id: str
     name: str
     role: str | None
@@ -50,11 +61,10 @@ class Persona:
     frustrations: tuple[str, ...]
     quote: str | None
     sources: tuple[str, ...]
-    where: Location
 
 
 @dataclass(frozen=True)
-class Touchpoint:
+class Touchpoint(Located):
     id: str
     name: str
     stage: str
@@ -71,16 +81,14 @@ class Touchpoint:
     sources: tuple[str, ...]
     exits: bool  # the customer may leave the journey here
     exit_reason: str | None
-    where: Location
 
 
 @dataclass(frozen=True)
-class Stage:
+class Stage(Located):
     id: str
     name: str
     goal: str | None
     touchpoints: tuple[Touchpoint, ...]
-    where: Location
 
 
 @dataclass(frozen=True)
@@ -95,11 +103,10 @@ class Edge:
 
 
 @dataclass(frozen=True)
-class Journey:
+class Journey(Located):
     """A whole map with everything resolved: what rules and renderers read."""
 
     file: str
-    where: Location
     title: str
     summary: str | None
     scope: str | None
@@ -165,7 +172,8 @@ class _Resolver:
         teams = tuple(Entity(i, n, w) for i, n, w, _ in defined["teams"])
         channels = tuple(Entity(i, n, w) for i, n, w, _ in defined["channels"])
         sources = tuple(
-            Source(i, n, item.collected, item.url, w) for i, n, w, (_, item, _) in defined["sources"]
+            Source(id=i, name=n, collected=item.collected, url=item.url, where=w, spots=src.spots(path))
+            for i, n, w, (src, item, path) in defined["sources"]
         )
         known = {kind: {i: n for i, n, _, _ in defined[kind]} for kind in kinds}
         personas = tuple(self._persona(i, n, w, src, item, path, known) for i, n, w, (src, item, path) in defined["personas"])
@@ -176,6 +184,7 @@ class _Resolver:
         return Journey(
             file=root_source.display,
             where=root_source.locate(()),
+            spots=root_source.spots(()),
             title=root.title or "",
             summary=root.summary,
             scope=root.scope,
@@ -250,7 +259,10 @@ class _Resolver:
     def _persona(self, id: str, name: str, where: Location, source: SourceFile, item: m.Identified, path: PathKey, known: dict[str, dict[str, str]]) -> Persona:
         assert isinstance(item, m.Persona)
         self._check_refs("sources", item.sources, known["sources"], source, (*path, "sources"))
-        return Persona(id, name, item.role, item.goals, item.frustrations, item.quote, item.sources, where)
+        return Persona(
+            id=id, name=name, role=item.role, goals=item.goals, frustrations=item.frustrations,
+            quote=item.quote, sources=item.sources, where=where, spots=source.spots(path),
+        )
 
     def _stages(self, source: SourceFile, root: m.MapFile, known: dict[str, dict[str, str]]) -> tuple[Stage, ...]:
         stage_ids: dict[str, Location] = {}
@@ -273,9 +285,12 @@ class _Resolver:
                         emotion=tp.emotion, pain_points=tp.pain_points, opportunities=tp.opportunities,
                         metrics=tuple(tp.metrics.items()), sources=tp.sources,
                         exits=tp.next == () or tp.exit is not None, exit_reason=tp.exit, where=t_where,
+                        spots=source.spots(t_path),
                     )
                 )
-            stages.append(Stage(s_id, s_name, stage.goal, tuple(touchpoints), s_where))
+            stages.append(
+                Stage(id=s_id, name=s_name, goal=stage.goal, touchpoints=tuple(touchpoints), where=s_where, spots=source.spots(s_path))
+            )
         return tuple(stages)
 
     def _unique(self, noun: str, id: str, explicit: bool, seen: dict[str, Location], source: SourceFile, path: PathKey, where: Location) -> None:

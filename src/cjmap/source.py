@@ -61,6 +61,16 @@ class SourceFile:
         return Location(self.display)
 
 
+    def spots(self, path: PathKey) -> dict[str, Location]:
+        """Where each key's value sits in the mapping at `path`, so rules can point at one field."""
+        node = self.data
+        for part in path:
+            node = node[part]  # type: ignore[index]
+        if not isinstance(node, dict):
+            return {}
+        return {key: self.locate((*path, key)) for key in node}
+
+
 @dataclass(frozen=True)
 class LoadedMap:
     """A map file and every file it imports, each read once."""

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from cjmap.diagnostics import Diagnostic
 from cjmap.resolve import Journey
-from cjmap.rules import coverage  # noqa: F401  (registers its rules)
-from cjmap.rules.registry import RULES, Finding, Rule, rule
+from cjmap.rules import coverage, evidence, flow, insight  # noqa: F401  (importing registers the rules)
+from cjmap.rules.registry import RULES, Context, Finding, Rule, rule
 
-__all__ = ["RULES", "Finding", "Rule", "lint_journey", "rule"]
+__all__ = ["RULES", "Context", "Finding", "Rule", "lint_journey", "rule"]
 
 
-def lint_journey(journey: Journey) -> list[Diagnostic]:
-    """Every rule's findings for one resolved journey, in a stable order."""
-    found = [d for code in sorted(RULES) for d in RULES[code].run(journey)]
+def lint_journey(journey: Journey, context: Context, codes: Iterable[str] | None = None) -> list[Diagnostic]:
+    """The findings of the given rules (default: all) for one resolved journey, in a stable order."""
+    chosen = sorted(RULES) if codes is None else sorted(codes)
+    found = [d for code in chosen for d in RULES[code].run(journey, context)]
     return sorted(found, key=lambda d: d.sort_key)

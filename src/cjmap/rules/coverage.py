@@ -6,11 +6,11 @@ from collections.abc import Iterator
 
 from cjmap.diagnostics import Severity
 from cjmap.resolve import Journey
-from cjmap.rules.registry import Finding, rule
+from cjmap.rules.registry import Context, Finding, rule
 
 
 @rule("CJM101", "stage-without-touchpoints", Severity.ERROR)
-def stage_without_touchpoints(journey: Journey) -> Iterator[Finding]:
+def stage_without_touchpoints(journey: Journey, context: Context) -> Iterator[Finding]:
     """A stage has no touchpoint.
 
     A stage with nothing in it is a hole in the journey: either the customer
@@ -32,3 +32,118 @@ def stage_without_touchpoints(journey: Journey) -> Iterator[Finding]:
     for stage in journey.stages:
         if not stage.touchpoints:
             yield Finding(stage.where, f"stage '{stage.id}' has no touchpoints")
+
+
+@rule("CJM102", "persona-missing-from-stage", Severity.WARNING)
+def persona_missing_from_stage(journey: Journey, context: Context) -> Iterator[Finding]:
+    """A persona has no touchpoint in a stage.
+
+    When touchpoints are limited to some personas (`personas: [...]`), a
+    persona can vanish from a stage: the map no longer says what that customer
+    does there. Give the persona a touchpoint in the stage, or widen an
+    existing one. Stages with no touchpoints at all are CJM101's business.
+
+    Fails:
+
+        personas: [{id: sam, name: Sam}, {id: lee, name: Lee}]
+        stages:
+          - name: Purchase
+            touchpoints:
+              - {name: Checks out online, personas: [sam]}
+
+    Passes:
+
+        stages:
+          - name: Purchase
+            touchpoints:
+              - {name: Checks out online, personas: [sam]}
+              - {name: Pays at the till, personas: [lee]}
+    """
+    for stage in journey.stages:
+        if not stage.touchpoints:
+            continue
+        for persona in journey.personas:
+            if not any(tp.personas is None or persona.id in tp.personas for tp in stage.touchpoints):
+                yield Finding(stage.where, f"persona '{persona.id}' has no touchpoint in stage '{stage.id}'")
+
+
+@rule("CJM103", "touchpoint-without-owner", Severity.WARNING)
+def touchpoint_without_owner(journey: Journey, context: Context) -> Iterator[Finding]:
+    """No team owns a touchpoint.
+
+    A touchpoint nobody owns is one nobody improves: name the team
+    responsible for it with `owner`, so no department is left behind and
+    silos show on the map.
+
+    Fails:
+
+        touchpoints:
+          - {name: Gets a delivery update, channel: email}
+
+    Passes:
+
+        touchpoints:
+          - {name: Gets a delivery update, channel: email, owner: logistics}
+    """
+    for tp in journey.touchpoints:
+        if tp.owner is None:
+            yield Finding(tp.where, f"touchpoint '{tp.id}' has no owner")
+
+
+@rule("CJM104", "touchpoint-without-channel", Severity.WARNING)
+def touchpoint_without_channel(journey: Journey, context: Context) -> Iterator[Finding]:
+    """A touchpoint has no channel.
+
+    Without a channel the map cannot show where the customer meets the brand,
+    nor a step served well in one channel and missing in another. Say where it
+    happens with `channel`.
+
+    Fails:
+
+        touchpoints:
+          - {name: Asks about financing, owner: sales}
+
+    Passes:
+
+        touchpoints:
+          - {name: Asks about financing, owner: sales, channel: phone}
+    """
+    for tp in journey.touchpoints:
+        if tp.channel is None:
+            yield Finding(tp.where, f"touchpoint '{tp.id}' has no channel")
+
+
+@rule("CJM105", "unused-definition", Severity.INFO)
+def unused_definition(journey: Journey, context: Context) -> Iterator[Finding]:
+    """A team, channel or source defined in this map is never used.
+
+    Definitions nobody refers to are often leftovers of a rename, or a sign
+    that a touchpoint forgot its owner or channel. Only the map's own
+    definitions are checked: a shared file imported by many maps may define
+    more than one map uses, and so may a file without stages.
+
+    Fails:
+
+        channels: [{id: web, name: Website}, {id: fax, name: Fax}]
+        stages:
+          - {name: Buy, touchpoints: [{name: Orders, channel: web}]}
+
+    Passes:
+
+        channels: [{id: web, name: Website}]
+        stages:
+          - {name: Buy, touchpoints: [{name: Orders, channel: web}]}
+    """
+    if not journey.stages:
+        return
+    touchpoints = journey.touchpoints
+    used = {
+        "team": {tp.owner for tp in touchpoints},
+        "channel": {tp.channel for tp in touchpoints},
+        "source": {s for tp in touchpoints for s in tp.sources} | {s for p in journey.personas for s in p.sources},
+    }
+    kinds = (("team", journey.teams), ("channel", journey.channels), ("source", journey.sources))
+    for noun, entries in kinds:
+        for entry in entries:
+            if entry.where.file == journey.file and entry.id not in used[noun]:
+                yield Finding(entry.where, f"{noun} '{entry.id}' is defined but never used")

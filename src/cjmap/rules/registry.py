@@ -11,6 +11,7 @@ import inspect
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from datetime import date
 
 from cjmap.diagnostics import Diagnostic, Location, Severity
 from cjmap.resolve import Journey
@@ -25,7 +26,16 @@ class Finding:
     message: str
 
 
-Check = Callable[[Journey], Iterable[Finding]]
+@dataclass(frozen=True)
+class Context:
+    """What rules may depend on besides the map: the date, and thresholds from the config."""
+
+    today: date
+    stale_days: int = 365
+    low_emotion: int = -1
+
+
+Check = Callable[[Journey, Context], Iterable[Finding]]
 
 
 @dataclass(frozen=True)
@@ -44,8 +54,8 @@ class Rule:
     def summary(self) -> str:
         return self.doc.splitlines()[0] if self.doc else ""
 
-    def run(self, journey: Journey) -> Iterator[Diagnostic]:
-        for finding in self.check(journey):
+    def run(self, journey: Journey, context: Context) -> Iterator[Diagnostic]:
+        for finding in self.check(journey, context):
             yield Diagnostic(finding.where, self.severity, self.code, finding.message, self.name)
 
 

@@ -1,0 +1,144 @@
+"""Machine formats for findings: GitHub annotations, SARIF 2.1.0, JUnit XML, statistics.
+
+Each formatter only reads diagnostics (and the rule registry for SARIF's rule
+metadata); none of them decides what to report.
+"""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from pathlib import PurePath
+
+from cjmap import __version__
+from cjmap.diagnostics import STRUCTURAL_CODES, Diagnostic, Severity, format_line
+
+HOME = "https://github.com/cjmap/cjmap"
+SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+_GITHUB_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
+_SARIF_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
+
+
+def unique(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
+    """Sorted, each once: a shared file's finding is seen by every map that imports it."""
+    seen = {(d.where, d.code, d.message): d for d in diagnostics}
+    return sorted(seen.values(), key=lambda d: d.sort_key)
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def to_github(diagnostics: Iterable[Diagnostic]) -> str:
+    """GitHub Actions workflow commands: one annotation per finding, shown on the PR diff."""
+    lines = []
+    for d in diagnostics:
+        w = d.where
+        props = f"file={_escape_property(w.file)},line={w.line},col={w.column},title={_escape_property(f'{d.code} {d.rule}')}"
+        lines.append(f"::{_GITHUB_LEVEL[d.severity]} {props}::{_escape_data(d.message)}")
+    return "".join(line + "\n" for line in lines)
+
+
+def _rule_descriptors() -> list[dict[str, object]]:
+    from cjmap.rules import RULES
+    from cjmap.policy import UNUSED_SUPPRESSION
+
+    descriptors: list[dict[str, object]] = []
+    for code, name in STRUCTURAL_CODES.items():
+        descriptors.append({
+            "id": code,
+            "name": name,
+            "shortDescription": {"text": f"The map could not be loaded ({name})."},
+            "defaultConfiguration": {"level": "error"},
+        })
+    for code in sorted(RULES):
+        rule = RULES[code]
+        descriptors.append({
+            "id": code,
+            "name": rule.name,
+            "shortDescription": {"text": rule.summary},
+            "fullDescription": {"text": rule.doc},
+            "help": {"text": rule.doc, "markdown": rule.doc},
+            "helpUri": f"{HOME}#rules",
+            "defaultConfiguration": {"level": _SARIF_LEVEL[rule.severity]},
+        })
+    code, name = UNUSED_SUPPRESSION
+    descriptors.append({
+        "id": code,
+        "name": name,
+        "shortDescription": {"text": "A `# cjmap: ignore[...]` comment suppresses nothing."},
+        "defaultConfiguration": {"level": "warning"},
+    })
+    return descriptors
+
+
+def to_sarif(diagnostics: Iterable[Diagnostic]) -> str:
+    """SARIF 2.1.0, for GitHub code scanning and other SARIF viewers."""
+    rules = _rule_descriptors()
+    index = {r["id"]: i for i, r in enumerate(rules)}
+    results = [
+        {
+            "ruleId": d.code,
+            "ruleIndex": index[d.code],
+            "level": _SARIF_LEVEL[d.severity],
+            "message": {"text": d.message},
+            "locations": [
+                {
+                    "physicalLocation": {
+                        "artifactLocation": {"uri": PurePath(d.where.file).as_posix()},
+                        "region": {"startLine": d.where.line, "startColumn": d.where.column},
+                    }
+                }
+            ],
+        }
+        for d in diagnostics
+    ]
+    log = {
+        "$schema": SARIF_SCHEMA,
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {"driver": {"name": "cjmap", "version": __version__, "informationUri": HOME, "rules": rules}},
+                "columnKind": "unicodeCodePoints",
+                "results": results,
+            }
+        ],
+    }
+    return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
+
+
+def to_junit(results: Sequence[tuple[str, Sequence[Diagnostic]]], fail_on: Severity) -> str:
+    """JUnit XML with one test case per map: it fails when a finding reaches `fail_on`."""
+    suite = ET.Element("testsuite", name="cjmap lint", tests=str(len(results)))
+    failures = 0
+    for file, diagnostics in results:
+        case = ET.SubElement(suite, "testcase", classname="cjmap.lint", name=file)
+        failing = [d for d in diagnostics if d.severity.rank >= fail_on.rank]
+        if failing:
+            failures += 1
+            failure = ET.SubElement(
+                case, "failure", type=failing[0].code, message=f"{len(failing)} finding{'s' if len(failing) != 1 else ''} at or above {fail_on.value}"
+            )
+            failure.text = "\n".join(format_line(d) for d in failing)
+        others = [d for d in diagnostics if d not in failing]
+        if others:
+            ET.SubElement(case, "system-out").text = "\n".join(format_line(d) for d in others)
+    suite.set("failures", str(failures))
+    root = ET.Element("testsuites", name="cjmap", tests=str(len(results)), failures=str(failures))
+    root.append(suite)
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+
+
+def statistics(diagnostics: Iterable[Diagnostic]) -> str:
+    """Counts per rule, most frequent first, like `ruff --statistics`."""
+    counts = Counter((d.code, d.rule) for d in diagnostics)
+    rows = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    width = max((len(str(n)) for _, n in rows), default=1)
+    return "".join(f"{n:>{width}}  {code}  {name}\n" for (code, name), n in rows)

@@ -1,0 +1,152 @@
+"""Which findings a user sees: rule selection, severities, per-file and inline suppressions.
+
+Rules report everything they find; this module decides, from the config, the
+command line and `# cjmap: ignore[...]` comments, what is kept and how severe
+it is. Suppressions are found by re-reading source lines, so the YAML loader
+never has to keep comments.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path, PurePosixPath
+
+from cjmap.config import Config, Settings
+from cjmap.diagnostics import Diagnostic, Location, Severity
+
+UNUSED_SUPPRESSION = ("CJM901", "unused-suppression")
+_COMMENT = re.compile(r"(?:^|\s)#\s*cjmap:\s*(ignore-file|ignore)\b(?:\[([^\]]*)\])?", re.IGNORECASE)
+_SELECTOR = re.compile(r"^(ALL|CJM\d{0,3}|[a-z]+(?:-[a-z]+)*)$")
+
+
+class SelectorError(ValueError):
+    """A rule selector that names no rule."""
+
+
+def expand(selectors: Iterable[str]) -> set[str]:
+    """Rule codes named by selectors: a code, a prefix (`CJM2`), a name, or `ALL`."""
+    from cjmap.rules import RULES
+
+    codes: set[str] = set()
+    for selector in selectors:
+        selector = selector.strip()
+        if selector.upper() == "ALL":
+            codes |= set(RULES)
+            continue
+        matched = {c for c, r in RULES.items() if c.startswith(selector.upper()) and selector.upper().startswith("CJM") or r.name == selector}
+        if not matched:
+            raise SelectorError(f"'{selector}' names no rule (see `cjmap rules`)")
+        codes |= matched
+    return codes
+
+
+@dataclass(frozen=True)
+class Policy:
+    """Resolved choices: enabled rule codes, severity overrides, per-file ignores."""
+
+    enabled: frozenset[str]
+    severity: Mapping[str, Severity] = field(default_factory=dict)
+    per_file_ignores: tuple[tuple[str, frozenset[str]], ...] = ()
+    folder: Path = Path(".")
+    fail_on: Severity = Severity.ERROR
+    report_unused: bool = False
+    stale_days: int = 365
+    low_emotion: int = -1
+
+
+def build_policy(
+    config: Config,
+    select: Sequence[str] | None = None,
+    ignore: Sequence[str] = (),
+    fail_on: str | None = None,
+    report_unused: bool = False,
+) -> Policy:
+    """Merge config and command line: `--select` replaces the config's, `--ignore` adds to it."""
+    from cjmap.rules import RULES
+
+    s: Settings = config.settings
+    chosen = select if select is not None else s.select
+    enabled = (expand(chosen) if chosen is not None else set(RULES)) - expand((*s.ignore, *ignore))
+    severity = {code: Severity(level) for key, level in s.severity.items() for code in expand([key])}
+    per_file = tuple((glob, frozenset(expand(codes))) for glob, codes in s.per_file_ignores.items())
+    return Policy(
+        frozenset(enabled), severity, per_file, config.folder, Severity(fail_on or s.fail_on), report_unused, s.stale_days, s.low_emotion
+    )
+
+
+@dataclass
+class _Suppression:
+    where: Location
+    codes: frozenset[str] | None  # None: every rule
+    covers: tuple[int, ...]  # lines it applies to; () for the whole file
+    used: bool = False
+
+    def matches(self, d: Diagnostic) -> bool:
+        return (not self.covers or d.where.line in self.covers) and (self.codes is None or d.code in self.codes)
+
+
+def suppressions(display: str, text: str) -> list[_Suppression]:
+    """`# cjmap: ignore[...]` on a finding's line or alone on the line above; `ignore-file` anywhere."""
+    found = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        match = _COMMENT.search(line)
+        if not match:
+            continue
+        kind, selectors = match.group(1).lower(), match.group(2)
+        codes = None
+        if selectors is not None and selectors.strip():
+            try:
+                codes = frozenset(expand(s for s in selectors.split(",") if s.strip()))
+            except SelectorError:
+                codes = frozenset()  # names no rule: never matches, reported as unused
+        alone = line[: match.start()].strip() == ""
+        covers = () if kind == "ignore-file" else ((number, number + 1) if alone else (number,))
+        column = match.start() + (0 if line[match.start()] == "#" else 1) + 1
+        found.append(_Suppression(Location(display, number, column), codes, covers))
+    return found
+
+
+def apply(diagnostics: Sequence[Diagnostic], policy: Policy, texts: Mapping[str, str]) -> list[Diagnostic]:
+    """Keep the enabled, unsuppressed lint findings at their chosen severity; structural errors always stay."""
+    by_file = {display: suppressions(display, text) for display, text in texts.items()}
+    kept: list[Diagnostic] = []
+    for d in diagnostics:
+        if d.code not in policy.enabled and not d.code.startswith("CJM0"):
+            continue
+        if d.code.startswith("CJM0"):
+            kept.append(d)
+            continue
+        if _ignored_by_path(d, policy):
+            continue
+        hits = [s for s in by_file.get(d.where.file, ()) if s.matches(d)]
+        for s in hits:
+            s.used = True
+        if hits:
+            continue
+        level = policy.severity.get(d.code)
+        kept.append(replace(d, severity=level) if level else d)
+    if policy.report_unused:
+        code, name = UNUSED_SUPPRESSION
+        for items in by_file.values():
+            for s in items:
+                if not s.used:
+                    what = "every rule" if s.codes is None else (", ".join(sorted(s.codes)) or "no known rule")
+                    kept.append(Diagnostic(s.where, Severity.WARNING, code, f"suppression of {what} is not used", name))
+    return sorted(kept, key=lambda d: d.sort_key)
+
+
+def _ignored_by_path(d: Diagnostic, policy: Policy) -> bool:
+    if not policy.per_file_ignores:
+        return False
+    path = Path(d.where.file).resolve()
+    try:
+        relative = PurePosixPath(path.relative_to(policy.folder).as_posix())
+    except ValueError:
+        relative = PurePosixPath(path.as_posix())
+    return any(
+        d.code in codes and (fnmatch.fnmatch(str(relative), glob) or relative.match(glob))
+        for glob, codes in policy.per_file_ignores
+    )

@@ -1,0 +1,205 @@
+"""CJM2xx flow: every touchpoint can be reached, and every path goes somewhere."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from cjmap.diagnostics import Severity
+from cjmap.resolve import Journey, Touchpoint
+from cjmap.rules.registry import Context, Finding, rule
+
+# A branch is the fallback when it has no condition, starts with "otherwise"/"else",
+# or states the negative case ("never opened it", "leaves without booking").
+_FALLBACK = re.compile(r"^\s*(otherwise|else)\b|\b(never|not|no|without|nothing|none|neither|nor)\b|n't\b", re.IGNORECASE)
+
+
+def _successors(journey: Journey) -> dict[str, list[str]]:
+    result: dict[str, list[str]] = {tp.id: [] for tp in journey.touchpoints}
+    for edge in journey.edges:
+        result[edge.source].append(edge.target)
+    return result
+
+
+def reachable(journey: Journey) -> set[str]:
+    """Touchpoint ids some path from the first touchpoint reaches."""
+    touchpoints = journey.touchpoints
+    if not touchpoints:
+        return set()
+    successors = _successors(journey)
+    seen = {touchpoints[0].id}
+    stack = [touchpoints[0].id]
+    while stack:
+        for target in successors[stack.pop()]:
+            if target not in seen:
+                seen.add(target)
+                stack.append(target)
+    return seen
+
+
+def strongly_connected(journey: Journey) -> list[list[str]]:
+    """Tarjan's components, iteratively (a 1,000-touchpoint chain must not hit the recursion limit)."""
+    successors = _successors(journey)
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    on_stack: set[str] = set()
+    stack: list[str] = []
+    components: list[list[str]] = []
+    for root in successors:
+        if root in index:
+            continue
+        work = [(root, 0)]
+        while work:
+            node, child = work.pop()
+            if child == 0:
+                index[node] = low[node] = len(index)
+                stack.append(node)
+                on_stack.add(node)
+            targets = successors[node]
+            if child < len(targets):
+                work.append((node, child + 1))
+                target = targets[child]
+                if target not in index:
+                    work.append((target, 0))
+                elif target in on_stack:
+                    low[node] = min(low[node], index[target])
+                continue
+            if low[node] == index[node]:
+                component = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    component.append(member)
+                    if member == node:
+                        break
+                components.append(component)
+            if work:
+                parent = work[-1][0]
+                low[parent] = min(low[parent], low[node])
+    return components
+
+
+@rule("CJM201", "unreachable-touchpoint", Severity.ERROR)
+def unreachable_touchpoint(journey: Journey, context: Context) -> Iterator[Finding]:
+    """No path from the journey's start reaches a touchpoint.
+
+    The journey starts at the first touchpoint in the file and follows `next`
+    (or file order). A touchpoint no path reaches is drawn on the map but no
+    customer ever gets there: link to it from where customers come from.
+
+    Fails:
+
+        touchpoints:
+          - {id: ad, name: Sees an ad, next: [buy]}
+          - {id: forum, name: Asks in a forum}
+          - {id: buy, name: Buys}
+
+    Passes:
+
+        touchpoints:
+          - {id: ad, name: Sees an ad, next: [{to: buy, when: convinced}, {to: forum, when: otherwise}]}
+          - {id: forum, name: Asks in a forum}
+          - {id: buy, name: Buys}
+    """
+    seen = reachable(journey)
+    for tp in journey.touchpoints:
+        if tp.id not in seen:
+            yield Finding(tp.where, f"touchpoint '{tp.id}' cannot be reached from the start of the journey")
+
+
+@rule("CJM202", "dead-end", Severity.WARNING)
+def dead_end(journey: Journey, context: Context) -> Iterator[Finding]:
+    """The flow stops before the end, and the map does not say why.
+
+    `next: []` means the customer leaves the journey here. That is worth
+    knowing only with the reason: say it with `exit`, so the report can show
+    where and why customers drop out.
+
+    Fails:
+
+        touchpoints:
+          - {name: Sees the price, next: []}
+
+    Passes:
+
+        touchpoints:
+          - {name: Sees the price, next: [], exit: Finds it too expensive}
+    """
+    outgoing = {edge.source for edge in journey.edges}
+    for tp in journey.touchpoints:
+        if tp.id not in outgoing and tp.id != journey.end and tp.exit_reason is None:
+            yield Finding(tp.at("next"), f"touchpoint '{tp.id}' ends the journey without an exit reason")
+
+
+def _is_fallback(condition: str | None) -> bool:
+    return condition is None or _FALLBACK.search(condition) is not None
+
+
+@rule("CJM203", "branch-without-fallback", Severity.WARNING)
+def branch_without_fallback(journey: Journey, context: Context) -> Iterator[Finding]:
+    """A conditional `next` has no path for everyone else.
+
+    When every branch has a condition ("clicked the email"), the customer
+    who does none of those things has nowhere to go. Add the fallback: a
+    branch that states the negative case (`never opened it`, `leaves without
+    booking`: a condition with never, not, no, without or n't), one whose
+    `when` starts with `otherwise` or `else`, one without `when`, or an `exit`.
+
+    Fails:
+
+        - name: Gets the welcome email
+          next:
+            - {to: onboarding, when: clicked the email}
+
+    Passes:
+
+        - name: Gets the welcome email
+          next:
+            - {to: onboarding, when: clicked the email}
+            - {to: reminder, when: never opened it}
+    """
+    branches: dict[str, list[str | None]] = {}
+    for edge in journey.edges:
+        if not edge.implicit:
+            branches.setdefault(edge.source, []).append(edge.condition)
+    for tp in journey.touchpoints:
+        conditions = branches.get(tp.id, [])
+        if conditions and not any(_is_fallback(c) for c in conditions) and tp.exit_reason is None:
+            yield Finding(tp.at("next"), f"touchpoint '{tp.id}' branches on conditions but has no 'otherwise' path or exit")
+
+
+@rule("CJM204", "loop-without-exit", Severity.ERROR)
+def loop_without_exit(journey: Journey, context: Context) -> Iterator[Finding]:
+    """Touchpoints form a loop that no path leaves.
+
+    Loops are real (a reminder email that sends people back to the product
+    page), but a loop with no way out traps the customer forever: give one of
+    its touchpoints a branch out of the loop, or an `exit`.
+
+    Fails:
+
+        touchpoints:
+          - {id: page, name: Reads the page, next: [email]}
+          - {id: email, name: Gets a reminder, next: [page]}
+
+    Passes:
+
+        touchpoints:
+          - {id: page, name: Reads the page, next: [{to: buy, when: books}, {to: email, when: otherwise}]}
+          - {id: email, name: Gets a reminder, next: [page]}
+          - {id: buy, name: Buys}
+    """
+    order = {tp.id: i for i, tp in enumerate(journey.touchpoints)}
+    by_id: dict[str, Touchpoint] = {tp.id: tp for tp in journey.touchpoints}
+    successors = _successors(journey)
+    for component in strongly_connected(journey):
+        members = set(component)
+        is_loop = len(component) > 1 or component[0] in successors[component[0]]
+        if not is_loop or journey.end in members:
+            continue
+        leaves = any(t not in members for m in component for t in successors[m])
+        if leaves or any(by_id[m].exits for m in component):
+            continue
+        ordered = sorted(component, key=order.__getitem__)
+        names = ", ".join(f"'{m}'" for m in ordered)
+        yield Finding(by_id[ordered[0]].where, f"touchpoints {names} form a loop that no path leaves")
