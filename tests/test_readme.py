@@ -32,3 +32,34 @@ def test_ci_runs_the_readme_test_command_verbatim() -> None:
 def test_every_diagnostic_code_is_documented() -> None:
     for code, name in {**STRUCTURAL_CODES, **{c: r.name for c, r in RULES.items()}}.items():
         assert f"| {code} | {name} |" in README, code
+
+
+def test_readme_rule_table_is_generated_from_the_rules() -> None:
+    from cjmap.rules import rules_markdown
+
+    table = README.split("<!-- rules:start -->\n", 1)[1].split("<!-- rules:end -->", 1)[0]
+    assert table == rules_markdown(), "regenerate with `cjmap rules --markdown`"
+
+
+def test_pre_commit_hook_lints_staged_maps_without_graphviz(tmp_path) -> None:
+    import os
+    import shlex
+    import subprocess
+    import sys
+
+    import yaml
+
+    from conftest import MINIMAL, TODAY, write
+
+    (hook,) = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text())
+    assert hook["id"] == "cjmap-lint" and hook["language"] == "python"
+    assert re.search(hook["files"], "maps/car.cjmap.yaml") and not re.search(hook["files"], ".github/workflows/ci.yml")
+    good = write(tmp_path, "good.cjmap.yaml", MINIMAL)
+    bad = write(tmp_path, "bad.cjmap.yaml", MINIMAL + "  - name: Retention\n")
+    argv = shlex.split(hook["entry"])
+    assert argv[0] == "cjmap"
+    bare = tmp_path / "bin"
+    bare.mkdir()  # no `dot` here
+    command = [sys.executable, "-m", "cjmap", *argv[1:], "--today", TODAY, str(good), str(bad)]
+    result = subprocess.run(command, capture_output=True, text=True, env={**os.environ, "PATH": str(bare)})
+    assert result.returncode == 1 and "CJM101" in result.stdout

@@ -40,9 +40,12 @@ def _root(
 
 
 def _console(stderr: bool = False):  # rich is imported only by commands that print findings
+    import os
+
     from rich.console import Console
 
-    return Console(stderr=stderr, soft_wrap=True, highlight=False)
+    plain = bool(os.environ.get("NO_COLOR"))  # no colour and no bold either: what NO_COLOR users expect
+    return Console(stderr=stderr, soft_wrap=True, highlight=False, color_system=None if plain else "auto", no_color=plain)
 
 
 def _print_diagnostics(diagnostics: Sequence, stderr: bool = False) -> None:
@@ -277,7 +280,7 @@ def rules(
     markdown: Annotated[bool, typer.Option("--markdown", help="Print the table as Markdown (as in README.md).")] = False,
 ) -> None:
     """List every lint rule: code, name, default severity and what it finds."""
-    from cjmap.rules import RULES
+    from cjmap.rules import RULES, rules_markdown
 
     if markdown:
         sys.stdout.write(rules_markdown())
@@ -285,15 +288,6 @@ def rules(
     for code in sorted(RULES):
         rule = RULES[code]
         typer.echo(f"{code}  {rule.name:<32} {rule.severity.value:<8} {rule.summary}")
-
-
-def rules_markdown() -> str:
-    """The rule table of README.md, generated from the rules' own docstrings."""
-    from cjmap.rules import RULES
-
-    rows = ["| code | name | default | what it finds |", "|---|---|---|---|"]
-    rows += [f"| {c} | {RULES[c].name} | {RULES[c].severity.value} | {RULES[c].summary} |" for c in sorted(RULES)]
-    return "\n".join(rows) + "\n"
 
 
 @app.command()

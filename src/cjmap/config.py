@@ -89,10 +89,10 @@ def load_config(path: Path, display: str | None = None) -> Config:
         table: Any = tomllib.loads(text)
     except OSError as e:
         raise MapError([structural("CJM007", Location(shown), f"cannot read config: {e.strerror}")]) from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
-        line = getattr(e, "lineno", 1) or 1
-        column = getattr(e, "colno", 1) or 1
-        raise MapError([structural("CJM007", Location(shown, line, column), f"invalid TOML: {str(e).split(' (at line')[0]}")]) from None
+    except UnicodeDecodeError:
+        raise MapError([structural("CJM007", Location(shown), "config is not UTF-8 text")]) from None
+    except tomllib.TOMLDecodeError as e:
+        raise MapError([structural("CJM007", _toml_error_location(shown, text, str(e)), f"invalid TOML: {re.sub(r' [(]at .*[)]$', '', str(e))}")]) from None
     if path.name == "pyproject.toml":
         table = table.get("tool", {}).get("cjmap", {})
     try:
@@ -100,6 +100,16 @@ def load_config(path: Path, display: str | None = None) -> Config:
     except ValidationError as e:
         raise MapError([_config_error(shown, text, error) for error in e.errors(include_url=False)]) from None
     return Config(settings, path.parent.resolve(), path.resolve())
+
+
+def _toml_error_location(display: str, text: str, message: str) -> Location:
+    """tomllib keeps the position only in its message: '(at line 2, column 5)' or '(at end of document)'."""
+    match = re.search(r"at line (\d+), column (\d+)", message)
+    if match:
+        return Location(display, int(match[1]), int(match[2]))
+    if "end of document" in message:
+        return Location(display, text.count("\n") + (0 if text.endswith("\n") else 1) or 1, 1)
+    return Location(display)
 
 
 def _config_error(display: str, text: str, error: Any) -> Any:

@@ -9,7 +9,7 @@ from cjmap.resolve import Journey
 from cjmap.rules import coverage, evidence, flow, insight  # noqa: F401  (importing registers the rules)
 from cjmap.rules.registry import RULES, Context, Finding, Rule, rule
 
-__all__ = ["RULES", "Context", "Finding", "Rule", "lint_journey", "rule"]
+__all__ = ["RULES", "Context", "Finding", "Rule", "lint_journey", "rule", "rules_markdown"]
 
 
 def lint_journey(journey: Journey, context: Context, codes: Iterable[str] | None = None) -> list[Diagnostic]:
@@ -17,3 +17,10 @@ def lint_journey(journey: Journey, context: Context, codes: Iterable[str] | None
     chosen = sorted(RULES) if codes is None else sorted(codes)
     found = [d for code in chosen for d in RULES[code].run(journey, context)]
     return sorted(found, key=lambda d: d.sort_key)
+
+
+def rules_markdown() -> str:
+    """The rule table of README.md, generated from the rules' own docstrings."""
+    rows = ["| code | name | default | what it finds |", "|---|---|---|---|"]
+    rows += [f"| {c} | {RULES[c].name} | {RULES[c].severity.value} | {RULES[c].summary} |" for c in sorted(RULES)]
+    return "\n".join(rows) + "\n"
