@@ -46,7 +46,9 @@ def test_values_are_plain_python() -> None:
         ("a:\n\tb: 1\n", 2, 1, "tab character"),
         ("a: 1\n---\nb: 2\n", 2, 1, "one YAML document"),
         ("? [a, b]\n: 1\n", 1, 3, "keys must be plain text"),
-        ("a: " + "[" * 100 + "]" * 100 + "\n", 1, 68, "nested more than 64 levels"),
+        ("a: " + "[" * 100 + "]" * 100 + "\n", 1, 67, "nested more than 64 levels"),
+        ("a: " + "[" * 100_000 + "]" * 100_000 + "\n", 1, 67, "nested more than 64 levels"),  # crashed PyYAML's composer
+        ("a: " + "{b: " * 50_000 + "1" + "}" * 50_000 + "\n", 1, 256, "nested more than 64 levels"),
     ],
 )
 def test_unsafe_or_invalid_yaml_is_refused_at_its_position(text: str, line: int, column: int, fragment: str) -> None:

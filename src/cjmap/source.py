@@ -127,6 +127,7 @@ def parse_yaml(text: str, display: str) -> tuple[object, dict[PathKey, tuple[int
     """Compose one YAML document and build plain values with their positions."""
     loader = _Loader(text)
     try:
+        _check_nesting(text, display)
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
@@ -141,6 +142,25 @@ def parse_yaml(text: str, display: str) -> tuple[object, dict[PathKey, tuple[int
     if builder.errors:
         raise MapError(builder.errors)
     return data, builder.positions, builder.key_positions
+
+
+_OPEN = (yaml.MappingStartEvent, yaml.SequenceStartEvent)
+_CLOSE = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+
+
+def _check_nesting(text: str, display: str) -> None:
+    """Refuse deep nesting before composing: PyYAML's composer recurses per level and
+    100,000 brackets crash the interpreter. libyaml's event parser keeps its state on the heap."""
+    depth = 0
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, _OPEN):
+            depth += 1
+            if depth > MAX_DEPTH:
+                mark = event.start_mark
+                where = Location(display, mark.line + 1, mark.column + 1)
+                raise MapError([structural("CJM001", where, f"values nested more than {MAX_DEPTH} levels deep")])
+        elif isinstance(event, _CLOSE):
+            depth -= 1
 
 
 def _yaml_message(e: yaml.MarkedYAMLError, text: str) -> str:
