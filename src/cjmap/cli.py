@@ -51,7 +51,7 @@ def _console(stderr: bool = False):  # rich is imported only by commands that pr
 def _print_diagnostics(diagnostics: Sequence, stderr: bool = False) -> None:
     from rich.text import Text
 
-    from cjmap.diagnostics import Severity
+    from cjmap.diagnostics import Severity, printable
 
     colours = {Severity.ERROR: "bold red", Severity.WARNING: "bold yellow", Severity.INFO: "bold cyan"}
     console = _console(stderr)
@@ -59,12 +59,12 @@ def _print_diagnostics(diagnostics: Sequence, stderr: bool = False) -> None:
         w = d.where
         console.print(
             Text.assemble(
-                (f"{w.file}:{w.line}:{w.column}:", "bold"),
+                (f"{printable(w.file)}:{w.line}:{w.column}:", "bold"),
                 " ",
                 (d.severity.value, colours[d.severity]),
                 " ",
                 (d.code, "bold"),
-                f" {d.message} ",
+                f" {printable(d.message)} ",
                 (f"[{d.rule}]", "dim"),
             )
         )
@@ -221,6 +221,7 @@ def render(
     files: Annotated[list[Path], typer.Argument(help="Map files to render.")],
     output_dir: Annotated[Optional[Path], typer.Option("--output-dir", "-o", help="Folder for the outputs (default: beside each map).")] = None,
     formats: Annotated[str, typer.Option("--format", "-f", help="Comma-separated: svg, html, dot.")] = "svg,html",
+    timeout: Annotated[float, typer.Option("--timeout", min=1, help="Seconds Graphviz may take for one map.")] = 60.0,
 ) -> None:
     """Render maps to an SVG diagram and an HTML report (exit 1 when a map has lint errors)."""
     chosen = _formats(formats)
@@ -254,16 +255,22 @@ def render(
             typer.echo(f"{result.file}:1:1: error CJM002 nothing to render: the file defines no stages (a shared definitions file?) [schema]", err=True)
             code = EXIT_INPUT
             continue
+        folder = output_dir if output_dir is not None else path.parent
+        targets = {fmt: folder / f"{output_stem(path)}.{fmt}" for fmt in chosen}
+        clash = next((t for t in targets.values() if t.exists() and t.resolve() == path.resolve()), None)
+        if clash is not None:
+            _fail(f"{clash} is the map itself; rename the map to *.cjmap.yaml or choose another -o folder")
+            code = EXIT_INPUT
+            continue
         try:
-            outputs = render_journey(result.journey, chosen, result.diagnostics, f"cjmap {__version__}")
+            outputs = render_journey(result.journey, chosen, result.diagnostics, f"cjmap {__version__}", timeout)
         except RenderError as e:
             _fail(str(e))
             raise typer.Exit(EXIT_INPUT) from None
-        folder = output_dir if output_dir is not None else path.parent
         try:
             folder.mkdir(parents=True, exist_ok=True)
             for fmt, data in outputs.items():
-                target = folder / f"{output_stem(path)}.{fmt}"
+                target = targets[fmt]
                 write_atomic(target, data)
                 typer.echo(f"wrote {target}", err=True)
         except OSError as e:

@@ -51,6 +51,7 @@ class Settings(BaseModel):
     fail_on: SeverityName = "error"
     stale_days: int = Field(365, ge=1)
     low_emotion: int = Field(-1, ge=-2, le=2)
+    max_file_size: int = Field(10 * 1024 * 1024, ge=1, description="Largest map file read, in bytes.")
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import enum
 import json
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -70,18 +71,37 @@ def structural(code: str, where: Location, message: str) -> Diagnostic:
     return Diagnostic(where, Severity.ERROR, code, message, STRUCTURAL_CODES[code])
 
 
+MAX_ERRORS = 100
+
+
 class MapError(Exception):
-    """A map could not be loaded; carries every structural error found."""
+    """A map could not be loaded; carries the structural errors found (at most MAX_ERRORS, then a note)."""
 
     def __init__(self, diagnostics: Sequence[Diagnostic]) -> None:
-        self.diagnostics = tuple(sorted(diagnostics, key=lambda d: d.sort_key))
+        ordered = sorted(diagnostics, key=lambda d: d.sort_key)
+        if len(ordered) > MAX_ERRORS:
+            last = ordered[MAX_ERRORS - 1]
+            note = structural(last.code, last.where, f"stopped after {MAX_ERRORS} errors ({len(ordered) - MAX_ERRORS} more not shown)")
+            ordered = [*ordered[:MAX_ERRORS], note]
+        self.diagnostics = tuple(ordered)
         super().__init__("\n".join(format_line(d) for d in self.diagnostics))
+
+
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+MAX_MESSAGE = 400
+
+
+def printable(text: str) -> str:
+    """Map text made safe for a terminal or a CI log: control, line-break and bidi
+    characters shown as escapes (no ANSI injection), and very long text cut."""
+    safe = _UNPRINTABLE.sub(lambda m: f"\\x{ord(m[0]):02x}" if ord(m[0]) < 0x100 else f"\\u{ord(m[0]):04x}", text)
+    return safe if len(safe) <= MAX_MESSAGE else safe[: MAX_MESSAGE - 1] + "\u2026"
 
 
 def format_line(d: Diagnostic) -> str:
     """`file:line:col: severity CODE message [rule-name]`, the one-line form."""
     w = d.where
-    return f"{w.file}:{w.line}:{w.column}: {d.severity.value} {d.code} {d.message} [{d.rule}]"
+    return f"{printable(w.file)}:{w.line}:{w.column}: {d.severity.value} {d.code} {printable(d.message)} [{d.rule}]"
 
 
 def to_json(diagnostics: Iterable[Diagnostic]) -> str:

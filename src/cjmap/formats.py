@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import PurePath
 
 from cjmap import __version__
-from cjmap.diagnostics import STRUCTURAL_CODES, Diagnostic, Severity, format_line
+from cjmap.diagnostics import STRUCTURAL_CODES, Diagnostic, Severity, format_line, printable
 
 HOME = "https://github.com/cjmap/cjmap"
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -28,7 +28,7 @@ def unique(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
 
 
 def _escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return printable(text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
 
 
 def _escape_property(text: str) -> str:

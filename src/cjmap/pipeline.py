@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from cjmap.diagnostics import Diagnostic, MapError, Severity
 from cjmap.resolve import Journey, resolve
-from cjmap.source import load_map, looks_like_map
+from cjmap.source import MAX_BYTES, load_map, looks_like_map
 
 if TYPE_CHECKING:
     from cjmap.policy import Policy
@@ -53,7 +53,7 @@ def check(path: Path, display: str | None = None, policy: Policy | None = None, 
 
     shown = display if display is not None else str(path)
     try:
-        loaded = load_map(path, shown)
+        loaded = load_map(path, shown, max_bytes=policy.max_bytes if policy else MAX_BYTES)
         journey = resolve(loaded)
     except MapError as e:
         return Checked(shown, None, e.diagnostics)

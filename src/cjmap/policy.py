@@ -55,6 +55,7 @@ class Policy:
     report_unused: bool = False
     stale_days: int = 365
     low_emotion: int = -1
+    max_bytes: int = 10 * 1024 * 1024  # a limit rather than a choice of findings, but set in the same file
 
 
 def build_policy(
@@ -73,7 +74,8 @@ def build_policy(
     severity = {code: Severity(level) for key, level in s.severity.items() for code in expand([key])}
     per_file = tuple((glob, frozenset(expand(codes))) for glob, codes in s.per_file_ignores.items())
     return Policy(
-        frozenset(enabled), severity, per_file, config.folder, Severity(fail_on or s.fail_on), report_unused, s.stale_days, s.low_emotion
+        frozenset(enabled), severity, per_file, config.folder, Severity(fail_on or s.fail_on), report_unused,
+        s.stale_days, s.low_emotion, s.max_file_size,
     )
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from cjmap import model as m
-from cjmap.diagnostics import Diagnostic, Location, MapError, structural
+from cjmap.diagnostics import MAX_ERRORS, Diagnostic, Location, MapError, structural
 from cjmap.source import LoadedMap, PathKey, SourceFile
 from cjmap.validate import validate_source
 
@@ -154,6 +154,8 @@ class _Resolver:
 
     def _error(self, code: str, where: Location, message: str) -> None:
         self.errors.append(structural(code, where, message))
+        if len(self.errors) > MAX_ERRORS:  # a hostile map must not make did-you-mean run for minutes
+            raise MapError(self.errors)
 
     def journey(self) -> Journey:
         files = self._validate(self.loaded.files)

@@ -8,6 +8,7 @@ from cjmap.diagnostics import Diagnostic
 from cjmap.resolve import Journey
 
 FORMATS = ("svg", "html", "dot")
+DOT_TIMEOUT = 60.0
 DEFAULT_FORMATS = ("svg", "html")
 INSTALL_GRAPHVIZ = (
     "Graphviz 'dot' was not found on PATH; install Graphviz "
@@ -19,17 +20,25 @@ class RenderError(Exception):
     """Rendering failed for a reason outside the map (Graphviz missing or failing)."""
 
 
-def layout_svg(dot_source: str) -> str:
+def layout_svg(dot_source: str, timeout: float = DOT_TIMEOUT) -> str:
     """Run Graphviz `dot` on DOT text and return the SVG, or raise RenderError in one line."""
-    import graphviz
+    import subprocess
 
+    import graphviz
+    from graphviz.backend import dot_command, execute
+
+    command = dot_command.command("dot", "svg")
     try:
-        return graphviz.pipe("dot", "svg", dot_source.encode("utf-8"), quiet=True).decode("utf-8")
+        # run_check passes `timeout` on to subprocess.run, which kills dot when it expires
+        done = execute.run_check(command, input=dot_source.encode("utf-8"), capture_output=True, quiet=True, timeout=timeout)
     except graphviz.ExecutableNotFound:
         raise RenderError(INSTALL_GRAPHVIZ) from None
+    except subprocess.TimeoutExpired:
+        raise RenderError(f"Graphviz dot took longer than {timeout:g} s and was stopped (raise it with --timeout)") from None
     except graphviz.CalledProcessError as e:
         stderr = (e.stderr or b"").decode("utf-8", "replace").strip().splitlines()
         raise RenderError(f"Graphviz dot failed: {stderr[0] if stderr else f'exit code {e.returncode}'}") from None
+    return done.stdout.decode("utf-8")
 
 
 def render_journey(
@@ -37,13 +46,14 @@ def render_journey(
     formats: Sequence[str],
     diagnostics: Sequence[Diagnostic],
     generator: str,
+    timeout: float = DOT_TIMEOUT,
 ) -> dict[str, bytes]:
     """Every requested output as bytes, built in memory so nothing is written half-done."""
     from cjmap.render.dot import journey_to_dot
 
     dot_source = journey_to_dot(journey)
     outputs: dict[str, bytes] = {}
-    svg = layout_svg(dot_source) if {"svg", "html"} & set(formats) else None
+    svg = layout_svg(dot_source, timeout) if {"svg", "html"} & set(formats) else None
     for fmt in formats:
         if fmt == "dot":
             outputs[fmt] = dot_source.encode("utf-8")

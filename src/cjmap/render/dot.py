@@ -42,7 +42,9 @@ THEME = {
 
 EMOTION_WORDS = {-2: "very negative", -1: "negative", 0: "neutral", 1: "positive", 2: "very positive"}
 
-_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+# Not allowed in XML, plus bidi embeddings and overrides: in a label they could reorder
+# the text drawn after them (the HTML report isolates them instead).
+_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\u202a-\u202e\u2066-\u2069]")
 
 
 def emotion_label(emotion: int | None) -> str:
