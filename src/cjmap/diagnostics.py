@@ -80,8 +80,8 @@ class MapError(Exception):
     def __init__(self, diagnostics: Sequence[Diagnostic]) -> None:
         ordered = sorted(diagnostics, key=lambda d: d.sort_key)
         if len(ordered) > MAX_ERRORS:
-            last = ordered[MAX_ERRORS - 1]
-            note = structural(last.code, last.where, f"stopped after {MAX_ERRORS} errors ({len(ordered) - MAX_ERRORS} more not shown)")
+            first_hidden = ordered[MAX_ERRORS]  # the note points where the unshown errors begin
+            note = structural(first_hidden.code, first_hidden.where, f"stopped after {MAX_ERRORS} errors; the rest, from here on, are not shown")
             ordered = [*ordered[:MAX_ERRORS], note]
         self.diagnostics = tuple(ordered)
         super().__init__("\n".join(format_line(d) for d in self.diagnostics))

@@ -133,6 +133,8 @@ def parse_yaml(text: str, display: str) -> tuple[object, dict[PathKey, tuple[int
         mark = e.problem_mark or e.context_mark
         where = Location(display, mark.line + 1, mark.column + 1) if mark else Location(display)
         raise MapError([structural("CJM001", where, _yaml_message(e, text))]) from None
+    except yaml.reader.ReaderError as e:
+        raise MapError([_unprintable(e, text, display)]) from None
     except yaml.YAMLError as e:
         raise MapError([structural("CJM001", Location(display), f"invalid YAML: {e}")]) from None
     finally:
@@ -161,6 +163,16 @@ def _check_nesting(text: str, display: str) -> None:
                 raise MapError([structural("CJM001", where, f"values nested more than {MAX_DEPTH} levels deep")])
         elif isinstance(event, _CLOSE):
             depth -= 1
+
+
+def _unprintable(e: yaml.reader.ReaderError, text: str, display: str) -> Diagnostic:
+    """PyYAML's reader reports a control character by offset only; give it a line and column."""
+    before = text[: e.position]
+    line = before.count("\n") + 1
+    column = e.position - (before.rfind("\n") + 1) + 1
+    character = e.character if isinstance(e.character, int) else ord(str(e.character)[:1] or "\0")
+    message = f"invalid YAML: control character U+{character:04X} is not allowed in a YAML file"
+    return structural("CJM001", Location(display, line, column), message)
 
 
 def _yaml_message(e: yaml.MarkedYAMLError, text: str) -> str:

@@ -1,0 +1,202 @@
+"""Hostile maps: each gives one clear diagnostic, exit 2, no traceback, and leaves earlier outputs alone.
+
+Every file in corpus/ states what it must produce on its first line:
+`# expect: CODE LINE text-in-the-message`, where LINE may be `other-file:LINE`
+when the diagnostic belongs to another file of the case (an import cycle is
+reported at the import that closes it). Cases that cannot be files in git
+(binary, huge, symlinks, generated) are built by the tests below the corpus.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import MINIMAL, run_cli, write
+
+CORPUS = Path(__file__).parent / "corpus"
+CASES = sorted(p for p in CORPUS.glob("*.cjmap.yaml"))
+SENTINEL = {"svg": b"<svg>previous render</svg>", "html": b"<p>previous render</p>"}
+
+
+def expectation(path: Path) -> tuple[str, str, str]:
+    """The code, the `file:line:` prefix and the message text the case must produce."""
+    first = path.read_text(encoding="utf-8", errors="replace").splitlines()[0]
+    code, where, text = first.removeprefix("# expect: ").split(" ", 2)
+    prefix = f"{where}:" if ":" in where else f"{path.name}:{where}:"
+    return code, prefix, text
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    """The corpus copied into a fresh project, with earlier outputs beside every case."""
+    project = tmp_path / "project"
+    shutil.copytree(CORPUS, project)
+    (project / "cjmap.toml").write_text("")
+    for case in CASES:
+        for fmt, data in SENTINEL.items():
+            (project / f"{case.name.removesuffix('.cjmap.yaml')}.{fmt}").write_bytes(data)
+    return project
+
+
+def assert_outputs_untouched(project: Path, stem: str) -> None:
+    for fmt, data in SENTINEL.items():
+        assert (project / f"{stem}.{fmt}").read_bytes() == data, f"{stem}.{fmt} was changed"
+    assert not list(project.glob(".*.tmp")), "temporary files left behind"
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda p: p.name.removesuffix(".cjmap.yaml"))
+def test_corpus_case(corpus: Path, case: Path) -> None:
+    code, prefix, text = expectation(case)
+    for command in (["lint", case.name], ["render", case.name]):
+        started = time.perf_counter()
+        result = run_cli(*command, cwd=corpus)
+        assert time.perf_counter() - started < 20, f"{command} took too long"
+        output = result.stdout + result.stderr
+        assert result.returncode == 2, output
+        assert "Traceback" not in output
+        first = next(l for l in output.splitlines() if f" error {code} " in l)
+        assert first.startswith(prefix), first
+        assert text in first, first
+    assert_outputs_untouched(corpus, case.name.removesuffix(".cjmap.yaml"))
+    assert not (corpus / "PWNED").exists()
+
+
+def generated(tmp_path: Path, name: str, data: bytes) -> Path:
+    project = tmp_path / "project"
+    project.mkdir(exist_ok=True)
+    (project / "cjmap.toml").write_text("")
+    for fmt, sentinel in SENTINEL.items():
+        (project / f"m.{fmt}").write_bytes(sentinel)
+    (project / name).write_bytes(data)
+    return project
+
+
+@pytest.mark.parametrize(
+    ("data", "code", "line", "text"),
+    [
+        (b"", "CJM006", 1, "file is empty"),
+        (b"cjmap: 1\ntitle: caf\xe9\n", "CJM001", 2, "not UTF-8"),
+        (b"\xff\xfe" + "cjmap: 1\n".encode("utf-16-le"), "CJM001", 1, "not UTF-8"),
+        (b"cjmap: 1\ntitle: " + b"[" * 100_000 + b"]" * 100_000 + b"\n", "CJM001", 2, "nested more than 64"),
+        (b"cjmap: 1\n" + b"# padding padding padding\n" * 500_000, "CJM001", 1, "over the limit"),
+        (b"cjmap: 1\ntitle: T\n\x00\n", "CJM001", 3, "invalid YAML"),
+    ],
+    ids=["empty", "latin-1", "utf-16", "deep-nesting", "huge", "nul-byte"],
+)
+def test_generated_case(tmp_path: Path, data: bytes, code: str, line: int, text: str) -> None:
+    project = generated(tmp_path, "m.cjmap.yaml", data)
+    for command in (["lint", "m.cjmap.yaml"], ["render", "m.cjmap.yaml"]):
+        result = run_cli(*command, cwd=project)
+        output = result.stdout + result.stderr
+        assert result.returncode == 2 and "Traceback" not in output, output
+        assert f"m.cjmap.yaml:{line}:" in output and f"error {code}" in output and text in output, output
+    assert_outputs_untouched(project, "m")
+
+
+def test_size_limit_is_configurable(tmp_path: Path) -> None:
+    project = generated(tmp_path, "m.cjmap.yaml", MINIMAL.encode())
+    (project / "cjmap.toml").write_text("max-file-size = 100\n")
+    result = run_cli("lint", "m.cjmap.yaml", cwd=project)
+    assert result.returncode == 2 and "over the limit of 100" in result.stdout
+
+
+def test_byte_order_mark_is_fine(tmp_path: Path) -> None:
+    project = generated(tmp_path, "m.cjmap.yaml", "\ufeff".encode() + MINIMAL.lstrip().encode())
+    assert run_cli("lint", "--today", "2026-11-24", "m.cjmap.yaml", cwd=project).returncode == 0
+
+
+def test_symlink_import_pointing_outside_the_project(tmp_path: Path) -> None:
+    outside = write(tmp_path, "secret/teams.cjmap.yaml", "cjmap: 1\nteams: [{id: t}]\n")
+    project = generated(tmp_path, "m.cjmap.yaml", b"cjmap: 1\ntitle: T\nimports: [teams.cjmap.yaml]\n")
+    (project / "teams.cjmap.yaml").symlink_to(outside)
+    result = run_cli("lint", "m.cjmap.yaml", cwd=project)
+    assert result.returncode == 2 and "m.cjmap.yaml:3:11: error CJM005 import 'teams.cjmap.yaml' leaves the project root" in result.stdout
+
+
+def test_symlinked_map_is_read_but_its_imports_stay_bounded(tmp_path: Path) -> None:
+    project = generated(tmp_path, "real.cjmap.yaml", MINIMAL.encode())
+    (project / "link.cjmap.yaml").symlink_to(project / "real.cjmap.yaml")
+    assert run_cli("lint", "--today", "2026-11-24", "link.cjmap.yaml", cwd=project).returncode == 0
+
+
+def fake_dot(tmp_path: Path, script: str) -> dict[str, str]:
+    """A PATH whose `dot` is a shell script, to make Graphviz fail or hang on purpose."""
+    folder = tmp_path / "fake-bin"
+    folder.mkdir()
+    dot = folder / "dot"
+    dot.write_text("#!/bin/sh\n" + script)
+    dot.chmod(0o755)
+    return {"PATH": f"{folder}{os.pathsep}{os.environ['PATH']}"}
+
+
+def test_failing_dot_is_one_line_and_keeps_old_outputs(tmp_path: Path) -> None:
+    project = generated(tmp_path, "m.cjmap.yaml", MINIMAL.encode())
+    env = fake_dot(tmp_path, 'echo "Error: syntax error in line 3 near \'<\'" >&2\nexit 1\n')
+    result = run_cli("render", "m.cjmap.yaml", cwd=project, env=env)
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines()[-1] == "error: Graphviz dot failed: Error: syntax error in line 3 near '<'"
+    assert_outputs_untouched(project, "m")
+
+
+def test_slow_dot_is_stopped_with_a_clear_message(tmp_path: Path) -> None:
+    project = generated(tmp_path, "m.cjmap.yaml", MINIMAL.encode())
+    env = fake_dot(tmp_path, "sleep 30\n")
+    started = time.perf_counter()
+    result = run_cli("render", "--timeout", "1", "m.cjmap.yaml", cwd=project, env=env)
+    assert time.perf_counter() - started < 15
+    assert result.returncode == 2
+    assert "error: Graphviz dot took longer than 1 s and was stopped" in result.stderr
+    assert_outputs_untouched(project, "m")
+
+
+def test_render_refuses_to_overwrite_its_own_input(tmp_path: Path) -> None:
+    project = generated(tmp_path, "report.html", MINIMAL.encode())
+    before = (project / "report.html").read_bytes()
+    result = run_cli("render", "report.html", cwd=project)
+    assert result.returncode == 2 and "is the map itself" in result.stderr
+    assert (project / "report.html").read_bytes() == before
+
+
+def test_output_folder_that_is_a_file(tmp_path: Path) -> None:
+    project = generated(tmp_path, "m.cjmap.yaml", MINIMAL.encode())
+    (project / "out").write_text("a file, not a folder")
+    result = run_cli("render", "m.cjmap.yaml", "-o", "out/sub", cwd=project)
+    assert result.returncode == 2 and "error: cannot write to" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_concurrent_renders_of_one_map_do_not_corrupt_outputs(tmp_path: Path) -> None:
+    project = generated(tmp_path, "m.cjmap.yaml", MINIMAL.encode())
+    command = [sys.executable, "-m", "cjmap", "render", "m.cjmap.yaml", "-o", "out"]
+    processes = [subprocess.Popen(command, cwd=project, stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(4)]
+    assert [p.wait(timeout=120) for p in processes] == [0, 0, 0, 0]
+    reference = tmp_path / "reference"
+    reference.mkdir()
+    assert run_cli("render", str(project / "m.cjmap.yaml"), "-o", str(reference), cwd=project).returncode == 0
+    for fmt in ("svg", "html"):
+        assert (project / "out" / f"m.{fmt}").read_bytes() == (reference / f"m.{fmt}").read_bytes()
+    assert sorted(p.name for p in (project / "out").iterdir()) == ["m.html", "m.svg"]
+
+
+def test_terminal_escapes_in_map_text_are_not_printed_raw(corpus: Path) -> None:
+    result = run_cli("lint", "ansi-escape.cjmap.yaml", cwd=corpus)
+    assert "\x1b" not in result.stdout + result.stderr
+    assert "\\x1b[2J" in result.stdout
+
+
+def test_many_errors_stop_quickly(tmp_path: Path) -> None:
+    touchpoints = "".join(f"      - {{id: t{i}, name: T, next: [missing-{i}]}}\n" for i in range(5000))
+    text = "cjmap: 1\ntitle: T\nstages:\n  - name: S\n    touchpoints:\n" + touchpoints
+    project = generated(tmp_path, "m.cjmap.yaml", text.encode())
+    started = time.perf_counter()
+    result = run_cli("lint", "m.cjmap.yaml", cwd=project)
+    assert time.perf_counter() - started < 20
+    assert result.returncode == 2
+    lines = result.stdout.splitlines()
+    assert len(lines) == 101 and "stopped after 100 errors" in lines[-1]
