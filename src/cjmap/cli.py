@@ -267,14 +267,15 @@ def render(
         except RenderError as e:
             _fail(str(e))
             raise typer.Exit(EXIT_INPUT) from None
+        target = folder
         try:
             folder.mkdir(parents=True, exist_ok=True)
             for fmt, data in outputs.items():
                 target = targets[fmt]
                 write_atomic(target, data)
                 typer.echo(f"wrote {target}", err=True)
-        except OSError as e:
-            _fail(f"cannot write to {e.filename or folder}: {e.strerror}")
+        except OSError as e:  # name the output the user asked for, not our temporary file
+            _fail(f"cannot write to {target}: {e.strerror}")
             code = EXIT_INPUT
             continue
         if any(d.severity.rank >= policy.fail_on.rank for d in result.diagnostics) and code == EXIT_CLEAN:

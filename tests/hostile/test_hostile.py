@@ -200,3 +200,12 @@ def test_many_errors_stop_quickly(tmp_path: Path) -> None:
     assert result.returncode == 2
     lines = result.stdout.splitlines()
     assert len(lines) == 101 and "stopped after 100 errors" in lines[-1]
+
+
+@pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="needs Linux /proc: a folder even root cannot write into")
+def test_output_folder_nobody_can_write(tmp_path: Path) -> None:
+    project = generated(tmp_path, "m.cjmap.yaml", MINIMAL.encode())
+    result = run_cli("render", "m.cjmap.yaml", "-o", "/proc/self", cwd=project)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert result.stderr.strip().splitlines()[-1].startswith("error: cannot write to /proc/self/m.svg: ")
+    assert_outputs_untouched(project, "m")
