@@ -18,10 +18,12 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,  # plain help: rich help costs ~130 ms of imports on every `--help`
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
+LINT_BATCH = 20  # from this many maps on, lint spreads over processes
 
 
 def _version(value: bool) -> None:
@@ -154,10 +156,11 @@ def lint(
     show_statistics: Annotated[bool, typer.Option("--statistics", help="Print how often each rule fired instead of the findings.")] = False,
     today: Annotated[Optional[str], typer.Option("--today", help="Date to judge freshness against (YYYY-MM-DD; default: today).")] = None,
     report_unused: Annotated[bool, typer.Option("--report-unused-ignores", help="Report `# cjmap: ignore` comments that suppress nothing (CJM901).")] = False,
+    jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", min=1, help="Maps linted at once (default: one per core when there are many).")] = None,
 ) -> None:
     """Check maps and report problems: exit 0 when clean, 1 on findings at --fail-on, 2 when a map cannot be loaded."""
     from cjmap.diagnostics import MapError, Severity, summary, to_json
-    from cjmap.pipeline import check, discover
+    from cjmap.pipeline import LintTask, discover, lint_file
     from cjmap.policy import SelectorError
     from cjmap.rules import Context
 
@@ -170,18 +173,23 @@ def lint(
     try:
         policies = _Policies(config, _selectors(select), _selectors(ignore) or [], fail_on.value if fail_on else None, report_unused)
         files = list(discover(paths or [Path(".")]))
-        results = []
+        tasks = []
         for path in files:
             policy = policies.for_path(path)
             ctx = Context(today=context.today, stale_days=policy.stale_days, low_emotion=policy.low_emotion)
-            results.append((check(path, _display(path), policy, ctx), policy))
+            tasks.append(LintTask(path, _display(path), policy, ctx))
     except MapError as e:  # a broken config: nothing can be judged
         _print_diagnostics(e.diagnostics, stderr=True)
         raise typer.Exit(EXIT_INPUT) from None
     except SelectorError as e:
         _fail(str(e))
         raise typer.Exit(EXIT_INPUT) from None
+    from cjmap.batch import default_jobs, run_all
     from cjmap.formats import statistics, to_github, to_junit, to_sarif, unique
+
+    # one process is quicker for a handful of maps: forking workers costs more than linting them
+    workers = jobs or (default_jobs() if len(tasks) >= LINT_BATCH else 1)
+    results = list(zip(run_all(lint_file, tasks, workers, "linting"), (t.policy for t in tasks)))
 
     diagnostics = unique(d for r, _ in results for d in r.diagnostics)
     if show_statistics:
@@ -218,69 +226,95 @@ def _formats(value: str) -> list[str]:
 
 @app.command()
 def render(
-    files: Annotated[list[Path], typer.Argument(help="Map files to render.")],
+    paths: Annotated[list[Path], typer.Argument(help="Map files or folders (every map inside, definitions-only files skipped).")],
     output_dir: Annotated[Optional[Path], typer.Option("--output-dir", "-o", help="Folder for the outputs (default: beside each map).")] = None,
     formats: Annotated[str, typer.Option("--format", "-f", help="Comma-separated: svg, html, dot.")] = "svg,html",
     timeout: Annotated[float, typer.Option("--timeout", min=1, help="Seconds Graphviz may take for one map.")] = 60.0,
+    jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", min=1, help="Maps rendered at once (default: one per core).")] = None,
+    watch: Annotated[bool, typer.Option("--watch", "-w", help="Stay running and re-render a map when it or one of its imports is saved.")] = False,
 ) -> None:
     """Render maps to an SVG diagram and an HTML report (exit 1 when a map has lint errors)."""
-    chosen = _formats(formats)
-    from cjmap.diagnostics import Severity
-    from cjmap.output import write_atomic
-    from cjmap.pipeline import check, output_stem
-    from cjmap.render import RenderError, render_journey
+    from cjmap.batch import default_jobs, run_all
+    from cjmap.build import render_file
 
+    chosen = _formats(formats)
+    missing = [p for p in paths if not p.exists()]
+    if missing:
+        for p in missing:
+            typer.echo(f"{_display(p)}:1:1: error CJM000 no such file or folder [unreadable-file]", err=True)
+        raise typer.Exit(EXIT_INPUT)
+    if {"svg", "html"} & set(chosen):
+        _require_dot()
+    tasks = _render_tasks(paths, output_dir, chosen, timeout)
+    results = run_all(render_file, tasks, jobs or default_jobs(), "rendering")
+    code = _report_renders(results, [t.policy for t in tasks])
+    if watch:
+        from cjmap.watch import watch_and_render
+
+        watch_and_render(tasks, results, lambda result, task: _report_renders([result], [task.policy]))
+        code = EXIT_CLEAN  # stopped by the user, who saw every result as it came
+    raise typer.Exit(code)
+
+
+def _require_dot() -> None:
+    """Say once, before any work, that Graphviz is missing, rather than once per map."""
+    import shutil
+
+    from cjmap.render import INSTALL_GRAPHVIZ
+
+    if shutil.which("dot") is None:
+        _fail(INSTALL_GRAPHVIZ)
+        raise typer.Exit(EXIT_INPUT)
+
+
+def _render_tasks(paths: list[Path], output_dir: Path | None, chosen: list[str], timeout: float) -> list:
+    """One task per map, in discovery order; two maps that would write the same output are refused."""
+    from cjmap.build import RenderTask
     from cjmap.diagnostics import MapError
+    from cjmap.pipeline import discover, output_stem
     from cjmap.rules import Context
 
-    code = EXIT_CLEAN
+    named = {p.resolve() for p in paths if not p.is_dir()}
     try:
         policies = _Policies(None, None, [], None, False)
-    except MapError as e:
+        tasks, owners = [], {}
+        for path in discover(paths):
+            policy = policies.for_path(path)
+            folder = output_dir if output_dir is not None else path.parent
+            targets = tuple((fmt, folder / f"{output_stem(path)}.{fmt}") for fmt in chosen)
+            first = targets[0][1].resolve()
+            if first in owners:
+                _fail(f"{_display(path)} and {owners[first]} would both write {targets[0][1]}; render them into different -o folders")
+                raise typer.Exit(EXIT_INPUT)
+            owners[first] = _display(path)
+            context = Context(today=_today(None), stale_days=policy.stale_days, low_emotion=policy.low_emotion)
+            tasks.append(RenderTask(path, _display(path), targets, policy, context, timeout, f"cjmap {__version__}", path.resolve() in named))
+    except MapError as e:  # a broken config
         _print_diagnostics(e.diagnostics, stderr=True)
         raise typer.Exit(EXIT_INPUT) from None
-    for path in files:
-        try:
-            policy = policies.for_path(path)
-        except MapError as e:
-            _print_diagnostics(e.diagnostics, stderr=True)
-            raise typer.Exit(EXIT_INPUT) from None
-        context = Context(today=_today(None), stale_days=policy.stale_days, low_emotion=policy.low_emotion)
-        result = check(path, _display(path), policy, context)
+    return tasks
+
+
+def _report_renders(results: Sequence, policies: Sequence) -> int:
+    """Print each map's findings and files in input order, a summary for batches; return the exit code."""
+    code = EXIT_CLEAN
+    for result, policy in zip(results, policies):
         _print_diagnostics(result.diagnostics, stderr=True)
-        if result.journey is None:
+        for target in result.written:
+            typer.echo(f"wrote {target}", err=True)
+        if result.error:
+            _fail(result.error)
+        if result.failed:
             code = EXIT_INPUT
-            continue
-        if not result.journey.stages:
-            typer.echo(f"{result.file}:1:1: error CJM002 nothing to render: the file defines no stages (a shared definitions file?) [schema]", err=True)
-            code = EXIT_INPUT
-            continue
-        folder = output_dir if output_dir is not None else path.parent
-        targets = {fmt: folder / f"{output_stem(path)}.{fmt}" for fmt in chosen}
-        clash = next((t for t in targets.values() if t.exists() and t.resolve() == path.resolve()), None)
-        if clash is not None:
-            _fail(f"{clash} is the map itself; rename the map to *.cjmap.yaml or choose another -o folder")
-            code = EXIT_INPUT
-            continue
-        try:
-            outputs = render_journey(result.journey, chosen, result.diagnostics, f"cjmap {__version__}", timeout)
-        except RenderError as e:
-            _fail(str(e))
-            raise typer.Exit(EXIT_INPUT) from None
-        target = folder
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-            for fmt, data in outputs.items():
-                target = targets[fmt]
-                write_atomic(target, data)
-                typer.echo(f"wrote {target}", err=True)
-        except OSError as e:  # name the output the user asked for, not our temporary file
-            _fail(f"cannot write to {target}: {e.strerror}")
-            code = EXIT_INPUT
-            continue
-        if any(d.severity.rank >= policy.fail_on.rank for d in result.diagnostics) and code == EXIT_CLEAN:
+        elif code == EXIT_CLEAN and any(d.severity.rank >= policy.fail_on.rank for d in result.diagnostics):
             code = EXIT_FINDINGS
-    raise typer.Exit(code)
+    rendered = [r for r in results if not r.skipped]
+    if len(rendered) > 1:
+        failed = sum(r.failed for r in rendered)
+        typer.echo(f"rendered {len(rendered) - failed} of {len(rendered)} maps" + (f"; {failed} failed" if failed else ""), err=True)
+    elif not rendered:
+        typer.echo("no maps to render (YAML files with a top-level 'cjmap:' key and stages)", err=True)
+    return code
 
 
 @app.command()
@@ -341,6 +375,10 @@ def _display(path: Path) -> str:
 
 def main() -> None:
     """Console-script entry point: no traceback reaches the user on Ctrl-C."""
+    import os
+
+    # pydantic looks for plugins through every installed package's metadata (~20 ms a run); cjmap uses none
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     try:
         app()
     except KeyboardInterrupt:

@@ -32,6 +32,7 @@ class Checked:
     file: str
     journey: Journey | None
     diagnostics: tuple[Diagnostic, ...]
+    sources: tuple[Path, ...] = ()  # every file read: the map and its imports (what --watch watches)
 
     @property
     def loaded(self) -> bool:
@@ -56,12 +57,36 @@ def check(path: Path, display: str | None = None, policy: Policy | None = None, 
         loaded = load_map(path, shown, max_bytes=policy.max_bytes if policy else MAX_BYTES)
         journey = resolve(loaded)
     except MapError as e:
-        return Checked(shown, None, e.diagnostics)
+        return Checked(shown, None, e.diagnostics, (path,))
     context = context or Context(today=date.today())
     found = lint_journey(journey, context, policy.enabled if policy else None)
     if policy is not None:
         found = apply(found, policy, {f.display: f.text for f in loaded.files})
-    return Checked(shown, journey, tuple(found))
+    return Checked(shown, journey, tuple(found), tuple(f.path for f in loaded.files))
+
+
+@dataclass(frozen=True)
+class LintTask:
+    """One map to lint, with its own settings: the unit of work `cjmap lint` spreads over processes."""
+
+    path: Path
+    display: str
+    policy: Policy
+    context: Context
+
+
+@dataclass(frozen=True)
+class Linted:
+    """What comes back from a lint worker: findings only, not the journey, so little crosses processes."""
+
+    file: str
+    loaded: bool
+    diagnostics: tuple[Diagnostic, ...]
+
+
+def lint_file(task: LintTask) -> Linted:
+    checked = check(task.path, task.display, task.policy, task.context)
+    return Linted(checked.file, checked.loaded, checked.diagnostics)
 
 
 def discover(paths: Iterable[Path]) -> Iterator[Path]:

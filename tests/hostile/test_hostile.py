@@ -141,7 +141,7 @@ def test_failing_dot_is_one_line_and_keeps_old_outputs(tmp_path: Path) -> None:
     env = fake_dot(tmp_path, 'echo "Error: syntax error in line 3 near \'<\'" >&2\nexit 1\n')
     result = run_cli("render", "m.cjmap.yaml", cwd=project, env=env)
     assert result.returncode == 2
-    assert result.stderr.strip().splitlines()[-1] == "error: Graphviz dot failed: Error: syntax error in line 3 near '<'"
+    assert result.stderr.strip().splitlines()[-1] == "error: m.cjmap.yaml: Graphviz dot failed: Error: syntax error in line 3 near '<'"
     assert_outputs_untouched(project, "m")
 
 
@@ -152,7 +152,7 @@ def test_slow_dot_is_stopped_with_a_clear_message(tmp_path: Path) -> None:
     result = run_cli("render", "--timeout", "1", "m.cjmap.yaml", cwd=project, env=env)
     assert time.perf_counter() - started < 15
     assert result.returncode == 2
-    assert "error: Graphviz dot took longer than 1 s and was stopped" in result.stderr
+    assert "error: m.cjmap.yaml: Graphviz dot took longer than 1 s and was stopped" in result.stderr
     assert_outputs_untouched(project, "m")
 
 

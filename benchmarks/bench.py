@@ -1,0 +1,155 @@
+"""How fast is cjmap, and how far ahead of bare Graphviz? Run: `.venv/bin/python benchmarks/bench.py`.
+
+Generates maps of given sizes into a temporary folder, runs each case as a
+user would (a fresh `cjmap` process), several times, and prints median and
+max wall time and the peak memory of the largest process (Linux `wait4`
+rusage: the biggest of cjmap and the `dot` it ran, not their sum). The same
+layout work done by bare `dot` on a naive clustered DOT runs in the same table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+CJMAP = [sys.executable, "-m", "cjmap"]
+EMOTIONS = (-2, -1, 0, 1, 2)
+
+
+def make_map(stages: int, per_stage: int, personas: int = 3, branch_every: int = 7) -> str:
+    """A realistic map: named stages, touchpoints with channel, owner, emotion, lanes, branches and exits."""
+    lines = ["cjmap: 1", f"title: Benchmark {stages}x{per_stage}", "updated: 2026-11-01", "personas:"]
+    lines += [f"  - {{id: p{i}, name: Persona {i}, role: Buyer {i}}}" for i in range(personas)]
+    lines += ["teams: [{id: sales, name: Sales}, {id: support, name: Support}]",
+              "channels: [{id: web, name: Website}, {id: store, name: Store}, {id: email, name: Email}]",
+              "stages:"]
+    channels, teams = ("web", "store", "email"), ("sales", "support")
+    total = stages * per_stage
+    for s in range(stages):
+        lines += [f"  - name: Stage {s + 1}", f"    goal: What the customer wants in stage {s + 1}", "    touchpoints:"]
+        for i in range(per_stage):
+            n = s * per_stage + i
+            emotion = EMOTIONS[n % 5]
+            lines += [
+                f"      - id: t{n}",
+                f"        name: Touchpoint {n} where the customer does something",
+                f"        channel: {channels[n % 3]}",
+                f"        owner: {teams[n % 2]}",
+                f"        emotion: {emotion}",
+                f"        doing: Compares options on the {channels[n % 3]}",
+                f"        thinking: Is this the right choice for me?",
+            ]
+            if emotion < 0:
+                lines.append(f"        pain_points: [Waiting too long at step {n}]")
+            if n % branch_every == 3 and n + 2 < total:
+                lines += [f"        next:", f"          - {{to: t{n + 1}, when: wants more detail}}",
+                          f"          - {{to: t{n + 2}, when: otherwise}}"]
+    return "\n".join(lines) + "\n"
+
+
+def naive_dot(stages: int, per_stage: int) -> str:
+    """What someone would write by hand: a cluster per stage, an HTML card per touchpoint, edges in order."""
+    out = ["digraph G {", "  rankdir=LR; node [shape=plain];"]
+    for s in range(stages):
+        out.append(f'  subgraph cluster_{s} {{ label="Stage {s + 1}";')
+        for i in range(per_stage):
+            n = s * per_stage + i
+            out.append(
+                f'    t{n} [label=<<TABLE BORDER="1" CELLBORDER="0"><TR><TD><B>Touchpoint {n} where the customer</B></TD></TR>'
+                f"<TR><TD>does something</TD></TR><TR><TD>web · sales · {EMOTIONS[n % 5]}</TD></TR></TABLE>>];"
+            )
+        out.append("  }")
+    out += [f"  t{n} -> t{n + 1};" for n in range(stages * per_stage - 1)]
+    return "\n".join(out + ["}"]) + "\n"
+
+
+@dataclass
+class Result:
+    name: str
+    target: str
+    times: list[float]
+    peak_mb: float
+
+    def row(self) -> str:
+        median, worst = statistics.median(self.times), max(self.times)
+        return f"| {self.name} | {median * 1000:,.0f} ms | {worst * 1000:,.0f} ms | {self.peak_mb:,.0f} MB | {self.target} |"
+
+
+def measure(command: list[str], cwd: Path, stdin: bytes | None = None) -> tuple[float, float]:
+    """Wall time and peak RSS (MB) of one run of `command`."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, cwd=cwd, stdin=subprocess.PIPE if stdin else subprocess.DEVNULL,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    if stdin:
+        process.stdin.write(stdin)
+        process.stdin.close()
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - started
+    code = os.waitstatus_to_exitcode(status)
+    if code not in (0, 1):  # 1 = lint findings, expected in big generated maps
+        raise SystemExit(f"{' '.join(command)} failed with exit code {code}")
+    return elapsed, usage.ru_maxrss / 1024
+
+
+def run(name: str, target: str, command: list[str], cwd: Path, repeat: int, stdin: bytes | None = None) -> Result:
+    samples = [measure(command, cwd, stdin) for _ in range(repeat)]
+    result = Result(name, target, [t for t, _ in samples], max(m for _, m in samples))
+    print(result.row(), flush=True)
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=5, help="runs per case (naive dot of 1,000 runs once)")
+    parser.add_argument("--quick", action="store_true", help="skip the 1,000-touchpoint naive dot (it takes ~20 s)")
+    args = parser.parse_args()
+    env_python = subprocess.run([sys.executable, "-c", "import cjmap"], capture_output=True)
+    if env_python.returncode:
+        raise SystemExit("install cjmap first: python3 -m venv .venv && .venv/bin/pip install -e .")
+
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        (root / "cjmap.toml").write_text("")
+        (root / "small.cjmap.yaml").write_text(make_map(5, 6))
+        (root / "large.cjmap.yaml").write_text(make_map(20, 50))
+        many = root / "many"
+        many.mkdir()
+        for i in range(200):
+            (many / f"map-{i:03}.cjmap.yaml").write_text(make_map(5, 6))
+        maps = sorted(str(p.relative_to(root)) for p in many.iterdir())
+        r, out = args.repeat, str(root / "out")
+        cores = os.cpu_count()
+        print(f"cjmap benchmark on {platform.node()}: {cores} cores, {platform.processor() or platform.machine()}, "
+              f"Python {platform.python_version()}, {_dot_version()}\n")
+        print("| work | median | max | peak memory | target |\n|---|---|---|---|---|")
+        run("`cjmap --version`", "< 150 ms", [*CJMAP, "--version"], root, r)
+        run("`cjmap --help`", "< 150 ms", [*CJMAP, "--help"], root, r)
+        run("`cjmap lint`, 30 touchpoints", "< 250 ms", [*CJMAP, "lint", "small.cjmap.yaml"], root, r)
+        run("`cjmap lint`, 1,000 touchpoints", "< 1 s", [*CJMAP, "lint", "large.cjmap.yaml"], root, r)
+        run("`cjmap render`, 30 touchpoints", "< 600 ms", [*CJMAP, "render", "small.cjmap.yaml", "-o", out], root, r)
+        run("`cjmap render`, 1,000 touchpoints", "< 5 s, < 300 MB", [*CJMAP, "render", "large.cjmap.yaml", "-o", out], root, r)
+        run("`cjmap lint`, 200 maps", "< 5 s", [*CJMAP, "lint", "many"], root, max(1, r // 2))
+        run("`cjmap render`, 200 maps of 30", "< 30 s", [*CJMAP, "render", *maps, "-o", out], root, max(1, r // 2))
+        run("bare `dot`, naive DOT of 30 cards", "(reference)", ["dot", "-Tsvg"], root, r, naive_dot(5, 6).encode())
+        if not args.quick:
+            run("bare `dot`, naive DOT of 1,000 cards", "(reference)", ["dot", "-Tsvg"], root, 1, naive_dot(20, 50).encode())
+
+
+def _dot_version() -> str:
+    try:
+        done = subprocess.run(["dot", "-V"], capture_output=True, text=True)
+    except FileNotFoundError:
+        return "no Graphviz"
+    return done.stderr.strip().replace("dot - graphviz version", "Graphviz")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,80 @@
+"""Many maps at once: the work spread over processes, results in input order, a progress bar on a TTY.
+
+Maps are independent, and each is CPU work in Python plus a `dot` process, so
+processes (not threads) give real parallelism. The order of results never
+depends on which worker finished first, so output and exit codes are the same
+for `--jobs 1` and `--jobs N`.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sys
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from typing import TypeVar
+
+Item = TypeVar("Item")
+Result = TypeVar("Result")
+
+
+def default_jobs() -> int:
+    """The cores this process may use (not the machine's, in a container or under taskset)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # macOS, Windows
+        return max(1, os.cpu_count() or 1)
+
+
+def run_all(work: Callable[[Item], Result], items: Sequence[Item], jobs: int, description: str) -> list[Result]:
+    """`[work(item) for item in items]`, over up to `jobs` processes; a bar on stderr when it is a terminal."""
+    if not items:
+        return []
+    workers = min(jobs, len(items))
+    show = len(items) > 1 and sys.stderr.isatty()
+    if workers <= 1:
+        with _progress(show, description, len(items)) as advance:
+            results = []
+            for item in items:
+                results.append(work(item))
+                advance()
+            return results
+    # fork shares the imports already made (about 0.3 s a worker); elsewhere the platform default
+    context = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        futures = [pool.submit(work, item) for item in items]  # workers are forked here, before any bar thread
+        with _progress(show, description, len(items)) as advance:
+            for future in futures:
+                future.add_done_callback(lambda _f: advance())
+            return [_result(f) for f in futures]
+
+
+def _result(future: Future) -> Result:
+    return future.result()
+
+
+class _progress:
+    """A transient rich progress bar, or nothing: rich is imported only when a bar is shown."""
+
+    def __init__(self, show: bool, description: str, total: int) -> None:
+        self._show, self._description, self._total = show, description, total
+        self._bar = None
+
+    def __enter__(self) -> Callable[[], None]:
+        if not self._show:
+            return lambda: None
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+        self._bar = Progress(
+            TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+            console=Console(stderr=True), transient=True,
+        )
+        self._bar.__enter__()
+        task = self._bar.add_task(self._description, total=self._total)
+        return lambda: self._bar.advance(task)
+
+    def __exit__(self, *exc: object) -> None:
+        if self._bar is not None:
+            self._bar.__exit__(*exc)

@@ -1,0 +1,79 @@
+"""Render one map to disk: the unit of work `cjmap render` spreads over processes and repeats in --watch.
+
+A worker prints nothing; it returns what happened (findings, files written,
+one error line) and the CLI prints results in input order.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from cjmap.diagnostics import Diagnostic, Location, structural
+from cjmap.pipeline import check
+
+if TYPE_CHECKING:
+    from cjmap.policy import Policy
+    from cjmap.rules import Context
+
+
+@dataclass(frozen=True)
+class RenderTask:
+    path: Path
+    display: str
+    targets: tuple[tuple[str, Path], ...]  # (format, output path), in the order they are written
+    policy: Policy
+    context: Context
+    timeout: float
+    generator: str
+    named: bool  # named on the command line, not found in a folder: a file without stages is then an error
+
+
+@dataclass(frozen=True)
+class Rendered:
+    file: str
+    diagnostics: tuple[Diagnostic, ...]
+    written: tuple[Path, ...] = ()
+    error: str | None = None  # one line for `error: ...` when rendering or writing failed
+    loaded: bool = True
+    skipped: bool = False  # a definitions-only file met while walking a folder
+    sources: tuple[Path, ...] = ()
+
+    @property
+    def failed(self) -> bool:
+        return not self.loaded or self.error is not None
+
+
+def render_file(task: RenderTask) -> Rendered:
+    """Load, lint and render one map; write its outputs atomically, or nothing when anything fails."""
+    from cjmap.output import write_atomic
+    from cjmap.render import RenderError, render_journey
+
+    result = check(task.path, task.display, task.policy, task.context)
+    done = dict(file=result.file, diagnostics=result.diagnostics, sources=result.sources)
+    if result.journey is None:
+        return Rendered(**done, loaded=False)
+    if not result.journey.stages:
+        if not task.named:
+            return Rendered(**done, skipped=True)
+        nothing = structural("CJM002", Location(result.file, 1, 1), "nothing to render: the file defines no stages (a shared definitions file?)")
+        return Rendered(**{**done, "diagnostics": (*result.diagnostics, nothing)}, loaded=False)
+    clash = next((t for _, t in task.targets if t.exists() and t.resolve() == task.path.resolve()), None)
+    if clash is not None:
+        return Rendered(**done, error=f"{clash} is the map itself; rename the map to *.cjmap.yaml or choose another -o folder")
+    formats = [fmt for fmt, _ in task.targets]
+    try:
+        outputs = render_journey(result.journey, formats, result.diagnostics, task.generator, task.timeout)
+    except RenderError as e:
+        return Rendered(**done, error=f"{task.display}: {e}")
+    written: list[Path] = []
+    target = task.targets[0][1].parent
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+        for fmt, target in task.targets:
+            write_atomic(target, outputs[fmt])
+            written.append(target)
+    except OSError as e:  # name the output the user asked for, not our temporary file
+        return Rendered(**done, written=tuple(written), error=f"cannot write to {target}: {e.strerror}")
+    return Rendered(**done, written=tuple(written))

@@ -1,0 +1,70 @@
+"""`cjmap render --watch`: re-render a map when it, or a file it imports, is saved.
+
+Polling the few files involved is simple, portable and cheap (a stat each a
+quarter second) and needs no extra dependency. A change is rendered once the
+files have stopped changing, so an editor's write-then-rename counts once.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from cjmap.build import Rendered, RenderTask, render_file
+
+POLL_SECONDS = 0.25
+SETTLE_SECONDS = 0.2
+
+Stamp = tuple[tuple[str, int, int], ...]
+
+
+def _stamp(paths: set[Path]) -> Stamp:
+    """Modification time and size of every file; a missing file stamps as (-1, -1)."""
+    found = []
+    for path in sorted(paths):
+        try:
+            info = path.stat()
+            found.append((str(path), info.st_mtime_ns, info.st_size))
+        except OSError:
+            found.append((str(path), -1, -1))
+    return tuple(found)
+
+
+def _watched(task: RenderTask, result: Rendered, before: set[Path]) -> set[Path]:
+    """The map and its imports; when it did not load, keep watching what it imported last time too."""
+    now = {task.path.resolve(), *(p.resolve() for p in result.sources)}
+    return now if result.loaded else now | before
+
+
+def watch_and_render(
+    tasks: Sequence[RenderTask],
+    first: Sequence[Rendered],
+    report: Callable[[Rendered, RenderTask], int],
+    sleep: Callable[[float], None] = time.sleep,
+) -> None:
+    """Loop until Ctrl-C: find maps whose files changed, wait for them to settle, render each once."""
+    watched = [_watched(task, result, set()) for task, result in zip(tasks, first)]
+    stamps = [_stamp(files) for files in watched]
+    print(f"watching {len(tasks)} map{'s' if len(tasks) != 1 else ''} and their imports; Ctrl-C to stop", file=sys.stderr, flush=True)
+    try:
+        while True:
+            sleep(POLL_SECONDS)
+            for i, task in enumerate(tasks):
+                now = _stamp(watched[i])
+                if now == stamps[i]:
+                    continue
+                while True:  # debounce: render what is on disk once saving is over
+                    sleep(SETTLE_SECONDS)
+                    settled = _stamp(watched[i])
+                    if settled == now:
+                        break
+                    now = settled
+                print(f"{task.display} changed at {time.strftime('%H:%M:%S')}, rendering", file=sys.stderr, flush=True)
+                result = render_file(task)
+                report(result, task)
+                watched[i] = _watched(task, result, watched[i])
+                stamps[i] = _stamp(watched[i])
+    except KeyboardInterrupt:
+        print("stopped watching", file=sys.stderr)
