@@ -32,6 +32,16 @@ def _stamp(paths: set[Path]) -> Stamp:
     return tuple(found)
 
 
+def _changed(before: Stamp, after: Stamp) -> str:
+    """The first file that differs, as a path relative to here when it can be."""
+    old = dict((path, rest) for path, *rest in before)
+    path = next((p for p, *rest in after if old.get(p) != rest), after[0][0])
+    try:
+        return str(Path(path).relative_to(Path.cwd()))
+    except ValueError:
+        return path
+
+
 def _watched(task: RenderTask, result: Rendered, before: set[Path]) -> set[Path]:
     """The map and its imports; when it did not load, keep watching what it imported last time too."""
     now = {task.path.resolve(), *(p.resolve() for p in result.sources)}
@@ -61,7 +71,7 @@ def watch_and_render(
                     if settled == now:
                         break
                     now = settled
-                print(f"{task.display} changed at {time.strftime('%H:%M:%S')}, rendering", file=sys.stderr, flush=True)
+                print(f"{_changed(stamps[i], now)} changed at {time.strftime('%H:%M:%S')}; rendering {task.display}", file=sys.stderr, flush=True)
                 result = render_file(task)
                 report(result, task)
                 watched[i] = _watched(task, result, watched[i])
