@@ -228,7 +228,7 @@ def _formats(value: str) -> list[str]:
 def render(
     paths: Annotated[list[Path], typer.Argument(help="Map files or folders (every map inside, definitions-only files skipped).")],
     output_dir: Annotated[Optional[Path], typer.Option("--output-dir", "-o", help="Folder for the outputs (default: beside each map).")] = None,
-    formats: Annotated[str, typer.Option("--format", "-f", help="Comma-separated: svg, html, dot.")] = "svg,html",
+    formats: Annotated[str, typer.Option("--format", "-f", help="Comma-separated: svg, html, dot, mermaid.")] = "svg,html",
     timeout: Annotated[float, typer.Option("--timeout", min=1, help="Seconds Graphviz may take for one map.")] = 60.0,
     jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", min=1, help="Maps rendered at once (default: one per core).")] = None,
     watch: Annotated[bool, typer.Option("--watch", "-w", help="Stay running and re-render a map when it or one of its imports is saved.")] = False,
@@ -272,6 +272,7 @@ def _render_tasks(paths: list[Path], output_dir: Path | None, chosen: list[str],
     from cjmap.build import RenderTask
     from cjmap.diagnostics import MapError
     from cjmap.pipeline import discover, output_stem
+    from cjmap.render import EXTENSIONS
     from cjmap.rules import Context
 
     named = {p.resolve() for p in paths if not p.is_dir()}
@@ -281,7 +282,7 @@ def _render_tasks(paths: list[Path], output_dir: Path | None, chosen: list[str],
         for path in discover(paths):
             policy = policies.for_path(path)
             folder = output_dir if output_dir is not None else path.parent
-            targets = tuple((fmt, folder / f"{output_stem(path)}.{fmt}") for fmt in chosen)
+            targets = tuple((fmt, folder / f"{output_stem(path)}.{EXTENSIONS.get(fmt, fmt)}") for fmt in chosen)
             first = targets[0][1].resolve()
             if first in owners:
                 _fail(f"{_display(path)} and {owners[first]} would both write {targets[0][1]}; render them into different -o folders")
@@ -365,6 +366,58 @@ def schema(
     except OSError as e:
         _fail(f"cannot write {output}: {e.strerror}")
         raise typer.Exit(EXIT_INPUT) from None
+
+
+import_app = typer.Typer(help="Convert maps from other tools into cjmap maps.", no_args_is_help=True, rich_markup_mode=None)
+app.add_typer(import_app, name="import")
+
+
+@import_app.command("mermaid")
+def import_mermaid(
+    file: Annotated[Path, typer.Argument(help="A Mermaid journey diagram (.mmd), or Markdown holding one in a ```mermaid block.")],
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the map here instead of standard output.")] = None,
+) -> None:
+    """Turn a Mermaid `journey` diagram into a cjmap map; what cannot be carried over is a warning."""
+    import yaml
+
+    from cjmap.diagnostics import printable
+    from cjmap.mermaid import parse_journey, to_map_data
+    from cjmap.pipeline import output_stem
+
+    shown = _display(file)
+    try:
+        text = file.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as e:
+        reason = e.strerror if isinstance(e, OSError) else "file is not UTF-8 text"
+        typer.echo(f"{shown}:1:1: error CJM000 cannot read file: {reason} [unreadable-file]", err=True)
+        raise typer.Exit(EXIT_INPUT) from None
+    try:
+        journey = parse_journey(text)
+    except ValueError as e:
+        where, _, message = str(e).partition(": ")
+        typer.echo(f"{shown}:{where}: error CJM010 {message} [mermaid-import]", err=True)
+        raise typer.Exit(EXIT_INPUT) from None
+    for w in journey.warnings:
+        typer.echo(f"{shown}:{w.line}:{w.column}: warning CJM010 {printable(w.message)} [mermaid-import]", err=True)
+    fallback = output_stem(file).replace("-", " ").replace("_", " ").capitalize()
+    body = yaml.safe_dump(to_map_data(journey, fallback), sort_keys=False, allow_unicode=True, width=100, default_flow_style=None)
+    header = (
+        f"# Imported from {file.name} by cjmap {__version__}. Mermaid's actors became personas: move staff,\n"
+        "# systems and devices to teams (as owners), then add channels, pain points and sources.\n"
+    )
+    text = header + body
+    if output is None:
+        sys.stdout.write(text)
+        return
+    from cjmap.output import write_atomic
+
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(output, text.encode("utf-8"))
+    except OSError as e:
+        _fail(f"cannot write {output}: {e.strerror}")
+        raise typer.Exit(EXIT_INPUT) from None
+    typer.echo(f"wrote {output}", err=True)
 
 
 def _display(path: Path) -> str:

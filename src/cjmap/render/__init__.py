@@ -7,7 +7,8 @@ from collections.abc import Sequence
 from cjmap.diagnostics import Diagnostic
 from cjmap.resolve import Journey
 
-FORMATS = ("svg", "html", "dot")
+FORMATS = ("svg", "html", "dot", "mermaid")
+EXTENSIONS = {"mermaid": "mmd"}  # the file name ending when it is not the format name
 DOT_TIMEOUT = 60.0
 DEFAULT_FORMATS = ("svg", "html")
 INSTALL_GRAPHVIZ = (
@@ -60,6 +61,10 @@ def render_journey(
         elif fmt == "svg":
             assert svg is not None
             outputs[fmt] = svg.encode("utf-8")
+        elif fmt == "mermaid":
+            from cjmap.mermaid import to_mermaid
+
+            outputs[fmt] = to_mermaid(journey).encode("utf-8")
         elif fmt == "html":
             from cjmap.render.html import journey_to_html
 

@@ -1,0 +1,219 @@
+"""Mermaid `journey` diagrams in and out.
+
+Out: a journey as Mermaid text (sections = stages, tasks = touchpoints, score =
+emotion + 3, actors = personas), so GitHub shows a map natively.
+In: Mermaid text read the way Mermaid's own grammar reads it (a task is
+`name: score: actor, actor`; `%%` starts a comment; `accTitle`/`accDescr`
+are metadata), turned into the data of a cjmap map. Anything that cannot be
+carried over becomes a warning with its line, never a silent loss.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from cjmap.resolve import Journey, slugify
+
+SCORE_OFFSET = 3  # Mermaid scores 1..5 <-> cjmap emotion -2..+2
+NO_SCORE = 3  # Mermaid draws a task without a usable score as neutral
+
+
+# ---------------------------------------------------------------- out
+
+
+def _clean(text: str) -> str:
+    """Text Mermaid's journey grammar can hold: no ':', '#', ';' or line breaks (they end a field)."""
+    text = re.sub(r"[\r\n]+", " ", text)
+    text = re.sub(r"\s*:\s*", " \u2013 ", text).replace("#", "no. ").replace(";", ",")
+    return " ".join(text.split()) or "-"
+
+
+def to_mermaid(journey: Journey) -> str:
+    """A Mermaid `journey` block for a map; tasks with no emotion score 3 (neutral), as Mermaid would."""
+    names = {p.id: _clean(p.name).replace(",", " \u2013") for p in journey.personas}  # ',' separates actors
+    lines = ["journey", f"  title {_clean(journey.title)}"]
+    if journey.summary:
+        lines.append(f"  accDescr: {_clean(journey.summary)}")
+    for stage in journey.stages:
+        lines.append(f"  section {_clean(stage.name)}")
+        for tp in stage.touchpoints:
+            score = NO_SCORE if tp.emotion is None else tp.emotion + SCORE_OFFSET
+            actors = [names[p] for p in (tp.personas if tp.personas is not None else names) if p in names]
+            lines.append(f"    {_clean(tp.name)}: {score}" + (f": {', '.join(actors)}" if actors else ""))
+    return "\n".join(lines) + "\n"
+
+
+# ---------------------------------------------------------------- in
+
+
+@dataclass
+class ImportWarning:
+    line: int
+    column: int
+    message: str
+
+
+@dataclass
+class _Task:
+    name: str
+    score: int
+    actors: list[str]
+    line: int
+
+
+@dataclass
+class _Section:
+    name: str
+    tasks: list[_Task] = field(default_factory=list)
+
+
+@dataclass
+class MermaidJourney:
+    title: str | None = None
+    description: str | None = None
+    sections: list[_Section] = field(default_factory=list)
+    warnings: list[ImportWarning] = field(default_factory=list)
+
+
+_DIRECTIVE = re.compile(r"^%%\{.*\}%%$")
+_NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
+
+
+def parse_journey(text: str) -> MermaidJourney:
+    """Read a Mermaid journey diagram (a bare diagram, or the first ```mermaid journey block of a Markdown file)."""
+    text = _from_markdown(text)
+    result = MermaidJourney()
+    started = False
+    lines = text.splitlines()
+    index = 0
+    while index < len(lines):
+        raw = lines[index]
+        index += 1
+        number = index
+        line = raw.strip()
+        if not line or line.startswith("%%"):
+            if _DIRECTIVE.match(line):
+                result.warnings.append(ImportWarning(number, 1, "Mermaid directive (theme or config) not carried over"))
+            continue
+        column = len(raw) - len(raw.lstrip()) + 1
+        line = re.sub(r"\s%%.*$", "", line).strip()  # a comment after content
+        if not started:
+            if line.split()[0] == "journey":
+                started = True
+                continue
+            raise ValueError(f"{number}:{column}: not a Mermaid journey diagram (it starts with {line.split()[0]!r}, not 'journey')")
+        keyword, _, rest = line.partition(" ")
+        if keyword == "title":
+            result.title = rest.strip() or None
+        elif line.startswith("accTitle"):
+            value = line.partition(":")[2].strip()
+            result.title = result.title or value or None
+        elif line.startswith("accDescr"):
+            after = line[len("accDescr") :].strip()
+            if after.startswith("{"):
+                body = [after[1:]]
+                while "}" not in body[-1] and index < len(lines):
+                    body.append(lines[index])
+                    index += 1
+                result.description = " ".join(" ".join(body).split("}")[0].split()) or None
+            else:
+                result.description = after.lstrip(":").strip() or None
+        elif keyword == "section":
+            result.sections.append(_Section(rest.strip() or f"Section {len(result.sections) + 1}"))
+        else:
+            _task(line, number, column, result)
+    if not started:
+        raise ValueError("1:1: no Mermaid journey diagram found")
+    return result
+
+
+def _from_markdown(text: str) -> str:
+    """The first fenced mermaid block that holds a journey, when given Markdown; the text itself otherwise."""
+    blocks = re.findall(r"^\s*(?:```|~~~)\s*\{?\.?mermaid[^\n]*\n(.*?)^\s*(?:```|~~~)", text, re.MULTILINE | re.DOTALL)
+    for block in blocks:
+        if re.search(r"^\s*journey\b", block, re.MULTILINE):
+            offset = text.index(block)
+            return "\n" * text[:offset].count("\n") + block  # keep line numbers of the original file
+    return text
+
+
+def _task(line: str, number: int, column: int, result: MermaidJourney) -> None:
+    if not result.sections:
+        result.sections.append(_Section("Journey"))
+        result.warnings.append(ImportWarning(number, column, "task before any section; put in a stage named 'Journey'"))
+    parts = line.split(":")
+    fields = [f.strip() for f in parts[1:]]
+    cut = _score_field(fields)  # where the score is; Mermaid itself always takes the first field
+    if cut:
+        result.warnings.append(
+            ImportWarning(number, column, f"task name contains ':'; Mermaid reads it as {parts[0].strip()!r}, cjmap keeps the whole name")
+        )
+    name = ":".join(parts[: cut + 1])
+    pieces = fields[cut:]
+    name = " ".join(name.strip().strip('"').split())
+    if not name:
+        result.warnings.append(ImportWarning(number, column, "task without a name skipped"))
+        return
+    score = NO_SCORE
+    if not pieces or not _NUMBER.match(pieces[0]):
+        result.warnings.append(ImportWarning(number, column, f"task {name!r} has no score; imported as neutral (3)"))
+    else:
+        value = float(pieces[0])
+        score = min(5, max(1, round(value)))
+        if score != value:
+            result.warnings.append(ImportWarning(number, column, f"task {name!r} scores {pieces[0]}, outside Mermaid's 1-5; imported as {score}"))
+    actors = [a.strip() for a in (pieces[1] if len(pieces) > 1 else "").split(",") if a.strip()]
+    if len(pieces) > 2:
+        result.warnings.append(ImportWarning(number, column, f"text after the actors of task {name!r} dropped: {':'.join(pieces[2:])!r}"))
+    result.sections[-1].tasks.append(_Task(name, score, actors, number))
+
+
+def _score_field(fields: list[str]) -> int:
+    """Index of the score among the fields after the name: 0 as Mermaid reads it, later when the
+    name itself holds a ':' ("Auswertung: Trends: 4: Web-App", "Push um 08:00: 5")."""
+    if not fields or (_NUMBER.match(fields[0]) and len(fields) <= 2):
+        return 0
+    if len(fields) >= 2 and _NUMBER.match(fields[-2]):
+        return len(fields) - 2
+    if len(fields) >= 2 and _NUMBER.match(fields[-1]):
+        return len(fields) - 1
+    return 0
+
+
+def _unique_ids(names: list[str], fallback: str) -> list[str]:
+    """Slugs for names, numbered when two collide or a name has no letters a slug can keep (e.g. Chinese)."""
+    ids, seen = [], set()
+    for i, name in enumerate(names, 1):
+        base = slugify(name) or f"{fallback}-{i}"
+        candidate, n = base, 2
+        while candidate in seen:
+            candidate, n = f"{base}-{n}", n + 1
+        seen.add(candidate)
+        ids.append(candidate)
+    return ids
+
+
+def to_map_data(journey: MermaidJourney, fallback_title: str) -> dict:
+    """The data of a cjmap map (ready for YAML) holding every section, task, score and actor."""
+    actors = list(dict.fromkeys(a for s in journey.sections for t in s.tasks for a in t.actors))
+    actor_ids = dict(zip(actors, _unique_ids(actors, "persona")))
+    tasks = [t for s in journey.sections for t in s.tasks]
+    task_ids = iter(_unique_ids([t.name for t in tasks], "task"))
+    stage_ids = iter(_unique_ids([s.name for s in journey.sections], "stage"))
+    data: dict = {"cjmap": 1, "title": journey.title or fallback_title}
+    if journey.description:
+        data["summary"] = journey.description
+    if actors:
+        data["personas"] = [{"id": actor_ids[a], "name": a} for a in actors]
+    stages = []
+    for section in journey.sections:
+        touchpoints = []
+        for task in section.tasks:
+            touchpoint = {"id": next(task_ids), "name": task.name, "emotion": task.score - SCORE_OFFSET}
+            if set(task.actors) != set(actors):  # absent means every persona; [] means none
+                touchpoint["personas"] = [actor_ids[a] for a in dict.fromkeys(task.actors)]
+            touchpoints.append(touchpoint)
+        stages.append({"id": next(stage_ids), "name": section.name, "touchpoints": touchpoints})
+    data["stages"] = stages
+    return data
