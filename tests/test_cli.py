@@ -46,9 +46,9 @@ def test_render_into_a_missing_folder_with_chosen_formats(project: Path) -> None
 
 def test_render_rejects_unknown_format(project: Path) -> None:
     write(project, "shop.cjmap.yaml", MINIMAL)
-    result = run_cli("render", "shop.cjmap.yaml", "--format", "svg,pdf", cwd=project)
+    result = run_cli("render", "shop.cjmap.yaml", "--format", "svg,jpeg", cwd=project)
     assert result.returncode == 2
-    assert "choose from svg, html, dot" in result.stderr
+    assert "choose from svg, html, png, pdf, dot, mermaid" in result.stderr
 
 
 def test_render_of_a_broken_map_writes_nothing_and_keeps_old_outputs(project: Path) -> None:

@@ -6,6 +6,7 @@ import json
 import os
 import re
 import xml.etree.ElementTree as ET
+from datetime import date
 from pathlib import Path
 
 import html5lib
@@ -46,7 +47,8 @@ def test_dot_golden() -> None:
 
 def test_html_golden() -> None:
     result = car()
-    assert_golden("car-purchase.html", journey_to_html(result.journey, PLACEHOLDER_SVG, result.diagnostics, GENERATOR))
+    html = journey_to_html(result.journey, PLACEHOLDER_SVG, result.diagnostics, GENERATOR, today=date(2026, 11, 24))
+    assert_golden("car-purchase.html", html)
 
 
 def test_outputs_are_deterministic() -> None:

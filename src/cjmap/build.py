@@ -28,6 +28,7 @@ class RenderTask:
     timeout: float
     generator: str
     named: bool  # named on the command line, not found in a folder: a file without stages is then an error
+    theme: str = "light"
 
 
 @dataclass(frozen=True)
@@ -64,7 +65,10 @@ def render_file(task: RenderTask) -> Rendered:
         return Rendered(**done, error=f"{clash} is the map itself; rename the map to *.cjmap.yaml or choose another -o folder")
     formats = [fmt for fmt, _ in task.targets]
     try:
-        outputs = render_journey(result.journey, formats, result.diagnostics, task.generator, task.timeout)
+        outputs = render_journey(
+            result.journey, formats, result.diagnostics, task.generator, task.timeout,
+            task.theme, task.context.today, task.context.stale_days,
+        )
     except RenderError as e:
         return Rendered(**done, error=f"{task.display}: {e}")
     written: list[Path] = []

@@ -84,6 +84,12 @@ class OutputFormat(str, Enum):
     junit = "junit"
 
 
+class Theme(str, Enum):
+    light = "light"
+    dark = "dark"
+    print = "print"
+
+
 class Level(str, Enum):
     error = "error"
     warning = "warning"
@@ -145,7 +151,7 @@ def _today(value: Optional[str]):
 
 @app.command()
 def lint(
-    paths: Annotated[Optional[list[Path]], typer.Argument(help="Map files or folders (default: every map under the current folder).")] = None,
+    paths: Annotated[Optional[list[Path]], typer.Argument(metavar="PATH", help="Map files or folders (default: every map under the current folder).")] = None,
     output_format: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")] = OutputFormat.text,
     select: Annotated[Optional[list[str]], typer.Option("--select", help="Rules to run (codes, prefixes like CJM2, or names; comma-separated). Replaces the config's.")] = None,
     ignore: Annotated[Optional[list[str]], typer.Option("--ignore", help="Rules to skip, added to the config's.")] = None,
@@ -226,16 +232,19 @@ def _formats(value: str) -> list[str]:
 
 @app.command()
 def render(
-    paths: Annotated[list[Path], typer.Argument(help="Map files or folders (every map inside, definitions-only files skipped).")],
+    paths: Annotated[list[Path], typer.Argument(metavar="PATH", help="Map files or folders (every map inside, definitions-only files skipped).")],
     output_dir: Annotated[Optional[Path], typer.Option("--output-dir", "-o", help="Folder for the outputs (default: beside each map).")] = None,
-    formats: Annotated[str, typer.Option("--format", "-f", help="Comma-separated: svg, html, dot, mermaid.")] = "svg,html",
+    formats: Annotated[str, typer.Option("--format", "-f", help="Comma-separated: svg, html, png, pdf, dot, mermaid.")] = "svg,html",
     timeout: Annotated[float, typer.Option("--timeout", min=1, help="Seconds Graphviz may take for one map.")] = 60.0,
     jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", min=1, help="Maps rendered at once (default: one per core).")] = None,
     watch: Annotated[bool, typer.Option("--watch", "-w", help="Stay running and re-render a map when it or one of its imports is saved.")] = False,
+    theme: Annotated[Theme, typer.Option("--theme", help="Colours of the HTML report.")] = Theme.light,
+    today: Annotated[Optional[str], typer.Option("--today", help="Date to judge freshness against (YYYY-MM-DD; default: today).")] = None,
 ) -> None:
     """Render maps to an SVG diagram and an HTML report (exit 1 when a map has lint errors)."""
     from cjmap.batch import default_jobs, run_all
     from cjmap.build import render_file
+    from cjmap.render import GRAPHVIZ_FORMATS
 
     chosen = _formats(formats)
     missing = [p for p in paths if not p.exists()]
@@ -243,9 +252,9 @@ def render(
         for p in missing:
             typer.echo(f"{_display(p)}:1:1: error CJM000 no such file or folder [unreadable-file]", err=True)
         raise typer.Exit(EXIT_INPUT)
-    if {"svg", "html"} & set(chosen):
+    if set(GRAPHVIZ_FORMATS) & set(chosen):
         _require_dot()
-    tasks = _render_tasks(paths, output_dir, chosen, timeout)
+    tasks = _render_tasks(paths, output_dir, chosen, timeout, theme.value, _today(today))
     results = run_all(render_file, tasks, jobs or default_jobs(), "rendering")
     code = _report_renders(results, [t.policy for t in tasks])
     if watch:
@@ -267,7 +276,7 @@ def _require_dot() -> None:
         raise typer.Exit(EXIT_INPUT)
 
 
-def _render_tasks(paths: list[Path], output_dir: Path | None, chosen: list[str], timeout: float) -> list:
+def _render_tasks(paths: list[Path], output_dir: Path | None, chosen: list[str], timeout: float, theme: str, today) -> list:
     """One task per map, in discovery order; two maps that would write the same output are refused."""
     from cjmap.build import RenderTask
     from cjmap.diagnostics import MapError
@@ -288,8 +297,8 @@ def _render_tasks(paths: list[Path], output_dir: Path | None, chosen: list[str],
                 _fail(f"{_display(path)} and {owners[first]} would both write {targets[0][1]}; render them into different -o folders")
                 raise typer.Exit(EXIT_INPUT)
             owners[first] = _display(path)
-            context = Context(today=_today(None), stale_days=policy.stale_days, low_emotion=policy.low_emotion)
-            tasks.append(RenderTask(path, _display(path), targets, policy, context, timeout, f"cjmap {__version__}", path.resolve() in named))
+            context = Context(today=today, stale_days=policy.stale_days, low_emotion=policy.low_emotion)
+            tasks.append(RenderTask(path, _display(path), targets, policy, context, timeout, f"cjmap {__version__}", path.resolve() in named, theme))
     except MapError as e:  # a broken config
         _print_diagnostics(e.diagnostics, stderr=True)
         raise typer.Exit(EXIT_INPUT) from None
@@ -374,7 +383,7 @@ app.add_typer(import_app, name="import")
 
 @import_app.command("mermaid")
 def import_mermaid(
-    file: Annotated[Path, typer.Argument(help="A Mermaid journey diagram (.mmd), or Markdown holding one in a ```mermaid block.")],
+    file: Annotated[Path, typer.Argument(metavar="FILE", help="A Mermaid journey diagram (.mmd), or Markdown holding one in a ```mermaid block.")],
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the map here instead of standard output.")] = None,
 ) -> None:
     """Turn a Mermaid `journey` diagram into a cjmap map; what cannot be carried over is a warning."""

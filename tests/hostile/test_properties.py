@@ -138,9 +138,9 @@ HTML_TAGS = {
     "html", "head", "body", "article", "aside", "b", "i", "hr", "meta", "title", "style", "main", "header", "footer", "section", "nav", "h1", "h2", "h3",
     "h4", "p", "div", "span", "ul", "ol", "li", "dl", "dt", "dd", "table", "thead", "tbody", "tr", "th", "td", "a",
     "strong", "em", "small", "time", "blockquote", "figure", "figcaption", "details", "summary", "button", "label",
-    "input", "select", "option", "abbr", "code", "br", "script", "caption", "col", "colgroup", "svg",
+    "input", "select", "option", "fieldset", "legend", "tfoot", "abbr", "code", "br", "script", "caption", "col", "colgroup", "svg",
 }
-SVG_TAGS = {"svg", "g", "title", "path", "polygon", "polyline", "ellipse", "text", "a", "defs", "rect", "line"}
+SVG_TAGS = {"svg", "g", "title", "desc", "path", "polygon", "polyline", "ellipse", "circle", "text", "a", "defs", "rect", "line"}
 URL_ATTRIBUTES = {"href", "src", "xlink:href", "action", "formaction"}
 SAFE_URL = re.compile(r"^(https?:|mailto:|#)", re.IGNORECASE)
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 
 from cjmap.diagnostics import Diagnostic
 from cjmap.resolve import Journey
 
-FORMATS = ("svg", "html", "dot", "mermaid")
+FORMATS = ("svg", "html", "png", "pdf", "dot", "mermaid")
+GRAPHVIZ_FORMATS = ("svg", "html", "png", "pdf")  # the ones that need `dot`
 EXTENSIONS = {"mermaid": "mmd"}  # the file name ending when it is not the format name
 DOT_TIMEOUT = 60.0
 DEFAULT_FORMATS = ("svg", "html")
@@ -23,12 +25,17 @@ class RenderError(Exception):
 
 def layout_svg(dot_source: str, timeout: float = DOT_TIMEOUT) -> str:
     """Run Graphviz `dot` on DOT text and return the SVG, or raise RenderError in one line."""
+    return layout(dot_source, "svg", timeout).decode("utf-8")
+
+
+def layout(dot_source: str, fmt: str, timeout: float = DOT_TIMEOUT) -> bytes:
+    """Run Graphviz `dot -T<fmt>` on DOT text, or raise RenderError in one line."""
     import subprocess
 
     import graphviz
     from graphviz.backend import dot_command, execute
 
-    command = dot_command.command("dot", "svg")
+    command = dot_command.command("dot", fmt)
     try:
         # run_check passes `timeout` on to subprocess.run, which kills dot when it expires
         done = execute.run_check(command, input=dot_source.encode("utf-8"), capture_output=True, quiet=True, timeout=timeout)
@@ -39,7 +46,20 @@ def layout_svg(dot_source: str, timeout: float = DOT_TIMEOUT) -> str:
     except graphviz.CalledProcessError as e:
         stderr = (e.stderr or b"").decode("utf-8", "replace").strip().splitlines()
         raise RenderError(f"Graphviz dot failed: {stderr[0] if stderr else f'exit code {e.returncode}'}") from None
-    return done.stdout.decode("utf-8")
+    return done.stdout
+
+
+def described_svg(svg: str, journey: Journey) -> str:
+    """Graphviz SVG with a `<title>` and `<desc>` first in the root, for screen readers and file previews."""
+    import re
+
+    from cjmap.render.dot import xml_text
+
+    stages = ", ".join(f"{i}. {s.name}" for i, s in enumerate(journey.stages, 1))
+    count = len(journey.touchpoints)
+    desc = f"Flow diagram: {count} touchpoint{'s' if count != 1 else ''} in {len(journey.stages)} stages ({stages}), cards coloured and scored by emotion from −2 to +2."
+    head = f"<title>{xml_text(journey.title)}</title>\n<desc>{xml_text(desc)}</desc>\n"
+    return re.sub(r"(<svg\b[^>]*>\n?)", lambda m: m[1] + head, svg, count=1)
 
 
 def render_journey(
@@ -48,19 +68,24 @@ def render_journey(
     diagnostics: Sequence[Diagnostic],
     generator: str,
     timeout: float = DOT_TIMEOUT,
+    theme: str = "light",
+    today: date | None = None,
+    stale_days: int = 365,
 ) -> dict[str, bytes]:
     """Every requested output as bytes, built in memory so nothing is written half-done."""
     from cjmap.render.dot import journey_to_dot
 
     dot_source = journey_to_dot(journey)
     outputs: dict[str, bytes] = {}
-    svg = layout_svg(dot_source, timeout) if {"svg", "html"} & set(formats) else None
+    svg = described_svg(layout_svg(dot_source, timeout), journey) if {"svg", "html"} & set(formats) else None
     for fmt in formats:
         if fmt == "dot":
             outputs[fmt] = dot_source.encode("utf-8")
         elif fmt == "svg":
             assert svg is not None
             outputs[fmt] = svg.encode("utf-8")
+        elif fmt in ("png", "pdf"):
+            outputs[fmt] = layout(dot_source, fmt, timeout)
         elif fmt == "mermaid":
             from cjmap.mermaid import to_mermaid
 
@@ -68,7 +93,7 @@ def render_journey(
         elif fmt == "html":
             from cjmap.render.html import journey_to_html
 
-            outputs[fmt] = journey_to_html(journey, svg, diagnostics, generator).encode("utf-8")
+            outputs[fmt] = journey_to_html(journey, svg, diagnostics, generator, theme, today, stale_days).encode("utf-8")
         else:
             raise ValueError(f"unknown format {fmt!r}")
     return outputs

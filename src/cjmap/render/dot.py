@@ -47,6 +47,11 @@ EMOTION_WORDS = {-2: "very negative", -1: "negative", 0: "neutral", 1: "positive
 _NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\u202a-\u202e\u2066-\u2069]")
 
 
+def xml_text(text: str) -> str:
+    """Map text as XML character data or attribute value: escaped, with characters XML forbids removed."""
+    return html.escape(_NOT_XML.sub("", text), quote=True)
+
+
 def emotion_label(emotion: int | None) -> str:
     """`+1`, `0`, `−2` (a real minus sign), or `?` when the map gives no score."""
     if emotion is None:
@@ -106,6 +111,30 @@ def _stage_label(index: int, stage: Stage) -> str:
     return f"<{label}>"
 
 
+def _heading(title: str, state: str) -> str:
+    """Title, state and a legend, as the graph's label: a reader needs no other key to the diagram."""
+    t = THEME
+    swatches = "".join(
+        f'<TD BGCOLOR="{THEME["emotion"][e][1]}" WIDTH="26"><FONT COLOR="{THEME["emotion"][e][2]}" POINT-SIZE="9"><B>{emotion_label(e)}</B></FONT></TD>'
+        for e in (-2, -1, 0, 1, 2)
+    )
+    key = (
+        f'<TABLE BORDER="0" CELLSPACING="2" CELLPADDING="2"><TR>'
+        f'<TD><FONT POINT-SIZE="9" COLOR="{t["muted"]}">emotion</FONT></TD>{swatches}'
+        f'<TD><FONT POINT-SIZE="9" COLOR="{t["muted"]}">very negative … very positive</FONT></TD>'
+        f'<TD WIDTH="12"></TD><TD><FONT POINT-SIZE="9" COLOR="{t["branch"]}">→ branch, with its condition</FONT></TD>'
+        f'<TD WIDTH="12"></TD><TD><FONT POINT-SIZE="9" COLOR="{t["exit"]}">⬚ exit (leaves the journey)</FONT></TD>'
+        f'<TD WIDTH="12"></TD><TD><FONT POINT-SIZE="9" COLOR="{t["end"]}">● end</FONT></TD>'
+        f"</TR></TABLE>"
+    )
+    return (
+        f'<TABLE BORDER="0" CELLSPACING="0" CELLPADDING="1">'
+        f'<TR><TD ALIGN="LEFT" BALIGN="LEFT"><B>{_label_text(title, width=80, max_lines=2)}</B></TD></TR>'
+        f'<TR><TD ALIGN="LEFT"><FONT POINT-SIZE="11" COLOR="{t["muted"]}">{state}</FONT></TD></TR>'
+        f'<TR><TD ALIGN="LEFT">{key}</TD></TR></TABLE>'
+    )
+
+
 def journey_to_dot(journey: Journey) -> str:
     """The whole journey as DOT: one cluster per stage, left to right in time."""
     return "\n".join(_dot_lines(journey)) + "\n"
@@ -118,14 +147,11 @@ def _dot_lines(journey: Journey) -> Iterator[str]:
     yield (
         f'  graph [rankdir=TB, newrank=true, nodesep=0.5, ranksep=0.35, pad=0.3, fontname={_quote(FONT)}, '
         f'fontcolor="{t["text"]}", bgcolor="{t["background"]}", labelloc=t, labeljust=l, fontsize=18, '
-        f"label=<<B>{_label_text(journey.title, width=80, max_lines=2)}</B>"
-        f'<FONT POINT-SIZE="11" COLOR="{t["muted"]}">{state}<BR ALIGN="LEFT"/></FONT>>];'
+        f"label=<{_heading(journey.title, state)}>];"
     )
     yield f'  node [shape=plain, fontname={_quote(FONT)}, fontsize=11, fontcolor="{t["text"]}"];'
     yield f'  edge [fontname={_quote(FONT)}, fontsize=9, color="{t["edge"]}", fontcolor="{t["muted"]}", arrowsize=0.7];'
     touchpoints = journey.touchpoints
-    if touchpoints:
-        yield f'  "start" [id="start", shape=circle, width=0.3, fixedsize=true, style=filled, fillcolor="{t["text"]}", label="", tooltip="start"];'
     for index, stage in enumerate(journey.stages, start=1):
         yield f"  subgraph {_quote('cluster-' + stage.id)} {{"
         yield (
@@ -134,6 +160,8 @@ def _dot_lines(journey: Journey) -> Iterator[str]:
         )
         if not stage.touchpoints:  # keep an empty stage visible: it is a finding, not a layout glitch
             yield f'    {_quote("empty-" + stage.id)} [id={_quote("empty-" + stage.id)}, shape=box, style="dashed", color="{t["exit"]}", fontcolor="{t["exit"]}", fontsize=10, label="no touchpoints"];'
+        if touchpoints and touchpoints[0] in stage.touchpoints:  # inside the stage, so its arrow stays clear of the stage's label
+            yield f'    "start" [id="start", shape=circle, width=0.3, fixedsize=true, style=filled, fillcolor="{t["text"]}", label="", tooltip="start"];'
         for tp in stage.touchpoints:
             yield f"    {_quote(_node_id(tp.id))} [id={_quote(_node_id(tp.id))}, label={_card(tp, journey)}];"
         for upper, lower in zip(stage.touchpoints, stage.touchpoints[1:]):  # the column, top to bottom

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from collections import Counter
 from dataclasses import dataclass
+from datetime import date
 from functools import lru_cache
 from pathlib import PurePath
 
@@ -60,10 +62,17 @@ class Badge:
     text: str
 
 
-def emotion_badge(emotion: int | None) -> Badge:
+def emotion_badge(emotion: int | None, theme: str = "light") -> Badge:
     _, fill, text = THEME["emotion"][emotion]
+    if theme == "print":  # ink only: the number and the word carry the meaning
+        fill, text = "#ffffff", "#000000"
     word = EMOTION_WORDS.get(emotion, "no score") if emotion is not None else "no score"
     return Badge(emotion_label(emotion), word, fill, text)
+
+
+def persona_key(tp: Touchpoint) -> str:
+    """`data-for` of a touchpoint's elements: the persona ids it is limited to, or 'all'."""
+    return "all" if tp.personas is None else " ".join(tp.personas)
 
 
 def stage_owners(journey: Journey, stage: Stage) -> list[str]:
@@ -86,7 +95,7 @@ def _environment() -> jinja2.Environment:
         keep_trailing_newline=True,
         undefined=jinja2.StrictUndefined,
     )
-    env.globals.update(badge=emotion_badge, stage_owners=stage_owners, lanes=LANES, lane_titles=LANE_TITLES)
+    env.globals.update(badge=emotion_badge, stage_owners=stage_owners, lanes=LANES, lane_titles=LANE_TITLES, persona_key=persona_key)
     return env
 
 
@@ -95,15 +104,37 @@ def journey_to_html(
     svg: str | None,
     diagnostics: Sequence[Diagnostic],
     generator: str,
+    theme: str = "light",
+    today: date | None = None,
+    stale_days: int = 365,
 ) -> str:
-    """The report for one journey; `svg` is Graphviz output (or None to leave the diagram out)."""
+    """The report for one journey; `svg` is Graphviz output (or None to leave the diagram out).
+
+    `today` dates the review age and stale sources (the same date lint judged by),
+    so a report is the same bytes for the same map on the same day.
+    """
+    from cjmap.render.curve import emotion_curve, lines_for
+    from cjmap.render.gaps import age_in_words, gaps, is_stale
+    from cjmap.render.themes import css_variables
+
+    today = today or date.today()
     label = f"Flow diagram of the journey '{journey.title}'"
     personas_by_id = {p.id: p.name for p in journey.personas}
+    counts = Counter(d.severity.value for d in diagnostics)
     return _environment().get_template("report.html.j2").render(
         journey=journey,
         diagram=inline_svg(svg, label) if svg else None,
+        curve=Markup(emotion_curve(journey)),
+        curve_lines=lines_for(journey),
+        gaps=gaps(journey, diagnostics),
         diagnostics=list(diagnostics),
+        counts=counts,
         generator=generator,
+        theme=theme,
+        theme_css=css_variables(theme),
+        review_age=age_in_words(journey.updated, today) if journey.updated else None,
+        review_stale=bool(journey.updated and (today - journey.updated).days > stale_days),
+        stale_sources={s.id for s in journey.sources if is_stale(s, today, stale_days)},
         source_name=PurePath(journey.file).name,
         persona_names=personas_by_id,
         source_names={s.id: s.name for s in journey.sources},

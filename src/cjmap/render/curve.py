@@ -1,0 +1,153 @@
+"""The emotion curve: how each persona feels, touchpoint by touchpoint, as inline SVG.
+
+Drawn here rather than by Graphviz because it is a chart, not a graph: x is
+the touchpoints in journey order grouped in stage bands, y is emotion −2..+2,
+one line per persona (colour and dash pattern both tell them apart), and each
+low point carries a short label of its first pain point. Every map text is
+escaped; the full texts are in `<title>` elements for hover and screen readers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from cjmap.render.dot import xml_text
+from cjmap.resolve import Journey, Touchpoint
+
+STEP = 100  # px between touchpoints: room for a short stage name over a one-touchpoint stage
+LEFT, RIGHT = 48, 40
+TOP = 40  # stage names
+PLOT = 180  # height of −2..+2
+LABEL_ROWS = 2  # low-point labels alternate between rows so neighbours never collide
+LABEL_ROW_HEIGHT = 16
+LABEL_CHARS = 26
+# (stroke, dash) per persona: told apart by pattern as well as by colour
+STYLES = (("#0550ae", ""), ("#bc4c00", "6 4"), ("#8250df", "2 3"), ("#1a7f37", "10 3 2 3"), ("#bf3989", "4 2"), ("#57606a", "1 2"))
+
+
+@dataclass(frozen=True)
+class Line:
+    id: str
+    name: str
+    stroke: str
+    dash: str
+
+
+def _esc(text: str) -> str:
+    return xml_text(text)
+
+
+def _short(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "\u2026"
+
+
+def lines_for(journey: Journey) -> list[Line]:
+    """One line per persona, or one for everybody when the map names no persona."""
+    if not journey.personas:
+        return [Line("all", "All customers", *STYLES[0])]
+    return [Line(p.id, p.name, *STYLES[i % len(STYLES)]) for i, p in enumerate(journey.personas)]
+
+
+def _applies(tp: Touchpoint, line: Line) -> bool:
+    return line.id == "all" or tp.personas is None or line.id in tp.personas
+
+
+def _y(emotion: int) -> float:
+    return TOP + (2 - emotion) * PLOT / 4
+
+
+def emotion_curve(journey: Journey) -> str:
+    """The curve as an `<svg>` element (a string of escaped markup), or '' when nothing has a score."""
+    touchpoints = journey.touchpoints
+    if not any(tp.emotion is not None for tp in touchpoints):
+        return ""
+    width = LEFT + RIGHT + STEP * len(touchpoints)
+    height = TOP + PLOT + 24 + LABEL_ROWS * LABEL_ROW_HEIGHT + 8
+    x = {tp.id: LEFT + STEP * (i + 0.5) for i, tp in enumerate(touchpoints)}
+    lines = lines_for(journey)
+    out = [
+        f'<svg class="curve" role="img" aria-labelledby="curve-title curve-desc" viewBox="0 0 {width} {height}" '
+        f'width="{width}" height="{height}" style="min-width: {width * 0.8:.0f}px; max-width: {width * 1.4:.0f}px" '
+        'xmlns="http://www.w3.org/2000/svg">',
+        f'<title id="curve-title">Emotion curve of the journey \u2018{_esc(journey.title)}\u2019</title>',
+        f'<desc id="curve-desc">{_esc(_description(journey, lines))}</desc>',
+    ]
+    out += _bands(journey, x)
+    for level in range(2, -3, -1):
+        y = _y(level)
+        out.append(f'<line class="grid-line{" zero" if level == 0 else ""}" x1="{LEFT}" x2="{width - RIGHT}" y1="{y}" y2="{y}"/>')
+        label = f"+{level}" if level > 0 else ("0" if level == 0 else f"\u2212{-level}")
+        out.append(f'<text class="axis" x="{LEFT - 8}" y="{y + 4}" text-anchor="end">{label}</text>')
+    for line in lines:
+        out += _persona_line(line, touchpoints, x)
+    out += _low_labels(touchpoints, x)
+    out.append("</svg>")
+    return "\n".join(out)
+
+
+def _description(journey: Journey, lines: list[Line]) -> str:
+    parts = []
+    for line in lines:
+        scored = [(tp, tp.emotion) for tp in journey.touchpoints if _applies(tp, line) and tp.emotion is not None]
+        if scored:
+            low = min(scored, key=lambda s: s[1])
+            high = max(scored, key=lambda s: s[1])
+            parts.append(f"{line.name}: lowest {low[1]:+d} at {low[0].name}, highest {high[1]:+d} at {high[0].name}.")
+    return "Emotion from \u22122 to +2 at each touchpoint, in journey order. " + " ".join(parts)
+
+
+def _bands(journey: Journey, x: dict[str, float]) -> list[str]:
+    out = []
+    for i, stage in enumerate(journey.stages):
+        if not stage.touchpoints:
+            continue
+        left = x[stage.touchpoints[0].id] - STEP / 2
+        right = x[stage.touchpoints[-1].id] + STEP / 2
+        chars = max(4, int((right - left - 8) / 7))
+        out.append(f'<rect class="band{" alt" if i % 2 else ""}" x="{left}" y="0" width="{right - left}" height="{TOP + PLOT + 12}"/>')
+        out.append(
+            f'<text class="stage" x="{left + 6}" y="18"><title>{_esc(stage.name)}</title>{_esc(_short(f"{i + 1}. {stage.name}", chars))}</text>'
+        )
+    return out
+
+
+def _persona_line(line: Line, touchpoints: tuple[Touchpoint, ...], x: dict[str, float]) -> list[str]:
+    """A polyline per run of scored touchpoints (an unscored one breaks the line), and a dot per point."""
+    runs: list[list[Touchpoint]] = [[]]
+    for tp in touchpoints:
+        if not _applies(tp, line):
+            continue
+        if tp.emotion is None:
+            runs.append([])
+        else:
+            runs[-1].append(tp)
+    dash = f' stroke-dasharray="{line.dash}"' if line.dash else ""
+    out = [f'<g class="curve-line curve-{_esc(line.id)}" stroke="{line.stroke}" fill="{line.stroke}">', f"<title>{_esc(line.name)}</title>"]
+    for run in runs:
+        if len(run) > 1:
+            points = " ".join(f"{x[tp.id]},{_y(tp.emotion)}" for tp in run)
+            out.append(f'<polyline points="{points}" fill="none" stroke-width="2.5"{dash}/>')
+    for run in runs:
+        for tp in run:
+            out.append(f'<circle cx="{x[tp.id]}" cy="{_y(tp.emotion)}" r="4.5"><title>{_esc(f"{line.name}: {tp.name}, {tp.emotion:+d}")}</title></circle>')
+    out.append("</g>")
+    return out
+
+
+def _low_labels(touchpoints: tuple[Touchpoint, ...], x: dict[str, float]) -> list[str]:
+    """Under the plot, a label for each touchpoint scoring −1 or less: its first pain point, or its name."""
+    out, row = [], 0
+    base = TOP + PLOT + 30
+    for tp in touchpoints:
+        if tp.emotion is None or tp.emotion > -1:
+            continue
+        text = tp.pain_points[0] if tp.pain_points else tp.name
+        y = base + row * LABEL_ROW_HEIGHT
+        full = f"{tp.name} ({tp.emotion:+d}): " + ("; ".join(tp.pain_points) or "no pain point recorded")
+        out.append(f'<line class="leader" x1="{x[tp.id]}" x2="{x[tp.id]}" y1="{_y(tp.emotion) + 6}" y2="{y - 11}"/>')
+        out.append(
+            f'<text class="low" x="{x[tp.id]}" y="{y}" text-anchor="middle"><title>{_esc(full)}</title>{_esc(_short(text, LABEL_CHARS))}</text>'
+        )
+        row = (row + 1) % LABEL_ROWS
+    return out

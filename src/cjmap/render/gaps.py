@@ -1,0 +1,87 @@
+"""What the report's "gaps" section shows: findings per stage, unowned touchpoints, and
+stage × team and stage × channel matrices, so silos and missing channels show at a glance.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from cjmap.diagnostics import Diagnostic
+from cjmap.resolve import Entity, Journey, Source, Stage, Touchpoint
+
+
+@dataclass(frozen=True)
+class Matrix:
+    """Rows (teams or channels) × stages; each cell holds the touchpoints it covers."""
+
+    title: str
+    rows: tuple[Entity, ...]
+    cells: tuple[tuple[tuple[Touchpoint, ...], ...], ...]  # [row][stage]
+
+    @property
+    def uncovered(self) -> tuple[int, ...]:
+        """Indexes of stages no row covers (no team owns anything there, or no channel serves it)."""
+        if not self.cells:
+            return ()
+        return tuple(i for i in range(len(self.cells[0])) if not any(row[i] for row in self.cells))
+
+
+@dataclass(frozen=True)
+class Gaps:
+    findings_by_stage: tuple[tuple[Stage | None, tuple[Diagnostic, ...]], ...]  # None: the map as a whole
+    unowned: tuple[Touchpoint, ...]
+    teams: Matrix
+    channels: Matrix
+
+
+def _matrix(title: str, journey: Journey, rows: Sequence[Entity], key: str) -> Matrix:
+    cells = tuple(
+        tuple(tuple(tp for tp in stage.touchpoints if getattr(tp, key) == row.id) for stage in journey.stages)
+        for row in rows
+    )
+    return Matrix(title, tuple(rows), cells)
+
+
+def findings_by_stage(journey: Journey, diagnostics: Sequence[Diagnostic]) -> tuple[tuple[Stage | None, tuple[Diagnostic, ...]], ...]:
+    """Each finding in the map's own file goes to the stage whose lines hold it; the rest are map-wide."""
+    starts = [(stage.where.line, stage) for stage in journey.stages if stage.where.file == journey.file]
+    groups: dict[str | None, list[Diagnostic]] = {}
+    for d in diagnostics:
+        stage = None
+        if d.where.file == journey.file:
+            stage = next((s for line, s in reversed(starts) if line <= d.where.line), None)
+        groups.setdefault(stage.id if stage else None, []).append(d)
+    ordered: list[tuple[Stage | None, tuple[Diagnostic, ...]]] = []
+    if None in groups:
+        ordered.append((None, tuple(groups[None])))
+    ordered += [(s, tuple(groups[s.id])) for s in journey.stages if s.id in groups]
+    return tuple(ordered)
+
+
+def gaps(journey: Journey, diagnostics: Sequence[Diagnostic]) -> Gaps:
+    return Gaps(
+        findings_by_stage=findings_by_stage(journey, diagnostics),
+        unowned=tuple(tp for tp in journey.touchpoints if journey.team(tp.owner) is None),
+        teams=_matrix("Teams", journey, journey.teams, "owner"),
+        channels=_matrix("Channels", journey, journey.channels, "channel"),
+    )
+
+
+def is_stale(source: Source, today: date, stale_days: int) -> bool:
+    return source.collected is not None and (today - source.collected).days > stale_days
+
+
+def age_in_words(then: date, today: date) -> str:
+    """'today', '12 days ago', '3 months ago', '2 years ago': how old a review is, for people."""
+    days = (today - then).days
+    if days < 0:
+        return "in the future"
+    if days == 0:
+        return "today"
+    if days < 60:
+        return f"{days} day{'s' if days != 1 else ''} ago"
+    if days < 730:
+        return f"{days // 30} months ago"
+    return f"{days // 365} years ago"

@@ -1,0 +1,198 @@
+"""The HTML report and the diagram: valid, offline, accessible, themed, and right in a real browser."""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from datetime import date
+from pathlib import Path
+
+import html5lib
+import pytest
+from playwright.sync_api import sync_playwright
+
+from conftest import EXAMPLES, TODAY, run_cli, write
+from cjmap.pipeline import check
+from cjmap.render import render_journey
+from cjmap.render.dot import THEME
+from cjmap.render.themes import TEXT_PAIRS, THEMES, contrast
+
+EXAMPLE_MAPS = sorted(EXAMPLES.glob("*.cjmap.yaml"))
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def rendered(path: Path, theme: str = "light") -> dict[str, str]:
+    result = check(path, path.name)
+    assert result.journey is not None
+    outputs = render_journey(result.journey, ["svg", "html"], result.diagnostics, "cjmap test", theme=theme, today=date(2026, 11, 24))
+    return {fmt: data.decode("utf-8") for fmt, data in outputs.items()}
+
+
+@pytest.mark.parametrize("path", EXAMPLE_MAPS, ids=lambda p: p.name)
+@pytest.mark.parametrize("theme", list(THEMES))
+def test_report_is_valid_html_that_needs_no_network(path: Path, theme: str) -> None:
+    html = rendered(path, theme)["html"]
+    parser = html5lib.HTMLParser(strict=True, namespaceHTMLElements=False)
+    document = parser.parse(html)  # strict: any parse error raises
+    for element in document.iter():
+        assert element.tag not in ("link", "script", "iframe", "img", "object", "embed"), element.tag
+        assert "src" not in element.attrib
+        href = element.get("href")
+        if href is not None:  # links are navigation a reader chooses, never a fetch; only anchors and sources
+            assert href.startswith("#") or re.match(r"https?://|mailto:", href), href
+    styles = " ".join(e.text or "" for e in document.iter("style")) + " ".join(e.get("style", "") for e in document.iter())
+    assert "url(" not in styles and "@import" not in styles
+    assert "default-src 'none'" in html
+
+
+def test_diagram_names_every_touchpoint_and_runs_no_script() -> None:
+    path = EXAMPLES / "running-shoes.cjmap.yaml"
+    svg = ET.fromstring(rendered(path)["svg"])
+    journey = check(path).journey
+    ids = {g.get("id") for g in svg.iter(f"{SVG}g")}
+    assert {f"tp-{tp.id}" for tp in journey.touchpoints} <= ids
+    assert not list(svg.iter(f"{SVG}script")) and not any(k.startswith("on") for e in svg.iter() for k in e.attrib)
+    assert svg[0].tag == f"{SVG}title" and svg[0].text == journey.title
+    assert svg[1].tag == f"{SVG}desc" and "10 touchpoints in 5 stages" in svg[1].text
+
+
+@pytest.mark.parametrize("theme", list(THEMES))
+def test_theme_colours_meet_wcag_contrast(theme: str) -> None:
+    colours = THEMES[theme]
+    for foreground, background in TEXT_PAIRS:
+        ratio = contrast(colours[foreground], colours[background])
+        assert ratio >= 4.5, f"{theme}: {foreground} on {background} is {ratio:.2f}:1"
+
+
+def test_emotion_badges_and_diagram_text_meet_wcag_contrast() -> None:
+    for emotion, (card, badge, badge_text) in THEME["emotion"].items():
+        assert contrast(badge_text, badge) >= 4.5, emotion
+        assert contrast(THEME["text"], card) >= 4.5 and contrast(THEME["muted"], card) >= 4.5, emotion
+    for role in ("branch", "exit", "end", "muted"):
+        assert contrast(THEME[role], THEME["background"]) >= 4.5, role
+
+
+def test_every_image_has_a_text_alternative_and_tables_have_headers() -> None:
+    html = rendered(EXAMPLES / "running-shoes.cjmap.yaml")["html"]
+    document = html5lib.parse(html, namespaceHTMLElements=False)
+    svgs = [e for e in document.iter() if e.tag.endswith("svg")]
+    assert len(svgs) == 2  # the emotion curve and the flow diagram
+    for svg in svgs:
+        assert svg.get("role") == "img" and (svg.get("aria-label") or svg.get("aria-labelledby"))
+    for table in document.iter("table"):
+        assert table.findall(".//th"), "a table without header cells"
+    assert all(th.get("scope") in ("col", "row") for th in document.iter("th"))
+    assert document.find(".//main") is not None and document.find(".//header") is not None
+
+
+def test_emotion_is_never_colour_alone() -> None:
+    html = rendered(EXAMPLES / "car-purchase.cjmap.yaml")["html"]
+    badges = re.findall(r'<span class="badge"[^>]*>([^<]*)</span> <span class="meta">([^<]*)</span>', html)
+    assert badges and all(label and word for label, word in badges)
+    assert ("\u22122", "very negative") in badges
+
+
+def test_gaps_show_silos_uncovered_stages_and_unowned_touchpoints(project: Path) -> None:
+    write(project, "m.cjmap.yaml", """
+        cjmap: 1
+        title: Gaps
+        teams: [{id: sales, name: Sales}, {id: care, name: Care}]
+        channels: [{id: web, name: Web}, {id: phone, name: Phone}]
+        stages:
+          - name: Buy
+            touchpoints:
+              - {name: Orders online, channel: web, owner: sales, emotion: 1}
+          - name: Help
+            touchpoints:
+              - {name: Calls the hotline, channel: phone, emotion: -2, pain_points: [Waits 40 minutes]}
+    """)
+    assert run_cli("render", "--today", TODAY, "m.cjmap.yaml", cwd=project).returncode == 0  # warnings only
+    document = html5lib.parse((project / "m.html").read_text(), namespaceHTMLElements=False)
+    matrices = {t.findtext(".//th[@scope='row']"): t for t in document.iter("table") if t.get("class") == "matrix"}
+    teams = matrices["Sales"]
+    rows = {tr.findtext("th"): [td.text or "".join(td.itertext()) for td in tr.findall("td")] for tr in teams.find("tbody")}
+    assert rows == {"Sales": ["1", "none\u2013"], "Care": ["none\u2013", "none\u2013"]}
+    assert [td.text for td in teams.find("tfoot").iter("td")] == [None, "none"]
+    curve = next(e for e in document.iter() if e.tag == f"{SVG}svg" and e.get("class") == "curve")
+    assert "Waits 40 minutes" in "".join(curve.itertext())
+    unowned = next(d for d in document.iter("div") if d.findtext("h3") == "Touchpoints nobody owns")
+    assert [a.text for a in unowned.iter("a")] == ["Calls the hotline"]
+
+
+def test_stale_review_and_sources_are_marked(project: Path) -> None:
+    write(project, "m.cjmap.yaml", """
+        cjmap: 1
+        title: Old
+        updated: 2024-01-10
+        sources: [{id: s, name: Survey, collected: 2023-05-01}, {id: t, name: Interviews, collected: 2026-10-01}]
+        stages: [{name: S, touchpoints: [{name: T}]}]
+    """)
+    run_cli("render", "--today", TODAY, "m.cjmap.yaml", cwd=project)
+    html = (project / "m.html").read_text()
+    assert '<span class="stale">(2 years ago, due for review)</span>' in html
+    assert re.search(r'Survey</a>?, collected <time datetime="2023-05-01">2023-05-01</time> <span class="stale">\(stale\)</span>', html) or \
+        'Survey, collected <time datetime="2023-05-01">2023-05-01</time> <span class="stale">(stale)</span>' in html
+    assert '2026-10-01</time> <span class="stale">' not in html
+
+
+def test_print_theme_uses_ink_only_badges() -> None:
+    html = rendered(EXAMPLES / "car-purchase.cjmap.yaml", "print")["html"]
+    assert 'style="background: #ffffff; color: #000000"' in html and "#a40e26; color" not in html
+
+
+# ---------------------------------------------------------------- in a real browser
+
+SCREENSHOTS = Path(__file__).resolve().parent.parent / "build" / "screenshots"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="module")
+def reports(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("reports")
+    result = run_cli("render", "--today", TODAY, *map(str, EXAMPLE_MAPS), "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+@pytest.mark.parametrize("path", EXAMPLE_MAPS, ids=lambda p: p.name)
+@pytest.mark.parametrize(("width", "height"), [(1400, 900), (390, 844)], ids=["desktop", "phone"])
+def test_example_reports_render_in_chromium_without_errors(browser, reports: Path, path: Path, width: int, height: int) -> None:
+    page = browser.new_page(viewport={"width": width, "height": height})
+    problems: list[str] = []
+    page.on("console", lambda m: problems.append(f"{m.type}: {m.text}") if m.type in ("error", "warning") else None)
+    page.on("pageerror", lambda e: problems.append(str(e)))
+    page.on("request", lambda r: problems.append(f"request {r.url}") if not r.url.startswith("file:") else None)
+    stem = path.name.removesuffix(".cjmap.yaml")
+    page.goto((reports / f"{stem}.html").as_uri())
+    journey = check(path).journey
+    assert page.title().startswith(journey.title)
+    assert page.locator("table.grid thead th").count() == len(journey.stages)
+    assert page.locator(".card").count() == len(journey.touchpoints)
+    assert page.locator("svg.diagram").is_visible() and page.locator("svg.curve").is_visible()
+    # nothing spills out of the page sideways: wide parts scroll inside their own boxes
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{stem}-{width}.png"), full_page=True)
+    page.close()
+    assert problems == []
+
+
+def test_persona_switch_dims_the_other_personas_touchpoints(browser, reports: Path) -> None:
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    page.goto((reports / "running-shoes.html").as_uri())
+    opacity = lambda selector: float(page.eval_on_selector(selector, "e => getComputedStyle(e).opacity"))  # noqa: E731
+    assert opacity("#card-store-fitting") == 1 and opacity("#card-product-page") == 1
+    page.click("label:has(#view-sam)")
+    assert opacity("#card-store-fitting") < 0.5, "Lee's fitting should fade on Sam's path"
+    assert opacity("#card-product-page") == 1 and opacity("#card-instagram-ad") == 1
+    assert opacity(".curve-line.curve-lee") < 0.5 and opacity(".curve-line.curve-sam") == 1
+    page.click("label:has(#view-all)")
+    assert opacity("#card-store-fitting") == 1
+    page.close()
