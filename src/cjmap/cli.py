@@ -377,6 +377,126 @@ def schema(
         raise typer.Exit(EXIT_INPUT) from None
 
 
+class DiffFormat(str, Enum):
+    text = "text"
+    markdown = "markdown"
+    json = "json"
+
+
+@app.command()
+def diff(
+    specs: Annotated[Optional[list[str]], typer.Argument(metavar="OLD NEW", help="Two maps: files, or git revisions as REV:path (main:maps/car.cjmap.yaml).")] = None,
+    git: Annotated[Optional[str], typer.Option("--git", metavar="REF", help="Compare every map changed in the working tree against REF (then the arguments are optional paths to limit it).")] = None,
+    output_format: Annotated[DiffFormat, typer.Option("--format", "-f", help="text, markdown (for a pull-request comment) or json.")] = DiffFormat.text,
+    exit_code: Annotated[bool, typer.Option("--exit-code", help="Exit 1 when anything changed, like `git diff --exit-code`.")] = False,
+    today: Annotated[Optional[str], typer.Option("--today", help="Date freshness findings are judged against (YYYY-MM-DD).")] = None,
+) -> None:
+    """What changed for the customer between two versions of a map: stages, touchpoints, emotion, owners, flow, lint."""
+    from cjmap.diff_formats import to_json, to_markdown, to_text
+    from cjmap.revisions import GitError
+
+    specs = specs or []
+    if git is None and len(specs) != 2:
+        raise typer.BadParameter("give OLD and NEW, or --git REF")
+    try:
+        pairs = _diff_git(git, specs, _today(today)) if git is not None else [_diff_pair(specs[0], specs[1], _today(today))]
+    except GitError as e:
+        _fail(f"git: {e}")
+        raise typer.Exit(EXIT_INPUT) from None
+    if any(p is None for p in pairs):
+        raise typer.Exit(EXIT_INPUT)
+    render = {DiffFormat.text: to_text, DiffFormat.markdown: to_markdown, DiffFormat.json: to_json}[output_format]
+    sys.stdout.write(render(pairs))
+    if exit_code and any(p.changed for p in pairs):
+        raise typer.Exit(EXIT_FINDINGS)
+
+
+def _diff_side(spec: str | None, today, stack):
+    """(journey, findings) of one side, loaded from disk or from a git revision; (None, ()) when absent."""
+    from cjmap.pipeline import check
+    from cjmap.revisions import GitError, split_revision, tree_at
+
+    if spec is None:
+        return None, ()
+    revision = split_revision(spec, Path.cwd())
+    path = Path(spec)
+    if revision is not None:
+        rev, inside = revision
+        path = stack.enter_context(tree_at(rev, Path.cwd())) / inside
+        if not path.is_file():
+            raise GitError(f"'{inside}' does not exist at {rev}")
+    elif not path.is_file():
+        typer.echo(f"{spec}:1:1: error CJM000 no such file [unreadable-file]", err=True)
+        return False, ()
+    policy = _Policies(None, None, [], None, False).for_path(path)
+    checked = check(path, spec, policy, _context_for(policy, today))
+    if checked.journey is None:
+        _print_diagnostics(checked.diagnostics, stderr=True)
+        return False, ()
+    return checked.journey, checked.diagnostics
+
+
+def _context_for(policy, today):
+    from cjmap.rules import Context
+
+    return Context(today=today, stale_days=policy.stale_days, low_emotion=policy.low_emotion)
+
+
+def _diff_pair(old: str | None, new: str | None, today, label: str | None = None):
+    from contextlib import ExitStack
+
+    from cjmap.diff import diff_journeys
+
+    with ExitStack() as stack:
+        old_journey, old_findings = _diff_side(old, today, stack)
+        new_journey, new_findings = _diff_side(new, today, stack)
+        if old_journey is False or new_journey is False:
+            return None
+        old_label = label if label and old else (old or "")
+        return diff_journeys(old_journey, new_journey, old_findings, new_findings, old_label, new or "")
+
+
+def _diff_git(ref: str, paths: list[str], today) -> list:
+    from cjmap.revisions import changed_maps, exists_at, repo_root
+    from cjmap.source import looks_like_map
+
+    root = repo_root(Path.cwd())
+    pairs = []
+    for name in changed_maps(ref, Path.cwd(), paths):
+        here = root / name
+        shown = _display(_relative(here))
+        old = f"{ref}:{name}" if exists_at(ref, name, Path.cwd()) else None
+        new = shown if here.is_file() else None
+        if new is not None and not looks_like_map(here):
+            continue
+        if new is None and old is None:
+            continue
+        pairs.append(_diff_pair(old, new, today, label=shown))
+    return pairs
+
+
+@app.command()
+def outline(
+    file: Annotated[Path, typer.Argument(metavar="FILE", help="A map file.")],
+) -> None:
+    """Print a map as plain lines, one fact each: a git textconv filter for readable `git diff`s of maps."""
+    from cjmap.diagnostics import MapError
+    from cjmap.outline import outline as outline_of
+    from cjmap.source import read_source
+    from cjmap.validate import validate_source
+
+    try:
+        data = validate_source(read_source(file, _display(file)))
+    except MapError:  # not a map we can read: git still deserves the text
+        try:
+            sys.stdout.write(file.read_text(encoding="utf-8", errors="replace"))
+        except OSError as e:
+            _fail(f"cannot read {file}: {e.strerror}")
+            raise typer.Exit(EXIT_INPUT) from None
+        return
+    sys.stdout.write(outline_of(data))
+
+
 import_app = typer.Typer(help="Convert maps from other tools into cjmap maps.", no_args_is_help=True, rich_markup_mode=None)
 app.add_typer(import_app, name="import")
 

@@ -1,0 +1,200 @@
+"""What changed for the customer between two versions of a map: a semantic diff.
+
+Entities are matched by id (a touchpoint whose id changed but whose name did
+not counts as renamed, not as removed and added). Lint findings are compared
+by code and message, not by line, so moving text around does not "fix" and
+"introduce" the same finding.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from cjmap.diagnostics import Diagnostic
+from cjmap.render.dot import emotion_label
+from cjmap.resolve import Edge, Journey, Touchpoint
+
+
+@dataclass(frozen=True)
+class Change:
+    """One change, said for people: `kind` groups them, `subject` is what changed, `detail` how."""
+
+    kind: str  # stage-added, stage-removed, stage-renamed, stage-moved, touchpoint-..., emotion, owner, channel, ...
+    subject: str
+    detail: str
+    direction: int = 0  # +1 better for the customer, -1 worse, 0 neither (emotion only)
+
+
+@dataclass
+class MapDiff:
+    old_file: str
+    new_file: str
+    changes: list[Change] = field(default_factory=list)
+    introduced: list[Diagnostic] = field(default_factory=list)
+    fixed: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.changes or self.introduced or self.fixed)
+
+
+def _emotion(value: int | None) -> str:
+    return "no score" if value is None else emotion_label(value)
+
+
+def _names(items: Sequence) -> dict[str, str]:
+    return {item.id: item.name for item in items}
+
+
+def _ref(names: dict[str, str], id: str | None) -> str:
+    return "none" if id is None else names.get(id, id)
+
+
+def diff_journeys(
+    old: Journey | None,
+    new: Journey | None,
+    old_findings: Sequence[Diagnostic] = (),
+    new_findings: Sequence[Diagnostic] = (),
+    old_file: str = "",
+    new_file: str = "",
+) -> MapDiff:
+    """Every change from `old` to `new`; either may be None (a map added or deleted)."""
+    result = MapDiff(old_file, new_file)
+    if old is None or new is None:
+        kind, journey = ("map-added", new) if old is None else ("map-removed", old)
+        assert journey is not None
+        result.changes.append(Change(kind, journey.title, f"{len(journey.stages)} stages, {len(journey.touchpoints)} touchpoints"))
+    else:
+        result.changes += _header(old, new)
+        result.changes += _stages(old, new)
+        result.changes += _touchpoints(old, new)
+        result.changes += _flow(old, new)
+    old_keys = {(d.code, d.message) for d in old_findings}
+    new_keys = {(d.code, d.message) for d in new_findings}
+    result.introduced = [d for d in new_findings if (d.code, d.message) not in old_keys]
+    result.fixed = [d for d in old_findings if (d.code, d.message) not in new_keys]
+    return result
+
+
+def _header(old: Journey, new: Journey) -> list[Change]:
+    out = []
+    for key in ("title", "state", "owner", "scope", "summary"):
+        before, after = getattr(old, key), getattr(new, key)
+        if before != after:
+            out.append(Change(key, "map", f"{key}: {before or 'none'} \u2192 {after or 'none'}"))
+    if old.updated != new.updated:
+        out.append(Change("reviewed", "map", f"last reviewed: {old.updated or 'never'} \u2192 {new.updated or 'never'}"))
+    old_p, new_p = _names(old.personas), _names(new.personas)
+    out += [Change("persona-added", new_p[p], "persona added") for p in new_p if p not in old_p]
+    out += [Change("persona-removed", old_p[p], "persona removed") for p in old_p if p not in new_p]
+    return out
+
+
+def _stages(old: Journey, new: Journey) -> list[Change]:
+    out = []
+    old_s = {s.id: (i, s) for i, s in enumerate(old.stages, 1)}
+    new_s = {s.id: (i, s) for i, s in enumerate(new.stages, 1)}
+    for id, (i, stage) in new_s.items():
+        if id not in old_s:
+            out.append(Change("stage-added", stage.name, f"stage added as {i}"))
+            continue
+        j, before = old_s[id]
+        if before.name != stage.name:
+            out.append(Change("stage-renamed", stage.name, f"stage renamed from \u2018{before.name}\u2019"))
+        if before.goal != stage.goal:
+            out.append(Change("stage-goal", stage.name, f"goal: {before.goal or 'none'} \u2192 {stage.goal or 'none'}"))
+    out += [Change("stage-removed", s.name, "stage removed") for id, (_, s) in old_s.items() if id not in new_s]
+    kept_old = [id for id in old_s if id in new_s]
+    kept_new = [id for id in new_s if id in old_s]
+    if kept_old != kept_new:  # only a real reordering, not shifts caused by additions and removals
+        for position, id in enumerate(kept_new):
+            if kept_old.index(id) != position:
+                out.append(Change("stage-moved", new_s[id][1].name, f"stage moved from {old_s[id][0]} to {new_s[id][0]}"))
+    return out
+
+
+def _match(old: Journey, new: Journey) -> tuple[dict[str, Touchpoint], list[Touchpoint], list[Touchpoint], list[tuple[Touchpoint, Touchpoint]]]:
+    """Touchpoints in both (by id, then by unchanged name), only new, only old."""
+    old_t = {tp.id: tp for tp in old.touchpoints}
+    new_t = {tp.id: tp for tp in new.touchpoints}
+    pairs = [(old_t[id], tp) for id, tp in new_t.items() if id in old_t]
+    added = [tp for id, tp in new_t.items() if id not in old_t]
+    removed = [tp for id, tp in old_t.items() if id not in new_t]
+    by_name = {tp.name: tp for tp in removed}
+    renamed_ids = [(by_name[tp.name], tp) for tp in added if tp.name in by_name]
+    for before, after in renamed_ids:
+        added.remove(after)
+        removed.remove(before)
+    return new_t, added, removed, pairs + renamed_ids
+
+
+def _touchpoints(old: Journey, new: Journey) -> list[Change]:
+    out = []
+    _, added, removed, pairs = _match(old, new)
+    stage_names = {**_names(old.stages), **_names(new.stages)}
+    old_teams, new_teams = _names(old.teams), _names(new.teams)
+    old_channels, new_channels = _names(old.channels), _names(new.channels)
+    for tp in added:
+        out.append(Change("touchpoint-added", tp.name, f"added in {stage_names[tp.stage]} ({_emotion(tp.emotion)})"))
+    for tp in removed:
+        out.append(Change("touchpoint-removed", tp.name, f"removed from {stage_names[tp.stage]}"))
+    for before, after in pairs:
+        name = after.name
+        if before.id != after.id:
+            out.append(Change("touchpoint-renamed", name, f"id changed from {before.id} to {after.id}"))
+        elif before.name != after.name:
+            out.append(Change("touchpoint-renamed", name, f"renamed from \u2018{before.name}\u2019"))
+        if before.stage != after.stage:
+            out.append(Change("touchpoint-moved", name, f"moved from {stage_names[before.stage]} to {stage_names[after.stage]}"))
+        if before.emotion != after.emotion:
+            direction = 0 if None in (before.emotion, after.emotion) else (1 if after.emotion > before.emotion else -1)
+            word = {1: "better", -1: "worse", 0: "changed"}[direction]
+            out.append(Change("emotion", name, f"emotion {_emotion(before.emotion)} \u2192 {_emotion(after.emotion)} ({word})", direction))
+        if before.owner != after.owner:
+            out.append(Change("owner", name, f"owner: {_ref(old_teams, before.owner)} \u2192 {_ref(new_teams, after.owner)}"))
+        if before.channel != after.channel:
+            out.append(Change("channel", name, f"channel: {_ref(old_channels, before.channel)} \u2192 {_ref(new_channels, after.channel)}"))
+        for lane, what in (("pain_points", "pain point"), ("opportunities", "opportunity")):
+            gone = [x for x in getattr(before, lane) if x not in getattr(after, lane)]
+            came = [x for x in getattr(after, lane) if x not in getattr(before, lane)]
+            out += [Change(f"{lane}-added".replace("_", "-"), name, f"{what} added: {x}") for x in came]
+            out += [Change(f"{lane}-removed".replace("_", "-"), name, f"{what} removed: {x}") for x in gone]
+        if before.personas != after.personas:
+            show = lambda p: "everyone" if p is None else ", ".join(p) or "nobody"  # noqa: E731
+            out.append(Change("personas", name, f"for {show(before.personas)} \u2192 {show(after.personas)}"))
+    return out
+
+
+def _edge_key(edge: Edge, ids: dict[str, str]) -> tuple[str, str, str | None]:
+    return (ids.get(edge.source, edge.source), ids.get(edge.target, edge.target), edge.condition)
+
+
+def _flow(old: Journey, new: Journey) -> list[Change]:
+    """Branches and exits added or removed; plain next-in-file steps only when their endpoints survive."""
+    out = []
+    new_t, _, _, pairs = _match(old, new)
+    renamed = {before.id: after.id for before, after in pairs}  # old id -> new id
+    names = {tp.id: tp.name for tp in new.touchpoints}
+    old_edges = {_edge_key(e, renamed): e for e in old.edges}
+    new_edges = {_edge_key(e, {}): e for e in new.edges}
+    for key, edge in new_edges.items():
+        if key not in old_edges and edge.source in renamed.values() and edge.target in renamed.values():
+            label = f" when \u2018{edge.condition}\u2019" if edge.condition else ""
+            kind = "branch-added" if edge.condition else "step-added"
+            out.append(Change(kind, names[edge.source], f"now leads to {names[edge.target]}{label}"))
+    for key, edge in old_edges.items():
+        source, target, _ = key
+        if key not in new_edges and source in new_t and target in new_t:
+            label = f" when \u2018{edge.condition}\u2019" if edge.condition else ""
+            kind = "branch-removed" if edge.condition else "step-removed"
+            out.append(Change(kind, names[source], f"no longer leads to {names[target]}{label}"))
+    old_exits = {renamed.get(tp.id, tp.id): tp.exit_reason for tp in old.touchpoints if tp.exits}
+    new_exits = {tp.id: tp.exit_reason for tp in new.touchpoints if tp.exits}
+    for id, reason in new_exits.items():
+        if id in renamed.values() and id not in old_exits:
+            out.append(Change("exit-added", names[id], f"customers may now leave here{': ' + reason if reason else ''}"))
+    for id, reason in old_exits.items():
+        if id in new_t and id not in new_exits:
+            out.append(Change("exit-removed", names[id], f"no longer an exit{' (was: ' + reason + ')' if reason else ''}"))
+    return out

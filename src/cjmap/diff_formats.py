@@ -1,0 +1,107 @@
+"""A semantic diff as text for terminals, Markdown for pull-request comments, or JSON for tools."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+
+from cjmap.diagnostics import printable
+from cjmap.diff import Change, MapDiff
+
+GROUPS = (
+    ("Map", ("map-added", "map-removed", "title", "state", "owner", "scope", "summary", "reviewed", "persona-added", "persona-removed")),
+    ("Stages", ("stage-added", "stage-removed", "stage-renamed", "stage-moved", "stage-goal")),
+    ("Touchpoints", ("touchpoint-added", "touchpoint-removed", "touchpoint-renamed", "touchpoint-moved")),
+    ("Emotion", ("emotion",)),
+    ("Owners, channels and personas", ("owner", "channel", "personas")),
+    ("Pain points and opportunities", ("pain-points-added", "pain-points-removed", "opportunities-added", "opportunities-removed")),
+    ("Flow", ("branch-added", "branch-removed", "step-added", "step-removed", "exit-added", "exit-removed")),
+)
+ARROWS = {1: "\u25b2", -1: "\u25bc", 0: ""}
+
+
+def _grouped(changes: Sequence[Change]) -> list[tuple[str, list[Change]]]:
+    out = []
+    for title, kinds in GROUPS:
+        found = [c for c in changes if c.kind in kinds]
+        if found:
+            out.append((title, found))
+    return out
+
+
+def _said(c: Change, clean) -> str:
+    """`subject: detail`, or just the detail for changes to the map as a whole."""
+    return clean(c.detail) if c.subject == "map" else f"{clean(c.subject)}: {clean(c.detail)}"
+
+
+def _heading(d: MapDiff) -> str:
+    return d.new_file if d.old_file == d.new_file or not d.old_file else f"{d.old_file} \u2192 {d.new_file or '(deleted)'}"
+
+
+def _count(d: MapDiff) -> str:
+    n = len(d.changes)
+    lint = f"; lint: {len(d.introduced)} introduced, {len(d.fixed)} fixed" if d.introduced or d.fixed else ""
+    return f"{n} change{'s' if n != 1 else ''}{lint}"
+
+
+def to_text(diffs: Sequence[MapDiff]) -> str:
+    lines = []
+    for d in diffs:
+        lines.append(f"{printable(_heading(d))}: {_count(d) if d.changed else 'no changes for the customer'}")
+        for title, changes in _grouped(d.changes):
+            lines.append(f"  {title}")
+            lines += [f"    {_said(c, printable)} {ARROWS[c.direction]}".rstrip() for c in changes]
+        if d.introduced or d.fixed:
+            lines.append("  Lint")
+            lines += [f"    + {f.code} {printable(f.message)}" for f in d.introduced]
+            lines += [f"    - {f.code} {printable(f.message)} (fixed)" for f in d.fixed]
+    return "\n".join(lines) + "\n" if lines else "no maps to compare\n"
+
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+\-.!|~])")
+
+
+def _md(text: str) -> str:
+    """Map text made inert in Markdown: no links, no HTML, no tables broken, one line."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(text.split())).replace("&", "&amp;")
+
+
+def to_markdown(diffs: Sequence[MapDiff]) -> str:
+    changed = [d for d in diffs if d.changed]
+    if not changed:
+        return "**cjmap diff**: no changes for the customer.\n"
+    out = []
+    for d in changed:
+        out.append(f"### `{_heading(d).replace('`', '')}`\n\n{_count(d)}\n")
+        for title, changes in _grouped(d.changes):
+            out.append(f"**{title}**\n")
+            for c in changes:
+                arrow = {1: " (better \u25b2)", -1: " (worse \u25bc)", 0: ""}[c.direction]
+                detail = re.sub(r" \((better|worse)\)$", "", c.detail) if c.direction else c.detail
+                out.append(f"- {_md(detail)}{arrow}" if c.subject == "map" else f"- **{_md(c.subject)}**: {_md(detail)}{arrow}")
+            out.append("")
+        if d.introduced or d.fixed:
+            out.append("**Lint**\n")
+            out += [f"- introduced: `{f.code}` {_md(f.message)}" for f in d.introduced]
+            out += [f"- fixed: `{f.code}` {_md(f.message)}" for f in d.fixed]
+            out.append("")
+    return "\n".join(out).rstrip() + "\n"
+
+
+def to_json(diffs: Sequence[MapDiff]) -> str:
+    def finding(f):
+        return {"code": f.code, "rule": f.rule, "severity": f.severity.value, "message": f.message, "file": f.where.file, "line": f.where.line}
+
+    data = {
+        "maps": [
+            {
+                "old": d.old_file or None,
+                "new": d.new_file or None,
+                "changes": [{"kind": c.kind, "subject": c.subject, "detail": c.detail, "direction": c.direction} for c in d.changes],
+                "findings": {"introduced": [finding(f) for f in d.introduced], "fixed": [finding(f) for f in d.fixed]},
+            }
+            for d in diffs
+        ]
+    }
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"

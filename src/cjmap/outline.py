@@ -1,0 +1,53 @@
+"""A map as plain lines, one fact per line, for `git diff` (a textconv filter) and quick reading.
+
+Made from the file alone, without its imports: git hands textconv a temporary
+copy of an old version, beside none of the files it imports.
+"""
+
+from __future__ import annotations
+
+from cjmap.model import MapFile, Touchpoint
+from cjmap.resolve import slugify
+
+
+def _emotion(value: int | None) -> str:
+    return "no score" if value is None else (f"+{value}" if value > 0 else str(value).replace("-", "\u2212"))
+
+
+def _touchpoint(tp: Touchpoint) -> list[str]:
+    ident = tp.id or slugify(tp.name or "")
+    facts = [f"channel {tp.channel or 'none'}", f"owner {tp.owner or 'none'}", f"emotion {_emotion(tp.emotion)}"]
+    if tp.personas is not None:
+        facts.append("for " + (", ".join(tp.personas) or "nobody"))
+    lines = [f"    touchpoint {ident}: {tp.name or ident} ({'; '.join(facts)})"]
+    for lane in ("doing", "thinking", "feeling"):
+        if getattr(tp, lane):
+            lines.append(f"      {lane}: {getattr(tp, lane)}")
+    lines += [f"      pain point: {p}" for p in tp.pain_points]
+    lines += [f"      opportunity: {o}" for o in tp.opportunities]
+    lines += [f"      metric {k}: {v}" for k, v in tp.metrics.items()]
+    if tp.next is not None:
+        if not tp.next:
+            lines.append(f"      exit{': ' + tp.exit if tp.exit else ''}")
+        for step in tp.next:
+            lines.append(f"      next {step.to}" + (f" when {step.when}" if step.when else ""))
+    elif tp.exit:
+        lines.append(f"      may exit: {tp.exit}")
+    return lines
+
+
+def outline(data: MapFile) -> str:
+    lines = [f"map: {data.title or '(no title)'} ({data.state} state)"]
+    for key in ("summary", "scope", "owner", "updated"):
+        if getattr(data, key):
+            lines.append(f"{key}: {getattr(data, key)}")
+    lines += [f"imports {name}" for name in data.imports]
+    lines += [f"persona {p.id or slugify(p.name or '')}: {p.name}" + (f" ({p.role})" if p.role else "") for p in data.personas]
+    lines += [f"team {t.id or slugify(t.name or '')}: {t.name}" for t in data.teams]
+    lines += [f"channel {c.id or slugify(c.name or '')}: {c.name}" for c in data.channels]
+    lines += [f"source {s.id or slugify(s.name or '')}: {s.name}" + (f", collected {s.collected}" if s.collected else "") for s in data.sources]
+    for i, stage in enumerate(data.stages, 1):
+        lines.append(f"stage {i} {stage.id or slugify(stage.name or '')}: {stage.name}" + (f" (goal: {stage.goal})" if stage.goal else ""))
+        for tp in stage.touchpoints:
+            lines += _touchpoint(tp)
+    return "\n".join(lines) + "\n"

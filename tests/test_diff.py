@@ -1,0 +1,178 @@
+"""cjmap diff: each kind of change, git revisions, --git, formats, exit codes; and outline as a textconv."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from conftest import MINIMAL, TODAY, run_cli, write
+
+BASE = """
+cjmap: 1
+title: Shop
+updated: 2026-11-01
+personas: [{id: sam, name: Sam}]
+teams: [{id: sales, name: Sales}, {id: care, name: Care}]
+channels: [{id: web, name: Website}, {id: phone, name: Phone}]
+stages:
+  - id: browse
+    name: Browse
+    touchpoints:
+      - id: search
+        name: Searches
+        channel: web
+        owner: sales
+        emotion: -1
+        pain_points: [Results are slow]
+        opportunities: [Faster search]
+        next: [{to: pay, when: finds it}, {to: call, when: otherwise}]
+      - id: call
+        name: Calls the shop
+        channel: phone
+        owner: care
+        emotion: 0
+  - id: buy
+    name: Buy
+    touchpoints:
+      - {id: pay, name: Pays, channel: web, owner: sales, emotion: 1}
+"""
+
+
+def changes(project: Path, old: str, new: str) -> list[tuple[str, str, str]]:
+    write(project, "old.cjmap.yaml", old)
+    write(project, "new.cjmap.yaml", new)
+    result = run_cli("diff", "--format", "json", "--today", TODAY, "old.cjmap.yaml", "new.cjmap.yaml", cwd=project)
+    assert result.returncode == 0, result.stderr
+    (only,) = json.loads(result.stdout)["maps"]
+    return [(c["kind"], c["subject"], c["detail"]) for c in only["changes"]]
+
+
+@pytest.mark.parametrize(
+    ("edit", "expected"),
+    [
+        (("emotion: -1", "emotion: 1"), ("emotion", "Searches", "emotion \u22121 \u2192 +1 (better)")),
+        (("emotion: 1}", "emotion: -2}"), ("emotion", "Pays", "emotion +1 \u2192 \u22122 (worse)")),
+        (("owner: care", "owner: sales"), ("owner", "Calls the shop", "owner: Care \u2192 Sales")),
+        (("channel: phone", "channel: web"), ("channel", "Calls the shop", "channel: Phone \u2192 Website")),
+        (("name: Calls the shop", "name: Phones the shop"), ("touchpoint-renamed", "Phones the shop", "renamed from \u2018Calls the shop\u2019")),
+        ((": call", ": phone-call"), ("touchpoint-renamed", "Calls the shop", "id changed from call to phone-call")),
+        (("name: Buy\n", "name: Checkout\n"), ("stage-renamed", "Checkout", "stage renamed from \u2018Buy\u2019")),
+        (("[Results are slow]", "[Results are slow, No filters]"), ("pain-points-added", "Searches", "pain point added: No filters")),
+        (("opportunities: [Faster search]", "opportunities: []"), ("opportunities-removed", "Searches", "opportunity removed: Faster search")),
+        (("when: finds it", "when: finds it fast"), ("branch-added", "Searches", "now leads to Pays when \u2018finds it fast\u2019")),
+        (("        emotion: 0\n", "        emotion: 0\n        next: []\n        exit: gives up\n"), ("exit-added", "Calls the shop", "customers may now leave here: gives up")),
+        (("personas: [{id: sam, name: Sam}]", "personas: [{id: sam, name: Sam}, {id: lee, name: Lee}]"), ("persona-added", "Lee", "persona added")),
+        (("updated: 2026-11-01", "updated: 2026-11-20"), ("reviewed", "map", "last reviewed: 2026-11-01 \u2192 2026-11-20")),
+    ],
+    ids=lambda v: v[0] if isinstance(v, tuple) and len(v) == 3 else None,
+)
+def test_each_kind_of_change(project: Path, edit: tuple[str, str], expected: tuple[str, str, str]) -> None:
+    assert edit[0] in BASE
+    found = changes(project, BASE, BASE.replace(*edit))
+    assert expected in found, found
+
+
+def test_touchpoints_and_stages_added_removed_and_moved(project: Path) -> None:
+    new = BASE.replace(
+        "  - id: buy\n    name: Buy\n    touchpoints:\n      - {id: pay, name: Pays, channel: web, owner: sales, emotion: 1}\n",
+        "",
+    ).replace(
+        "stages:\n",
+        "stages:\n  - id: buy\n    name: Buy\n    touchpoints:\n      - {id: pay, name: Pays, channel: web, owner: sales, emotion: 1}\n"
+        "      - {id: review, name: Writes a review, channel: web, owner: sales, emotion: 2}\n",
+    ).replace("      - id: call\n        name: Calls the shop\n        channel: phone\n        owner: care\n        emotion: 0\n", "")
+    new = new.replace("{to: call, when: otherwise}", "{to: pay, when: otherwise}")
+    found = changes(project, BASE, new)
+    assert ("touchpoint-added", "Writes a review", "added in Buy (+2)") in found
+    assert ("touchpoint-removed", "Calls the shop", "removed from Browse") in found
+    assert ("stage-moved", "Buy", "stage moved from 2 to 1") in found
+
+
+def test_lint_findings_introduced_and_fixed(project: Path) -> None:
+    write(project, "old.cjmap.yaml", BASE)
+    write(project, "new.cjmap.yaml", BASE.replace("        owner: care\n", "").replace("pain_points: [Results are slow]", "pain_points: []"))
+    result = run_cli("diff", "--today", TODAY, "old.cjmap.yaml", "new.cjmap.yaml", cwd=project)
+    assert "    + CJM103 touchpoint 'call' has no owner" in result.stdout
+    assert "    + CJM301 touchpoint 'search' scores -1 but names no pain point or opportunity" not in result.stdout  # it has an opportunity
+    assert "    + CJM105 team 'care' is defined but never used" in result.stdout
+    assert result.stdout.splitlines()[0].endswith("lint: 2 introduced, 0 fixed")
+
+
+def test_no_change_exit_code_and_markdown(project: Path) -> None:
+    write(project, "a.cjmap.yaml", BASE)
+    write(project, "b.cjmap.yaml", BASE.replace("  # unchanged", ""))
+    same = run_cli("diff", "--exit-code", "--today", TODAY, "a.cjmap.yaml", "b.cjmap.yaml", cwd=project)
+    assert same.returncode == 0 and "no changes for the customer" in same.stdout
+    write(project, "b.cjmap.yaml", BASE.replace("name: Searches", "name: Searches <b>|*now*|</b>").replace("emotion: 1}", "emotion: 2}"))
+    changed = run_cli("diff", "--exit-code", "--format", "markdown", "--today", TODAY, "a.cjmap.yaml", "b.cjmap.yaml", cwd=project)
+    assert changed.returncode == 1
+    assert "- **Pays**: emotion \\+1 → \\+2 (better ▲)" in changed.stdout
+    assert "Searches \\<b\\>\\|\\*now\\*\\|\\</b\\>" in changed.stdout and "<b>" not in changed.stdout
+
+
+def git(project: Path, *args: str) -> None:
+    subprocess.run(["git", "-c", "user.email=t@example.com", "-c", "user.name=t", *args], cwd=project, check=True, capture_output=True)
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    write(tmp_path, "maps/shared/teams.cjmap.yaml", "cjmap: 1\nteams: [{id: sales, name: Sales}, {id: care, name: Care}]\n")
+    write(tmp_path, "maps/shop.cjmap.yaml", BASE.replace("teams: [{id: sales, name: Sales}, {id: care, name: Care}]", "imports: [shared/teams.cjmap.yaml]"))
+    write(tmp_path, "maps/other.cjmap.yaml", MINIMAL)
+    git(tmp_path, "init", "-q", "-b", "main")
+    git(tmp_path, "add", ".")
+    git(tmp_path, "commit", "-qm", "maps")
+    return tmp_path
+
+
+def test_git_revision_with_imports_against_the_working_tree(repo: Path) -> None:
+    shop = repo / "maps" / "shop.cjmap.yaml"
+    shop.write_text(shop.read_text().replace("emotion: 0", "emotion: -2"))
+    result = run_cli("diff", "--today", TODAY, "main:maps/shop.cjmap.yaml", "maps/shop.cjmap.yaml", cwd=repo)
+    assert result.returncode == 0, result.stderr
+    assert "Calls the shop: emotion 0 \u2192 \u22122 (worse) \u25bc" in result.stdout
+    relative = run_cli("diff", "--today", TODAY, "main:./shop.cjmap.yaml", "shop.cjmap.yaml", cwd=repo / "maps")
+    assert relative.stdout == result.stdout.replace("main:maps/shop.cjmap.yaml", "main:./shop.cjmap.yaml").replace("→ maps/shop", "→ shop")
+
+
+def test_git_mode_lists_every_changed_map_added_and_deleted(repo: Path) -> None:
+    shop = repo / "maps" / "shop.cjmap.yaml"
+    shop.write_text(shop.read_text().replace("name: Pays", "name: Pays by card"))
+    (repo / "maps" / "other.cjmap.yaml").unlink()
+    write(repo, "maps/new.cjmap.yaml", MINIMAL)
+    write(repo, "notes.yaml", "not: a map\n")
+    result = run_cli("diff", "--git", "main", "--format", "json", "--today", TODAY, cwd=repo)
+    assert result.returncode == 0, result.stderr
+    maps = json.loads(result.stdout)["maps"]
+    assert [(m["old"], m["new"]) for m in maps] == [
+        (None, "maps/new.cjmap.yaml"),
+        ("maps/other.cjmap.yaml", None),
+        ("maps/shop.cjmap.yaml", "maps/shop.cjmap.yaml"),
+    ]
+    assert [c["kind"] for c in maps[0]["changes"]] == ["map-added"] and [c["kind"] for c in maps[1]["changes"]] == ["map-removed"]
+
+
+def test_git_errors_are_one_line(repo: Path) -> None:
+    for args, message in (
+        (["--git", "nosuch"], "error: git: unknown revision 'nosuch'"),
+        (["main:maps/missing.cjmap.yaml", "maps/shop.cjmap.yaml"], "error: git: 'maps/missing.cjmap.yaml' does not exist at main"),
+    ):
+        result = run_cli("diff", *args, cwd=repo)
+        assert result.returncode == 2 and result.stderr.strip() == message
+
+
+def test_outline_makes_git_diff_readable(repo: Path) -> None:
+    import sys
+
+    (repo / ".gitattributes").write_text("*.cjmap.yaml diff=cjmap\n")
+    git(repo, "config", "diff.cjmap.textconv", f"{sys.executable} -m cjmap outline")
+    shop = repo / "maps" / "shop.cjmap.yaml"
+    shop.write_text(shop.read_text().replace("emotion: 0", "emotion: 2"))
+    done = subprocess.run(["git", "diff", "--", "maps/shop.cjmap.yaml"], cwd=repo, capture_output=True, text=True, check=True)
+    removed = [l for l in done.stdout.splitlines() if l.startswith("-    touchpoint")]
+    added = [l for l in done.stdout.splitlines() if l.startswith("+    touchpoint")]
+    assert removed == ["-    touchpoint call: Calls the shop (channel phone; owner care; emotion 0)"]
+    assert added == ["+    touchpoint call: Calls the shop (channel phone; owner care; emotion +2)"]
