@@ -476,6 +476,58 @@ def _diff_git(ref: str, paths: list[str], today) -> list:
 
 
 @app.command()
+def compare(
+    maps: Annotated[list[Path], typer.Argument(metavar="[CURRENT] FUTURE", help="The current-state map and the future-state map; FUTURE alone when it says `compares: current.cjmap.yaml`.")],
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="The report to write (default: FUTURE-compare.html beside the future map).")] = None,
+    theme: Annotated[Theme, typer.Option("--theme", help="Colours of the report.")] = Theme.light,
+    today: Annotated[Optional[str], typer.Option("--today", help="Date freshness findings are judged against (YYYY-MM-DD).")] = None,
+) -> None:
+    """One report of a current state against its future state: both emotion curves, resolved pain points, every change."""
+    from cjmap.compare import compare as compare_maps
+    from cjmap.config import find_project_root
+    from cjmap.output import write_atomic
+    from cjmap.pipeline import check, output_stem
+    from cjmap.render.html import comparison_to_html
+
+    if len(maps) > 2:
+        raise typer.BadParameter("give CURRENT and FUTURE, or FUTURE alone")
+    loaded = []
+    for path in maps:
+        policy = _Policies(None, None, [], None, False).for_path(path)
+        checked = check(path, _display(path), policy, _context_for(policy, _today(today)))
+        if checked.journey is None:
+            _print_diagnostics(checked.diagnostics, stderr=True)
+            raise typer.Exit(EXIT_INPUT)
+        loaded.append(checked)
+    if len(loaded) == 1:
+        future = loaded[0]
+        if not future.journey.compares:
+            _fail(f"{_display(maps[0])} names no current state: give CURRENT too, or add `compares: current.cjmap.yaml` to it")
+            raise typer.Exit(EXIT_INPUT)
+        current_path = (maps[0].parent / future.journey.compares)
+        root = find_project_root(maps[0].resolve().parent)
+        if not current_path.resolve().is_relative_to(root) or not current_path.is_file():
+            _fail(f"{_display(maps[0])}: compares: '{future.journey.compares}' is not a map file inside the project")
+            raise typer.Exit(EXIT_INPUT)
+        policy = _Policies(None, None, [], None, False).for_path(current_path)
+        current = check(current_path, _display(current_path), policy, _context_for(policy, _today(today)))
+        if current.journey is None:
+            _print_diagnostics(current.diagnostics, stderr=True)
+            raise typer.Exit(EXIT_INPUT)
+        loaded.insert(0, current)
+    current, future = loaded
+    target = output or maps[-1].parent / f"{output_stem(maps[-1])}-compare.html"
+    html = comparison_to_html(compare_maps(current.journey, future.journey, current.diagnostics, future.diagnostics), f"cjmap {__version__}", theme.value)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(target, html.encode("utf-8"))
+    except OSError as e:
+        _fail(f"cannot write to {target}: {e.strerror}")
+        raise typer.Exit(EXIT_INPUT) from None
+    typer.echo(f"wrote {target}", err=True)
+
+
+@app.command()
 def outline(
     file: Annotated[Path, typer.Argument(metavar="FILE", help="A map file.")],
 ) -> None:

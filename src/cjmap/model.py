@@ -160,6 +160,7 @@ class MapFile(Model):
     state: Literal["current", "future"] = Field("current", description="Today's journey, or the improved one.")
     updated: date | None = Field(None, description="When the map was last reviewed (YYYY-MM-DD).")
     owner: Text | None = Field(None, description="Who keeps this map up to date.")
+    compares: Text | None = Field(None, description="In a future-state map: the current-state map it improves on (a path relative to this file).")
     imports: tuple[str, ...] = Field((), description="Files whose personas, teams, channels and sources this map uses.")
     personas: tuple[Persona, ...] = ()
     teams: tuple[Team, ...] = ()

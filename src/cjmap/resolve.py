@@ -113,6 +113,7 @@ class Journey(Located):
     state: str
     updated: date | None
     owner: str | None
+    compares: str | None  # the current-state map a future map improves on, as written
     personas: tuple[Persona, ...]
     teams: tuple[Entity, ...]
     channels: tuple[Entity, ...]
@@ -193,6 +194,7 @@ class _Resolver:
             state=root.state,
             updated=root.updated,
             owner=root.owner,
+            compares=root.compares,
             personas=personas,
             teams=teams,
             channels=channels,

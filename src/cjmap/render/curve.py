@@ -33,11 +33,11 @@ class Line:
     dash: str
 
 
-def _esc(text: str) -> str:
+def esc(text: str) -> str:
     return xml_text(text)
 
 
-def _short(text: str, limit: int) -> str:
+def shorten(text: str, limit: int) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "\u2026"
 
@@ -53,7 +53,7 @@ def _applies(tp: Touchpoint, line: Line) -> bool:
     return line.id == "all" or tp.personas is None or line.id in tp.personas
 
 
-def _y(emotion: int) -> float:
+def y_of(emotion: int) -> float:
     return TOP + (2 - emotion) * PLOT / 4
 
 
@@ -70,20 +70,27 @@ def emotion_curve(journey: Journey) -> str:
         f'<svg class="curve" role="img" aria-labelledby="curve-title curve-desc" viewBox="0 0 {width} {height}" '
         f'width="{width}" height="{height}" style="min-width: {width * 0.8:.0f}px; max-width: {width * 1.4:.0f}px" '
         'xmlns="http://www.w3.org/2000/svg">',
-        f'<title id="curve-title">Emotion curve of the journey \u2018{_esc(journey.title)}\u2019</title>',
-        f'<desc id="curve-desc">{_esc(_description(journey, lines))}</desc>',
+        f'<title id="curve-title">Emotion curve of the journey \u2018{esc(journey.title)}\u2019</title>',
+        f'<desc id="curve-desc">{esc(_description(journey, lines))}</desc>',
     ]
     out += _bands(journey, x)
-    for level in range(2, -3, -1):
-        y = _y(level)
-        out.append(f'<line class="grid-line{" zero" if level == 0 else ""}" x1="{LEFT}" x2="{width - RIGHT}" y1="{y}" y2="{y}"/>')
-        label = f"+{level}" if level > 0 else ("0" if level == 0 else f"\u2212{-level}")
-        out.append(f'<text class="axis" x="{LEFT - 8}" y="{y + 4}" text-anchor="end">{label}</text>')
+    out += axis(width)
     for line in lines:
         out += _persona_line(line, touchpoints, x)
     out += _low_labels(touchpoints, x)
     out.append("</svg>")
     return "\n".join(out)
+
+
+def axis(width: int) -> list[str]:
+    """Grid lines and labels for −2..+2 (0 dashed), across the chart."""
+    out = []
+    for level in range(2, -3, -1):
+        y = y_of(level)
+        out.append(f'<line class="grid-line{" zero" if level == 0 else ""}" x1="{LEFT}" x2="{width - RIGHT}" y1="{y}" y2="{y}"/>')
+        label = f"+{level}" if level > 0 else ("0" if level == 0 else f"\u2212{-level}")
+        out.append(f'<text class="axis" x="{LEFT - 8}" y="{y + 4}" text-anchor="end">{label}</text>')
+    return out
 
 
 def _description(journey: Journey, lines: list[Line]) -> str:
@@ -107,7 +114,7 @@ def _bands(journey: Journey, x: dict[str, float]) -> list[str]:
         chars = max(4, int((right - left - 8) / 7))
         out.append(f'<rect class="band{" alt" if i % 2 else ""}" x="{left}" y="0" width="{right - left}" height="{TOP + PLOT + 12}"/>')
         out.append(
-            f'<text class="stage" x="{left + 6}" y="18"><title>{_esc(stage.name)}</title>{_esc(_short(f"{i + 1}. {stage.name}", chars))}</text>'
+            f'<text class="stage" x="{left + 6}" y="18"><title>{esc(stage.name)}</title>{esc(shorten(f"{i + 1}. {stage.name}", chars))}</text>'
         )
     return out
 
@@ -123,14 +130,14 @@ def _persona_line(line: Line, touchpoints: tuple[Touchpoint, ...], x: dict[str, 
         else:
             runs[-1].append(tp)
     dash = f' stroke-dasharray="{line.dash}"' if line.dash else ""
-    out = [f'<g class="curve-line curve-{_esc(line.id)}" stroke="{line.stroke}" fill="{line.stroke}">', f"<title>{_esc(line.name)}</title>"]
+    out = [f'<g class="curve-line curve-{esc(line.id)}" stroke="{line.stroke}" fill="{line.stroke}">', f"<title>{esc(line.name)}</title>"]
     for run in runs:
         if len(run) > 1:
-            points = " ".join(f"{x[tp.id]},{_y(tp.emotion)}" for tp in run)
+            points = " ".join(f"{x[tp.id]},{y_of(tp.emotion)}" for tp in run)
             out.append(f'<polyline points="{points}" fill="none" stroke-width="2.5"{dash}/>')
     for run in runs:
         for tp in run:
-            out.append(f'<circle cx="{x[tp.id]}" cy="{_y(tp.emotion)}" r="4.5"><title>{_esc(f"{line.name}: {tp.name}, {tp.emotion:+d}")}</title></circle>')
+            out.append(f'<circle cx="{x[tp.id]}" cy="{y_of(tp.emotion)}" r="4.5"><title>{esc(f"{line.name}: {tp.name}, {tp.emotion:+d}")}</title></circle>')
     out.append("</g>")
     return out
 
@@ -145,9 +152,9 @@ def _low_labels(touchpoints: tuple[Touchpoint, ...], x: dict[str, float]) -> lis
         text = tp.pain_points[0] if tp.pain_points else tp.name
         y = base + row * LABEL_ROW_HEIGHT
         full = f"{tp.name} ({tp.emotion:+d}): " + ("; ".join(tp.pain_points) or "no pain point recorded")
-        out.append(f'<line class="leader" x1="{x[tp.id]}" x2="{x[tp.id]}" y1="{_y(tp.emotion) + 6}" y2="{y - 11}"/>')
+        out.append(f'<line class="leader" x1="{x[tp.id]}" x2="{x[tp.id]}" y1="{y_of(tp.emotion) + 6}" y2="{y - 11}"/>')
         out.append(
-            f'<text class="low" x="{x[tp.id]}" y="{y}" text-anchor="middle"><title>{_esc(full)}</title>{_esc(_short(text, LABEL_CHARS))}</text>'
+            f'<text class="low" x="{x[tp.id]}" y="{y}" text-anchor="middle"><title>{esc(full)}</title>{esc(shorten(text, LABEL_CHARS))}</text>'
         )
         row = (row + 1) % LABEL_ROWS
     return out

@@ -146,3 +146,25 @@ def _persona_note(tp: Touchpoint, names: dict[str, str]) -> str | None:
     if tp.personas is None:
         return None
     return "only " + ", ".join(names.get(p, p) for p in tp.personas)
+
+
+def comparison_to_html(comparison, generator: str, theme: str = "light") -> str:
+    """The current-against-future report (see cjmap.compare)."""
+    from cjmap.compare import overlay_curve
+    from cjmap.diff_formats import GROUPS
+    from cjmap.render.themes import css_variables
+
+    changes = comparison.diff.changes
+    groups = [(title, [c for c in changes if c.kind in kinds]) for title, kinds in GROUPS]
+    return _environment().get_template("compare.html.j2").render(
+        c=comparison,
+        overlay=Markup(overlay_curve(comparison)),
+        groups=[(title, found) for title, found in groups if found],
+        generator=generator,
+        theme=theme,
+        theme_css=css_variables(theme),
+        current_name=PurePath(comparison.current.file).name,
+        future_name=PurePath(comparison.future.file).name,
+        signed=lambda v: "n/a" if v is None else (f"+{v}" if v > 0 else str(v).replace("-", "\u2212")),
+        pain_count=lambda j: sum(len(tp.pain_points) for tp in j.touchpoints),
+    )

@@ -1,0 +1,110 @@
+"""Current state against future state: what the planned changes do for the customer.
+
+The comparison lines both maps up on one axis: the future map's touchpoints
+in order, with touchpoints that only the current map has put back after their
+predecessor, so both emotion curves share their x positions and can be
+overlaid. Everything else comes from the semantic diff.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from statistics import mean
+
+from cjmap.diagnostics import Diagnostic
+from cjmap.diff import MapDiff, diff_journeys
+from cjmap.render.curve import LEFT, PLOT, RIGHT, STEP, TOP, axis, esc, shorten, y_of
+from cjmap.resolve import Journey, Touchpoint
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    stage: str
+    current: Touchpoint | None
+    future: Touchpoint | None
+
+
+@dataclass(frozen=True)
+class Comparison:
+    current: Journey
+    future: Journey
+    diff: MapDiff
+    columns: tuple[Column, ...]
+    resolved: tuple[str, ...]  # pain points of the current state the future state no longer has
+    new_pain: tuple[str, ...]
+
+    def average(self, which: str) -> float | None:
+        scores = [tp.emotion for tp in getattr(self, which).touchpoints if tp.emotion is not None]
+        return round(mean(scores), 1) if scores else None
+
+
+def _columns(current: Journey, future: Journey) -> tuple[Column, ...]:
+    """Stages in future order (current-only stages after their predecessor); in each stage the future's
+    touchpoints, with current-only touchpoints after the one they followed."""
+    by_id = {tp.id: tp for tp in current.touchpoints}
+    by_name = {tp.name: tp for tp in current.touchpoints}
+    twins = {tp.id: by_id.get(tp.id) or by_name.get(tp.name) for tp in future.touchpoints}
+    used = {t.id for t in twins.values() if t is not None}
+    stage_names = {s.id: s.name for s in (*current.stages, *future.stages)}
+    order = [s.id for s in future.stages]
+    for i, stage in enumerate(current.stages):
+        if stage.id not in order:
+            after = current.stages[i - 1].id if i else None
+            order.insert(order.index(after) + 1 if after in order else 0, stage.id)
+    columns: list[Column] = []
+    for stage_id in order:
+        run = [Column(tp.name, stage_names[stage_id], twins[tp.id], tp) for tp in future.touchpoints if tp.stage == stage_id]
+        previous = None
+        for tp in (t for t in current.touchpoints if t.stage == stage_id):
+            if tp.id not in used:
+                at = next((i + 1 for i, c in enumerate(run) if c.current is not None and c.current.id == previous), len(run) if previous else 0)
+                run.insert(at, Column(tp.name, stage_names[stage_id], tp, None))
+            previous = tp.id
+        columns += run
+    return tuple(columns)
+
+
+def compare(current: Journey, future: Journey, current_findings: Sequence[Diagnostic] = (), future_findings: Sequence[Diagnostic] = ()) -> Comparison:
+    diff = diff_journeys(current, future, current_findings, future_findings, current.file, future.file)
+    before = [p for tp in current.touchpoints for p in tp.pain_points]
+    after = [p for tp in future.touchpoints for p in tp.pain_points]
+    return Comparison(
+        current, future, diff, _columns(current, future),
+        tuple(dict.fromkeys(p for p in before if p not in after)),
+        tuple(dict.fromkeys(p for p in after if p not in before)),
+    )
+
+
+def overlay_curve(c: Comparison) -> str:
+    """Both emotion curves on one chart: current dashed grey, future solid blue; each point titled."""
+    width = LEFT + RIGHT + STEP * len(c.columns)
+    height = TOP + PLOT + 24
+    x = [LEFT + STEP * (i + 0.5) for i in range(len(c.columns))]
+    out = [
+        f'<svg class="curve" role="img" aria-labelledby="overlay-title overlay-desc" viewBox="0 0 {width} {height}" '
+        f'width="{width}" height="{height}" style="min-width: {width * 0.8:.0f}px; max-width: {width * 1.4:.0f}px" xmlns="http://www.w3.org/2000/svg">',
+        "<title id=\"overlay-title\">Emotion, current state against future state</title>",
+        f'<desc id="overlay-desc">Average emotion {c.average("current")} now, {c.average("future")} in the future state, on a scale from \u22122 to +2.</desc>',
+    ]
+    start = 0
+    for i in range(1, len(c.columns) + 1):  # a band per run of columns in the same stage
+        if i == len(c.columns) or c.columns[i].stage != c.columns[start].stage:
+            left, right = x[start] - STEP / 2, x[i - 1] + STEP / 2
+            chars = max(4, int((right - left - 8) / 7))
+            band = len([b for b in out if b.startswith("<rect")])
+            out.append(f'<rect class="band{" alt" if band % 2 else ""}" x="{left}" y="0" width="{right - left}" height="{TOP + PLOT + 12}"/>')
+            out.append(f'<text class="stage" x="{left + 6}" y="18"><title>{esc(c.columns[start].stage)}</title>{esc(shorten(c.columns[start].stage, chars))}</text>')
+            start = i
+    out += axis(width)
+    for side, stroke, dash in (("current", "#6e7781", ' stroke-dasharray="6 4"'), ("future", "#0550ae", "")):
+        points = [(x[i], getattr(col, side)) for i, col in enumerate(c.columns) if getattr(col, side) is not None and getattr(col, side).emotion is not None]
+        out.append(f'<g class="curve-line curve-{side}" stroke="{stroke}" fill="{stroke}"><title>{side} state</title>')
+        if len(points) > 1:
+            out.append(f'<polyline points="{" ".join(f"{px},{y_of(tp.emotion)}" for px, tp in points)}" fill="none" stroke-width="2.5"{dash}/>')
+        for px, tp in points:
+            out.append(f'<circle cx="{px}" cy="{y_of(tp.emotion)}" r="4.5"><title>{esc(f"{side}: {tp.name}, {tp.emotion:+d}")}</title></circle>')
+        out.append("</g>")
+    out.append("</svg>")
+    return "\n".join(out)
