@@ -25,7 +25,7 @@ NO_SCORE = 3  # Mermaid draws a task without a usable score as neutral
 def _clean(text: str) -> str:
     """Text Mermaid's journey grammar can hold: no ':', '#', ';' or line breaks (they end a field)."""
     text = re.sub(r"[\r\n]+", " ", text)
-    text = re.sub(r"\s*:\s*", " \u2013 ", text).replace("#", "no. ").replace(";", ",")
+    text = re.sub(r"\s*:\s*", " \u2013 ", text).replace("#", "no. ").replace(";", ",").replace("%%", "%")  # %% starts a comment
     return " ".join(text.split()) or "-"
 
 
