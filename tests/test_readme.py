@@ -63,3 +63,24 @@ def test_pre_commit_hook_lints_staged_maps_without_graphviz(tmp_path) -> None:
     command = [sys.executable, "-m", "cjmap", *argv[1:], "--today", TODAY, str(good), str(bad)]
     result = subprocess.run(command, capture_output=True, text=True, env={**os.environ, "PATH": str(bare)})
     assert result.returncode == 1 and "CJM101" in result.stdout
+
+
+def test_action_and_readme_workflows_are_valid_and_call_real_commands() -> None:
+    import yaml
+
+    action = yaml.safe_load((REPO / "action.yml").read_text(encoding="utf-8"))
+    assert action["runs"]["using"] == "composite" and set(action["inputs"]) == {"paths", "base", "fail-on", "render"}
+    scripts = "\n".join(step.get("run", "") for step in action["runs"]["steps"])
+    for command in ("cjmap lint --format github", "cjmap diff --git", "--format markdown", "cjmap render"):
+        assert command in scripts
+    workflows = [yaml.safe_load(b) for b in re.findall(r"```yaml\n(.*?)```", README, re.DOTALL)]
+    assert any("jobs" in w for w in workflows) and all(w for w in workflows)
+    for option in ("--fail-on", "--git", "--format"):  # every option the action passes exists
+        assert option in run_help(option)
+
+
+def run_help(option: str) -> str:
+    from conftest import run_cli
+
+    command = "diff" if option == "--git" else "lint"
+    return run_cli(command, "--help").stdout
