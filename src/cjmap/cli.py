@@ -368,13 +368,7 @@ def schema(
     if output is None:
         sys.stdout.write(text)
         return
-    from cjmap.output import write_atomic
-
-    try:
-        write_atomic(output, text.encode("utf-8"))
-    except OSError as e:
-        _fail(f"cannot write {output}: {e.strerror}")
-        raise typer.Exit(EXIT_INPUT) from None
+    _write_or_exit(output, text)
 
 
 class DiffFormat(str, Enum):
@@ -485,20 +479,12 @@ def compare(
     """One report of a current state against its future state: both emotion curves, resolved pain points, every change."""
     from cjmap.compare import compare as compare_maps
     from cjmap.config import find_project_root
-    from cjmap.output import write_atomic
-    from cjmap.pipeline import check, output_stem
+    from cjmap.pipeline import output_stem
     from cjmap.render.html import comparison_to_html
 
     if len(maps) > 2:
         raise typer.BadParameter("give CURRENT and FUTURE, or FUTURE alone")
-    loaded = []
-    for path in maps:
-        policy = _Policies(None, None, [], None, False).for_path(path)
-        checked = check(path, _display(path), policy, _context_for(policy, _today(today)))
-        if checked.journey is None:
-            _print_diagnostics(checked.diagnostics, stderr=True)
-            raise typer.Exit(EXIT_INPUT)
-        loaded.append(checked)
+    loaded = [_checked_or_exit(path, _today(today)) for path in maps]
     if len(loaded) == 1:
         future = loaded[0]
         if not future.journey.compares:
@@ -509,22 +495,11 @@ def compare(
         if not current_path.resolve().is_relative_to(root) or not current_path.is_file():
             _fail(f"{_display(maps[0])}: compares: '{future.journey.compares}' is not a map file inside the project")
             raise typer.Exit(EXIT_INPUT)
-        policy = _Policies(None, None, [], None, False).for_path(current_path)
-        current = check(current_path, _display(current_path), policy, _context_for(policy, _today(today)))
-        if current.journey is None:
-            _print_diagnostics(current.diagnostics, stderr=True)
-            raise typer.Exit(EXIT_INPUT)
-        loaded.insert(0, current)
+        loaded.insert(0, _checked_or_exit(current_path, _today(today)))
     current, future = loaded
     target = output or maps[-1].parent / f"{output_stem(maps[-1])}-compare.html"
     html = comparison_to_html(compare_maps(current.journey, future.journey, current.diagnostics, future.diagnostics), f"cjmap {__version__}", theme.value)
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(target, html.encode("utf-8"))
-    except OSError as e:
-        _fail(f"cannot write to {target}: {e.strerror}")
-        raise typer.Exit(EXIT_INPUT) from None
-    typer.echo(f"wrote {target}", err=True)
+    _write_or_exit(target, html)
 
 
 @app.command()
@@ -590,15 +565,32 @@ def import_mermaid(
     if output is None:
         sys.stdout.write(text)
         return
+    _write_or_exit(output, text)
+
+
+def _write_or_exit(target: Path, text: str) -> None:
+    """Write a whole output atomically (creating its folder) and say so, or fail in one line with exit 2."""
     from cjmap.output import write_atomic
 
     try:
-        output.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(output, text.encode("utf-8"))
+        target.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(target, text.encode("utf-8"))
     except OSError as e:
-        _fail(f"cannot write {output}: {e.strerror}")
+        _fail(f"cannot write to {target}: {e.strerror}")
         raise typer.Exit(EXIT_INPUT) from None
-    typer.echo(f"wrote {output}", err=True)
+    typer.echo(f"wrote {target}", err=True)
+
+
+def _checked_or_exit(path: Path, today):
+    """Load and lint one map with its own settings; print its errors and exit 2 when it does not load."""
+    from cjmap.pipeline import check
+
+    policy = _Policies(None, None, [], None, False).for_path(path)
+    checked = check(path, _display(path), policy, _context_for(policy, today))
+    if checked.journey is None:
+        _print_diagnostics(checked.diagnostics, stderr=True)
+        raise typer.Exit(EXIT_INPUT)
+    return checked
 
 
 def _display(path: Path) -> str:
