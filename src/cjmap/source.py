@@ -33,6 +33,7 @@ PathKey = tuple[Union[str, int], ...]
 MAX_BYTES = 10 * 1024 * 1024
 MAX_DEPTH = 64
 MAX_ALIAS_NODES = 100_000
+MAX_NODES = 400_000  # keys and values in one file: a 5,000-touchpoint map with every lane filled has about 200,000
 
 _TAG = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {_TAG + t for t in ("str", "int", "float", "bool", "null", "timestamp")}
@@ -148,13 +149,21 @@ def parse_yaml(text: str, display: str) -> tuple[object, dict[PathKey, tuple[int
 
 _OPEN = (yaml.MappingStartEvent, yaml.SequenceStartEvent)
 _CLOSE = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+_NODE = (yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent, yaml.AliasEvent)
 
 
 def _check_nesting(text: str, display: str) -> None:
-    """Refuse deep nesting before composing: PyYAML's composer recurses per level and
-    100,000 brackets crash the interpreter. libyaml's event parser keeps its state on the heap."""
-    depth = 0
+    """Refuse deep nesting and huge node counts before composing: PyYAML's composer recurses per
+    level (100,000 brackets crash the interpreter) and keeps every node. libyaml's event parser
+    keeps its state on the heap and streams."""
+    depth = nodes = 0
     for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, _NODE):
+            nodes += 1
+            if nodes > MAX_NODES:  # refused while streaming, before a node tree costs memory
+                mark = event.start_mark
+                where = Location(display, mark.line + 1, mark.column + 1)
+                raise MapError([structural("CJM001", where, f"more than {MAX_NODES:,} keys and values in one file; split the map")])
         if isinstance(event, _OPEN):
             depth += 1
             if depth > MAX_DEPTH:

@@ -56,10 +56,25 @@ def validate_source(source: SourceFile) -> MapFile:
     version = data["cjmap"]
     if version != SUPPORTED_VERSION or isinstance(version, bool):
         raise MapError([structural("CJM006", source.locate(("cjmap",)), f"unsupported format version {version!r}; this cjmap reads version {SUPPORTED_VERSION}")])
+    _check_size(source, data)
     try:
         return MapFile.model_validate(data)
     except ValidationError as e:
         raise MapError(schema_diagnostics(source, e)) from None
+
+
+MAX_TOUCHPOINTS = 5_000  # ten times the largest real maps we know of; beyond it lint and layout stop being quick
+
+
+def _check_size(source: SourceFile, data: dict) -> None:
+    """Refuse absurdly large journeys before validating them: time and memory grow with every touchpoint."""
+    stages = data.get("stages")
+    if not isinstance(stages, list):
+        return
+    count = sum(len(s["touchpoints"]) for s in stages if isinstance(s, dict) and isinstance(s.get("touchpoints"), list))
+    if count > MAX_TOUCHPOINTS:
+        message = f"the map has {count:,} touchpoints, more than the {MAX_TOUCHPOINTS:,} cjmap handles; split it into several maps"
+        raise MapError([structural("CJM002", source.locate(("stages",)), message)])
 
 
 def schema_diagnostics(source: SourceFile, error: ValidationError) -> list[Diagnostic]:

@@ -190,6 +190,21 @@ def test_terminal_escapes_in_map_text_are_not_printed_raw(corpus: Path) -> None:
     assert "\\x1b[2J" in result.stdout
 
 
+def test_too_many_touchpoints_or_values_are_refused_quickly(tmp_path: Path) -> None:
+    touchpoint = "      - {name: T, emotion: 1}\n"
+    many = "cjmap: 1\ntitle: T\nstages:\n  - name: S\n    touchpoints:\n" + touchpoint * 5_001
+    project = generated(tmp_path, "m.cjmap.yaml", many.encode())
+    result = run_cli("lint", "m.cjmap.yaml", cwd=project)
+    assert result.returncode == 2
+    assert result.stdout.startswith("m.cjmap.yaml:4:3: error CJM002 the map has 5,001 touchpoints, more than the 5,000 cjmap handles")
+    values = "cjmap: 1\ntitle: T\nx-data: [" + "1, " * 400_001 + "1]\n"
+    (project / "m.cjmap.yaml").write_text(values)
+    started = time.perf_counter()
+    result = run_cli("lint", "m.cjmap.yaml", cwd=project)
+    assert result.returncode == 2 and time.perf_counter() - started < 20
+    assert "error CJM001 more than 400,000 keys and values in one file" in result.stdout
+
+
 def test_many_errors_stop_quickly(tmp_path: Path) -> None:
     touchpoints = "".join(f"      - {{id: t{i}, name: T, next: [missing-{i}]}}\n" for i in range(5000))
     text = "cjmap: 1\ntitle: T\nstages:\n  - name: S\n    touchpoints:\n" + touchpoints
