@@ -51,9 +51,16 @@ def _console(stderr: bool = False):  # rich is imported only by commands that pr
 
 
 def _print_diagnostics(diagnostics: Sequence, stderr: bool = False) -> None:
-    from rich.text import Text
+    import os
 
-    from cjmap.diagnostics import Severity, printable
+    from cjmap.diagnostics import Severity, format_line, printable
+
+    stream = sys.stderr if stderr else sys.stdout
+    if not stream.isatty() and not os.environ.get("FORCE_COLOR"):  # pipes and CI logs: plain lines, no ~50 ms rich import
+        stream.writelines(format_line(d) + "\n" for d in diagnostics)
+        stream.flush()
+        return
+    from rich.text import Text
 
     colours = {Severity.ERROR: "bold red", Severity.WARNING: "bold yellow", Severity.INFO: "bold cyan"}
     console = _console(stderr)
