@@ -196,3 +196,42 @@ def test_persona_switch_dims_the_other_personas_touchpoints(browser, reports: Pa
     page.click("label:has(#view-all)")
     assert opacity("#card-store-fitting") == 1
     page.close()
+
+
+def stress_map(stages: int, crowded: int) -> str:
+    """Many stages, one stage with many touchpoints, and text far longer than a card."""
+    long = "a very long name that goes on and on " * 8 + "unbroken" * 12  # a word wider than any card
+    lines = ["cjmap: 1", f"title: {'Stress ' * 30}", "personas: [{id: p1, name: One}, {id: p2, name: Two}]", "stages:"]
+    for s in range(stages):
+        count = crowded if s == 1 else 2
+        lines += [f"  - name: Stage {s} {long[:60]}", f"    goal: {long}", "    touchpoints:"]
+        lines += [
+            f"      - {{id: s{s}t{i}, name: '{long}{i}', emotion: {(i % 5) - 2}, doing: '{long}', pain_points: ['{long}'], personas: [p{1 + i % 2}]}}"
+            for i in range(count)
+        ]
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize(("stages", "crowded"), [(2, 1), (12, 30)], ids=["2-stages-1-touchpoint", "12-stages-30-touchpoints"])
+def test_long_text_and_big_maps_neither_clip_nor_overlap(browser, tmp_path: Path, stages: int, crowded: int) -> None:
+    write(tmp_path, "cjmap.toml", "")
+    write(tmp_path, "stress.cjmap.yaml", stress_map(stages, crowded))
+    assert run_cli("render", "--today", TODAY, "stress.cjmap.yaml", cwd=tmp_path).returncode in (0, 1)
+    for width in (1400, 390):
+        page = browser.new_page(viewport={"width": width, "height": 900})
+        page.goto((tmp_path / "stress.html").as_uri())
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"), "the page spills sideways"
+        clipped = page.evaluate("[...document.querySelectorAll('.card, .grid td, .grid th, h1, .persona')].filter(e => e.scrollWidth > e.clientWidth + 1).length")
+        assert clipped == 0, f"{clipped} boxes clip their text at {width}px"
+        overlaps = page.evaluate("""() => {
+            const boxes = [...document.querySelectorAll('.card')].map(e => e.getBoundingClientRect());
+            let n = 0;
+            for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) {
+                const a = boxes[i], b = boxes[j];
+                if (a.left < b.right - 1 && b.left < a.right - 1 && a.top < b.bottom - 1 && b.top < a.bottom - 1) n++;
+            }
+            return n;
+        }""")
+        assert overlaps == 0, f"{overlaps} pairs of cards overlap at {width}px"
+        page.screenshot(path=str(SCREENSHOTS / f"stress-{stages}x{crowded}-{width}.png"))
+        page.close()
