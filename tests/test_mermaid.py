@@ -136,3 +136,13 @@ def test_export_keeps_text_mermaid_would_cut(project: Path) -> None:
     text = (project / "m.mmd").read_text()
     assert "title A \u2013 B, no. 1" in text and re.search(r"^    Pay \u2013 now: 1$", text, re.MULTILINE)
     assert tasks(text) == [("S", "Pay \u2013 now", 1, [])]
+
+
+def test_import_points_out_actors_missing_from_some_sections(project: Path) -> None:
+    write(project, "j.mmd", "journey\n  section Ask\n    Asks: 3: Ann\n  section Answer\n    Replies: 4: Ann, Bot\n")
+    result = run_cli("import", "mermaid", "j.mmd", cwd=project)
+    assert result.returncode == 0
+    assert result.stderr.strip() == (
+        "j.mmd:5:1: warning CJM010 actor 'Bot' takes part in 1 of 2 sections; "
+        "if it is staff, a system or a device rather than a customer, move it to teams [mermaid-import]"
+    )

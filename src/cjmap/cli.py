@@ -544,7 +544,7 @@ def import_mermaid(
     import yaml
 
     from cjmap.diagnostics import printable
-    from cjmap.mermaid import parse_journey, to_map_data
+    from cjmap.mermaid import parse_journey, partial_actors, to_map_data
     from cjmap.pipeline import output_stem
 
     shown = _display(file)
@@ -560,7 +560,7 @@ def import_mermaid(
         where, _, message = str(e).partition(": ")
         typer.echo(f"{shown}:{where}: error CJM010 {message} [mermaid-import]", err=True)
         raise typer.Exit(EXIT_INPUT) from None
-    for w in journey.warnings:
+    for w in sorted(journey.warnings + partial_actors(journey), key=lambda w: (w.line, w.column)):
         typer.echo(f"{shown}:{w.line}:{w.column}: warning CJM010 {printable(w.message)} [mermaid-import]", err=True)
     fallback = output_stem(file).replace("-", " ").replace("_", " ").capitalize()
     body = yaml.safe_dump(to_map_data(journey, fallback), sort_keys=False, allow_unicode=True, width=100, default_flow_style=None)

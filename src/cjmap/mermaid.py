@@ -169,6 +169,25 @@ def _task(line: str, number: int, column: int, result: MermaidJourney) -> None:
     result.sections[-1].tasks.append(_Task(name, score, actors, number))
 
 
+def partial_actors(journey: MermaidJourney) -> list[ImportWarning]:
+    """Actors missing from some sections: often staff, systems or devices rather than customers,
+    and each would make `cjmap lint` report CJM102 persona-missing-from-stage until it is moved to teams."""
+    sections = [s for s in journey.sections if s.tasks]
+    out = []
+    first_line: dict[str, int] = {}
+    for s in sections:
+        for t in s.tasks:
+            for a in t.actors:
+                first_line.setdefault(a, t.line)
+    if len(sections) < 2:
+        return out
+    for actor, line in first_line.items():
+        present = sum(any(actor in t.actors for t in s.tasks) for s in sections)
+        if present < len(sections):
+            out.append(ImportWarning(line, 1, f"actor {actor!r} takes part in {present} of {len(sections)} sections; if it is staff, a system or a device rather than a customer, move it to teams"))
+    return out
+
+
 def _score_field(fields: list[str]) -> int:
     """Index of the score among the fields after the name: 0 as Mermaid reads it, later when the
     name itself holds a ':' ("Auswertung: Trends: 4: Web-App", "Push um 08:00: 5")."""
