@@ -110,7 +110,7 @@ def test_no_change_exit_code_and_markdown(project: Path) -> None:
     changed = run_cli("diff", "--exit-code", "--format", "markdown", "--today", TODAY, "a.cjmap.yaml", "b.cjmap.yaml", cwd=project)
     assert changed.returncode == 1
     assert "- **Pays**: emotion \\+1 → \\+2 (better ▲)" in changed.stdout
-    assert "Searches \\<b\\>\\|\\*now\\*\\|\\</b\\>" in changed.stdout and "<b>" not in changed.stdout
+    assert "Searches &lt;b&gt;\\|\\*now\\*\\|&lt;/b&gt;" in changed.stdout and "<b>" not in changed.stdout
 
 
 def git(project: Path, *args: str) -> None:

@@ -71,3 +71,10 @@ def test_text_mermaid_would_cut_still_parses(parse, project: Path) -> None:
     text = (project / "m.mmd").read_text()
     assert parse(text) == "journey", text
     assert "%%" not in text and "Pay \u2013 now, no. 3 or % later: 1" in text
+
+
+def test_the_block_in_the_markdown_summary_parses(parse, tmp_path: Path) -> None:
+    path = EXAMPLES / "car-purchase.cjmap.yaml"
+    assert run_cli("render", str(path), "--format", "markdown", "-o", str(tmp_path)).returncode in (0, 1)
+    block = (tmp_path / "car-purchase.md").read_text().split("```mermaid\n", 1)[1].split("```", 1)[0]
+    assert parse(block) == "journey", block

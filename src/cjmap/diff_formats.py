@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 from cjmap.diagnostics import printable
 from cjmap.diff import Change, MapDiff
+from cjmap.render.markdown import md
 
 GROUPS = (
     ("Map", ("map-added", "map-removed", "title", "state", "owner", "scope", "summary", "reviewed", "persona-added", "persona-removed")),
@@ -59,12 +60,6 @@ def to_text(diffs: Sequence[MapDiff]) -> str:
     return "\n".join(lines) + "\n" if lines else "no maps to compare\n"
 
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+\-.!|~])")
-
-
-def _md(text: str) -> str:
-    """Map text made inert in Markdown: no links, no HTML, no tables broken, one line."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(text.split())).replace("&", "&amp;")
 
 
 def to_markdown(diffs: Sequence[MapDiff]) -> str:
@@ -79,12 +74,12 @@ def to_markdown(diffs: Sequence[MapDiff]) -> str:
             for c in changes:
                 arrow = {1: " (better \u25b2)", -1: " (worse \u25bc)", 0: ""}[c.direction]
                 detail = re.sub(r" \((better|worse)\)$", "", c.detail) if c.direction else c.detail
-                out.append(f"- {_md(detail)}{arrow}" if c.subject == "map" else f"- **{_md(c.subject)}**: {_md(detail)}{arrow}")
+                out.append(f"- {md(detail)}{arrow}" if c.subject == "map" else f"- **{md(c.subject)}**: {md(detail)}{arrow}")
             out.append("")
         if d.introduced or d.fixed:
             out.append("**Lint**\n")
-            out += [f"- introduced: `{f.code}` {_md(f.message)}" for f in d.introduced]
-            out += [f"- fixed: `{f.code}` {_md(f.message)}" for f in d.fixed]
+            out += [f"- introduced: `{f.code}` {md(f.message)}" for f in d.introduced]
+            out += [f"- fixed: `{f.code}` {md(f.message)}" for f in d.fixed]
             out.append("")
     return "\n".join(out).rstrip() + "\n"
 

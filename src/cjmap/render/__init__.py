@@ -8,9 +8,9 @@ from datetime import date
 from cjmap.diagnostics import Diagnostic
 from cjmap.resolve import Journey
 
-FORMATS = ("svg", "html", "png", "pdf", "dot", "mermaid")
+FORMATS = ("svg", "html", "png", "pdf", "dot", "mermaid", "markdown")
 GRAPHVIZ_FORMATS = ("svg", "html", "png", "pdf")  # the ones that need `dot`
-EXTENSIONS = {"mermaid": "mmd"}  # the file name ending when it is not the format name
+EXTENSIONS = {"mermaid": "mmd", "markdown": "md"}  # the file name ending when it is not the format name
 DOT_TIMEOUT = 60.0
 DEFAULT_FORMATS = ("svg", "html")
 INSTALL_GRAPHVIZ = (
@@ -86,6 +86,10 @@ def render_journey(
             outputs[fmt] = svg.encode("utf-8")
         elif fmt in ("png", "pdf"):
             outputs[fmt] = layout(dot_source, fmt, timeout)
+        elif fmt == "markdown":
+            from cjmap.render.markdown import to_markdown
+
+            outputs[fmt] = to_markdown(journey, diagnostics).encode("utf-8")
         elif fmt == "mermaid":
             from cjmap.mermaid import to_mermaid
 

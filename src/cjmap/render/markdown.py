@@ -1,0 +1,64 @@
+"""A map as Markdown: title, facts, the Mermaid journey and the stage × lane grid as a table.
+
+For pull-request comments and wiki pages, where GitHub draws the Mermaid block
+natively. Map text is made inert: Markdown and HTML characters are escaped and
+line breaks folded, so no text can become a link, an image, HTML or a new row.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from cjmap.diagnostics import Diagnostic
+from cjmap.mermaid import to_mermaid
+from cjmap.render.dot import emotion_label
+from cjmap.resolve import Journey, Stage
+
+_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~])")
+
+
+def md(text: str) -> str:
+    """Map text as inert Markdown on one line: HTML characters as entities, Markdown ones backslashed."""
+    text = " ".join(text.split()).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _SPECIAL.sub(r"\\\1", text)
+
+
+def _cell(items: Sequence[str]) -> str:
+    return "<br>".join(md(i) for i in items) or " "
+
+
+def _lane(journey: Journey, stage: Stage, lane: str) -> str:
+    if lane == "touchpoints":
+        out = []
+        for tp in stage.touchpoints:
+            channel, team = journey.channel(tp.channel), journey.team(tp.owner)
+            where = " · ".join(md(x.name) for x in (channel, team) if x)
+            out.append(f"**{md(tp.name)}** ({emotion_label(tp.emotion)})" + (f" {where}" if where else ""))
+        return "<br>".join(out) or "*no touchpoints*"
+    if lane in ("doing", "thinking", "feeling"):
+        return _cell([getattr(tp, lane) for tp in stage.touchpoints if getattr(tp, lane)])
+    return _cell([item for tp in stage.touchpoints for item in getattr(tp, lane)])
+
+
+LANES = (("touchpoints", "Touchpoints"), ("doing", "Doing"), ("thinking", "Thinking"), ("feeling", "Feeling"),
+         ("pain_points", "Pain points"), ("opportunities", "Opportunities"))
+
+
+def to_markdown(journey: Journey, diagnostics: Sequence[Diagnostic]) -> str:
+    lines = [f"# {md(journey.title)}", ""]
+    if journey.summary:
+        lines += [md(journey.summary), ""]
+    facts = [f"**State** {journey.state}"]
+    facts += [f"**Owner** {md(journey.owner)}"] if journey.owner else []
+    facts += [f"**Last reviewed** {journey.updated.isoformat()}"] if journey.updated else []
+    facts.append(f"**Findings** {len(diagnostics)}")
+    lines += [" · ".join(facts), "", "```mermaid", to_mermaid(journey).rstrip(), "```", ""]
+    lines.append("| | " + " | ".join(f"{i}. {md(s.name)}" for i, s in enumerate(journey.stages, 1)) + " |")
+    lines.append("|---|" + "---|" * len(journey.stages))
+    for lane, title in LANES:
+        lines.append(f"| **{title}** | " + " | ".join(_lane(journey, s, lane) for s in journey.stages) + " |")
+    if diagnostics:
+        lines += ["", "## Findings", ""]
+        lines += [f"- `{d.code}` {d.severity.value}: {md(d.message)} (line {d.where.line})" for d in diagnostics]
+    return "\n".join(lines) + "\n"
