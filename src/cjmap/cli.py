@@ -407,9 +407,29 @@ def diff(
     if any(p is None for p in pairs):
         raise typer.Exit(EXIT_INPUT)
     render = {DiffFormat.text: to_text, DiffFormat.markdown: to_markdown, DiffFormat.json: to_json}[output_format]
-    sys.stdout.write(render(pairs))
+    if output_format is DiffFormat.text and sys.stdout.isatty():
+        _print_coloured_diff(render(pairs))
+    else:
+        sys.stdout.write(render(pairs))
     if exit_code and any(p.changed for p in pairs):
         raise typer.Exit(EXIT_FINDINGS)
+
+
+def _print_coloured_diff(text: str) -> None:
+    """The text diff on a terminal: better in green, worse and new findings in red, headings bold."""
+    from rich.text import Text
+
+    console = _console()
+    for line in text.splitlines():
+        if "\u25b2" in line or line.endswith("(fixed)"):
+            style = "green"
+        elif "\u25bc" in line or line.startswith("    + "):
+            style = "red"
+        elif not line.startswith("    "):
+            style = "bold"
+        else:
+            style = ""
+        console.print(Text(line, style=style))
 
 
 def _diff_side(spec: str | None, today, stack):
