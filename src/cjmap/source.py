@@ -186,6 +186,8 @@ def _unprintable(e: yaml.reader.ReaderError, text: str, display: str) -> Diagnos
 
 def _yaml_message(e: yaml.MarkedYAMLError, text: str) -> str:
     problem = (e.problem or "syntax error").strip()
+    if "maximum nesting depth" in problem:  # libyaml's own limit (PyYAML >= 6.0.4) can fire before ours
+        return f"values nested more than {MAX_DEPTH} levels deep"
     mark = e.problem_mark
     if mark is not None and text[mark.index : mark.index + 1] == "\t":
         return "tab character used for indentation; YAML indents with spaces"

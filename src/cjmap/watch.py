@@ -75,6 +75,8 @@ def watch_and_render(
                 result = render_file(task)
                 report(result, task)
                 watched[i] = _watched(task, result, watched[i])
-                stamps[i] = _stamp(watched[i])
+                # stamps as they were before rendering: a save during the render is caught next time round
+                before = {path: rest for path, *rest in now}
+                stamps[i] = tuple((path, *before.get(path, rest)) for path, *rest in _stamp(watched[i]))
     except KeyboardInterrupt:
         print("stopped watching", file=sys.stderr)
