@@ -12,7 +12,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 from conftest import MINIMAL, TODAY, run_cli, write
 
 BROKEN = "cjmap: 1\ntitle: Broken\nstages:\n  - name: S\n    touchpoints:\n      - {name: T, channel: nowhere}\n"

@@ -180,3 +180,16 @@ def test_schema_command_prints_the_published_schema() -> None:
     result = run_cli("schema")
     assert result.returncode == 0
     assert result.stdout == (EXAMPLES.parent / "schemas" / "cjmap.schema.json").read_text(encoding="utf-8")
+
+
+def test_version_and_help_load_no_library_code() -> None:
+    """`--version` and `--help` stay fast: no pydantic model, YAML, Graphviz, Jinja or rich behind them."""
+    for args in (["--version"], ["--help"], ["render", "--help"]):
+        code = (
+            "import sys; from cjmap.cli import main; sys.argv=['cjmap', *%r]\n"
+            "try:\n    main()\nexcept SystemExit:\n    pass\n"
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('graphviz', 'jinja2', 'yaml', 'rich') "
+            "or m in ('cjmap.model', 'cjmap.config', 'cjmap.pipeline')))"
+        ) % (args,)
+        result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+        assert result.stdout.strip().splitlines()[-1] == "[]", (args, result.stdout[-300:])

@@ -6,8 +6,8 @@ import os
 from pathlib import Path
 
 import html5lib
-
 from conftest import EXAMPLES, MINIMAL, TODAY, run_cli, write
+
 from cjmap.compare import compare
 from cjmap.pipeline import check
 from cjmap.render.html import comparison_to_html

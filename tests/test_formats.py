@@ -9,12 +9,11 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from conftest import MINIMAL, TODAY, run_cli, write
 
 from cjmap.diagnostics import Diagnostic, Location, Severity
 from cjmap.formats import statistics, to_github, to_junit, to_sarif, unique
 from cjmap.rules import RULES
-
-from conftest import MINIMAL, TODAY, run_cli, write
 
 BROKEN = MINIMAL + "  - name: Retention\n      # nothing here\n"
 FINDINGS = [

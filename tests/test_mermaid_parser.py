@@ -12,9 +12,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import sync_playwright
-
 from conftest import EXAMPLES, REPO, run_cli, write
+from playwright.sync_api import sync_playwright
 
 NPM_DIR = REPO / "build" / "npm"
 MERMAID = NPM_DIR / "node_modules" / "mermaid" / "dist" / "mermaid.min.js"

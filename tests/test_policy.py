@@ -5,12 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import TODAY, run_cli, write
 
 from cjmap.config import Config, Settings, find_config, load_config
 from cjmap.diagnostics import MapError, Severity
 from cjmap.policy import SelectorError, build_policy, expand
-
-from conftest import TODAY, run_cli, write
 
 # A map with one finding of each of several severities.
 NOISY = """

@@ -11,13 +11,12 @@ from pathlib import Path
 
 import html5lib
 import pytest
+from conftest import EXAMPLES, write
 
 from cjmap.pipeline import check
 from cjmap.render import render_journey
 from cjmap.render.dot import journey_to_dot
 from cjmap.render.html import journey_to_html
-
-from conftest import EXAMPLES, write
 
 GOLDEN = Path(__file__).parent / "golden"
 UPDATE = os.environ.get("CJMAP_UPDATE_GOLDENS") == "1"

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import html5lib
 import pytest
+from conftest import EXAMPLES, TODAY, run_cli, write
 from playwright.sync_api import sync_playwright
 
-from conftest import EXAMPLES, TODAY, run_cli, write
 from cjmap.pipeline import check
 from cjmap.render import render_journey
 from cjmap.render.dot import THEME

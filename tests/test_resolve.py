@@ -5,12 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import MINIMAL, write
 
 from cjmap.diagnostics import MapError
 from cjmap.pipeline import load_journey
 from cjmap.resolve import Journey, slugify
-
-from conftest import MINIMAL, write
 
 TEAMS_AND_CHANNELS = """
 cjmap: 1

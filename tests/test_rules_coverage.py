@@ -5,11 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import MINIMAL, lint_findings
 
 from cjmap.diagnostics import Severity
 from cjmap.rules import RULES
-
-from conftest import MINIMAL, lint_findings
 
 HEAD = "cjmap: 1\ntitle: T\nupdated: 2026-11-01\nteams: [{id: sales}]\nchannels: [{id: web}]\n"
 TP = "channel: web, owner: sales, emotion: 1"
@@ -32,7 +31,7 @@ def test_a_sound_map_has_no_coverage_findings(project: Path) -> None:
             [("CJM101", 7, 5, "stage 'retention' has no touchpoints")],
         ),
         (
-            f"stages:\n  - name: A\n  - name: B\n",
+            "stages:\n  - name: A\n  - name: B\n",
             [("CJM101", 7, 5, "stage 'a' has no touchpoints"), ("CJM101", 8, 5, "stage 'b' has no touchpoints")],
         ),
     ],
@@ -56,7 +55,7 @@ PERSONAS = "personas: [{id: sam, name: Sam, sources: [s]}, {id: lee, name: Lee, 
             f"stages:\n  - name: Buy\n    touchpoints:\n      - {{name: Online, personas: [sam], {TP}}}\n",
             [("CJM102", 9, 5, "persona 'lee' has no touchpoint in stage 'buy'")],
         ),
-        (f"stages:\n  - name: Buy\n", []),  # an empty stage is CJM101's finding, not this one
+        ("stages:\n  - name: Buy\n", []),  # an empty stage is CJM101's finding, not this one
     ],
 )
 def test_persona_missing_from_stage(project: Path, body: str, expected: list) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from conftest import MINIMAL, TODAY, lint_findings, write
 
 BODY = "teams: [{id: t}]\nchannels: [{id: c}]\nstages: [{name: S, touchpoints: [{name: A, channel: c, owner: t, emotion: 0}]}]\n"

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from conftest import MINIMAL, lint_findings
 
 HEAD = "cjmap: 1\ntitle: T\nupdated: 2026-11-01\nteams: [{id: t}]\nchannels: [{id: c}]\nstages:\n  - name: S\n    touchpoints:\n"
@@ -37,10 +36,10 @@ def test_unaddressed_low_emotion(project: Path, touchpoint: str, expected: list)
 def test_low_emotion_threshold_is_configurable(project: Path) -> None:
     from datetime import date
 
+    from conftest import write
+
     from cjmap.pipeline import check
     from cjmap.rules import Context
-
-    from conftest import write
 
     path = write(project, "m.cjmap.yaml", stage("name: Quote, emotion: -1"))
     result = check(path, context=Context(today=date(2026, 11, 24), low_emotion=-2))

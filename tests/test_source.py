@@ -7,11 +7,10 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import write
 
 from cjmap.diagnostics import MapError
 from cjmap.source import load_map, parse_yaml, read_source
-
-from conftest import write
 
 
 def errors(text: str) -> list[tuple[str, int, int, str]]:

@@ -6,13 +6,12 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import REPO
 
 from cjmap.diagnostics import MapError
 from cjmap.schema import schema_text
-from cjmap.source import parse_yaml, SourceFile
+from cjmap.source import SourceFile, parse_yaml
 from cjmap.validate import validate_source
-
-from conftest import REPO
 
 HEAD = "cjmap: 1\ntitle: T\n"
 

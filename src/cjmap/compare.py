@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from statistics import mean
 
 from cjmap.diagnostics import Diagnostic
@@ -64,6 +65,15 @@ def _columns(current: Journey, future: Journey) -> tuple[Column, ...]:
             previous = tp.id
         columns += run
     return tuple(columns)
+
+
+def compared_map(future_file: Path, compares: str) -> Path | None:
+    """The file a future map's `compares:` names, when it is a file inside the project (like imports)."""
+    from cjmap.config import find_project_root
+
+    target = future_file.parent / compares
+    root = find_project_root(future_file.resolve().parent)
+    return target if target.is_file() and target.resolve().is_relative_to(root) else None
 
 
 def compare(current: Journey, future: Journey, current_findings: Sequence[Diagnostic] = (), future_findings: Sequence[Diagnostic] = ()) -> Comparison:

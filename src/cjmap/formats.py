@@ -13,7 +13,13 @@ from collections.abc import Iterable, Sequence
 from pathlib import PurePath
 
 from cjmap import __version__
-from cjmap.diagnostics import STRUCTURAL_CODES, Diagnostic, Severity, format_line, printable
+from cjmap.diagnostics import (
+    STRUCTURAL_CODES,
+    Diagnostic,
+    Severity,
+    format_line,
+    printable,
+)
 
 HOME = "https://github.com/cjmap/cjmap"
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -46,8 +52,8 @@ def to_github(diagnostics: Iterable[Diagnostic]) -> str:
 
 
 def _rule_descriptors() -> list[dict[str, object]]:
-    from cjmap.rules import RULES
     from cjmap.policy import UNUSED_SUPPRESSION
+    from cjmap.rules import RULES
 
     descriptors: list[dict[str, object]] = []
     for code, name in STRUCTURAL_CODES.items():

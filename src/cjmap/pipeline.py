@@ -50,7 +50,10 @@ def load_journey(path: Path, display: str | None = None) -> Journey:
 def check(path: Path, display: str | None = None, policy: Policy | None = None, context: Context | None = None) -> Checked:
     """Load and lint one map. A map that does not load yields its CJM0xx errors only."""
     from cjmap.policy import apply
-    from cjmap.rules import Context, lint_journey  # rules register on import; keep start-up small
+    from cjmap.rules import (  # rules register on import; keep start-up small
+        Context,
+        lint_journey,
+    )
 
     shown = display if display is not None else str(path)
     try:

@@ -152,3 +152,46 @@ def _ignored_by_path(d: Diagnostic, policy: Policy) -> bool:
         d.code in codes and (fnmatch.fnmatch(str(relative), glob) or relative.match(glob))
         for glob, codes in policy.per_file_ignores
     )
+
+
+class PolicyFinder:
+    """One policy per config file, found upwards from each map (or the one `--config` names), each read once."""
+
+    def __init__(
+        self,
+        config: Path | None = None,
+        select: list[str] | None = None,
+        ignore: list[str] | None = None,
+        fail_on: str | None = None,
+        report_unused: bool = False,
+    ) -> None:
+        from cjmap.config import load_config
+
+        self._explicit = load_config(config) if config else None
+        self._default = Config(Settings(), Path(".").resolve())
+        self._options = (select, ignore or [], fail_on, report_unused)
+        self._cache: dict[Path | None, Policy] = {}
+
+    def for_path(self, path: Path) -> Policy:
+        """The policy of the config that governs `path`; raise MapError (CJM007) when that config is wrong."""
+        from cjmap.config import find_config, load_config
+
+        if self._explicit is not None:
+            file, config = self._explicit.file, self._explicit
+        else:
+            file = find_config(path if path.is_dir() else path.parent)
+            config = None
+        if file not in self._cache:
+            if config is None:
+                config = load_config(file, _shown(file)) if file else self._default
+            select, ignore, fail_on, report_unused = self._options
+            self._cache[file] = build_policy(config, select, ignore, fail_on, report_unused)
+        return self._cache[file]
+
+
+def _shown(path: Path) -> str:
+    """A config's path as diagnostics show it: relative to the current folder when inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)

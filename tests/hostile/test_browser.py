@@ -13,7 +13,6 @@ import tempfile
 from pathlib import Path
 
 import pytest
-
 from conftest import run_cli
 
 PAYLOADS = Path(__file__).parent / "xss" / "xss-payloads.cjmap.yaml"

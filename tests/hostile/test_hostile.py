@@ -17,7 +17,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 from conftest import MINIMAL, run_cli, write
 
 CORPUS = Path(__file__).parent / "corpus"

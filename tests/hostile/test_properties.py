@@ -20,7 +20,6 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cjmap.diagnostics import MapError
 from cjmap.pipeline import check
 from cjmap.render import render_journey
 from cjmap.rules import Context

@@ -10,8 +10,8 @@ it needs nothing from the network, so a missed escape still runs nothing.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache

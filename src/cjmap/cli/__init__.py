@@ -1,0 +1,194 @@
+"""The `cjmap` command: parse options, call the library, print, exit 0 / 1 / 2.
+
+One module per group of commands; this one holds the app and what they share.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from cjmap import __version__
+
+app = typer.Typer(
+    name="cjmap",
+    help="Compile customer journey maps written in YAML into SVG diagrams and HTML reports, and lint them.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,  # plain help: rich help costs ~130 ms of imports on every `--help`
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
+LINT_BATCH = 20  # from this many maps on, lint spreads over processes
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"cjmap {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        Optional[bool], typer.Option("--version", "-V", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = None,
+) -> None:
+    """Customer journey maps as code."""
+
+
+def _console(stderr: bool = False):  # rich is imported only by commands that print findings
+    import os
+
+    from rich.console import Console
+
+    plain = bool(os.environ.get("NO_COLOR"))  # no colour and no bold either: what NO_COLOR users expect
+    return Console(stderr=stderr, soft_wrap=True, highlight=False, color_system=None if plain else "auto", no_color=plain)
+
+
+def _print_diagnostics(diagnostics: Sequence, stderr: bool = False) -> None:
+    import os
+
+    from cjmap.diagnostics import Severity, format_line, printable
+
+    stream = sys.stderr if stderr else sys.stdout
+    if not stream.isatty() and not os.environ.get("FORCE_COLOR"):  # pipes and CI logs: plain lines, no ~50 ms rich import
+        stream.writelines(format_line(d) + "\n" for d in diagnostics)
+        stream.flush()
+        return
+    from rich.text import Text
+
+    colours = {Severity.ERROR: "bold red", Severity.WARNING: "bold yellow", Severity.INFO: "bold cyan"}
+    console = _console(stderr)
+    for d in diagnostics:
+        w = d.where
+        console.print(
+            Text.assemble(
+                (f"{printable(w.file)}:{w.line}:{w.column}:", "bold"),
+                " ",
+                (d.severity.value, colours[d.severity]),
+                " ",
+                (d.code, "bold"),
+                f" {printable(d.message)} ",
+                (f"[{d.rule}]", "dim"),
+            )
+        )
+
+
+def _fail(message: str) -> None:
+    typer.echo(f"error: {message}", err=True)
+
+
+class OutputFormat(str, Enum):
+    text = "text"
+    json = "json"
+    github = "github"
+    sarif = "sarif"
+    junit = "junit"
+
+
+class Theme(str, Enum):
+    light = "light"
+    dark = "dark"
+    print = "print"
+
+
+class Level(str, Enum):
+    error = "error"
+    warning = "warning"
+    info = "info"
+
+
+def _selectors(values: Sequence[str] | None) -> list[str] | None:
+    """`--select CJM1,CJM2 --select dead-end` -> ['CJM1', 'CJM2', 'dead-end']."""
+    if not values:
+        return None
+    return [part.strip() for value in values for part in value.split(",") if part.strip()]
+
+
+def _relative(path: Path) -> Path:
+    try:
+        return path.resolve().relative_to(Path.cwd())
+    except ValueError:
+        return path
+
+
+def _today(value: Optional[str]):
+    from datetime import date
+
+    if value is None:
+        return date.today()
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(f"expected a date like 2026-11-24, got {value!r}") from None
+
+
+
+def _context_for(policy, today):
+    from cjmap.rules import Context
+
+    return Context(today=today, stale_days=policy.stale_days, low_emotion=policy.low_emotion)
+
+
+
+def _write_or_exit(target: Path, text: str) -> None:
+    """Write a whole output atomically (creating its folder) and say so, or fail in one line with exit 2."""
+    from cjmap.output import write_atomic
+
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(target, text.encode("utf-8"))
+    except OSError as e:
+        _fail(f"cannot write to {target}: {e.strerror}")
+        raise typer.Exit(EXIT_INPUT) from None
+    typer.echo(f"wrote {target}", err=True)
+
+
+def _checked_or_exit(path: Path, today):
+    """Load and lint one map with its own settings; print its errors and exit 2 when it does not load."""
+    from cjmap.pipeline import check
+    from cjmap.policy import PolicyFinder
+
+    policy = PolicyFinder().for_path(path)
+    checked = check(path, _display(path), policy, _context_for(policy, today))
+    if checked.journey is None:
+        _print_diagnostics(checked.diagnostics, stderr=True)
+        raise typer.Exit(EXIT_INPUT)
+    return checked
+
+
+def _display(path: Path) -> str:
+    """Paths as the user wrote them, without a leading './' from discovery."""
+    text = str(path)
+    return text[2:] if text.startswith("./") else text
+
+
+def main() -> None:
+    """Console-script entry point: no traceback reaches the user on Ctrl-C."""
+    import os
+
+    # pydantic looks for plugins through every installed package's metadata (~20 ms a run); cjmap uses none
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.stderr.write("interrupted\n")
+        sys.exit(130)
+
+
+# the commands register themselves on `app` when imported; this order is the order of `cjmap --help`
+# isort: off
+from cjmap.cli import linting  # noqa: E402,F401
+from cjmap.cli import rendering  # noqa: E402,F401
+from cjmap.cli import docs  # noqa: E402,F401
+from cjmap.cli import review  # noqa: E402,F401
+from cjmap.cli import convert  # noqa: E402,F401
+# isort: on

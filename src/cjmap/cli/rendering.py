@@ -1,0 +1,130 @@
+"""`cjmap render`: maps to diagrams and reports, many at once, and --watch."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from cjmap import __version__
+from cjmap.cli import (
+    EXIT_CLEAN,
+    EXIT_FINDINGS,
+    EXIT_INPUT,
+    Theme,
+    _display,
+    _fail,
+    _print_diagnostics,
+    _today,
+    app,
+)
+
+
+def _formats(value: str) -> list[str]:
+    from cjmap.render import FORMATS
+
+    chosen = [f.strip().lower() for f in value.split(",") if f.strip()]
+    unknown = [f for f in chosen if f not in FORMATS]
+    if unknown or not chosen:
+        raise typer.BadParameter(f"choose from {', '.join(FORMATS)} (comma-separated), got {value!r}")
+    return list(dict.fromkeys(chosen))
+
+
+@app.command()
+def render(
+    paths: Annotated[list[Path], typer.Argument(metavar="PATH", help="Map files or folders (every map inside, definitions-only files skipped).")],
+    output_dir: Annotated[Optional[Path], typer.Option("--output-dir", "-o", help="Folder for the outputs (default: beside each map).")] = None,
+    formats: Annotated[str, typer.Option("--format", "-f", help="Comma-separated: svg, html, png, pdf, dot, mermaid, markdown.")] = "svg,html",
+    timeout: Annotated[float, typer.Option("--timeout", min=1, help="Seconds Graphviz may take for one map.")] = 60.0,
+    jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", min=1, help="Maps rendered at once (default: one per core).")] = None,
+    watch: Annotated[bool, typer.Option("--watch", "-w", help="Stay running and re-render a map when it or one of its imports is saved.")] = False,
+    theme: Annotated[Theme, typer.Option("--theme", help="Colours of the HTML report.")] = Theme.light,
+    today: Annotated[Optional[str], typer.Option("--today", help="Date to judge freshness against (YYYY-MM-DD; default: today).")] = None,
+) -> None:
+    """Render maps to an SVG diagram and an HTML report (exit 1 when a map has lint errors)."""
+    from cjmap.batch import default_jobs, run_all
+    from cjmap.build import render_file
+    from cjmap.render import GRAPHVIZ_FORMATS
+
+    chosen = _formats(formats)
+    missing = [p for p in paths if not p.exists()]
+    if missing:
+        for p in missing:
+            typer.echo(f"{_display(p)}:1:1: error CJM000 no such file or folder [unreadable-file]", err=True)
+        raise typer.Exit(EXIT_INPUT)
+    if set(GRAPHVIZ_FORMATS) & set(chosen):
+        _require_dot()
+    tasks = _render_tasks(paths, output_dir, chosen, timeout, theme.value, _today(today))
+    results = run_all(render_file, tasks, jobs or default_jobs(), "rendering")
+    code = _report_renders(results, [t.policy for t in tasks])
+    if watch:
+        from cjmap.watch import watch_and_render
+
+        watch_and_render(tasks, results, lambda result, task: _report_renders([result], [task.policy]))
+        code = EXIT_CLEAN  # stopped by the user, who saw every result as it came
+    raise typer.Exit(code)
+
+
+def _require_dot() -> None:
+    """Say once, before any work, that Graphviz is missing, rather than once per map."""
+    import shutil
+
+    from cjmap.render import INSTALL_GRAPHVIZ
+
+    if shutil.which("dot") is None:
+        _fail(INSTALL_GRAPHVIZ)
+        raise typer.Exit(EXIT_INPUT)
+
+
+def _render_tasks(paths: list[Path], output_dir: Path | None, chosen: list[str], timeout: float, theme: str, today) -> list:
+    """One task per map, in discovery order; two maps that would write the same output are refused."""
+    from cjmap.build import RenderTask
+    from cjmap.diagnostics import MapError
+    from cjmap.pipeline import discover, output_stem
+    from cjmap.policy import PolicyFinder
+    from cjmap.render import EXTENSIONS
+    from cjmap.rules import Context
+
+    named = {p.resolve() for p in paths if not p.is_dir()}
+    try:
+        policies = PolicyFinder()
+        tasks, owners = [], {}
+        for path in discover(paths):
+            policy = policies.for_path(path)
+            folder = output_dir if output_dir is not None else path.parent
+            targets = tuple((fmt, folder / f"{output_stem(path)}.{EXTENSIONS.get(fmt, fmt)}") for fmt in chosen)
+            first = targets[0][1].resolve()
+            if first in owners:
+                _fail(f"{_display(path)} and {owners[first]} would both write {targets[0][1]}; render them into different -o folders")
+                raise typer.Exit(EXIT_INPUT)
+            owners[first] = _display(path)
+            context = Context(today=today, stale_days=policy.stale_days, low_emotion=policy.low_emotion)
+            tasks.append(RenderTask(path, _display(path), targets, policy, context, timeout, f"cjmap {__version__}", path.resolve() in named, theme))
+    except MapError as e:  # a broken config
+        _print_diagnostics(e.diagnostics, stderr=True)
+        raise typer.Exit(EXIT_INPUT) from None
+    return tasks
+
+
+def _report_renders(results: Sequence, policies: Sequence) -> int:
+    """Print each map's findings and files in input order, a summary for batches; return the exit code."""
+    code = EXIT_CLEAN
+    for result, policy in zip(results, policies):
+        _print_diagnostics(result.diagnostics, stderr=True)
+        for target in result.written:
+            typer.echo(f"wrote {target}", err=True)
+        if result.error:
+            _fail(result.error)
+        if result.failed:
+            code = EXIT_INPUT
+        elif code == EXIT_CLEAN and any(d.severity.rank >= policy.fail_on.rank for d in result.diagnostics):
+            code = EXIT_FINDINGS
+    rendered = [r for r in results if not r.skipped]
+    if len(rendered) > 1:
+        failed = sum(r.failed for r in rendered)
+        typer.echo(f"rendered {len(rendered) - failed} of {len(rendered)} maps" + (f"; {failed} failed" if failed else ""), err=True)
+    elif not rendered:
+        typer.echo("no maps to render (YAML files with a top-level 'cjmap:' key and stages)", err=True)
+    return code
