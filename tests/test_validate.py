@@ -10,7 +10,8 @@ from conftest import REPO
 
 from cjmap.diagnostics import MapError
 from cjmap.schema import schema_text
-from cjmap.source import SourceFile, parse_yaml
+from cjmap.safeyaml import parse_yaml
+from cjmap.source import SourceFile
 from cjmap.validate import validate_source
 
 HEAD = "cjmap: 1\ntitle: T\n"

@@ -1,10 +1,9 @@
-"""Read map files safely into plain data, keeping a position for every node.
+"""Read map files and the files they import, keeping a position for every value.
 
-PyYAML composes the node tree (with the C loader when the wheel has it), and
-this module builds the Python values itself so that it can refuse what a
-journey map never needs (custom tags, duplicate keys, alias bombs, deep
-nesting) and record where each value came from. Later stages look errors up
-in `SourceFile.positions`, so there is one parser and one notion of "where".
+The bytes are checked here (size, UTF-8) and parsed by `safeyaml`, which
+refuses what a journey map never needs and records where each value came
+from. Later stages look errors up in `SourceFile.positions`, so there is one
+parser and one notion of "where". Imports are followed only inside the project.
 """
 
 from __future__ import annotations
@@ -13,31 +12,15 @@ import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
-from typing import Union
-
-import yaml
 
 from cjmap.config import find_project_root
 from cjmap.diagnostics import Diagnostic, Location, MapError, structural
+from cjmap.safeyaml import PathKey, parse_yaml
 
-try:  # the C loader composes about 9x faster; pure Python is the fallback
-    from yaml import CSafeLoader as _Loader
-except ImportError:  # pragma: no cover - depends on how PyYAML was built
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
-
-Scalar = Union[str, int, float, bool, None, date]
-PathKey = tuple[Union[str, int], ...]
+__all__ = ["MAX_BYTES", "LoadedMap", "PathKey", "SourceFile", "load_map", "looks_like_map", "read_source"]
 
 MAX_BYTES = 10 * 1024 * 1024
-MAX_DEPTH = 64
-MAX_ALIAS_NODES = 100_000
-MAX_NODES = 400_000  # keys and values in one file: a 5,000-touchpoint map with every lane filled has about 200,000
-
-_TAG = "tag:yaml.org,2002:"
-_SCALAR_TAGS = {_TAG + t for t in ("str", "int", "float", "bool", "null", "timestamp")}
-_MAP_TAG, _SEQ_TAG, _MERGE_TAG = _TAG + "map", _TAG + "seq", _TAG + "merge"
 _CJMAP_KEY = re.compile(r"^cjmap[ \t]*:", re.MULTILINE)
 
 
@@ -122,159 +105,6 @@ def _decode(raw: bytes, display: str) -> str:
         where = Location(display, line, column)
         raise MapError([structural("CJM001", where, f"file is not UTF-8 text (byte 0x{raw[e.start]:02x})")]) from None
     return text.removeprefix("\ufeff")
-
-
-def parse_yaml(text: str, display: str) -> tuple[object, dict[PathKey, tuple[int, int]], dict[PathKey, tuple[int, int]]]:
-    """Compose one YAML document and build plain values with their positions."""
-    loader = _Loader(text)
-    try:
-        _check_nesting(text, display)
-        node = loader.get_single_node()
-    except yaml.MarkedYAMLError as e:
-        mark = e.problem_mark or e.context_mark
-        where = Location(display, mark.line + 1, mark.column + 1) if mark else Location(display)
-        raise MapError([structural("CJM001", where, _yaml_message(e, text))]) from None
-    except yaml.reader.ReaderError as e:
-        raise MapError([_unprintable(e, text, display)]) from None
-    except yaml.YAMLError as e:
-        raise MapError([structural("CJM001", Location(display), f"invalid YAML: {e}")]) from None
-    finally:
-        loader.dispose()
-    builder = _Builder(display)
-    data = None if node is None else builder.build(node, (), 0, False)
-    if builder.errors:
-        raise MapError(builder.errors)
-    return data, builder.positions, builder.key_positions
-
-
-_OPEN = (yaml.MappingStartEvent, yaml.SequenceStartEvent)
-_CLOSE = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
-_NODE = (yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent, yaml.AliasEvent)
-
-
-def _check_nesting(text: str, display: str) -> None:
-    """Refuse deep nesting and huge node counts before composing: PyYAML's composer recurses per
-    level (100,000 brackets crash the interpreter) and keeps every node. libyaml's event parser
-    keeps its state on the heap and streams."""
-    depth = nodes = 0
-    for event in yaml.parse(text, Loader=_Loader):
-        if isinstance(event, _NODE):
-            nodes += 1
-            if nodes > MAX_NODES:  # refused while streaming, before a node tree costs memory
-                mark = event.start_mark
-                where = Location(display, mark.line + 1, mark.column + 1)
-                raise MapError([structural("CJM001", where, f"more than {MAX_NODES:,} keys and values in one file; split the map")])
-        if isinstance(event, _OPEN):
-            depth += 1
-            if depth > MAX_DEPTH:
-                mark = event.start_mark
-                where = Location(display, mark.line + 1, mark.column + 1)
-                raise MapError([structural("CJM001", where, f"values nested more than {MAX_DEPTH} levels deep")])
-        elif isinstance(event, _CLOSE):
-            depth -= 1
-
-
-def _unprintable(e: yaml.reader.ReaderError, text: str, display: str) -> Diagnostic:
-    """PyYAML's reader reports a control character by offset only; give it a line and column."""
-    before = text[: e.position]
-    line = before.count("\n") + 1
-    column = e.position - (before.rfind("\n") + 1) + 1
-    character = e.character if isinstance(e.character, int) else ord(str(e.character)[:1] or "\0")
-    message = f"invalid YAML: control character U+{character:04X} is not allowed in a YAML file"
-    return structural("CJM001", Location(display, line, column), message)
-
-
-def _yaml_message(e: yaml.MarkedYAMLError, text: str) -> str:
-    problem = (e.problem or "syntax error").strip()
-    if "maximum nesting depth" in problem:  # libyaml's own limit (PyYAML >= 6.0.4) can fire before ours
-        return f"values nested more than {MAX_DEPTH} levels deep"
-    mark = e.problem_mark
-    if mark is not None and text[mark.index : mark.index + 1] == "\t":
-        return "tab character used for indentation; YAML indents with spaces"
-    if "expected a single document" in (e.context or "") or "but found another document" in problem:
-        return "a map file holds one YAML document; remove the extra '---'"
-    if e.context and e.context_mark and e.problem_mark and e.context_mark.line != e.problem_mark.line:
-        return f"invalid YAML: {problem} ({e.context} at line {e.context_mark.line + 1})"
-    return f"invalid YAML: {problem}"
-
-
-class _Builder:
-    """Turns a composed node tree into plain values, collecting every refusal."""
-
-    def __init__(self, display: str) -> None:
-        self.display = display
-        self.positions: dict[PathKey, tuple[int, int]] = {}
-        self.key_positions: dict[PathKey, tuple[int, int]] = {}
-        self.errors: list[Diagnostic] = []
-        self._seen: set[int] = set()
-        self._alias_nodes = 0
-        self._scalars = yaml.constructor.SafeConstructor()
-
-    def _where(self, node: yaml.Node) -> Location:
-        return Location(self.display, node.start_mark.line + 1, node.start_mark.column + 1)
-
-    def _refuse(self, node: yaml.Node, message: str) -> None:
-        self.errors.append(structural("CJM001", self._where(node), message))
-
-    def build(self, node: yaml.Node, path: PathKey, depth: int, aliased: bool) -> object:
-        aliased = aliased or id(node) in self._seen
-        self._seen.add(id(node))
-        if aliased:
-            self._alias_nodes += 1
-            if self._alias_nodes > MAX_ALIAS_NODES:
-                raise MapError([structural("CJM001", self._where(node), f"aliases expand to more than {MAX_ALIAS_NODES:,} values; refusing a possible YAML bomb")])
-        if depth > MAX_DEPTH:
-            raise MapError([structural("CJM001", self._where(node), f"values nested more than {MAX_DEPTH} levels deep")])
-        self.positions.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
-        if isinstance(node, yaml.ScalarNode):
-            return self._scalar(node)
-        if isinstance(node, yaml.SequenceNode) and node.tag == _SEQ_TAG:
-            return [self.build(item, (*path, i), depth + 1, aliased) for i, item in enumerate(node.value)]
-        if isinstance(node, yaml.MappingNode) and node.tag == _MAP_TAG:
-            return self._mapping(node, path, depth, aliased)
-        self._refuse(node, f"tag '{node.tag}' is not allowed; cjmap reads plain YAML only")
-        return None
-
-    def _scalar(self, node: yaml.ScalarNode) -> Scalar:
-        if node.tag not in _SCALAR_TAGS:
-            self._refuse(node, f"tag '{node.tag}' is not allowed; cjmap reads plain YAML only")
-            return None
-        try:
-            return self._scalars.construct_object(node)
-        except (yaml.YAMLError, ValueError, OverflowError):
-            self._refuse(node, f"cannot read value {node.value!r}")
-            return None
-
-    def _mapping(self, node: yaml.MappingNode, path: PathKey, depth: int, aliased: bool) -> dict[str, object]:
-        result: dict[str, object] = {}
-        merged: dict[str, object] = {}
-        for key_node, value_node in node.value:
-            if key_node.tag == _MERGE_TAG:
-                merged.update(self._merge(value_node, path, depth, aliased))
-                continue
-            if not isinstance(key_node, yaml.ScalarNode):
-                self._refuse(key_node, "keys must be plain text")
-                continue
-            key = str(key_node.value)
-            if key in result:
-                first = self.key_positions[(*path, key)][0]
-                self._refuse(key_node, f"duplicate key '{key}' (first at line {first})")
-                continue
-            self.key_positions[(*path, key)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
-            result[key] = self.build(value_node, (*path, key), depth + 1, aliased)
-        return {**{k: v for k, v in merged.items() if k not in result}, **result}
-
-    def _merge(self, node: yaml.Node, path: PathKey, depth: int, aliased: bool) -> dict[str, object]:
-        """YAML merge keys (`<<: *defaults`): explicit keys win, as in YAML 1.1."""
-        sources = node.value if isinstance(node, yaml.SequenceNode) else [node]
-        merged: dict[str, object] = {}
-        for source in reversed(sources):
-            value = self.build(source, path, depth + 1, True)
-            if isinstance(value, dict):
-                merged.update(value)
-            else:
-                self._refuse(source, "'<<' merges a mapping or a list of mappings")
-        return merged
 
 
 def load_map(path: Path, display: str | None = None, *, max_bytes: int = MAX_BYTES) -> LoadedMap:

@@ -1,0 +1,130 @@
+"""safeyaml.py: plain values from YAML in one streaming pass, a position for each, the unsafe refused."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from cjmap.diagnostics import MapError
+from cjmap.safeyaml import parse_yaml
+
+
+def errors(text: str) -> list[tuple[str, int, int, str]]:
+    with pytest.raises(MapError) as caught:
+        parse_yaml(text, "m.yaml")
+    return [(d.code, d.where.line, d.where.column, d.message) for d in caught.value.diagnostics]
+
+
+def test_every_value_keeps_its_line_and_column() -> None:
+    _, positions, keys = parse_yaml("cjmap: 1\nstages:\n  - name: A\n    touchpoints:\n      - {name: B, emotion: -1}\n", "m")
+    assert positions[("cjmap",)] == (1, 8)
+    assert positions[("stages", 0)] == (3, 5)
+    assert positions[("stages", 0, "name")] == (3, 11)
+    assert positions[("stages", 0, "touchpoints", 0, "emotion")] == (5, 28)
+    assert keys[("stages", 0, "touchpoints")] == (4, 5)
+
+
+def test_values_are_plain_python() -> None:
+    data, _, _ = parse_yaml("a: 1\nb: 1.5\nc: yes\nd: ~\ne: 2026-09-14\nf: [x]\n", "m")
+    assert data == {"a": 1, "b": 1.5, "c": True, "d": None, "e": __import__("datetime").date(2026, 9, 14), "f": ["x"]}
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "column", "fragment"),
+    [
+        ("name: a\nname: b\n", 2, 1, "duplicate key 'name' (first at line 1)"),
+        ("a: !!python/object/apply:os.system ['echo pwned']\n", 1, 4, "tag 'tag:yaml.org,2002:python/object/apply:os.system' is not allowed"),
+        ("a: !custom x\n", 1, 4, "tag '!custom' is not allowed"),
+        ("a: !!binary aGVsbG8=\n", 1, 4, "not allowed"),
+        ("a: !!set {x: null}\n", 1, 4, "not allowed"),
+        ("a: [1, 2\nb: 3\n", 2, 2, "invalid YAML"),
+        ("a:\n\tb: 1\n", 2, 1, "tab character"),
+        ("a: 1\n---\nb: 2\n", 2, 1, "one YAML document"),
+        ("? [a, b]\n: 1\n", 1, 3, "keys must be plain text"),
+        ("a: " + "[" * 100 + "]" * 100 + "\n", 1, 67, "nested more than 64 levels"),
+        # crashed PyYAML's composer; PyYAML >= 6.0.4's libyaml stops at depth 1000 while scanning, before cjmap's check
+        ("a: " + "[" * 100_000 + "]" * 100_000 + "\n", 1, None, "nested more than 64 levels"),
+        ("a: " + "{b: " * 50_000 + "1" + "}" * 50_000 + "\n", 1, 256, "nested more than 64 levels"),
+    ],
+)
+def test_unsafe_or_invalid_yaml_is_refused_at_its_position(text: str, line: int, column: int, fragment: str) -> None:
+    (code, got_line, got_column, message), *_ = errors(text)
+    assert code == "CJM001"
+    assert (got_line, got_column if column is not None else None) == (line, column)
+    assert fragment in message
+
+
+def test_python_tags_never_run(tmp_path: Path) -> None:
+    marker = tmp_path / "pwned"
+    errors(f"a: !!python/object/apply:os.system ['touch {marker}']\n")
+    assert not marker.exists()
+
+
+def test_alias_bomb_is_refused_quickly() -> None:
+    lines = ['a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    lines += [f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 9) + "]" for i in range(1, 10)]
+    started = time.perf_counter()
+    (code, _, _, message), *_ = errors("\n".join(lines) + "\n")
+    assert code == "CJM001" and "YAML bomb" in message
+    assert time.perf_counter() - started < 5
+
+
+def test_reasonable_aliases_and_merge_keys_work() -> None:
+    data, positions, _ = parse_yaml("base: &b {channel: web, owner: sales}\nt: {<<: *b, owner: support}\n", "m")
+    assert data["t"] == {"channel": "web", "owner": "support"}
+    assert positions[("t", "channel")] == (1, 20)
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "column", "message"),
+    [
+        ("a: &x 1\nb: &x 2\nc: *x\n", 2, 4, "anchor '&x' is defined twice (first at line 1)"),
+        ("a: *nope\n", 1, 4, "invalid YAML: found undefined alias 'nope'"),
+        ("a: &x [1, *x]\n", 1, 11, "alias '*x' is used inside the value it names"),
+        ("!custom key: 1\n", 1, 1, "tag '!custom' is not allowed; cjmap reads plain YAML only"),
+        ("a:\n  <<: 5\n", 2, 7, "'<<' merges a mapping or a list of mappings"),
+        ("a: &l [1]\nb:\n  <<: [*l]\n", 1, 4, "'<<' merges a mapping or a list of mappings"),
+    ],
+)
+def test_anchor_and_key_mistakes_are_refused_at_their_position(text: str, line: int, column: int, message: str) -> None:
+    assert errors(text)[0] == ("CJM001", line, column, message)
+
+
+def test_every_duplicate_key_is_reported_not_only_the_first() -> None:
+    assert [e[1:3] for e in errors("a: 1\nb: {x: 1, x: 2}\na: 3\n")] == [(2, 11), (3, 1)]
+
+
+def test_explicit_keys_keep_their_own_positions_next_to_merged_ones() -> None:
+    text = "a: &a {x: 1, y: 2}\nb: &b {y: 3, z: 4}\nc:\n  z: 9\n  <<: [*a, *b]\n"
+    data, positions, keys = parse_yaml(text, "m")
+    assert data["c"] == {"x": 1, "y": 2, "z": 9}  # explicit first, then the first source named
+    assert positions[("c", "z")] == (4, 6) and keys[("c", "z")] == (4, 3)
+    assert positions[("c", "x")] == (1, 11) and positions[("c", "y")] == (1, 17)
+
+
+def test_an_alias_is_a_copy_with_the_positions_of_what_it_names() -> None:
+    data, positions, _ = parse_yaml("a: &a {b: [1, 2]}\nc: *a\n", "m")
+    assert data["c"] == data["a"] and data["c"] is not data["a"]
+    data["c"]["b"].append(3)
+    assert data["a"] == {"b": [1, 2]}
+    assert positions[("c", "b", 1)] == positions[("a", "b", 1)] == (1, 15)
+
+
+def test_a_large_file_is_read_in_one_pass(monkeypatch: pytest.MonkeyPatch) -> None:
+    """libyaml reads the text once: no separate checking pass before a composing one."""
+    from cjmap import safeyaml
+
+    loaders: list[object] = []
+
+    class CountingLoader(safeyaml._Loader):  # type: ignore[misc, name-defined]
+        def __init__(self, stream: str) -> None:
+            loaders.append(self)
+            super().__init__(stream)
+
+    monkeypatch.setattr(safeyaml, "_Loader", CountingLoader)
+    text = "stages:\n" + "".join(f"  - {{name: S{i}, touchpoints: [{{name: T{i}, emotion: {i % 5 - 2}}}]}}\n" for i in range(2000))
+    data, positions, _ = parse_yaml(text, "m")
+    assert len(data["stages"]) == 2000 and positions[("stages", 1999, "touchpoints", 0, "emotion")][0] == 2001
+    assert len(loaders) == 1
