@@ -8,12 +8,13 @@ for `--jobs 1` and `--jobs N`.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import sys
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
@@ -40,6 +41,9 @@ def run_all(work: Callable[[Item], Result], items: Sequence[Item], jobs: int, de
                 results.append(work(item))
                 advance()
             return results
+    import multiprocessing  # only here: a single map never pays for the pool's imports
+    from concurrent.futures import ProcessPoolExecutor
+
     # fork shares the imports already made (about 0.3 s a worker); elsewhere the platform default
     context = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
