@@ -148,6 +148,32 @@ def test_watch_renders_again_once_per_save_of_the_map_or_an_import(project: Path
     assert sum(line == "wrote m.html" for line in watcher.seen) == 3
 
 
+def test_watch_on_a_folder_renders_a_map_added_to_it_and_then_watches_it(project: Path) -> None:
+    write(project, "maps/a.cjmap.yaml", MINIMAL)
+    write(project, "notes/b.cjmap.yaml", MINIMAL)  # not in a watched folder: never rendered
+    watcher = Watcher(project, "maps", "-o", "out")
+    try:
+        watcher.wait_for("watching 1 map")
+        write(project, "maps/new/c.cjmap.yaml", MINIMAL.replace("title: Minimal", "title: Added later"))
+        watcher.wait_for("wrote out/c.html")
+        assert "Added later" in (project / "out/c.html").read_text()
+        write(project, "maps/new/d.cjmap.yaml", MINIMAL.replace("title: Minimal", "title: Clash"))
+        write(project, "maps/other/a.cjmap.yaml", MINIMAL)  # would overwrite out/a.*: refused once, others go on
+        watcher.wait_for("would both write out/a.svg")
+        watcher.wait_for("wrote out/d.html")
+        time.sleep(0.1)
+        write(project, "maps/new/c.cjmap.yaml", MINIMAL.replace("title: Minimal", "title: Edited again"))
+        watcher.wait_for("wrote out/c.html")
+        assert "Edited again" in (project / "out/c.html").read_text()
+        time.sleep(1.5)  # two more looks through the folder: nothing new, nothing said
+    finally:
+        watcher.stop()
+    said = [line.split(" at ")[0] for line in watcher.seen if "; rendering" in line]
+    assert said == ["new map maps/new/c.cjmap.yaml", "new map maps/new/d.cjmap.yaml", "maps/new/c.cjmap.yaml changed"]
+    assert sum("would both write" in line for line in watcher.seen) == 1
+    assert not (project / "out/b.html").exists()
+
+
 def test_progress_bar_only_on_a_terminal(project: Path) -> None:
     import pty
 

@@ -3,6 +3,8 @@
 Polling the few files involved is simple, portable and cheap (a stat each a
 quarter second) and needs no extra dependency. A change is rendered once the
 files have stopped changing, so an editor's write-then-rename counts once.
+Folders named on the command line are looked through again every second, so
+a map added to them is rendered and watched too.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from cjmap.build import Rendered, RenderTask, render_file
 
 POLL_SECONDS = 0.25
 SETTLE_SECONDS = 0.2
+RESCAN_POLLS = 4  # folders are walked every 4th poll: a second
 
 Stamp = tuple[tuple[str, int, int], ...]
 
@@ -34,7 +37,7 @@ def _stamp(paths: set[Path]) -> Stamp:
 
 def _changed(before: Stamp, after: Stamp) -> str:
     """The first file that differs, as a path relative to here when it can be."""
-    old = dict((path, rest) for path, *rest in before)
+    old = {path: rest for path, *rest in before}
     path = next((p for p, *rest in after if old.get(p) != rest), after[0][0])
     try:
         return str(Path(path).relative_to(Path.cwd()))
@@ -53,14 +56,27 @@ def watch_and_render(
     first: Sequence[Rendered],
     report: Callable[[Rendered, RenderTask], int],
     sleep: Callable[[float], None] = time.sleep,
+    find_new: Callable[[set[Path]], list[RenderTask]] | None = None,
 ) -> None:
-    """Loop until Ctrl-C: find maps whose files changed, wait for them to settle, render each once."""
+    """Loop until Ctrl-C: find maps whose files changed, wait for them to settle, render each once.
+
+    `find_new` is given the maps already known (and adds to them) and returns tasks for new ones.
+    """
+    tasks = list(tasks)
     watched = [_watched(task, result, set()) for task, result in zip(tasks, first)]
     stamps = [_stamp(files) for files in watched]
+    known = {task.path.resolve() for task in tasks}
     print(f"watching {len(tasks)} map{'s' if len(tasks) != 1 else ''} and their imports; Ctrl-C to stop", file=sys.stderr, flush=True)
     try:
+        polls = 0
         while True:
             sleep(POLL_SECONDS)
+            polls += 1
+            if find_new is not None and polls % RESCAN_POLLS == 0:
+                for task in find_new(known):
+                    tasks.append(task)
+                    watched.append({task.path.resolve()})
+                    stamps.append(())  # never rendered: counts as changed, and is rendered once it settles
             for i, task in enumerate(tasks):
                 now = _stamp(watched[i])
                 if now == stamps[i]:
@@ -71,7 +87,8 @@ def watch_and_render(
                     if settled == now:
                         break
                     now = settled
-                print(f"{_changed(stamps[i], now)} changed at {time.strftime('%H:%M:%S')}; rendering {task.display}", file=sys.stderr, flush=True)
+                what = f"{_changed(stamps[i], now)} changed" if stamps[i] else f"new map {task.display}"
+                print(f"{what} at {time.strftime('%H:%M:%S')}; rendering {task.display}", file=sys.stderr, flush=True)
                 result = render_file(task)
                 report(result, task)
                 watched[i] = _watched(task, result, watched[i])

@@ -39,7 +39,7 @@ def render(
     formats: Annotated[str, typer.Option("--format", "-f", help="Comma-separated: svg, html, png, pdf, dot, mermaid, markdown.")] = "svg,html",
     timeout: Annotated[float, typer.Option("--timeout", min=1, help="Seconds Graphviz may take for one map.")] = 60.0,
     jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", min=1, help="Maps rendered at once (default: one per core).")] = None,
-    watch: Annotated[bool, typer.Option("--watch", "-w", help="Stay running and re-render a map when it or one of its imports is saved.")] = False,
+    watch: Annotated[bool, typer.Option("--watch", "-w", help="Stay running and re-render a map when it or one of its imports is saved (and new maps in the folders given).")] = False,
     theme: Annotated[Theme, typer.Option("--theme", help="Colours of the HTML report.")] = Theme.light,
     today: Annotated[Optional[str], typer.Option("--today", help="Date to judge freshness against (YYYY-MM-DD; default: today).")] = None,
 ) -> None:
@@ -56,13 +56,16 @@ def render(
         raise typer.Exit(EXIT_INPUT)
     if set(GRAPHVIZ_FORMATS) & set(chosen):
         _require_dot()
-    tasks = _render_tasks(paths, output_dir, chosen, timeout, theme.value, _today(today))
+    planner = _Planner(paths, output_dir, chosen, timeout, theme.value, _today(today))
+    tasks = _render_tasks(planner, paths)
     results = run_all(render_file, tasks, jobs or default_jobs(), "rendering")
     code = _report_renders(results, [t.policy for t in tasks])
     if watch:
         from cjmap.watch import watch_and_render
 
-        watch_and_render(tasks, results, lambda result, task: _report_renders([result], [task.policy]))
+        folders = [p for p in paths if p.is_dir()]
+        find_new = _new_maps(planner, folders) if folders else None
+        watch_and_render(tasks, results, lambda result, task: _report_renders([result], [task.policy]), find_new=find_new)
         code = EXIT_CLEAN  # stopped by the user, who saw every result as it came
     raise typer.Exit(code)
 
@@ -78,34 +81,73 @@ def _require_dot() -> None:
         raise typer.Exit(EXIT_INPUT)
 
 
-def _render_tasks(paths: list[Path], output_dir: Path | None, chosen: list[str], timeout: float, theme: str, today) -> list:
-    """One task per map, in discovery order; two maps that would write the same output are refused."""
-    from cjmap.build import RenderTask
-    from cjmap.diagnostics import MapError
-    from cjmap.pipeline import discover, output_stem
-    from cjmap.policy import PolicyFinder
-    from cjmap.render import EXTENSIONS
-    from cjmap.rules import Context
+class _Planner:
+    """Turns map paths into render tasks; refuses two maps that would write the same output."""
 
-    named = {p.resolve() for p in paths if not p.is_dir()}
+    def __init__(self, paths: list[Path], output_dir: Path | None, chosen: list[str], timeout: float, theme: str, today) -> None:
+        from cjmap.policy import PolicyFinder
+
+        self.named = {p.resolve() for p in paths if not p.is_dir()}
+        self.output_dir, self.chosen, self.timeout, self.theme, self.today = output_dir, chosen, timeout, theme, today
+        self.policies = PolicyFinder()
+        self.owners: dict[Path, str] = {}
+
+    def task(self, path: Path):
+        """The task for one map, or None after saying which map already writes its outputs."""
+        from cjmap.build import RenderTask
+        from cjmap.pipeline import output_stem
+        from cjmap.render import EXTENSIONS
+        from cjmap.rules import Context
+
+        policy = self.policies.for_path(path)
+        folder = self.output_dir if self.output_dir is not None else path.parent
+        targets = tuple((fmt, folder / f"{output_stem(path)}.{EXTENSIONS.get(fmt, fmt)}") for fmt in self.chosen)
+        first = targets[0][1].resolve()
+        if first in self.owners:
+            _fail(f"{_display(path)} and {self.owners[first]} would both write {targets[0][1]}; render them into different -o folders")
+            return None
+        self.owners[first] = _display(path)
+        context = Context(today=self.today, stale_days=policy.stale_days, low_emotion=policy.low_emotion)
+        return RenderTask(path, _display(path), targets, policy, context, self.timeout, f"cjmap {__version__}", path.resolve() in self.named, self.theme)
+
+
+def _render_tasks(planner: _Planner, paths: list[Path]) -> list:
+    """One task per map, in discovery order; any clash of outputs stops the run before anything is written."""
+    from cjmap.diagnostics import MapError
+    from cjmap.pipeline import discover
+
     try:
-        policies = PolicyFinder()
-        tasks, owners = [], {}
-        for path in discover(paths):
-            policy = policies.for_path(path)
-            folder = output_dir if output_dir is not None else path.parent
-            targets = tuple((fmt, folder / f"{output_stem(path)}.{EXTENSIONS.get(fmt, fmt)}") for fmt in chosen)
-            first = targets[0][1].resolve()
-            if first in owners:
-                _fail(f"{_display(path)} and {owners[first]} would both write {targets[0][1]}; render them into different -o folders")
-                raise typer.Exit(EXIT_INPUT)
-            owners[first] = _display(path)
-            context = Context(today=today, stale_days=policy.stale_days, low_emotion=policy.low_emotion)
-            tasks.append(RenderTask(path, _display(path), targets, policy, context, timeout, f"cjmap {__version__}", path.resolve() in named, theme))
+        tasks = [planner.task(path) for path in discover(paths)]
     except MapError as e:  # a broken config
         _print_diagnostics(e.diagnostics, stderr=True)
         raise typer.Exit(EXIT_INPUT) from None
+    if None in tasks:
+        raise typer.Exit(EXIT_INPUT)
     return tasks
+
+
+def _new_maps(planner: _Planner, folders: list[Path]):
+    """For --watch: tasks for maps that appeared in the watched folders since the last look."""
+    from cjmap.diagnostics import MapError
+    from cjmap.pipeline import discover
+
+    def find(known: set[Path]) -> list:
+        found = []
+        for path in discover(folders):
+            key = path.resolve()
+            if key in known:
+                continue
+            known.add(key)  # looked at once: a clash or a broken config is reported once, not every second
+            try:
+                task = planner.task(path)
+            except MapError as e:
+                _print_diagnostics(e.diagnostics, stderr=True)
+                continue
+            if task is not None:
+                found.append(task)
+        return found
+
+    return find
 
 
 def _report_renders(results: Sequence, policies: Sequence) -> int:
