@@ -193,3 +193,27 @@ def test_version_and_help_load_no_library_code() -> None:
         ) % (args,)
         result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
         assert result.stdout.strip().splitlines()[-1] == "[]", (args, result.stdout[-300:])
+
+
+def test_rules_lists_every_rule_and_rule_explains_one_by_code_or_name() -> None:
+    from cjmap.rules import RULES
+
+    listed = run_cli("rules")
+    assert listed.returncode == 0
+    assert [line.split()[0] for line in listed.stdout.splitlines()] == sorted(RULES)
+    by_code, by_name = run_cli("rule", "cjm202"), run_cli("rule", "dead-end")
+    assert by_code.returncode == by_name.returncode == 0 and by_code.stdout == by_name.stdout
+    text = by_code.stdout
+    assert text.startswith("CJM202 dead-end (default: warning)\n\n")
+    assert text.index("Fails:") < text.index("Passes:"), "a failing, then a passing example"
+
+
+def test_rule_explains_codes_that_are_not_lint_rules() -> None:
+    loading = run_cli("rule", "yaml-syntax")
+    assert loading.returncode == 0
+    assert loading.stdout.startswith("CJM001 yaml-syntax (error: the map could not be loaded")
+    assert "alias bombs" in loading.stdout
+    unused = run_cli("rule", "CJM901")
+    assert unused.returncode == 0 and unused.stdout.startswith("CJM901 unused-suppression (warning")
+    unknown = run_cli("rule", "CJM999")
+    assert unknown.returncode == 2 and unknown.stderr.startswith("error: no rule or code 'CJM999'")

@@ -41,6 +41,13 @@ def test_readme_rule_table_is_generated_from_the_rules() -> None:
     assert table == rules_markdown(), "regenerate with `cjmap rules --markdown`"
 
 
+def test_readme_code_table_is_generated_from_the_library() -> None:
+    from cjmap.diagnostics import OTHER_CODES, codes_markdown
+
+    table = README.split("<!-- codes:start -->\n", 1)[1].split("<!-- codes:end -->", 1)[0]
+    assert table == codes_markdown({**STRUCTURAL_CODES, **OTHER_CODES})
+
+
 def test_pre_commit_hook_lints_staged_maps_without_graphviz(tmp_path) -> None:
     import os
     import shlex

@@ -50,6 +50,37 @@ STRUCTURAL_CODES: dict[str, str] = {
     "CJM007": "config",
 }
 
+# What every code that is not a lint rule means, for `cjmap rule`, SARIF and README.md.
+CODE_MEANINGS: dict[str, str] = {
+    "CJM000": "the file is missing, a folder, or cannot be read",
+    "CJM001": (
+        "invalid YAML, or YAML cjmap refuses: custom or Python tags, duplicate keys or anchors, alias bombs, "
+        "nesting deeper than 64, more than 400,000 values, files over 10 MB, bytes that are not UTF-8"
+    ),
+    "CJM002": (
+        "a key or value does not fit the format (unknown key, wrong type, emotion outside −2..2, bad id, "
+        "unsafe URL, missing title, more than 5,000 touchpoints)"
+    ),
+    "CJM003": "a channel, owner, persona, source or `next` target that is not defined, with a suggestion",
+    "CJM004": "an id defined twice",
+    "CJM005": "an import that is missing, absolute, outside the project, not a map, part of a cycle, or defines stages",
+    "CJM006": "`cjmap:` missing or not `1`, or an empty file",
+    "CJM007": "`cjmap.toml` or `[tool.cjmap]` is not valid TOML or has an unknown or wrong setting",
+    "CJM010": (
+        "`cjmap import mermaid`: the file holds no journey diagram (error), "
+        "or a part of it could not be carried over as it was (warning)"
+    ),
+    "CJM901": "a `# cjmap: ignore` comment silences nothing (only with `--report-unused-ignores`)",
+}
+OTHER_CODES: dict[str, str] = {"CJM010": "mermaid-import", "CJM901": "unused-suppression"}
+
+
+def codes_markdown(codes: dict[str, str]) -> str:
+    """A README table of codes that are not lint rules, from CODE_MEANINGS."""
+    rows = ["| code | name | what it means |", "|---|---|---|"]
+    rows += [f"| {code} | {name} | {CODE_MEANINGS[code]} |" for code, name in codes.items()]
+    return "\n".join(rows) + "\n"
+
 
 @dataclass(frozen=True)
 class Diagnostic:

@@ -14,6 +14,7 @@ from pathlib import PurePath
 
 from cjmap import __version__
 from cjmap.diagnostics import (
+    CODE_MEANINGS,
     STRUCTURAL_CODES,
     Diagnostic,
     Severity,
@@ -61,6 +62,7 @@ def _rule_descriptors() -> list[dict[str, object]]:
             "id": code,
             "name": name,
             "shortDescription": {"text": f"The map could not be loaded ({name})."},
+            "fullDescription": {"text": f"The map could not be loaded: {CODE_MEANINGS[code]}."},
             "defaultConfiguration": {"level": "error"},
         })
     for code in sorted(RULES):
@@ -79,6 +81,7 @@ def _rule_descriptors() -> list[dict[str, object]]:
         "id": code,
         "name": name,
         "shortDescription": {"text": "A `# cjmap: ignore[...]` comment suppresses nothing."},
+        "fullDescription": {"text": CODE_MEANINGS[code][0].upper() + CODE_MEANINGS[code][1:] + "."},
         "defaultConfiguration": {"level": "warning"},
     })
     return descriptors

@@ -30,15 +30,24 @@ def rules(
 def rule(
     code_or_name: Annotated[str, typer.Argument(metavar="CODE|NAME", help="A rule code (CJM101) or name (stage-without-touchpoints).")],
 ) -> None:
-    """Print a rule's documentation, with a failing and a passing example."""
+    """Print a rule's documentation, with a failing and a passing example (or what a loading error means)."""
+    from cjmap.diagnostics import CODE_MEANINGS, OTHER_CODES, STRUCTURAL_CODES
     from cjmap.rules import RULES
 
     wanted = code_or_name.strip()
     found = next((r for r in RULES.values() if r.code == wanted.upper() or r.name == wanted.lower()), None)
-    if found is None:
-        _fail(f"no rule '{wanted}' (see `cjmap rules`)")
+    if found is not None:
+        typer.echo(f"{found.code} {found.name} (default: {found.severity.value})\n\n{found.doc}")
+        return
+    other = {**STRUCTURAL_CODES, **OTHER_CODES}
+    code = next((c for c, name in other.items() if c == wanted.upper() or name == wanted.lower()), None)
+    if code is None:
+        _fail(f"no rule or code '{wanted}' (see `cjmap rules`, and README.md for CJM0xx)")
         raise typer.Exit(EXIT_INPUT)
-    typer.echo(f"{found.code} {found.name} (default: {found.severity.value})\n\n{found.doc}")
+    meaning = CODE_MEANINGS[code][0].upper() + CODE_MEANINGS[code][1:]
+    kinds = {"CJM010": "from `cjmap import mermaid`", "CJM901": "warning about the suppression comments themselves"}
+    kind = kinds.get(code, "error: the map could not be loaded, so it is not linted or rendered; it cannot be ignored")
+    typer.echo(f"{code} {other[code]} ({kind})\n\n{meaning}.")
 
 
 @app.command()
