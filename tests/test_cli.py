@@ -217,3 +217,12 @@ def test_rule_explains_codes_that_are_not_lint_rules() -> None:
     assert unused.returncode == 0 and unused.stdout.startswith("CJM901 unused-suppression (warning")
     unknown = run_cli("rule", "CJM999")
     assert unknown.returncode == 2 and unknown.stderr.startswith("error: no rule or code 'CJM999'")
+
+
+def test_command_lists_fit_an_80_column_terminal_without_cut_sentences() -> None:
+    env = {**os.environ, "COLUMNS": "80"}
+    for args in (("--help",), ("import", "--help")):
+        result = run_cli(*args, env=env)
+        assert result.returncode == 0
+        commands = result.stdout.split("Commands:\n", 1)[1].splitlines()
+        assert commands and all(len(line) <= 80 and not line.endswith("...") for line in commands), commands

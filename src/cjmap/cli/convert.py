@@ -12,10 +12,10 @@ from cjmap import __version__
 from cjmap.cli import EXIT_INPUT, _display, _write_or_exit, app
 
 import_app = typer.Typer(help="Convert maps from other tools into cjmap maps.", no_args_is_help=True, rich_markup_mode=None)
-app.add_typer(import_app, name="import")
+app.add_typer(import_app, name="import", short_help="Convert maps from other tools (Mermaid journeys).")
 
 
-@import_app.command("mermaid")
+@import_app.command("mermaid", short_help="Convert a Mermaid journey diagram into a cjmap map.")
 def import_mermaid(
     file: Annotated[Path, typer.Argument(metavar="FILE", help="A Mermaid journey diagram (.mmd), or Markdown holding one in a ```mermaid block.")],
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the map here instead of standard output.")] = None,

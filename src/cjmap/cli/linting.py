@@ -23,7 +23,7 @@ from cjmap.cli import (
 )
 
 
-@app.command()
+@app.command(short_help="Check maps: exit 1 on findings, 2 when a map cannot load.")
 def lint(
     paths: Annotated[Optional[list[Path]], typer.Argument(metavar="PATH", help="Map files or folders (default: every map under the current folder).")] = None,
     output_format: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")] = OutputFormat.text,

@@ -32,7 +32,7 @@ def _formats(value: str) -> list[str]:
     return list(dict.fromkeys(chosen))
 
 
-@app.command()
+@app.command(short_help="Render maps to SVG diagrams and HTML reports.")
 def render(
     paths: Annotated[list[Path], typer.Argument(metavar="PATH", help="Map files or folders (every map inside, definitions-only files skipped).")],
     output_dir: Annotated[Optional[Path], typer.Option("--output-dir", "-o", help="Folder for the outputs (default: beside each map).")] = None,
