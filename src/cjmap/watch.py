@@ -9,7 +9,6 @@ a map added to them is rendered and watched too.
 
 from __future__ import annotations
 
-import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -55,18 +54,20 @@ def watch_and_render(
     tasks: Sequence[RenderTask],
     first: Sequence[Rendered],
     report: Callable[[Rendered, RenderTask], int],
+    say: Callable[[str], None],
     sleep: Callable[[float], None] = time.sleep,
     find_new: Callable[[set[Path]], list[RenderTask]] | None = None,
 ) -> None:
     """Loop until Ctrl-C: find maps whose files changed, wait for them to settle, render each once.
 
-    `find_new` is given the maps already known (and adds to them) and returns tasks for new ones.
+    `find_new` is given the maps already known (and adds to them) and returns tasks for new ones;
+    `say` shows a line of progress (the library itself never prints).
     """
     tasks = list(tasks)
     watched = [_watched(task, result, set()) for task, result in zip(tasks, first)]
     stamps = [_stamp(files) for files in watched]
     known = {task.path.resolve() for task in tasks}
-    print(f"watching {len(tasks)} map{'s' if len(tasks) != 1 else ''} and their imports; Ctrl-C to stop", file=sys.stderr, flush=True)
+    say(f"watching {len(tasks)} map{'s' if len(tasks) != 1 else ''} and their imports; Ctrl-C to stop")
     try:
         polls = 0
         while True:
@@ -88,7 +89,7 @@ def watch_and_render(
                         break
                     now = settled
                 what = f"{_changed(stamps[i], now)} changed" if stamps[i] else f"new map {task.display}"
-                print(f"{what} at {time.strftime('%H:%M:%S')}; rendering {task.display}", file=sys.stderr, flush=True)
+                say(f"{what} at {time.strftime('%H:%M:%S')}; rendering {task.display}")
                 result = render_file(task)
                 report(result, task)
                 watched[i] = _watched(task, result, watched[i])
@@ -96,4 +97,4 @@ def watch_and_render(
                 before = {path: rest for path, *rest in now}
                 stamps[i] = tuple((path, *before.get(path, rest)) for path, *rest in _stamp(watched[i]))
     except KeyboardInterrupt:
-        print("stopped watching", file=sys.stderr)
+        say("stopped watching")

@@ -65,7 +65,9 @@ def render(
 
         folders = [p for p in paths if p.is_dir()]
         find_new = _new_maps(planner, folders) if folders else None
-        watch_and_render(tasks, results, lambda result, task: _report_renders([result], [task.policy]), find_new=find_new)
+        watch_and_render(
+            tasks, results, lambda result, task: _report_renders([result], [task.policy]), lambda line: typer.echo(line, err=True), find_new=find_new
+        )
         code = EXIT_CLEAN  # stopped by the user, who saw every result as it came
     raise typer.Exit(code)
 
