@@ -96,6 +96,32 @@ def test_exits_and_empty_stages_are_drawn(project: Path) -> None:
     assert "leaves: Unsubscribes" in texts and "no touchpoints" in texts
 
 
+def branching_map(touchpoints: int) -> str:
+    """One stage per 20 touchpoints; every 7th lets some customers skip ahead into a later stage."""
+    lines = ["cjmap: 1", "title: Big", "stages:"]
+    for n in range(touchpoints):
+        if n % 20 == 0:
+            lines += [f"  - name: Stage {n // 20}", "    touchpoints:"]
+        lines.append(f"      - {{id: t{n}, name: Step {n}}}")
+        if n % 7 == 3 and n + 30 < touchpoints:
+            lines[-1] = f"      - {{id: t{n}, name: Step {n}, next: [{{to: t{n + 30}, when: skips ahead}}, {{to: t{n + 1}, when: otherwise}}]}}"
+    return "\n".join(lines) + "\n"
+
+
+def test_big_maps_put_conditions_beside_their_edges_and_keep_them_in_the_svg(project: Path) -> None:
+    """Edge labels in a big map's layout double its ranks and slow Graphviz fivefold; small maps keep them in it."""
+    from cjmap.render.dot import LABELS_BESIDE_EDGES_FROM
+
+    small = journey_to_dot(check(write(project, "s.cjmap.yaml", branching_map(LABELS_BESIDE_EDGES_FROM - 1))).journey)
+    assert "label=<skips ahead" in small and "xlabel=" not in small
+    big_journey = check(write(project, "b.cjmap.yaml", branching_map(LABELS_BESIDE_EDGES_FROM))).journey
+    big = journey_to_dot(big_journey)
+    assert "xlabel=<skips ahead" in big and " label=<skips" not in big
+    root = svg_tree(render_journey(big_journey, ["svg"], (), GENERATOR)["svg"])
+    edge = next(g for g in root.iter(f"{SVG_NS}g") if g.get("id") == "edge-t3--t33")
+    assert [t.text for t in edge.iter(f"{SVG_NS}text")] == ["skips ahead"]
+
+
 HOSTILE = '"]; evil [label="x"]; <script>alert(1)</script> <b onload=alert(2)> </TABLE>> & \\" \u202e'
 
 
