@@ -127,7 +127,7 @@ def run(name: str, target: str, command: list[str], cwd: Path, repeat: int, stdi
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=5, help="runs per case (naive dot of 1,000 runs once)")
-    parser.add_argument("--quick", action="store_true", help="skip the 1,000-touchpoint naive dot (it takes ~25 s, twice)")
+    parser.add_argument("--quick", action="store_true", help="skip the 1,000-card bare-dot reference (it takes ~20 s)")
     args = parser.parse_args()
     env_python = subprocess.run([sys.executable, "-c", "import cjmap"], check=False, capture_output=True)
     if env_python.returncode:
