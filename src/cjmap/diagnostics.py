@@ -75,6 +75,12 @@ CODE_MEANINGS: dict[str, str] = {
 OTHER_CODES: dict[str, str] = {"CJM010": "mermaid-import", "CJM901": "unused-suppression"}
 
 
+def code_meaning(code: str) -> str:
+    """What a code that is not a lint rule means, as a sentence."""
+    meaning = CODE_MEANINGS[code]
+    return meaning[0].upper() + meaning[1:] + "."
+
+
 def codes_markdown(codes: dict[str, str]) -> str:
     """A README table of codes that are not lint rules, from CODE_MEANINGS."""
     rows = ["| code | name | what it means |", "|---|---|---|"]

@@ -18,6 +18,7 @@ from cjmap.diagnostics import (
     STRUCTURAL_CODES,
     Diagnostic,
     Severity,
+    code_meaning,
     format_line,
     printable,
 )
@@ -81,7 +82,7 @@ def _rule_descriptors() -> list[dict[str, object]]:
         "id": code,
         "name": name,
         "shortDescription": {"text": "A `# cjmap: ignore[...]` comment suppresses nothing."},
-        "fullDescription": {"text": CODE_MEANINGS[code][0].upper() + CODE_MEANINGS[code][1:] + "."},
+        "fullDescription": {"text": code_meaning(code)},
         "defaultConfiguration": {"level": "warning"},
     })
     return descriptors

@@ -15,9 +15,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 
 from cjmap.config import Config, Settings
-from cjmap.diagnostics import Diagnostic, Location, Severity
+from cjmap.diagnostics import OTHER_CODES, Diagnostic, Location, Severity
 
-UNUSED_SUPPRESSION = ("CJM901", "unused-suppression")
+UNUSED_SUPPRESSION = ("CJM901", OTHER_CODES["CJM901"])
 _COMMENT = re.compile(r"(?:^|\s)#\s*cjmap:\s*(ignore-file|ignore)\b(?:\[([^\]]*)\])?", re.IGNORECASE)
 _SELECTOR = re.compile(r"^(ALL|CJM\d{0,3}|[a-z]+(?:-[a-z]+)*)$")
 

@@ -140,7 +140,7 @@ class _Reader:
         elif tag in _SCALAR_TAGS:
             value = self._construct(event, tag)
         else:
-            self._refuse(event.start_mark, f"tag '{tag}' is not allowed; cjmap reads plain YAML only")
+            self._refuse_tag(event.start_mark, tag)
             value = None
         self._place(parent, value, event.start_mark)
 
@@ -157,7 +157,7 @@ class _Reader:
             mapping.key = _MERGE
             return
         if tag not in _SCALAR_TAGS:
-            self._refuse(event.start_mark, f"tag '{tag}' is not allowed; cjmap reads plain YAML only")
+            self._refuse_tag(event.start_mark, tag)
             mapping.key = _SKIP
             return
         key, line = event.value, event.start_mark.line + 1
@@ -185,7 +185,7 @@ class _Reader:
             path, positions, key_positions = self._slot(parent)
         tag = event.tag
         if tag not in (None, "!", _MAP_TAG if is_map else _SEQ_TAG):
-            self._refuse(mark, f"tag '{tag}' is not allowed; cjmap reads plain YAML only")
+            self._refuse_tag(mark, tag)
             path = None
         if path is not None:
             positions.setdefault(path, (mark.line + 1, mark.column + 1))
@@ -298,6 +298,9 @@ class _Reader:
 
     def _refuse(self, mark: yaml.Mark, message: str) -> None:
         self.errors.append(structural("CJM001", self._where(mark), message))
+
+    def _refuse_tag(self, mark: yaml.Mark, tag: str) -> None:
+        self._refuse(mark, f"tag '{tag}' is not allowed; cjmap reads plain YAML only")
 
     def _fatal(self, mark: yaml.Mark, message: str) -> MapError:
         return MapError([structural("CJM001", self._where(mark), message)])

@@ -31,7 +31,7 @@ def rule(
     code_or_name: Annotated[str, typer.Argument(metavar="CODE|NAME", help="A rule code (CJM101) or name (stage-without-touchpoints).")],
 ) -> None:
     """Print a rule's documentation, with a failing and a passing example (or what a loading error means)."""
-    from cjmap.diagnostics import CODE_MEANINGS, OTHER_CODES, STRUCTURAL_CODES
+    from cjmap.diagnostics import OTHER_CODES, STRUCTURAL_CODES, code_meaning
     from cjmap.rules import RULES
 
     wanted = code_or_name.strip()
@@ -44,10 +44,9 @@ def rule(
     if code is None:
         _fail(f"no rule or code '{wanted}' (see `cjmap rules`, and README.md for CJM0xx)")
         raise typer.Exit(EXIT_INPUT)
-    meaning = CODE_MEANINGS[code][0].upper() + CODE_MEANINGS[code][1:]
     kinds = {"CJM010": "from `cjmap import mermaid`", "CJM901": "warning about the suppression comments themselves"}
     kind = kinds.get(code, "error: the map could not be loaded, so it is not linted or rendered; it cannot be ignored")
-    typer.echo(f"{code} {other[code]} ({kind})\n\n{meaning}.")
+    typer.echo(f"{code} {other[code]} ({kind})\n\n{code_meaning(code)}")
 
 
 @app.command(short_help="Print the JSON Schema of the map format.")
