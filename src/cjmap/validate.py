@@ -49,6 +49,7 @@ def validate_source(source: SourceFile) -> MapFile:
     data = source.data
     if data is None:
         raise MapError([structural("CJM006", source.locate(()), "file is empty; a map starts with 'cjmap: 1'")])
+    _check_numbers(source, data)
     if not isinstance(data, dict):
         raise MapError([structural("CJM002", source.locate(()), f"a map must be a mapping of keys at the top, not {describe(data)}")])
     if "cjmap" not in data:
@@ -75,6 +76,27 @@ def _check_size(source: SourceFile, data: dict) -> None:
     if count > MAX_TOUCHPOINTS:
         message = f"the map has {count:,} touchpoints, more than the {MAX_TOUCHPOINTS:,} cjmap handles; split it into several maps"
         raise MapError([structural("CJM002", source.locate(("stages",)), message)])
+
+
+MAX_DIGITS = 100  # a count, a rate or money never needs more; Python refuses to print past 4,300
+
+
+def _check_numbers(source: SourceFile, data: object) -> None:
+    """Refuse whole numbers too long to print: YAML reads `0xfff...` and `1:1:...:1` (base 60) as integers,
+    which pass every check and then stop a render, since Python will not turn one of over 4,300 digits into text."""
+    errors = []
+    stack: list[tuple[PathKey, object]] = [((), data)]
+    while stack:
+        path, node = stack.pop()
+        if isinstance(node, dict):
+            stack.extend(((*path, k), v) for k, v in node.items())
+        elif isinstance(node, list):
+            stack.extend(((*path, i), v) for i, v in enumerate(node))
+        elif isinstance(node, int) and not isinstance(node, bool) and abs(node) >= 10**MAX_DIGITS:
+            message = f"{_label(path)} is a number of more than {MAX_DIGITS} digits; quote it if it is text"
+            errors.append(structural("CJM002", source.locate(path), message))
+    if errors:
+        raise MapError(errors)
 
 
 def schema_diagnostics(source: SourceFile, error: ValidationError) -> list[Diagnostic]:
