@@ -10,18 +10,22 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from cjmap.config import find_project_root
 from cjmap.diagnostics import Diagnostic, Location, MapError, structural
+from cjmap.safeio import FileRefused, TooBig, read_head, read_limited
 from cjmap.safeyaml import PathKey, parse_yaml
 
 __all__ = ["MAX_BYTES", "LoadedMap", "PathKey", "SourceFile", "load_map", "looks_like_map", "read_source"]
 
 MAX_BYTES = 10 * 1024 * 1024
 _CJMAP_KEY = re.compile(r"^cjmap[ \t]*:", re.MULTILINE)
+_SNIFF_BYTES = 1 << 20
+MAP_NAMES = (".cjmap.yaml", ".cjmap.yml")
 
 
 @dataclass(frozen=True)
@@ -69,27 +73,37 @@ class LoadedMap:
 
 
 def looks_like_map(path: Path, max_bytes: int = MAX_BYTES) -> bool:
-    """Whether a YAML file carries a top-level `cjmap:` key, checked without parsing."""
+    """Whether a file found in a folder is a map: named `*.cjmap.yaml`, or YAML with a top-level `cjmap:` key.
+
+    Only the first MiB of other YAML is searched, so a big lock file beside the maps is
+    skipped rather than refused as too big; a file named like a map is always read, so
+    one missing `cjmap: 1` is reported, not passed over in silence.
+    """
     try:
-        if path.stat().st_size > max_bytes:
-            return True  # let the loader say clearly that it is too big
-        return bool(_CJMAP_KEY.search(path.read_text(encoding="utf-8", errors="replace")))
-    except OSError:
+        if path.name.endswith(MAP_NAMES):
+            return True  # even a device or FIFO: the reader refuses it in words, and lint fails
+        if not stat.S_ISREG(path.stat().st_mode):
+            return False
+        head = read_head(path, _SNIFF_BYTES)
+    except (OSError, ValueError):
         return False
+    return bool(_CJMAP_KEY.search(head.decode("utf-8", errors="replace")))
 
 
 def read_source(path: Path, display: str, max_bytes: int = MAX_BYTES) -> SourceFile:
     """Read and parse one YAML file; raise MapError (CJM001) on anything unsafe or invalid."""
     here = Location(display)
     try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise MapError([structural("CJM001", here, f"file is {size:,} bytes, over the limit of {max_bytes:,}")])
-        raw = path.read_bytes()
+        raw = read_limited(path, max_bytes)
+    except TooBig as e:
+        raise MapError([structural("CJM001", here, str(e))]) from None
     except IsADirectoryError:
         raise MapError([structural("CJM000", here, "is a folder, not a map file")]) from None
-    except OSError as e:
-        raise MapError([structural("CJM000", here, f"cannot read file: {e.strerror}")]) from None
+    except FileRefused as e:
+        raise MapError([structural("CJM000", here, str(e))]) from None
+    except (OSError, ValueError) as e:  # ValueError: a NUL in the path
+        reason = e.strerror if isinstance(e, OSError) and e.strerror else str(e)
+        raise MapError([structural("CJM000", here, f"cannot read file: {reason}")]) from None
     text = _decode(raw, display)
     data, positions, key_positions = parse_yaml(text, display)
     return SourceFile(path.resolve(), display, text, data, positions, key_positions)

@@ -28,10 +28,13 @@ def import_mermaid(
     from cjmap.pipeline import output_stem
 
     shown = _display(file)
+    from cjmap.safeio import read_limited
+    from cjmap.source import MAX_BYTES
+
     try:
-        text = file.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as e:
-        reason = e.strerror if isinstance(e, OSError) else "file is not UTF-8 text"
+        text = read_limited(file, MAX_BYTES).decode("utf-8-sig")
+    except (OSError, UnicodeDecodeError, ValueError) as e:
+        reason = (e.strerror or str(e)) if isinstance(e, OSError) else "file is not UTF-8 text" if isinstance(e, UnicodeDecodeError) else str(e)
         typer.echo(f"{shown}:1:1: error CJM000 cannot read file: {reason} [unreadable-file]", err=True)
         raise typer.Exit(EXIT_INPUT) from None
     try:
@@ -52,4 +55,4 @@ def import_mermaid(
     if output is None:
         sys.stdout.write(text)
         return
-    _write_or_exit(output, text)
+    _write_or_exit(output, text, inputs=[file])

@@ -1,0 +1,100 @@
+"""Read a file an attacker may have placed: regular files only, never more than a limit.
+
+`st_size` is 0 for `/dev/zero` and a FIFO blocks whoever opens it, so a size
+check before `read_bytes()` bounds nothing. Here the kind of file is checked
+before and after opening (without blocking), and the read itself stops one
+byte past the limit.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+__all__ = ["FileRefused", "TooBig", "file_kind", "read_head", "read_limited"]
+
+_CHUNK = 1 << 20
+
+
+class FileRefused(OSError):
+    """The path exists but is not a regular file (a device, FIFO, socket or folder)."""
+
+
+class TooBig(OSError):
+    """The file holds more bytes than the caller allows."""
+
+    def __init__(self, size: int, limit: int) -> None:
+        super().__init__(f"file is {size:,} bytes, over the limit of {limit:,}")
+        self.size, self.limit = size, limit
+
+
+def file_kind(mode: int) -> str:
+    """What a non-regular file is, in words a user knows."""
+    if stat.S_ISDIR(mode):
+        return "folder"
+    if stat.S_ISCHR(mode):
+        return "character device"
+    if stat.S_ISBLK(mode):
+        return "block device"
+    if stat.S_ISFIFO(mode):
+        return "named pipe (FIFO)"
+    if stat.S_ISSOCK(mode):
+        return "socket"
+    return "regular file" if stat.S_ISREG(mode) else "special file"
+
+
+def _refuse_unless_regular(mode: int) -> None:
+    if stat.S_ISDIR(mode):
+        raise IsADirectoryError("is a folder, not a file")
+    if not stat.S_ISREG(mode):
+        raise FileRefused(f"is a {file_kind(mode)}, not a regular file; refusing to read it")
+
+
+def _open_regular(path: Path | str) -> int:
+    """A descriptor on a regular file, opened without blocking; FileRefused for anything else."""
+    _refuse_unless_regular(os.stat(path).st_mode)
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0)
+    fd = os.open(path, flags)  # non-blocking: a FIFO swapped in after the stat does not hang us
+    try:
+        _refuse_unless_regular(os.fstat(fd).st_mode)  # the path may have been swapped since the stat
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
+
+
+def _read_up_to(fd: int, count: int) -> bytes:
+    chunks: list[bytes] = []
+    total = 0
+    while total < count:
+        chunk = os.read(fd, min(_CHUNK, count - total))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        total += len(chunk)
+    return b"".join(chunks)
+
+
+def read_limited(path: Path | str, limit: int) -> bytes:
+    """The bytes of a regular file of at most `limit` bytes; raise FileRefused, TooBig or OSError."""
+    fd = _open_regular(path)
+    try:
+        size = os.fstat(fd).st_size
+        if size > limit:
+            raise TooBig(size, limit)
+        data = _read_up_to(fd, limit + 1)
+        if len(data) > limit:  # the file grew while we read it
+            raise TooBig(len(data), limit)
+        return data
+    finally:
+        os.close(fd)
+
+
+def read_head(path: Path | str, count: int) -> bytes:
+    """The first `count` bytes of a regular file, however big it is; FileRefused for anything else."""
+    fd = _open_regular(path)
+    try:
+        return _read_up_to(fd, count)
+    finally:
+        os.close(fd)

@@ -1,0 +1,158 @@
+"""Inputs that are not what they claim: devices, FIFOs, alias amplification, graphs Graphviz cannot hold.
+
+Each case must end quickly with one clear line and exit 2; none may read without bound,
+hang on a pipe, or let `dot` take the machine's memory.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import MINIMAL, write
+
+from cjmap.diagnostics import MapError
+from cjmap.safeio import FileRefused, TooBig, read_head, read_limited
+from cjmap.source import looks_like_map, read_source
+
+pytestmark = pytest.mark.skipif(os.name != "posix", reason="devices and FIFOs are POSIX")
+
+
+def cjmap(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """The CLI with a short timeout: a hang on a FIFO fails the test instead of stalling the suite."""
+    env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "200"}
+    return subprocess.run([sys.executable, "-m", "cjmap", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=30)
+
+
+@pytest.fixture
+def traps(project: Path) -> Path:
+    """A project holding a map that is a symlink to /dev/zero and one that is a FIFO."""
+    (project / "zero.cjmap.yaml").symlink_to("/dev/zero")
+    os.mkfifo(project / "pipe.cjmap.yaml")
+    os.mkfifo(project / "pipe.mmd")
+    os.mkfifo(project / "pipe.toml")
+    write(project, "good.cjmap.yaml", MINIMAL)
+    return project
+
+
+@pytest.mark.parametrize(
+    "args, expected",
+    [
+        (["lint", "zero.cjmap.yaml"], "zero.cjmap.yaml:1:1: error CJM000 is a character device, not a regular file"),
+        (["lint", "pipe.cjmap.yaml"], "pipe.cjmap.yaml:1:1: error CJM000 is a named pipe (FIFO), not a regular file"),
+        (["render", "pipe.cjmap.yaml", "-f", "dot"], "pipe.cjmap.yaml:1:1: error CJM000 is a named pipe (FIFO)"),
+        (["outline", "pipe.cjmap.yaml"], "is a named pipe (FIFO), not a regular file"),
+        (["import", "mermaid", "pipe.mmd"], "pipe.mmd:1:1: error CJM000 cannot read file: is a named pipe (FIFO)"),
+        (["compare", "good.cjmap.yaml", "pipe.cjmap.yaml"], "pipe.cjmap.yaml:1:1: error CJM000 is a named pipe (FIFO)"),
+        (["lint", "--config", "pipe.toml", "good.cjmap.yaml"], "pipe.toml:1:1: error CJM007 cannot read config: is a named pipe (FIFO)"),
+    ],
+)
+def test_devices_and_fifos_are_refused_in_words(traps: Path, args: list[str], expected: str) -> None:
+    done = cjmap(*args, cwd=traps)
+    assert done.returncode == 2, done.stderr
+    assert expected in done.stdout + done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_a_folder_walk_reports_map_named_traps_and_still_lints_the_rest(traps: Path) -> None:
+    done = cjmap("lint", ".", cwd=traps)
+    out = done.stdout + done.stderr
+    assert done.returncode == 2
+    assert "zero.cjmap.yaml:1:1: error CJM000 is a character device" in out
+    assert "pipe.cjmap.yaml:1:1: error CJM000 is a named pipe (FIFO)" in out
+    assert "good.cjmap.yaml" not in out  # clean, and linted with the others
+    assert "2 errors in 3 files" in out
+
+
+def test_a_walk_skips_yaml_that_is_not_a_regular_file_and_sniffs_only_the_head(project: Path) -> None:
+    os.mkfifo(project / "stream.yaml")
+    assert not looks_like_map(project / "stream.yaml")  # would hang if it were opened for reading
+    lock = project / "deps.lock.yaml"
+    with lock.open("w") as handle:  # 11 MB of YAML that is not a map: skipped, not refused as too big
+        handle.write("packages:\n" + "  - name: x\n" * 1_000_000)
+    assert not looks_like_map(lock)
+    late = project / "late.yaml"
+    late.write_text("# padding\n" * 200_000 + "cjmap: 1\n")
+    assert not looks_like_map(late)  # only the first MiB is searched for the key
+    write(project, "named.cjmap.yaml", "title: no version key\n")
+    assert looks_like_map(project / "named.cjmap.yaml")  # named like a map: read, so the missing key is reported
+
+
+def test_read_limited_stops_at_the_limit_even_when_size_says_zero(tmp_path: Path) -> None:
+    with pytest.raises(FileRefused):
+        read_limited("/dev/zero", 1024)
+    big = tmp_path / "big"
+    big.write_bytes(b"x" * 2048)
+    with pytest.raises(TooBig) as caught:
+        read_limited(big, 1024)
+    assert "2,048 bytes, over the limit of 1,024" in str(caught.value)
+    assert read_limited(big, 2048) == b"x" * 2048
+    assert read_head(big, 10) == b"x" * 10
+    with pytest.raises(IsADirectoryError):
+        read_limited(tmp_path, 10)
+
+
+def test_read_source_refuses_a_device_behind_a_symlink(tmp_path: Path) -> None:
+    link = tmp_path / "m.cjmap.yaml"
+    link.symlink_to("/dev/zero")
+    with pytest.raises(MapError) as caught:
+        read_source(link, "m.cjmap.yaml")
+    assert caught.value.diagnostics[0].code == "CJM000"
+    assert "character device" in caught.value.diagnostics[0].message
+
+
+def test_one_big_anchor_repeated_is_refused_by_bytes_not_only_by_count(project: Path) -> None:
+    anchor = "x" * 1_000_000
+    touchpoints = "\n".join(f"      - {{id: t{i}, name: T{i}, doing: *a}}" for i in range(1, 12))
+    map_file = write(project, "bomb.cjmap.yaml", f"cjmap: 1\ntitle: t\nx-text: &a {anchor}\nstages:\n  - name: S\n    touchpoints:\n{touchpoints}\n")
+    with pytest.raises(MapError) as caught:
+        read_source(map_file, "bomb.cjmap.yaml")
+    message = caught.value.diagnostics[0].message
+    assert "aliases expand to more than 10,485,760 bytes of text" in message
+    assert caught.value.diagnostics[0].where.line == 3  # at the anchored value being repeated
+
+
+def test_a_few_small_aliases_still_load(project: Path) -> None:
+    touchpoints = "\n".join(f"      - {{id: t{i}, name: T{i}, doing: *a}}" for i in range(1, 12))
+    map_file = write(project, "ok.cjmap.yaml", f"cjmap: 1\ntitle: t\nx-text: &a {'x' * 1000}\nstages:\n  - name: S\n    touchpoints:\n{touchpoints}\n")
+    assert read_source(map_file, "ok.cjmap.yaml").data["stages"][0]["touchpoints"][10]["doing"] == "x" * 1000
+
+
+def test_dot_that_exceeds_its_memory_limit_fails_in_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    import shutil
+
+    if shutil.which("dot") is None:
+        pytest.skip("Graphviz is not installed")
+    from cjmap import render
+
+    monkeypatch.setattr(render, "DOT_MEMORY", 40 * 2**20)  # read in the child, after fork
+    nodes = "".join(f"n{i} [label=\"{'w ' * 40}\"];\n" for i in range(3000))
+    edges = "".join(f"n{i} -> n{(i * 7 + j) % 3000};\n" for i in range(3000) for j in range(5))
+    with pytest.raises(render.RenderError) as caught:
+        render.layout("digraph { " + nodes + edges + "}", "svg", 60)
+    assert "ran out of its memory limit" in str(caught.value)
+
+
+def test_a_flow_with_more_steps_than_the_diagram_limit_is_refused_before_dot(monkeypatch: pytest.MonkeyPatch, project: Path) -> None:
+    from cjmap import render
+    from cjmap.pipeline import load_journey
+
+    journey = load_journey(write(project, "m.cjmap.yaml", MINIMAL))
+    monkeypatch.setattr(render, "MAX_EDGES", 0)
+    with pytest.raises(render.RenderError) as caught:
+        render.render_journey(journey, ["svg"], (), "test")
+    assert "over the diagram limit of 0" in str(caught.value)
+
+
+def test_dot_that_writes_nothing_or_not_utf8_is_an_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    from cjmap import render
+
+    monkeypatch.setattr(render, "layout", lambda *a, **k: b"")
+    with pytest.raises(render.RenderError, match="without writing an SVG"):
+        render.layout_svg("digraph {}")
+    monkeypatch.setattr(render, "layout", lambda *a, **k: b"<svg>\xff</svg>")
+    with pytest.raises(render.RenderError, match="not UTF-8"):
+        render.layout_svg("digraph {}")
