@@ -28,6 +28,7 @@ Positions = dict[PathKey, tuple[int, int]]
 
 MAX_DEPTH = 64
 MAX_ALIAS_NODES = 100_000
+MAX_ALIAS_BYTES = 10 * 1024 * 1024  # text aliases may add: no more than a whole map file holds
 MAX_NODES = 400_000  # keys and values in one file: a 5,000-touchpoint map with every lane filled has about 200,000
 
 _TAG = "tag:yaml.org,2002:"
@@ -84,7 +85,7 @@ class _Reader:
         self.key_positions: Positions = {}
         self.errors: list[Diagnostic] = []
         self._stack: list[_Collection] = []
-        self._nodes = self._alias_nodes = self._documents = 0
+        self._nodes = self._alias_nodes = self._alias_bytes = self._documents = 0
         self._log: list[yaml.Event] = []  # events of anchored values, replayed for their aliases
         self._anchors: dict[str, tuple[int, int] | None] = {}  # None while the anchored value is being read
         self._open_anchors = 0
@@ -121,7 +122,7 @@ class _Reader:
 
     def _scalar(self, event: yaml.ScalarEvent, aliased: bool) -> None:
         if aliased:
-            self._count_alias(event.start_mark)
+            self._count_alias(event.start_mark, len(event.value))
         elif event.anchor is not None:
             index = len(self._log) - 1
             self._anchor(event, (index, index))
@@ -288,10 +289,14 @@ class _Reader:
 
     # -- refusals ------------------------------------------------------------
 
-    def _count_alias(self, mark: yaml.Mark) -> None:
+    def _count_alias(self, mark: yaml.Mark, size: int = 0) -> None:
+        """Bound what aliases add, in values and in bytes: one big anchored text repeated is a bomb too."""
         self._alias_nodes += 1
+        self._alias_bytes += size
         if self._alias_nodes > MAX_ALIAS_NODES:
             raise self._fatal(mark, f"aliases expand to more than {MAX_ALIAS_NODES:,} values; refusing a possible YAML bomb")
+        if self._alias_bytes > MAX_ALIAS_BYTES:
+            raise self._fatal(mark, f"aliases expand to more than {MAX_ALIAS_BYTES:,} bytes of text; refusing a possible YAML bomb")
 
     def _where(self, mark: yaml.Mark) -> Location:
         return Location(self.display, mark.line + 1, mark.column + 1)
