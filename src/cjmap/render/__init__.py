@@ -12,6 +12,8 @@ FORMATS = ("svg", "html", "png", "pdf", "dot", "mermaid", "markdown")
 GRAPHVIZ_FORMATS = ("svg", "html", "png", "pdf")  # the ones that need `dot`
 EXTENSIONS = {"mermaid": "mmd", "markdown": "md"}  # the file name ending when it is not the format name
 DOT_TIMEOUT = 60.0
+MAX_EDGES = 10_000  # two per touchpoint at the 5,000-touchpoint limit; 20,000 drove dot past 6 GB
+DOT_MEMORY = 4 * 2**30  # address space for the Graphviz child: 5,000 touchpoints need well under 1 GiB
 DEFAULT_FORMATS = ("svg", "html")
 INSTALL_GRAPHVIZ = (
     "Graphviz 'dot' was not found on PATH; install Graphviz "
@@ -23,30 +25,55 @@ class RenderError(Exception):
     """Rendering failed for a reason outside the map (Graphviz missing or failing)."""
 
 
-def layout_svg(dot_source: str, timeout: float = DOT_TIMEOUT) -> str:
-    """Run Graphviz `dot` on DOT text and return the SVG, or raise RenderError in one line."""
-    return layout(dot_source, "svg", timeout).decode("utf-8")
+def layout_svg(dot_source: str, timeout: float = DOT_TIMEOUT, *, engine: str = "dot", args: Sequence[str] = ()) -> str:
+    """Run a Graphviz layout engine on DOT text and return the SVG, or raise RenderError in one line."""
+    svg = layout(dot_source, "svg", timeout, engine=engine, args=args)
+    if not svg.strip():
+        raise RenderError(f"Graphviz {engine} exited without writing an SVG")
+    try:
+        return svg.decode("utf-8")
+    except UnicodeDecodeError:
+        raise RenderError(f"Graphviz {engine} wrote an SVG that is not UTF-8 text") from None
 
 
-def layout(dot_source: str, fmt: str, timeout: float = DOT_TIMEOUT) -> bytes:
-    """Run Graphviz `dot -T<fmt>` on DOT text, or raise RenderError in one line."""
+def _limit_memory() -> None:  # pragma: no cover - runs in the child between fork and exec
+    """Cap the address space of the Graphviz child, so a hostile graph fails instead of eating the machine."""
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_AS, (DOT_MEMORY, DOT_MEMORY))
+
+
+def layout(dot_source: str, fmt: str, timeout: float = DOT_TIMEOUT, *, engine: str = "dot", args: Sequence[str] = ()) -> bytes:
+    """Run Graphviz `<engine> -T<fmt>` on DOT text, bounded in time and memory, or raise RenderError in one line."""
+    import os
     import subprocess
 
     import graphviz
     from graphviz.backend import dot_command, execute
 
-    command = dot_command.command("dot", fmt)
+    command = [*dot_command.command(engine, fmt), *args]
+    limit = {"preexec_fn": _limit_memory} if os.name == "posix" else {}
     try:
         # run_check passes `timeout` on to subprocess.run, which kills dot when it expires
-        done = execute.run_check(command, input=dot_source.encode("utf-8"), capture_output=True, quiet=True, timeout=timeout)
+        done = execute.run_check(command, input=dot_source.encode("utf-8"), capture_output=True, quiet=True, timeout=timeout, **limit)
     except graphviz.ExecutableNotFound:
         raise RenderError(INSTALL_GRAPHVIZ) from None
     except subprocess.TimeoutExpired:
-        raise RenderError(f"Graphviz dot took longer than {timeout:g} s and was stopped (raise it with --timeout)") from None
+        raise RenderError(f"Graphviz {engine} took longer than {timeout:g} s and was stopped (raise it with --timeout)") from None
     except graphviz.CalledProcessError as e:
         stderr = (e.stderr or b"").decode("utf-8", "replace").strip().splitlines()
-        raise RenderError(f"Graphviz dot failed: {stderr[0] if stderr else f'exit code {e.returncode}'}") from None
+        if e.returncode < 0 or any("memory" in line.lower() or "alloc" in line.lower() for line in stderr):
+            raise RenderError(
+                f"Graphviz {engine} ran out of its memory limit of {DOT_MEMORY // 2**30} GiB laying out this diagram; split the map"
+            ) from None
+        first = _printable(stderr[0]) if stderr else f"exit code {e.returncode}"
+        raise RenderError(f"Graphviz {engine} failed: {first}") from None
     return done.stdout
+
+
+def _printable(text: str) -> str:
+    """One line of a child's message with control characters removed, so it cannot drive the terminal."""
+    return "".join(c if c.isprintable() else "?" for c in text)[:300]
 
 
 def described_svg(svg: str, journey: Journey) -> str:
@@ -73,11 +100,18 @@ def render_journey(
     stale_days: int = 365,
 ) -> dict[str, bytes]:
     """Every requested output as bytes, built in memory so nothing is written half-done."""
-    from cjmap.render.dot import journey_to_dot
+    from cjmap.render.dot import ENGINE, ENGINE_ARGS, journey_to_dot
 
+    if len(journey.edges) > MAX_EDGES:
+        raise RenderError(
+            f"the flow has {len(journey.edges):,} steps (next), over the diagram limit of {MAX_EDGES:,}; split the map or remove branches"
+        )
     dot_source = journey_to_dot(journey)
     outputs: dict[str, bytes] = {}
-    svg = described_svg(layout_svg(dot_source, timeout), journey) if {"svg", "html"} & set(formats) else None
+    draw = {"engine": ENGINE, "args": ENGINE_ARGS}  # every place is in the DOT: Graphviz only draws it
+    svg = described_svg(layout_svg(dot_source, timeout, **draw), journey) if {"svg", "html"} & set(formats) else None
+    # the dark report shows the diagram dark too; the .svg file keeps the light one
+    report_svg = described_svg(layout_svg(journey_to_dot(journey, "dark"), timeout, **draw), journey) if theme == "dark" and "html" in formats else svg
     for fmt in formats:
         if fmt == "dot":
             outputs[fmt] = dot_source.encode("utf-8")
@@ -85,7 +119,7 @@ def render_journey(
             assert svg is not None
             outputs[fmt] = svg.encode("utf-8")
         elif fmt in ("png", "pdf"):
-            outputs[fmt] = layout(dot_source, fmt, timeout)
+            outputs[fmt] = layout(dot_source, fmt, timeout, **draw)
         elif fmt == "markdown":
             from cjmap.render.markdown import to_markdown
 
@@ -97,7 +131,7 @@ def render_journey(
         elif fmt == "html":
             from cjmap.render.html import journey_to_html
 
-            outputs[fmt] = journey_to_html(journey, svg, diagnostics, generator, theme, today, stale_days).encode("utf-8")
+            outputs[fmt] = journey_to_html(journey, report_svg, diagnostics, generator, theme, today, stale_days).encode("utf-8")
         else:
             raise ValueError(f"unknown format {fmt!r}")
     return outputs
