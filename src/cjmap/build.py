@@ -48,7 +48,7 @@ class Rendered:
 
 def render_file(task: RenderTask) -> Rendered:
     """Load, lint and render one map; write its outputs atomically, or nothing when anything fails."""
-    from cjmap.output import write_atomic
+    from cjmap.output import write_all
     from cjmap.render import RenderError, render_journey
 
     result = check(task.path, task.display, task.policy, task.context)
@@ -71,13 +71,11 @@ def render_file(task: RenderTask) -> Rendered:
         )
     except RenderError as e:
         return Rendered(**done, error=f"{task.display}: {e}")
-    written: list[Path] = []
-    target = task.targets[0][1].parent
     try:
-        target.mkdir(parents=True, exist_ok=True)
-        for fmt, target in task.targets:
-            write_atomic(target, outputs[fmt])
-            written.append(target)
-    except OSError as e:  # name the output the user asked for, not our temporary file
-        return Rendered(**done, written=tuple(written), error=f"cannot write to {target}: {e.strerror}")
-    return Rendered(**done, written=tuple(written))
+        task.targets[0][1].parent.mkdir(parents=True, exist_ok=True)
+        write_all([(target, outputs[fmt]) for fmt, target in task.targets], inputs=(task.path, *result.sources))
+    except (OSError, ValueError) as e:  # name the output the user asked for, not our temporary file
+        where = getattr(e, "filename", None) or task.targets[0][1]
+        reason = (e.strerror or str(e)) if isinstance(e, OSError) else str(e)
+        return Rendered(**done, error=f"cannot write to {where}: {reason}")
+    return Rendered(**done, written=tuple(target for _, target in task.targets))

@@ -139,25 +139,34 @@ def _context_for(policy, today):
 
 
 
-def _write_or_exit(target: Path, text: str) -> None:
-    """Write a whole output atomically (creating its folder) and say so, or fail in one line with exit 2."""
+def _write_or_exit(target: Path, text: str, inputs: Sequence[Path] = ()) -> None:
+    """Write a whole output atomically (creating its folder) and say so, or fail in one line with exit 2.
+
+    `inputs` are the files the command read: an output never lands on one of them.
+    """
     from cjmap.output import write_atomic
 
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(target, text.encode("utf-8"))
-    except OSError as e:
-        _fail(f"cannot write to {target}: {e.strerror}")
+        write_atomic(target, text.encode("utf-8"), inputs)
+    except (OSError, ValueError) as e:  # ValueError: a NUL in the path
+        reason = (e.strerror or str(e)) if isinstance(e, OSError) else str(e)
+        _fail(f"cannot write to {target}: {reason}")
         raise typer.Exit(EXIT_INPUT) from None
     typer.echo(f"wrote {target}", err=True)
 
 
 def _checked_or_exit(path: Path, today):
     """Load and lint one map with its own settings; print its errors and exit 2 when it does not load."""
+    from cjmap.diagnostics import MapError
     from cjmap.pipeline import check
     from cjmap.policy import PolicyFinder
 
-    policy = PolicyFinder().for_path(path)
+    try:
+        policy = PolicyFinder().for_path(path)
+    except MapError as e:  # a broken config: nothing can be judged
+        _print_diagnostics(e.diagnostics, stderr=True)
+        raise typer.Exit(EXIT_INPUT) from None
     checked = check(path, _display(path), policy, _context_for(policy, today))
     if checked.journey is None:
         _print_diagnostics(checked.diagnostics, stderr=True)
@@ -171,12 +180,26 @@ def _display(path: Path) -> str:
     return text[2:] if text.startswith("./") else text
 
 
+def _exit_cleanly_on_sigterm() -> None:
+    """SIGTERM unwinds like Ctrl-C, so half-written temporary outputs are removed on the way out."""
+    import signal
+
+    def stop(signum: int, frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    try:
+        signal.signal(signal.SIGTERM, stop)
+    except (ValueError, OSError):  # not the main thread, or a platform without it
+        pass
+
+
 def main() -> None:
     """Console-script entry point: no traceback reaches the user on Ctrl-C."""
     import os
 
     # pydantic looks for plugins through every installed package's metadata (~20 ms a run); cjmap uses none
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+    _exit_cleanly_on_sigterm()
     try:
         app()
     except KeyboardInterrupt:

@@ -1,0 +1,134 @@
+"""Writing outputs harms nothing: all or nothing, never over an input, never replacing a device or a link's target."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from conftest import MINIMAL, run_cli, write
+
+from cjmap import output
+from cjmap.output import OutputRefused, write_all, write_atomic
+
+
+def test_a_failed_write_leaves_the_old_file_whole_and_no_temporary_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fails if the rename is replaced by an in-place write: the old bytes would already be gone."""
+    target = tmp_path / "out.svg"
+    target.write_bytes(b"old")
+
+    def broken_fsync(fd: int) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(output.os, "fsync", broken_fsync)
+    with pytest.raises(OSError) as caught:
+        write_atomic(target, b"new and longer")
+    assert target.read_bytes() == b"old"
+    assert caught.value.filename == str(target)  # the error names the output, not the temporary file
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.svg"]
+
+
+def test_a_set_of_outputs_is_replaced_all_or_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    svg, html = tmp_path / "m.svg", tmp_path / "m.html"
+    svg.write_bytes(b"old svg")
+    html.write_bytes(b"old html")
+    real_stage = output._stage
+
+    def stage_then_fail_on_html(path: Path, data: bytes) -> str:
+        if path.suffix == ".html":
+            raise OSError(28, "No space left on device")
+        return real_stage(path, data)
+
+    monkeypatch.setattr(output, "_stage", stage_then_fail_on_html)
+    with pytest.raises(OSError):
+        write_all([(svg, b"new svg"), (html, b"new html")])
+    assert svg.read_bytes() == b"old svg"  # the SVG was staged but never renamed in
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["m.html", "m.svg"]
+
+
+def test_a_symlink_at_the_output_is_replaced_never_followed(tmp_path: Path) -> None:
+    victim = tmp_path / "victim.txt"
+    victim.write_bytes(b"precious")
+    link = tmp_path / "out.svg"
+    link.symlink_to(victim)
+    write_atomic(link, b"<svg/>")
+    assert victim.read_bytes() == b"precious"
+    assert not link.is_symlink() and link.read_bytes() == b"<svg/>"
+
+
+@pytest.mark.skipif(os.name != "posix", reason="devices and FIFOs are POSIX")
+def test_a_device_or_fifo_is_written_to_and_never_replaced(tmp_path: Path) -> None:
+    link = tmp_path / "null.svg"
+    link.symlink_to("/dev/null")
+    write_atomic(link, b"<svg/>")
+    assert link.is_symlink() and os.readlink(link) == "/dev/null"
+    write_atomic(Path("/dev/null"), b"<svg/>")
+    assert Path("/dev/null").is_char_device()
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    reader = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        write_atomic(fifo, b"through the pipe")
+        assert os.read(reader, 100) == b"through the pipe"
+    finally:
+        os.close(reader)
+    assert fifo.is_fifo()
+
+
+def test_a_folder_at_the_output_is_refused_and_left_alone(tmp_path: Path) -> None:
+    folder = tmp_path / "out.svg"
+    folder.mkdir()
+    (folder / "keep").write_text("x")
+    with pytest.raises(OutputRefused, match="it is a folder, not a regular file; refusing to replace it"):
+        write_atomic(folder, b"<svg/>")
+    assert (folder / "keep").read_text() == "x"
+
+
+def test_no_command_writes_over_its_inputs(project: Path) -> None:
+    shared = write(project, "shared/defs.cjmap.yaml", "cjmap: 1\nteams: [{id: ops, name: Ops}]\n")
+    current = write(project, "cur.cjmap.yaml", "imports: [shared/defs.cjmap.yaml]\n" + MINIMAL.lstrip("\n"))
+    future = write(project, "fut.cjmap.yaml", "state: future\n" + MINIMAL.lstrip("\n"))
+    mermaid = write(project, "j.mmd", "journey\n  title T\n  section S\n    Task: 3: Me\n")
+    before = {p: p.read_bytes() for p in (shared, current, future, mermaid)}
+    cases = [
+        ("compare", "cur.cjmap.yaml", "fut.cjmap.yaml", "-o", "cur.cjmap.yaml"),
+        ("compare", "cur.cjmap.yaml", "fut.cjmap.yaml", "-o", "shared/defs.cjmap.yaml"),
+        ("import", "mermaid", "j.mmd", "-o", "j.mmd"),
+    ]
+    for args in cases:
+        done = run_cli(*args, cwd=project)
+        assert done.returncode == 2, (args, done.stderr)
+        assert "is an input of this command; refusing to write over it" in done.stderr
+        assert "Traceback" not in done.stderr
+    # render's outputs are named after the map: aim one at an imported file through the output folder
+    (project / "shared" / "cur.dot").symlink_to("defs.cjmap.yaml")
+    done = run_cli("render", "cur.cjmap.yaml", "-f", "dot", "-o", "shared", cwd=project)
+    assert done.returncode == 0  # the link is replaced, the import it pointed at untouched
+    assert {p: p.read_bytes() for p in before} == before
+
+
+@pytest.mark.skipif(os.name != "posix", reason="devices are POSIX")
+def test_schema_to_dev_stdout_streams_and_keeps_the_link(project: Path) -> None:
+    done = run_cli("schema", "-o", "/dev/stdout", cwd=project)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("{")
+    assert Path("/dev/stdout").is_symlink() or not Path("/dev/stdout").exists() or Path("/dev/stdout").is_char_device()
+
+
+def test_sigterm_mid_write_leaves_no_temporary_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The CLI turns SIGTERM into SystemExit; the writer must clean up on it as on any error."""
+    import signal
+    import subprocess
+    import sys
+
+    code = "import os, signal\nfrom cjmap.cli import _exit_cleanly_on_sigterm\n_exit_cleanly_on_sigterm()\nos.kill(os.getpid(), signal.SIGTERM)\n"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 128 + signal.SIGTERM and "Traceback" not in done.stderr
+
+    def terminated(fd: int) -> None:
+        raise SystemExit(143)
+
+    monkeypatch.setattr(output.os, "fsync", terminated)
+    with pytest.raises(SystemExit):
+        write_all([(tmp_path / "a.svg", b"a"), (tmp_path / "b.html", b"b")])
+    assert list(tmp_path.iterdir()) == []
