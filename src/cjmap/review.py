@@ -27,7 +27,20 @@ from cjmap.rules import Context
 from cjmap.source import looks_like_map
 
 
-def load_side(spec: str | None, today: date, stack: ExitStack, finder: PolicyFinder) -> tuple[Journey | None, tuple[Diagnostic, ...]]:
+class Trees:
+    """Revisions laid out on disk, each once however many maps are read from it."""
+
+    def __init__(self, stack: ExitStack) -> None:
+        self._stack = stack
+        self._folders: dict[str, Path] = {}
+
+    def at(self, rev: str) -> Path:
+        if rev not in self._folders:
+            self._folders[rev] = self._stack.enter_context(tree_at(rev, Path.cwd()))
+        return self._folders[rev]
+
+
+def load_side(spec: str | None, today: date, trees: Trees, finder: PolicyFinder) -> tuple[Journey | None, tuple[Diagnostic, ...]]:
     """The journey and findings of `spec` (a file, or REV:path); (None, ()) for a side that does not exist."""
     if spec is None:
         return None, ()
@@ -35,7 +48,7 @@ def load_side(spec: str | None, today: date, stack: ExitStack, finder: PolicyFin
     path = Path(spec)
     if revision is not None:
         rev, inside = revision
-        path = stack.enter_context(tree_at(rev, Path.cwd())) / inside
+        path = trees.at(rev).joinpath(*inside.split("/"))
         if not path.is_file():
             raise GitError(f"'{inside}' does not exist at {rev}")
     elif not path.is_file():
@@ -47,12 +60,15 @@ def load_side(spec: str | None, today: date, stack: ExitStack, finder: PolicyFin
     return checked.journey, checked.diagnostics
 
 
-def diff_specs(old: str | None, new: str | None, today: date, label: str | None = None, finder: PolicyFinder | None = None) -> MapDiff:
+def diff_specs(
+    old: str | None, new: str | None, today: date, label: str | None = None, finder: PolicyFinder | None = None, trees: Trees | None = None
+) -> MapDiff:
     """The semantic diff of two sides; `label` names a map that is on both sides under one path."""
     finder = finder or PolicyFinder()
     with ExitStack() as stack:
-        old_journey, old_findings = load_side(old, today, stack, finder)
-        new_journey, new_findings = load_side(new, today, stack, finder)
+        trees = trees or Trees(stack)
+        old_journey, old_findings = load_side(old, today, trees, finder)
+        new_journey, new_findings = load_side(new, today, trees, finder)
         old_label = label if label and old else (old or "")
         return diff_journeys(old_journey, new_journey, old_findings, new_findings, old_label, new or "")
 
@@ -65,15 +81,17 @@ def diff_changed(ref: str, paths: list[str], today: date, shown) -> tuple[list[M
     finder = PolicyFinder()
     root = repo_root(Path.cwd())
     diffs, errors = [], []
-    for name in changed_maps(ref, Path.cwd(), paths):
-        here = root / name
-        label = shown(here)
-        old = f"{ref}:{name}" if exists_at(ref, name, Path.cwd()) else None
-        new = label if here.is_file() else None
-        if (new is not None and not looks_like_map(here)) or (new is None and old is None):
-            continue
-        try:
-            diffs.append(diff_specs(old, new, today, label, finder))
-        except MapError as e:  # one broken map does not hide the others' changes
-            errors += e.diagnostics
+    with ExitStack() as stack:
+        trees = Trees(stack)  # the revision is laid out once, not once per changed map
+        for name in changed_maps(ref, Path.cwd(), paths):
+            here = root / name
+            label = shown(here)
+            old = f"{ref}:{name}" if exists_at(ref, name, Path.cwd()) else None
+            new = label if here.is_file() else None
+            if (new is not None and not looks_like_map(here)) or (new is None and old is None):
+                continue
+            try:
+                diffs.append(diff_specs(old, new, today, label, finder, trees))
+            except MapError as e:  # one broken map does not hide the others' changes
+                errors += e.diagnostics
     return diffs, errors
