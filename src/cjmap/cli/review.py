@@ -120,7 +120,7 @@ def compare(
     current, future = loaded
     target = output or maps[-1].parent / f"{output_stem(maps[-1])}-compare.html"
     html = comparison_to_html(compare_maps(current.journey, future.journey, current.diagnostics, future.diagnostics), f"cjmap {__version__}", theme.value)
-    _write_or_exit(target, html)
+    _write_or_exit(target, html, inputs=[*current.sources, *future.sources])
 
 
 @app.command(short_help="Print a map as plain lines (a git diff textconv).")
@@ -136,10 +136,13 @@ def outline(
     try:
         data = validate_source(read_source(file, _display(file)))
     except MapError:  # not a map we can read: git still deserves the text
+        from cjmap.safeio import read_limited
+        from cjmap.source import MAX_BYTES
+
         try:
-            sys.stdout.write(file.read_text(encoding="utf-8", errors="replace"))
-        except OSError as e:
-            _fail(f"cannot read {file}: {e.strerror}")
+            sys.stdout.write(read_limited(file, MAX_BYTES).decode("utf-8", errors="replace"))
+        except (OSError, ValueError) as e:
+            _fail(f"cannot read {file}: {(e.strerror or str(e)) if isinstance(e, OSError) else e}")
             raise typer.Exit(EXIT_INPUT) from None
         return
     sys.stdout.write(outline_of(data))
