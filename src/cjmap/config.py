@@ -9,11 +9,11 @@ from __future__ import annotations
 import difflib
 import re
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from cjmap.diagnostics import Location, MapError, structural
 
@@ -53,6 +53,13 @@ class Settings(BaseModel):
     low_emotion: int = Field(-1, ge=-2, le=2)
     max_file_size: int = Field(10 * 1024 * 1024, ge=1, description="Largest map file read, in bytes.")
 
+    @field_validator("per_file_ignores")
+    @classmethod
+    def _globs_match_something(cls, value: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+        if any(not glob.strip() for glob in value):
+            raise ValueError("a glob must not be empty; write '*.cjmap.yaml' or a folder like 'legacy/**'")
+        return value
+
 
 @dataclass(frozen=True)
 class Config:
@@ -61,6 +68,7 @@ class Config:
     settings: Settings
     folder: Path
     file: Path | None = None
+    text: str = field(default="", repr=False, compare=False)  # to point errors found later at their line
 
 
 def find_config(start: Path) -> Path | None:
@@ -94,13 +102,22 @@ def load_config(path: Path, display: str | None = None) -> Config:
         raise MapError([structural("CJM007", Location(shown), "config is not UTF-8 text")]) from None
     except tomllib.TOMLDecodeError as e:
         raise MapError([structural("CJM007", _toml_error_location(shown, text, str(e)), f"invalid TOML: {re.sub(r' [(]at .*[)]$', '', str(e))}")]) from None
+    except RecursionError:  # tomllib recurses once per nested array or inline table
+        raise MapError([structural("CJM007", Location(shown), "invalid TOML: values nested too deeply")]) from None
     if path.name == "pyproject.toml":
-        table = table.get("tool", {}).get("cjmap", {})
+        for key in ("tool", "cjmap"):
+            if not isinstance(table, dict):
+                break
+            if key in table and not isinstance(table[key], dict):
+                where = Location(shown, _line_of(text, key), 1)
+                kind = "an array" if isinstance(table[key], list) else "a single value"
+                raise MapError([structural("CJM007", where, f"'{'tool' if key == 'tool' else 'tool.cjmap'}' must be a table, not {kind}")])
+            table = table.get(key, {})
     try:
         settings = Settings.model_validate(table)
     except ValidationError as e:
         raise MapError([_config_error(shown, text, error) for error in e.errors(include_url=False)]) from None
-    return Config(settings, path.parent.resolve(), path.resolve())
+    return Config(settings, path.parent.resolve(), path.resolve(), text)
 
 
 def _toml_error_location(display: str, text: str, message: str) -> Location:
@@ -115,13 +132,50 @@ def _toml_error_location(display: str, text: str, message: str) -> Location:
 
 def _config_error(display: str, text: str, error: Any) -> Any:
     key = str(error["loc"][0]) if error["loc"] else ""
-    where = Location(display, _line_of(text, key), 1)
+    where = Location(display, line_of_path(text, [str(part) for part in error["loc"]]), 1)
+    if error["loc"] == ("per-file-ignores",) and error["type"] == "value_error":
+        where = Location(display, line_of_value(text, "per-file-ignores", ""), 1)  # the empty glob itself
     if error["type"] == "extra_forbidden":
         close = difflib.get_close_matches(key, [n.replace("_", "-") for n in Settings.model_fields], n=1)
         hint = f" (did you mean '{close[0]}'?)" if close else ""
         return structural("CJM007", where, f"unknown setting '{key}'{hint}")
-    message = str(error["msg"]).replace("Input should be", "should be")
+    message = str(error["msg"]).replace("Input should be", "should be").removeprefix("Value error, ")
     return structural("CJM007", where, f"setting '{'.'.join(map(str, error['loc']))}': {message}")
+
+
+def _settings_start(text: str) -> int:
+    """Where cjmap's settings begin: the `[tool.cjmap]` header of a pyproject.toml (other tools have a `select` too)."""
+    match = re.search(r"^\s*\[\s*tool\.cjmap\s*[\].]", text, re.MULTILINE)
+    return match.start() if match else 0
+
+
+def _key_at(text: str, key: str, start: int) -> re.Match[str] | None:
+    """A key set at or after `start`: `key = ...`, `"key" = ...`, `key.sub = ...` or a `[...key]` table header."""
+    name = rf'(?:"{re.escape(key)}"|\'{re.escape(key)}\'|{re.escape(key)})'
+    pattern = re.compile(rf"^\s*(?:{name}\s*[=.]|\[[^\]\n]*(?<![\w-]){name}\s*\])", re.MULTILINE)
+    return pattern.search(text, start)
+
+
+def line_of_path(text: str, path: list[str]) -> int:
+    """The line of a nested setting (`severity`, then `CJM102`), each key looked for after its parent."""
+    offset, found = _settings_start(text), None
+    for key in path:
+        match = _key_at(text, key, offset) if key else None
+        if match is None:
+            break
+        offset, found = match.start(), match
+    return text.count("\n", 0, found.start() + len(found[0]) - len(found[0].lstrip())) + 1 if found else 1
+
+
+def line_of_value(text: str, setting: str, value: str) -> int:
+    """The line of a selector written in a setting: a quoted string, or a key of a table such as `[severity]`."""
+    start = _settings_start(text)
+    key = _key_at(text, setting, start)
+    quoted = re.compile(rf"([\"']){re.escape(value)}\1|^\s*{re.escape(value)}\s*=", re.MULTILINE)
+    match = quoted.search(text, key.start() if key else start) or quoted.search(text)
+    if match is None:
+        return line_of_path(text, [setting])
+    return text.count("\n", 0, match.start() + len(match[0]) - len(match[0].lstrip())) + 1
 
 
 def _line_of(text: str, key: str) -> int:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 
 from cjmap.config import Config, Settings
-from cjmap.diagnostics import OTHER_CODES, Diagnostic, Location, Severity
+from cjmap.diagnostics import OTHER_CODES, Diagnostic, Location, MapError, Severity, structural
 
 UNUSED_SUPPRESSION = ("CJM901", OTHER_CODES["CJM901"])
 _COMMENT = re.compile(r"(?:^|\s)#\s*cjmap:\s*(ignore-file|ignore)\b(?:\[([^\]]*)\])?", re.IGNORECASE)
@@ -24,6 +24,10 @@ _SELECTOR = re.compile(r"^(ALL|CJM\d{0,3}|[a-z]+(?:-[a-z]+)*)$")
 
 class SelectorError(ValueError):
     """A rule selector that names no rule."""
+
+    def __init__(self, selector: str) -> None:
+        super().__init__(f"'{selector}' names no rule (see `cjmap rules`)")
+        self.selector = selector
 
 
 def expand(selectors: Iterable[str]) -> set[str]:
@@ -38,7 +42,7 @@ def expand(selectors: Iterable[str]) -> set[str]:
             continue
         matched = {c for c, r in RULES.items() if c.startswith(selector.upper()) and selector.upper().startswith("CJM") or r.name == selector}
         if not matched:
-            raise SelectorError(f"'{selector}' names no rule (see `cjmap rules`)")
+            raise SelectorError(selector)
         codes |= matched
     return codes
 
@@ -69,14 +73,42 @@ def build_policy(
     from cjmap.rules import RULES
 
     s: Settings = config.settings
-    chosen = select if select is not None else s.select
-    enabled = (expand(chosen) if chosen is not None else set(RULES)) - expand((*s.ignore, *ignore))
-    severity = {code: Severity(level) for key, level in s.severity.items() for code in expand([key])}
-    per_file = tuple((glob, frozenset(expand(codes))) for glob, codes in s.per_file_ignores.items())
+    configured = _ConfigSelectors(config)
+    if select is not None:
+        chosen: set[str] | None = expand(select)
+    else:
+        chosen = configured.expand("select", s.select) if s.select is not None else None
+    enabled = (chosen if chosen is not None else set(RULES)) - configured.expand("ignore", s.ignore) - expand(ignore)
+    severity = {code: Severity(level) for key, level in s.severity.items() for code in configured.expand("severity", [key])}
+    per_file = tuple((glob, frozenset(configured.expand("per-file-ignores", codes))) for glob, codes in s.per_file_ignores.items())
     return Policy(
         frozenset(enabled), severity, per_file, config.folder, Severity(fail_on or s.fail_on), report_unused,
         s.stale_days, s.low_emotion, s.max_file_size,
     )
+
+
+class _ConfigSelectors:
+    """Selectors written in a config file: one naming no rule is a CJM007 error at its line, so every
+    command that reads the config (lint, render, diff, compare) says the same, in the same words."""
+
+    def __init__(self, config: Config) -> None:
+        self.config = config
+
+    def expand(self, setting: str, selectors: Iterable[str] | None) -> set[str]:
+        if selectors is None:
+            return set()
+        try:
+            return expand(selectors)
+        except SelectorError as e:
+            raise MapError([structural("CJM007", self._where(setting, e.selector), f"setting '{setting}': {e}")]) from None
+
+    def _where(self, setting: str, selector: str) -> Location:
+        from cjmap.config import line_of_value
+
+        file = self.config.file
+        if file is None:
+            return Location("(settings)")
+        return Location(_shown(file), line_of_value(self.config.text, setting, selector), 1)
 
 
 @dataclass
