@@ -60,7 +60,7 @@ def render_file(task: RenderTask) -> Rendered:
             return Rendered(**done, skipped=True)
         nothing = structural("CJM002", Location(result.file, 1, 1), "nothing to render: the file defines no stages (a shared definitions file?)")
         return Rendered(**{**done, "diagnostics": (*result.diagnostics, nothing)}, loaded=False)
-    clash = next((t for _, t in task.targets if t.exists() and t.resolve() == task.path.resolve()), None)
+    clash = next((t for _, t in task.targets if _same_file(t, task.path)), None)
     if clash is not None:
         return Rendered(**done, error=f"{clash} is the map itself; rename the map to *.cjmap.yaml or choose another -o folder")
     formats = [fmt for fmt, _ in task.targets]
@@ -79,3 +79,11 @@ def render_file(task: RenderTask) -> Rendered:
         reason = (e.strerror or str(e)) if isinstance(e, OSError) else str(e)
         return Rendered(**done, error=f"cannot write to {where}: {reason}")
     return Rendered(**done, written=tuple(target for _, target in task.targets))
+
+
+def _same_file(target: Path, source: Path) -> bool:
+    """Whether an output path names the map; a path the system cannot even look up names nothing."""
+    try:
+        return target.exists() and target.resolve() == source.resolve()
+    except (OSError, ValueError):
+        return False

@@ -20,9 +20,11 @@ from cjmap.diagnostics import Diagnostic, Location, MapError, structural
 from cjmap.safeio import FileRefused, TooBig, read_head, read_limited
 from cjmap.safeyaml import PathKey, parse_yaml
 
-__all__ = ["MAX_BYTES", "LoadedMap", "PathKey", "SourceFile", "load_map", "looks_like_map", "read_source"]
+__all__ = ["MAX_BYTES", "MAX_IMPORTS", "MAX_TOTAL_BYTES", "LoadedMap", "PathKey", "SourceFile", "load_map", "looks_like_map", "read_source"]
 
 MAX_BYTES = 10 * 1024 * 1024
+MAX_IMPORTS = 200  # files one map may pull in, transitively
+MAX_TOTAL_BYTES = 20 * 1024 * 1024  # a map and all its imports together
 _CJMAP_KEY = re.compile(r"^cjmap[ \t]*:", re.MULTILINE)
 _SNIFF_BYTES = 1 << 20
 MAP_NAMES = (".cjmap.yaml", ".cjmap.yml")
@@ -128,42 +130,57 @@ def load_map(path: Path, display: str | None = None, *, max_bytes: int = MAX_BYT
     project_root = find_project_root(root.path.parent)
     imports: dict[Path, SourceFile] = {}
     errors: list[Diagnostic] = []
-    _follow_imports(root, project_root, (root.path,), imports, errors, max_bytes)
+    _follow_imports(root, project_root, imports, errors, max_bytes)
     if errors:
         raise MapError(errors)
     return LoadedMap(root, tuple(imports.values()), project_root)
 
 
-def _follow_imports(
-    importer: SourceFile,
-    project_root: Path,
-    chain: tuple[Path, ...],
-    seen: dict[Path, SourceFile],
-    errors: list[Diagnostic],
-    max_bytes: int,
-) -> None:
-    data = importer.data
-    entries = data.get("imports") if isinstance(data, dict) else None
-    if not isinstance(entries, list):
-        return  # absent, or the wrong type: schema validation reports the latter
-    for i, entry in enumerate(entries):
-        if not isinstance(entry, str):
+def _follow_imports(root: SourceFile, project_root: Path, seen: dict[Path, SourceFile], errors: list[Diagnostic], max_bytes: int) -> None:
+    """Read every file `root` imports, depth first in file order, without recursion.
+
+    Each file is bounded by itself; together they are bounded too (MAX_IMPORTS files,
+    MAX_TOTAL_BYTES), so 300 imports of a few MB each cannot add up to gigabytes.
+    """
+    total = len(root.text)
+    stack = [(root, (root.path,), iter(_import_entries(root)))]
+    while stack:
+        importer, chain, entries = stack[-1]
+        step = next(entries, None)
+        if step is None:
+            stack.pop()
             continue
+        i, entry = step
         where = importer.locate(("imports", i))
         target = _import_target(entry, importer, project_root, chain, where, errors)
         if target is None or target in seen:
             continue
+        if len(seen) >= MAX_IMPORTS:
+            errors.append(structural("CJM005", where, f"more than {MAX_IMPORTS} imported files; merge shared definitions"))
+            return
         display = os.path.normpath(os.path.join(os.path.dirname(importer.display), entry))
         try:
             imported = read_source(target, display, max_bytes)
         except MapError as e:
             errors.extend(e.diagnostics)
             continue
+        total += len(imported.text)
+        if total > MAX_TOTAL_BYTES:
+            errors.append(structural("CJM005", where, f"the map and its imports hold more than {MAX_TOTAL_BYTES:,} bytes together; split them"))
+            return
         if not (isinstance(imported.data, dict) and "cjmap" in imported.data):
             errors.append(structural("CJM005", where, f"imported file '{entry}' is not a cjmap file (it has no 'cjmap:' key)"))
             continue
         seen[target] = imported
-        _follow_imports(imported, project_root, (*chain, target), seen, errors, max_bytes)
+        stack.append((imported, (*chain, target), iter(_import_entries(imported))))
+
+
+def _import_entries(importer: SourceFile) -> list[tuple[int, str]]:
+    data = importer.data
+    entries = data.get("imports") if isinstance(data, dict) else None
+    if not isinstance(entries, list):
+        return []  # absent, or the wrong type: schema validation reports the latter
+    return [(i, entry) for i, entry in enumerate(entries) if isinstance(entry, str)]
 
 
 def _import_target(

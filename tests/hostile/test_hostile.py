@@ -10,6 +10,7 @@ reported at the import that closes it). Cases that cannot be files in git
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -126,12 +127,13 @@ def test_symlinked_map_is_read_but_its_imports_stay_bounded(tmp_path: Path) -> N
 
 
 def fake_dot(tmp_path: Path, script: str) -> dict[str, str]:
-    """A PATH whose `dot` is a shell script, to make Graphviz fail or hang on purpose."""
+    """A PATH whose Graphviz engines (`dot`, `neato`) are a shell script, to make Graphviz fail or hang on purpose."""
     folder = tmp_path / "fake-bin"
     folder.mkdir()
-    dot = folder / "dot"
-    dot.write_text("#!/bin/sh\n" + script)
-    dot.chmod(0o755)
+    for engine in ("dot", "neato"):
+        fake = folder / engine
+        fake.write_text("#!/bin/sh\n" + script)
+        fake.chmod(0o755)
     return {"PATH": f"{folder}{os.pathsep}{os.environ['PATH']}"}
 
 
@@ -140,7 +142,8 @@ def test_failing_dot_is_one_line_and_keeps_old_outputs(tmp_path: Path) -> None:
     env = fake_dot(tmp_path, 'echo "Error: syntax error in line 3 near \'<\'" >&2\nexit 1\n')
     result = run_cli("render", "m.cjmap.yaml", cwd=project, env=env)
     assert result.returncode == 2
-    assert result.stderr.strip().splitlines()[-1] == "error: m.cjmap.yaml: Graphviz dot failed: Error: syntax error in line 3 near '<'"
+    last = result.stderr.strip().splitlines()[-1]
+    assert re.fullmatch(r"error: m\.cjmap\.yaml: Graphviz \((dot|neato)\) failed: Error: syntax error in line 3 near '<'", last), last
     assert_outputs_untouched(project, "m")
 
 
@@ -151,7 +154,7 @@ def test_slow_dot_is_stopped_with_a_clear_message(tmp_path: Path) -> None:
     result = run_cli("render", "--timeout", "1", "m.cjmap.yaml", cwd=project, env=env)
     assert time.perf_counter() - started < 15
     assert result.returncode == 2
-    assert "error: m.cjmap.yaml: Graphviz dot took longer than 1 s and was stopped" in result.stderr
+    assert re.search(r"error: m\.cjmap\.yaml: Graphviz \((dot|neato)\) took longer than 1 s and was stopped", result.stderr)
     assert_outputs_untouched(project, "m")
 
 

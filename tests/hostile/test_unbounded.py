@@ -156,3 +156,49 @@ def test_dot_that_writes_nothing_or_not_utf8_is_an_error(monkeypatch: pytest.Mon
     monkeypatch.setattr(render, "layout", lambda *a, **k: b"<svg>\xff</svg>")
     with pytest.raises(render.RenderError, match="not UTF-8"):
         render.layout_svg("digraph {}")
+
+
+def test_an_import_chain_deeper_than_the_limit_is_one_line_not_a_recursion_error(project: Path) -> None:
+    from cjmap.source import MAX_IMPORTS, load_map
+
+    for i in range(MAX_IMPORTS + 50):
+        write(project, f"i{i}.cjmap.yaml", f"cjmap: 1\nimports: [i{i + 1}.cjmap.yaml]\n")
+    write(project, f"i{MAX_IMPORTS + 50}.cjmap.yaml", "cjmap: 1\n")
+    with pytest.raises(MapError) as caught:
+        load_map(project / "i0.cjmap.yaml", "i0.cjmap.yaml")
+    [error] = caught.value.diagnostics
+    assert error.code == "CJM005" and f"more than {MAX_IMPORTS} imported files" in error.message
+
+
+def test_imports_are_bounded_together_not_only_one_by_one(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from cjmap import source
+
+    monkeypatch.setattr(source, "MAX_TOTAL_BYTES", 50_000)
+    names = [f"defs{i}.cjmap.yaml" for i in range(5)]
+    for name in names:  # each 20 KB: under the per-file limit, over the total once three are in
+        write(project, name, "cjmap: 1\nchannels:\n" + "".join(f"  - {{id: c{j}, name: Channel {j}}}\n" for j in range(700)))
+    write(project, "m.cjmap.yaml", f"cjmap: 1\nimports: [{', '.join(names)}]\n")
+    with pytest.raises(MapError) as caught:
+        source.load_map(project / "m.cjmap.yaml", "m.cjmap.yaml")
+    [error] = caught.value.diagnostics
+    assert "hold more than 50,000 bytes together" in error.message and error.where.line == 2
+
+
+def test_imports_keep_their_depth_first_file_order(project: Path) -> None:
+    from cjmap.source import load_map
+
+    write(project, "a.cjmap.yaml", "cjmap: 1\nimports: [c.cjmap.yaml]\n")
+    write(project, "b.cjmap.yaml", "cjmap: 1\n")
+    write(project, "c.cjmap.yaml", "cjmap: 1\n")
+    write(project, "m.cjmap.yaml", "cjmap: 1\nimports: [a.cjmap.yaml, b.cjmap.yaml]\n")
+    loaded = load_map(project / "m.cjmap.yaml", "m.cjmap.yaml")
+    assert [f.path.name for f in loaded.imports] == ["a.cjmap.yaml", "c.cjmap.yaml", "b.cjmap.yaml"]
+
+
+def test_an_output_path_too_long_for_the_system_is_one_line(project: Path) -> None:
+    from conftest import run_cli
+
+    write(project, "m.cjmap.yaml", MINIMAL)
+    done = run_cli("render", "m.cjmap.yaml", "-f", "dot", "-o", "a" * 300, cwd=project)
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "File name too long" in done.stderr

@@ -29,11 +29,11 @@ def layout_svg(dot_source: str, timeout: float = DOT_TIMEOUT, *, engine: str = "
     """Run a Graphviz layout engine on DOT text and return the SVG, or raise RenderError in one line."""
     svg = layout(dot_source, "svg", timeout, engine=engine, args=args)
     if not svg.strip():
-        raise RenderError(f"Graphviz {engine} exited without writing an SVG")
+        raise RenderError(f"Graphviz ({engine}) exited without writing an SVG")
     try:
         return svg.decode("utf-8")
     except UnicodeDecodeError:
-        raise RenderError(f"Graphviz {engine} wrote an SVG that is not UTF-8 text") from None
+        raise RenderError(f"Graphviz ({engine}) wrote an SVG that is not UTF-8 text") from None
 
 
 def _limit_memory() -> None:  # pragma: no cover - runs in the child between fork and exec
@@ -59,15 +59,15 @@ def layout(dot_source: str, fmt: str, timeout: float = DOT_TIMEOUT, *, engine: s
     except graphviz.ExecutableNotFound:
         raise RenderError(INSTALL_GRAPHVIZ) from None
     except subprocess.TimeoutExpired:
-        raise RenderError(f"Graphviz {engine} took longer than {timeout:g} s and was stopped (raise it with --timeout)") from None
+        raise RenderError(f"Graphviz ({engine}) took longer than {timeout:g} s and was stopped (raise it with --timeout)") from None
     except graphviz.CalledProcessError as e:
         stderr = (e.stderr or b"").decode("utf-8", "replace").strip().splitlines()
         if e.returncode < 0 or any("memory" in line.lower() or "alloc" in line.lower() for line in stderr):
             raise RenderError(
-                f"Graphviz {engine} ran out of its memory limit of {DOT_MEMORY // 2**30} GiB laying out this diagram; split the map"
+                f"Graphviz ({engine}) ran out of its memory limit of {DOT_MEMORY // 2**30} GiB laying out this diagram; split the map"
             ) from None
         first = _printable(stderr[0]) if stderr else f"exit code {e.returncode}"
-        raise RenderError(f"Graphviz {engine} failed: {first}") from None
+        raise RenderError(f"Graphviz ({engine}) failed: {first}") from None
     return done.stdout
 
 
