@@ -37,7 +37,21 @@ def parse():
         page.goto("about:blank")
         page.add_script_tag(path=str(MERMAID))
         script = "async t => { try { const r = await mermaid.parse(t); return r.diagramType } catch (e) { return 'ERROR ' + e.message.split('\\n')[0] } }"
-        yield lambda text: page.evaluate(script, text)
+        # what Mermaid made of the text: the title, the sections and each task as [section, task, score]
+        tasks = (
+            "async t => { await mermaid.parse(t); const db = (await mermaid.mermaidAPI.getDiagramFromText(t)).db;"
+            " return JSON.stringify({title: db.getDiagramTitle(), sections: db.getSections(),"
+            " tasks: db.getTasks().map(x => [x.section, x.task, x.score])}) }"
+        )
+
+        class Parser:
+            def __call__(self, text: str) -> str:
+                return page.evaluate(script, text)
+
+            def tasks(self, text: str) -> str:
+                return page.evaluate(tasks, text)
+
+        yield Parser()
         browser.close()
 
 
@@ -77,3 +91,22 @@ def test_the_block_in_the_markdown_summary_parses(parse, tmp_path: Path) -> None
     assert run_cli("render", str(path), "--format", "markdown", "-o", str(tmp_path)).returncode in (0, 1)
     block = (tmp_path / "car-purchase.md").read_text().split("```mermaid\n", 1)[1].split("```", 1)[0]
     assert parse(block) == "journey", block
+
+
+def test_task_names_mermaid_would_read_as_keywords_stay_tasks(parse, project: Path) -> None:
+    """Mermaid's lexer is case-insensitive and tries its keywords first: a task "Journey planner" was a parse
+    error, "Section 8 form" a new section, "Title search" the title, and "% discount" a comment."""
+    import json
+
+    names = ["Journey planner", "Section 8 form", "Title search", "% discount", "accTitle check", "Pay 50% now"]
+    touchpoints = "".join(f'              - {{name: "{n}", emotion: 1}}\n' for n in names)
+    write(project, "m.cjmap.yaml", "cjmap: 1\ntitle: Moving house\nstages:\n  - name: Search\n    touchpoints:\n" + touchpoints.replace("              ", "      "))
+    assert run_cli("render", "m.cjmap.yaml", "--format", "mermaid", cwd=project).returncode in (0, 1)
+    text = (project / "m.mmd").read_text()
+    assert parse(text) == "journey", text
+    found = json.loads(parse.tasks(text))
+    assert found["title"] == "Moving house" and found["sections"] == ["Search"], found
+    assert [name.removeprefix("\u200b") for _, name, _ in found["tasks"]] == names, found
+    result = run_cli("import", "mermaid", "m.mmd", cwd=project)  # and back: the guard is not part of the name
+    assert all(f"name: {n}" in result.stdout or f"name: '{n}'" in result.stdout for n in names), result.stdout
+    assert "\u200b" not in result.stdout

@@ -29,6 +29,19 @@ def _clean(text: str) -> str:
     return " ".join(text.split()) or "-"
 
 
+# Mermaid's journey lexer (case-insensitive, first rule wins) reads these at the start of a task as
+# something else: `%` as a comment, `journey` as the diagram's keyword, `title ` and `section ` as those
+# lines, `accTitle:`/`accDescr` as metadata. A zero-width space in front keeps the task a task and
+# draws nothing; `import mermaid` drops it again.
+_KEYWORD_START = re.compile(r"(?i)^(?:%|journey\b|title\s|section\s|acc(?:title|descr)\b)")
+_GUARD = "\u200b"
+
+
+def _task_name(text: str) -> str:
+    name = _clean(text)
+    return _GUARD + name if _KEYWORD_START.match(name) else name
+
+
 def to_mermaid(journey: Journey) -> str:
     """A Mermaid `journey` block for a map; tasks with no emotion score 3 (neutral), as Mermaid would."""
     names = {p.id: _clean(p.name).replace(",", " \u2013") for p in journey.personas}  # ',' separates actors
@@ -40,7 +53,7 @@ def to_mermaid(journey: Journey) -> str:
         for tp in stage.touchpoints:
             score = NO_SCORE if tp.emotion is None else tp.emotion + SCORE_OFFSET
             actors = [names[p] for p in (tp.personas if tp.personas is not None else names) if p in names]
-            lines.append(f"    {_clean(tp.name)}: {score}" + (f": {', '.join(actors)}" if actors else ""))
+            lines.append(f"    {_task_name(tp.name)}: {score}" + (f": {', '.join(actors)}" if actors else ""))
     return "\n".join(lines) + "\n"
 
 
@@ -151,7 +164,7 @@ def _task(line: str, number: int, column: int, result: MermaidJourney) -> None:
         )
     name = ":".join(parts[: cut + 1])
     pieces = fields[cut:]
-    name = " ".join(name.strip().strip('"').split())
+    name = " ".join(name.strip().strip('"').split()).removeprefix(_GUARD)
     if not name:
         result.warnings.append(ImportWarning(number, column, "task without a name skipped"))
         return
@@ -203,11 +216,13 @@ def _score_field(fields: list[str]) -> int:
 def _unique_ids(names: list[str], fallback: str) -> list[str]:
     """Slugs for names, numbered when two collide or a name has no letters a slug can keep (e.g. Chinese)."""
     ids, seen = [], set()
+    next_number: dict[str, int] = {}  # per base, the number to try next: 20,000 equal names stay linear
     for i, name in enumerate(names, 1):
         base = slugify(name) or f"{fallback}-{i}"
-        candidate, n = base, 2
+        candidate, n = base, next_number.get(base, 2)
         while candidate in seen:
             candidate, n = f"{base}-{n}", n + 1
+        next_number[base] = n
         seen.add(candidate)
         ids.append(candidate)
     return ids

@@ -82,3 +82,14 @@ def test_pyproject_whose_tool_is_not_a_table(tmp_path: Path, tool: str) -> None:
     result = run_cli("lint", "--config", "pyproject.toml", "m.cjmap.yaml", cwd=project)
     assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
     assert "error CJM007" in result.stderr and "must be a table" in result.stderr
+
+
+def test_import_of_20000_same_named_tasks_is_quick() -> None:
+    from cjmap.mermaid import parse_journey, to_map_data
+
+    text = "journey\n  title T\n  section S\n" + "    Same task: 3: Me\n" * 20_000
+    started = time.perf_counter()
+    data = to_map_data(parse_journey(text), "T")
+    assert time.perf_counter() - started < 3
+    ids = [tp["id"] for tp in data["stages"][0]["touchpoints"]]
+    assert ids[:3] == ["same-task", "same-task-2", "same-task-3"] and len(set(ids)) == 20_000
