@@ -73,7 +73,24 @@ def compared_map(future_file: Path, compares: str) -> Path | None:
 
     target = future_file.parent / compares
     root = find_project_root(future_file.resolve().parent)
-    return target if target.is_file() and target.resolve().is_relative_to(root) else None
+    try:
+        return target if target.is_file() and target.resolve().is_relative_to(root) else None
+    except (OSError, ValueError):  # a name too long for the file system, or holding a NUL
+        return None
+
+
+def doubts(current: Journey, future: Journey) -> list[str]:
+    """Why the two maps may not be a current state and its future: given in the wrong order, or unrelated."""
+    out = []
+    if future.state == "current":
+        swapped = " (the two look swapped: CURRENT comes first)" if current.state == "future" else ""
+        out.append(f"{future.file} says 'state: current' but is compared as the future state{swapped}")
+    elif current.state == "future":
+        out.append(f"{current.file} says 'state: future' but is compared as the current state")
+    ids = {tp.id for tp in current.touchpoints} | {tp.name for tp in current.touchpoints}
+    if current.touchpoints and future.touchpoints and not any(tp.id in ids or tp.name in ids for tp in future.touchpoints):
+        out.append(f"{current.file} and {future.file} share no touchpoint (by id or name); are they the same journey?")
+    return out
 
 
 def compare(current: Journey, future: Journey, current_findings: Sequence[Diagnostic] = (), future_findings: Sequence[Diagnostic] = ()) -> Comparison:

@@ -124,14 +124,35 @@ class MapError(Exception):
         super().__init__("\n".join(format_line(d) for d in self.diagnostics))
 
 
-_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+# C0 and C1 controls (ESC starts ANSI and OSC sequences), line and paragraph separators, bidi
+# embeddings, overrides and isolates, the marks LRM/RLM/ALM, and lone surrogates (a file name
+# that is not UTF-8 reaches Python as surrogates, which no UTF-8 stream can write)
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 MAX_MESSAGE = 400
+
+
+def _escape(character: str) -> str:
+    code = ord(character)
+    if 0xDC80 <= code <= 0xDCFF:  # a byte of a non-UTF-8 file name, as os.fsdecode keeps it
+        return f"\\x{code - 0xDC00:02x}"
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def escape_controls(text: str) -> str:
+    """Text safe for a terminal or a CI log, whole: control, line-break and bidi characters shown as escapes."""
+    return _UNPRINTABLE.sub(lambda m: _escape(m[0]), text)
+
+
+def one_line(text: str) -> str:
+    """Map text on one line of a terminal: a trailing line break (as a folded `>` value ends) dropped,
+    inner ones shown as ↵, every other control character escaped."""
+    return escape_controls(re.sub(r"\r\n|\r|\n", " \u21b5 ", text.rstrip("\r\n")))
 
 
 def printable(text: str) -> str:
     """Map text made safe for a terminal or a CI log: control, line-break and bidi
     characters shown as escapes (no ANSI injection), and very long text cut."""
-    safe = _UNPRINTABLE.sub(lambda m: f"\\x{ord(m[0]):02x}" if ord(m[0]) < 0x100 else f"\\u{ord(m[0]):04x}", text)
+    safe = escape_controls(text)
     return safe if len(safe) <= MAX_MESSAGE else safe[: MAX_MESSAGE - 1] + "\u2026"
 
 

@@ -6,6 +6,7 @@ copy of an old version, beside none of the files it imports.
 
 from __future__ import annotations
 
+from cjmap.diagnostics import one_line
 from cjmap.model import MapFile, Touchpoint
 from cjmap.resolve import slugify
 
@@ -37,6 +38,11 @@ def _touchpoint(tp: Touchpoint) -> list[str]:
 
 
 def outline(data: MapFile) -> str:
+    """One fact per line; map text cannot start a new line or reach the terminal as an escape sequence."""
+    return "".join(one_line(line) + "\n" for line in _facts(data))
+
+
+def _facts(data: MapFile) -> list[str]:
     lines = [f"map: {data.title or '(no title)'} ({data.state} state)"]
     for key in ("summary", "scope", "owner", "updated"):
         if getattr(data, key):
@@ -50,4 +56,4 @@ def outline(data: MapFile) -> str:
         lines.append(f"stage {i} {stage.id or slugify(stage.name or '')}: {stage.name}" + (f" (goal: {stage.goal})" if stage.goal else ""))
         for tp in stage.touchpoints:
             lines += _touchpoint(tp)
-    return "\n".join(lines) + "\n"
+    return lines

@@ -93,3 +93,53 @@ def test_import_of_20000_same_named_tasks_is_quick() -> None:
     assert time.perf_counter() - started < 3
     ids = [tp["id"] for tp in data["stages"][0]["touchpoints"]]
     assert ids[:3] == ["same-task", "same-task-2", "same-task-3"] and len(set(ids)) == 20_000
+
+
+def test_compare_warns_about_swapped_or_unrelated_maps(tmp_path: Path) -> None:
+    project = generated(tmp_path, "m.cjmap.yaml", MINIMAL.encode())
+    write(project, "f.cjmap.yaml", FUTURE)
+    write(project, "other.cjmap.yaml", FUTURE.replace("Sees an ad", "Walks in").replace("Buys", "Leaves"))
+    result = run_cli("compare", "m.cjmap.yaml", "f.cjmap.yaml", "-o", "ok.html", cwd=project)
+    assert result.returncode == 0 and "warning" not in result.stderr, result.stderr
+    result = run_cli("compare", "f.cjmap.yaml", "m.cjmap.yaml", "-o", "swapped.html", cwd=project)
+    assert result.returncode == 0
+    assert "warning: m.cjmap.yaml says 'state: current' but is compared as the future state (the two look swapped: CURRENT comes first)" in result.stderr
+    result = run_cli("compare", "m.cjmap.yaml", "other.cjmap.yaml", "-o", "unrelated.html", cwd=project)
+    assert "warning: m.cjmap.yaml and other.cjmap.yaml share no touchpoint (by id or name); are they the same journey?" in result.stderr
+
+
+@pytest.mark.parametrize("compares", ["a/" * 3000 + "x.cjmap.yaml", "cur\\0rent.cjmap.yaml", "\\e]8;;http://evil\\e\\\\\\\\click\\e[2J"], ids=["too-long", "nul", "escapes"])
+def test_compare_with_a_compares_path_it_cannot_use(tmp_path: Path, compares: str) -> None:
+    project = generated(tmp_path, "m.cjmap.yaml", FUTURE.replace("state: future", f'state: future\ncompares: "{compares}"').encode())
+    result = run_cli("compare", "m.cjmap.yaml", cwd=project)
+    assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
+    assert result.stderr.startswith("error: m.cjmap.yaml: compares: '") and "is not a map file inside the project" in result.stderr
+    assert "\x1b" not in result.stderr and "\x00" not in result.stderr and len(result.stderr.splitlines()) == 1
+
+
+def test_outline_prints_no_terminal_escapes(tmp_path: Path) -> None:
+    text = MINIMAL.replace("{name: Sees an ad,", '{name: "Sees \\e]8;;https://evil.example/\\e\\\\an ad \\e[2J\\x9b31m \\u202eevil\\u202c",')
+    project = generated(tmp_path, "m.cjmap.yaml", text.encode())
+    result = run_cli("outline", "m.cjmap.yaml", cwd=project)
+    assert result.returncode == 0, result.stderr
+    assert not set("\x1b\x9b\u202e\u202c") & set(result.stdout), result.stdout
+    assert ": Sees \\x1b]8;;https://evil.example/\\x1b\\an ad \\x1b[2J\\x9b31m \\u202eevil\\u202c (channel web;" in result.stdout, result.stdout
+    (project / "broken.cjmap.yaml").write_text('cjmap: 2\ntitle: "\x1b[2J\u202e"\n')  # not a map: printed as it is, escapes shown
+    result = run_cli("outline", "broken.cjmap.yaml", cwd=project)
+    assert result.stdout == 'cjmap: 2\ntitle: "\\x1b[2J\\u202e"\n'
+
+
+def test_wrote_lines_show_file_names_escaped(tmp_path: Path) -> None:
+    project = generated(tmp_path, "m.cjmap.yaml", MINIMAL.encode())
+    (project / "\x1b[31mred\u202e.cjmap.yaml").write_text(MINIMAL)
+    result = run_cli("render", "--format", "dot,mermaid", "\x1b[31mred\u202e.cjmap.yaml", cwd=project)
+    assert result.returncode == 0, result.stderr
+    assert "wrote \\x1b[31mred\\u202e.dot\n" in result.stderr and "\x1b" not in result.stderr and "\u202e" not in result.stderr
+
+
+def test_diff_markdown_shows_bidi_controls_as_escapes(tmp_path: Path) -> None:
+    project = generated(tmp_path, "m.cjmap.yaml", MINIMAL.encode())
+    write(project, "n.cjmap.yaml", MINIMAL.replace("Sees an ad", "Sees an \u202ead\u202c"))
+    result = run_cli("diff", "--format", "markdown", "--today", TODAY, "m.cjmap.yaml", "n.cjmap.yaml", cwd=project)
+    assert result.returncode == 0, result.stderr
+    assert "\u202e" not in result.stdout and "\\\\u202ead" in result.stdout, result.stdout

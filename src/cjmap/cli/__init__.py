@@ -83,7 +83,16 @@ def _print_diagnostics(diagnostics: Sequence, stderr: bool = False) -> None:
 
 
 def _fail(message: str) -> None:
-    typer.echo(f"error: {message}", err=True)
+    from cjmap.diagnostics import escape_controls
+
+    typer.echo(f"error: {escape_controls(message)}", err=True)  # file names and map text may hold terminal escapes
+
+
+def _wrote(target: Path) -> None:
+    """Say an output was written; its name is escaped, since a map's file name may hold terminal escapes."""
+    from cjmap.diagnostics import escape_controls
+
+    typer.echo(f"wrote {escape_controls(str(target))}", err=True)
 
 
 class OutputFormat(str, Enum):
@@ -153,7 +162,7 @@ def _write_or_exit(target: Path, text: str, inputs: Sequence[Path] = ()) -> None
         reason = (e.strerror or str(e)) if isinstance(e, OSError) else str(e)
         _fail(f"cannot write to {target}: {reason}")
         raise typer.Exit(EXIT_INPUT) from None
-    typer.echo(f"wrote {target}", err=True)
+    _wrote(target)
 
 
 def _checked_or_exit(path: Path, today):

@@ -18,6 +18,7 @@ from cjmap.cli import (
     _fail,
     _print_diagnostics,
     _today,
+    _wrote,
     app,
 )
 
@@ -158,7 +159,7 @@ def _report_renders(results: Sequence, policies: Sequence) -> int:
     for result, policy in zip(results, policies):
         _print_diagnostics(result.diagnostics, stderr=True)
         for target in result.written:
-            typer.echo(f"wrote {target}", err=True)
+            _wrote(target)
         if result.error:
             _fail(result.error)
         if result.failed:

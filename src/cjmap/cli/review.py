@@ -100,7 +100,8 @@ def compare(
 ) -> None:
     """One report of a current state against its future state: both emotion curves, resolved pain points, every change."""
     from cjmap.compare import compare as compare_maps
-    from cjmap.compare import compared_map
+    from cjmap.compare import compared_map, doubts
+    from cjmap.diagnostics import escape_controls, printable
     from cjmap.pipeline import output_stem
     from cjmap.render.html import comparison_to_html
 
@@ -114,10 +115,12 @@ def compare(
             raise typer.Exit(EXIT_INPUT)
         current_path = compared_map(maps[0], future.journey.compares)
         if current_path is None:
-            _fail(f"{_display(maps[0])}: compares: '{future.journey.compares}' is not a map file inside the project")
+            _fail(f"{printable(_display(maps[0]))}: compares: '{printable(future.journey.compares)}' is not a map file inside the project")
             raise typer.Exit(EXIT_INPUT)
         loaded.insert(0, _checked_or_exit(current_path, _today(today)))
     current, future = loaded
+    for doubt in doubts(current.journey, future.journey):
+        typer.echo(f"warning: {escape_controls(doubt)}", err=True)
     target = output or maps[-1].parent / f"{output_stem(maps[-1])}-compare.html"
     html = comparison_to_html(compare_maps(current.journey, future.journey, current.diagnostics, future.diagnostics), f"cjmap {__version__}", theme.value)
     _write_or_exit(target, html, inputs=[*current.sources, *future.sources])
@@ -128,7 +131,7 @@ def outline(
     file: Annotated[Path, typer.Argument(metavar="FILE", help="A map file.")],
 ) -> None:
     """Print a map as plain lines, one fact each: a git textconv filter for readable `git diff`s of maps."""
-    from cjmap.diagnostics import MapError
+    from cjmap.diagnostics import MapError, escape_controls
     from cjmap.outline import outline as outline_of
     from cjmap.source import read_source
     from cjmap.validate import validate_source
@@ -140,7 +143,8 @@ def outline(
         from cjmap.source import MAX_BYTES
 
         try:
-            sys.stdout.write(read_limited(file, MAX_BYTES).decode("utf-8", errors="replace"))
+            text = read_limited(file, MAX_BYTES).decode("utf-8", errors="replace")
+            sys.stdout.write("\n".join(escape_controls(line.removesuffix("\r")) for line in text.split("\n")))
         except (OSError, ValueError) as e:
             _fail(f"cannot read {file}: {(e.strerror or str(e)) if isinstance(e, OSError) else e}")
             raise typer.Exit(EXIT_INPUT) from None

@@ -10,17 +10,31 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from cjmap.diagnostics import Diagnostic
+from cjmap.diagnostics import Diagnostic, escape_controls
 from cjmap.mermaid import to_mermaid
 from cjmap.render.dot import emotion_label
 from cjmap.resolve import Journey, Stage
 
 _SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~])")
+# What GitHub turns into a link by itself (GFM's autolink extension): URLs, www. names and e-mail addresses
+_AUTOLINK = re.compile(r"(?i)(?:\b(?:https?|ftp)://|\bwww\.|\b(?:mailto|xmpp):)[^\s`<]*|[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 
 
 def md(text: str) -> str:
-    """Map text as inert Markdown on one line: HTML characters as entities, Markdown ones backslashed."""
-    text = " ".join(text.split()).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    """Map text as inert Markdown on one line: HTML characters as entities, Markdown ones backslashed,
+    controls and bidi overrides shown as escapes, and what GitHub would autolink put in a code span."""
+    text = escape_controls(" ".join(text.split()))
+    out, start = [], 0
+    for match in _AUTOLINK.finditer(text):
+        out.append(_inert(text[start : match.start()]))
+        out.append("`" + match[0].replace("|", "\\|") + "`")  # a code span is never a link; a table still splits on a bare |
+        start = match.end()
+    out.append(_inert(text[start:]))
+    return "".join(out)
+
+
+def _inert(text: str) -> str:
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return _SPECIAL.sub(r"\\\1", text)
 
 
