@@ -1,21 +1,44 @@
-"""Journey -> DOT text -> SVG through Graphviz's `dot`.
+"""Journey -> DOT text -> SVG through Graphviz (`neato -n2`, which draws what it is given).
 
-The DOT is written here as text, not through a graph-building API, so its
-bytes are fully determined by the map: ids come from the map, order from the
-file, and every piece of map text passes through `_label_text` (HTML-like
-labels) or `_quote` (DOT strings) and nowhere else.
+Where everything goes is decided in render/grid.py; this module writes it as
+DOT: every node pinned (`pos="x,y!"`), every edge with its route (`pos`) and
+its label's place (`lp`). The DOT is written here as text, not through a
+graph-building API, so its bytes are fully determined by the map: ids come
+from the map, order from the file, and every piece of map text passes through
+`_label_lines` (HTML-like labels) or `_quote` (DOT strings) and nowhere else.
 """
 
 from __future__ import annotations
 
 import html
 import re
-import textwrap
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
-from cjmap.resolve import Journey, Stage, Touchpoint
+from cjmap.render.grid import (
+    ARROW,
+    BADGE_H,
+    BADGE_W,
+    CARD_W,
+    LABEL_SIZE,
+    META_SIZE,
+    NAME_SIZE,
+    NOT_XML,
+    STAGE_SIZE,
+    TITLE_SIZE,
+    Box,
+    Grid,
+    Route,
+    layout_grid,
+    lines_height,
+    meta_row_height,
+    text_width,
+    wrap,
+)
+from cjmap.resolve import Journey
 
 FONT = "Helvetica,Arial,sans-serif"
+# Graphviz draws the DOT with these: every node already has its place and every edge its route.
+ENGINE, ENGINE_ARGS = "neato", ("-n2",)
 
 # Colours are data: emotion -> (card fill, badge fill, badge text). Text on every
 # fill is dark or white with a contrast of at least 4.5:1.
@@ -39,23 +62,35 @@ THEME = {
         None: ("#ffffff", "#ffffff", "#57606a"),
     },
 }
-
-# From this many touchpoints on, branch conditions sit beside their edges (xlabel) instead of in the
-# layout: Graphviz gives every edge label a rank of its own, which doubles the ranks of a big map and
-# the bends of every long edge. 1,000 touchpoints then lay out in 0.5 s instead of 2.5 s; small maps
-# keep labels in the layout, where Graphviz places them clear of the cards.
-LABELS_BESIDE_EDGES_FROM = 200
+# The report's dark theme draws the diagram dark too: the same roles, dark fills and light text.
+DARK_THEME = {
+    "background": "#0d1117",
+    "text": "#e6edf3",
+    "muted": "#9da7b3",
+    "stage_fill": "#161b22",
+    "stage_border": "#30363d",
+    "card_border": "#6e7681",
+    "edge": "#9da7b3",
+    "branch": "#79c0ff",
+    "exit": "#ff8182",
+    "end": "#56d364",
+    "emotion": {
+        -2: ("#4c1419", "#ff8182", "#0d1117"),
+        -1: ("#3d2410", "#f0883e", "#0d1117"),
+        0: ("#21262d", "#9da7b3", "#0d1117"),
+        1: ("#12301c", "#56d364", "#0d1117"),
+        2: ("#0f3d20", "#7ee787", "#0d1117"),
+        None: ("#0d1117", "#0d1117", "#9da7b3"),
+    },
+}
+DIAGRAM_THEMES = {"light": THEME, "dark": DARK_THEME, "print": THEME}
 
 EMOTION_WORDS = {-2: "very negative", -1: "negative", 0: "neutral", 1: "positive", 2: "very positive"}
-
-# Not allowed in XML, plus bidi embeddings and overrides: in a label they could reorder
-# the text drawn after them (the HTML report isolates them instead).
-_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\u202a-\u202e\u2066-\u2069]")
 
 
 def xml_text(text: str) -> str:
     """Map text as XML character data or attribute value: escaped, with characters XML forbids removed."""
-    return html.escape(_NOT_XML.sub("", text), quote=True)
+    return html.escape(NOT_XML.sub("", text), quote=True)
 
 
 def emotion_label(emotion: int | None) -> str:
@@ -67,147 +102,228 @@ def emotion_label(emotion: int | None) -> str:
 
 def _quote(text: str) -> str:
     """A DOT double-quoted string: backslashes and quotes escaped, newlines kept out."""
-    clean = _NOT_XML.sub("", text).replace("\\", "\\\\").replace('"', '\\"')
+    clean = NOT_XML.sub("", text).replace("\\", "\\\\").replace('"', '\\"')
     return '"' + re.sub(r"[\r\n]+", " ", clean) + '"'
 
 
-def _label_text(text: str, width: int = 28, max_lines: int = 4) -> str:
-    """Map text for an HTML-like label: escaped, wrapped into lines, long text cut with an ellipsis."""
-    clean = " ".join(_NOT_XML.sub("", text).split())
-    lines = textwrap.wrap(clean, width=width, break_long_words=True, break_on_hyphens=True) or [""]
-    if len(lines) > max_lines:
-        lines = lines[:max_lines]
-        lines[-1] = lines[-1][: width - 1].rstrip() + "\u2026"
-    # every line, the last included, ends in a left-aligned break: otherwise Graphviz centres the last one
-    return "".join(f'{html.escape(line, quote=True)}<BR ALIGN="LEFT"/>' for line in lines)
+def _label_lines(lines: Sequence[str]) -> str:
+    """Lines of map text for an HTML-like label: each escaped, each ending in a left-aligned break.
+
+    (Without the break on the last line too, Graphviz centres that one.)
+    """
+    return "".join(f'{html.escape(NOT_XML.sub("", line), quote=True)}<BR ALIGN="LEFT"/>' for line in lines)
 
 
-def _node_id(tp_id: str) -> str:
-    return f"tp-{tp_id}"
+def _label_text(text: str, width: float, size: float, max_lines: int) -> str:
+    """Map text wrapped to `width` points, then escaped as label lines."""
+    return _label_lines(wrap(text, width, size, max_lines))
 
 
-def _card(tp: Touchpoint, journey: Journey) -> str:
-    """A touchpoint as an HTML-like table: its name, then channel and owner beside the emotion badge."""
-    fill, badge, badge_text = THEME["emotion"][tp.emotion]
-    channel = journey.channel(tp.channel)
-    team = journey.team(tp.owner)
-    where = " \u00b7 ".join(x for x in (channel.name if channel else None, team.name if team else None) if x)
-    border = THEME["card_border"]
-    badge_cell = (
-        f'<TD ALIGN="CENTER" VALIGN="BOTTOM" BGCOLOR="{badge}" WIDTH="30" HEIGHT="18">'
-        f'<FONT COLOR="{badge_text}" POINT-SIZE="10"><B>{html.escape(emotion_label(tp.emotion))}</B></FONT></TD>'
+def _where(journey: Journey) -> dict[str, str]:
+    """Each touchpoint's "channel · owner" line."""
+    out = {}
+    for tp in journey.touchpoints:
+        channel, team = journey.channel(tp.channel), journey.team(tp.owner)
+        out[tp.id] = " \u00b7 ".join(x for x in (channel.name if channel else None, team.name if team else None) if x)
+    return out
+
+
+_KEYS = (  # the legend's second row: (theme colour, text)
+    ("edge", "\u2192 next step"),
+    ("branch", "\u2192 branch, with its condition"),
+    ("muted", "\u2190 - - goes back to an earlier step (dashed)"),
+    ("exit", "\u2b1a exit (leaves the journey)"),
+    ("end", "\u25cf end"),
+)
+_SCALE = "very negative \u2026 very positive"
+
+
+def _heading_boxes(title_lines: Sequence[str]) -> tuple[Box, Box, Box]:
+    """Title with state, the emotion scale and the flow key, stacked at the top left (sizes as Graphviz measures them)."""
+    title_w = max(text_width(line, TITLE_SIZE) for line in title_lines) + 4
+    title = Box(0, 0, title_w, lines_height(len(title_lines), TITLE_SIZE) + 21)
+    scale_w = 2 + text_width("emotion", LABEL_SIZE) + 6 + 5 * 28 + text_width(_SCALE, LABEL_SIZE) + 6 + 2
+    scale = Box(0, title.bottom + 4, scale_w, 19)
+    keys_w = sum(text_width(text, LABEL_SIZE) + 4 for _, text in _KEYS) + len(_KEYS) * 12
+    keys = Box(0, scale.bottom + 2, keys_w, 19)
+    return title, scale, keys
+
+
+def _headings(title_lines: Sequence[str], state: str, t: dict) -> tuple[str, str, str]:
+    """Title and state, then a legend in two rows: a reader needs no other key to the diagram."""
+    title = (
+        f'<<TABLE BORDER="0" CELLSPACING="0" CELLPADDING="1">'
+        f'<TR><TD ALIGN="LEFT" BALIGN="LEFT"><FONT POINT-SIZE="{TITLE_SIZE}"><B>{_label_lines(title_lines)}</B></FONT></TD></TR>'
+        f'<TR><TD ALIGN="LEFT"><FONT POINT-SIZE="11" COLOR="{t["muted"]}">{state}</FONT></TD></TR></TABLE>>'
     )
-    rows = [
-        f'<TR><TD ALIGN="LEFT" BALIGN="LEFT" COLSPAN="2"><B>{_label_text(tp.name)}</B></TD></TR>',
-        f'<TR><TD ALIGN="LEFT" BALIGN="LEFT" VALIGN="BOTTOM"><FONT POINT-SIZE="9" COLOR="{THEME["muted"]}">'
-        f"{_label_text(where or ' ', width=30, max_lines=2)}</FONT></TD>{badge_cell}</TR>",
-    ]
-    style = ' STYLE="ROUNDED"' if tp.emotion is not None else ' STYLE="ROUNDED,DASHED"'
-    return (
-        f'<<TABLE BORDER="1" CELLBORDER="0" CELLSPACING="3" CELLPADDING="3" BGCOLOR="{fill}" COLOR="{border}"{style}>'
-        + "".join(rows)
-        + "</TABLE>>"
-    )
-
-
-def _stage_label(index: int, stage: Stage) -> str:
-    label = f"<B>{index}. {_label_text(stage.name, width=30, max_lines=2)}</B>"
-    if stage.goal:
-        label += f'<FONT POINT-SIZE="9" COLOR="{THEME["muted"]}">{_label_text(stage.goal, width=34, max_lines=3)}</FONT>'
-    return f"<{label}>"
-
-
-def _heading(title: str, state: str) -> str:
-    """Title, state and a legend, as the graph's label: a reader needs no other key to the diagram."""
-    t = THEME
     swatches = "".join(
-        f'<TD BGCOLOR="{THEME["emotion"][e][1]}" WIDTH="26"><FONT COLOR="{THEME["emotion"][e][2]}" POINT-SIZE="9"><B>{emotion_label(e)}</B></FONT></TD>'
+        f'<TD BGCOLOR="{t["emotion"][e][1]}" WIDTH="26"><FONT COLOR="{t["emotion"][e][2]}" POINT-SIZE="9"><B>{emotion_label(e)}</B></FONT></TD>'
         for e in (-2, -1, 0, 1, 2)
     )
-    key = (
-        f'<TABLE BORDER="0" CELLSPACING="2" CELLPADDING="2"><TR>'
+    scale = (
+        f'<<TABLE BORDER="0" CELLSPACING="2" CELLPADDING="2"><TR>'
         f'<TD><FONT POINT-SIZE="9" COLOR="{t["muted"]}">emotion</FONT></TD>{swatches}'
-        f'<TD><FONT POINT-SIZE="9" COLOR="{t["muted"]}">very negative … very positive</FONT></TD>'
-        f'<TD WIDTH="12"></TD><TD><FONT POINT-SIZE="9" COLOR="{t["branch"]}">→ branch, with its condition</FONT></TD>'
-        f'<TD WIDTH="12"></TD><TD><FONT POINT-SIZE="9" COLOR="{t["exit"]}">⬚ exit (leaves the journey)</FONT></TD>'
-        f'<TD WIDTH="12"></TD><TD><FONT POINT-SIZE="9" COLOR="{t["end"]}">● end</FONT></TD>'
-        f"</TR></TABLE>"
+        f'<TD><FONT POINT-SIZE="9" COLOR="{t["muted"]}">{_SCALE}</FONT></TD></TR></TABLE>>'
+    )
+    keys = "".join(
+        f'<TD><FONT POINT-SIZE="9" COLOR="{t[colour]}">{html.escape(text)}</FONT></TD><TD WIDTH="12"></TD>' for colour, text in _KEYS
+    )
+    return title, scale, f'<<TABLE BORDER="0" CELLSPACING="0" CELLPADDING="2"><TR>{keys}</TR></TABLE>>'
+
+
+def _card(card, where: str, t: dict) -> str:
+    """A touchpoint as a fixed-size table: its name, then channel and owner beside the emotion badge.
+
+    The badge is a table of its own, so it keeps its size when the channel · owner line wraps.
+    """
+    tp, box = card.touchpoint, card.box
+    fill, badge, badge_text = t["emotion"][tp.emotion]
+    style = ' STYLE="ROUNDED"' if tp.emotion is not None else ' STYLE="ROUNDED,DASHED"'
+    meta_h = meta_row_height(len(card.meta))
+    name_h = box.h - 8 - meta_h  # the name takes what the channel · owner row leaves
+    badge_cell = (
+        f'<TD FIXEDSIZE="TRUE" WIDTH="{BADGE_W}" HEIGHT="{BADGE_H}" CELLPADDING="0" VALIGN="BOTTOM" BGCOLOR="{badge}">'
+        f'<FONT COLOR="{badge_text}" POINT-SIZE="10"><B>{html.escape(emotion_label(tp.emotion))}</B></FONT></TD>'
     )
     return (
-        f'<TABLE BORDER="0" CELLSPACING="0" CELLPADDING="1">'
-        f'<TR><TD ALIGN="LEFT" BALIGN="LEFT"><B>{_label_text(title, width=80, max_lines=2)}</B></TD></TR>'
-        f'<TR><TD ALIGN="LEFT"><FONT POINT-SIZE="11" COLOR="{t["muted"]}">{state}</FONT></TD></TR>'
-        f'<TR><TD ALIGN="LEFT">{key}</TD></TR></TABLE>'
+        f'<<TABLE BORDER="1" CELLBORDER="0" CELLSPACING="2" CELLPADDING="4" BGCOLOR="{fill}" COLOR="{t["card_border"]}"{style}>'
+        f'<TR><TD ALIGN="LEFT" VALIGN="TOP" BALIGN="LEFT" COLSPAN="2" FIXEDSIZE="TRUE" WIDTH="{CARD_W - 6}" HEIGHT="{name_h:.0f}">'
+        f"<B>{_label_lines(card.name)}</B></TD></TR>"
+        f'<TR><TD ALIGN="LEFT" VALIGN="BOTTOM" BALIGN="LEFT" FIXEDSIZE="TRUE" WIDTH="{CARD_W - 6 - 2 - BADGE_W}" HEIGHT="{meta_h:.0f}">'
+        f'<FONT POINT-SIZE="{META_SIZE}" COLOR="{t["muted"]}">{_label_lines(card.meta)}</FONT></TD>{badge_cell}</TR></TABLE>>'
     )
 
 
-def journey_to_dot(journey: Journey) -> str:
-    """The whole journey as DOT: one cluster per stage, left to right in time."""
-    return "\n".join(_dot_lines(journey)) + "\n"
+def _stage_label(column, t: dict) -> str:
+    """The stage's number, name and goal, as a table as wide as the header space, at the column's top."""
+    goal = (
+        f'<TR><TD ALIGN="LEFT" BALIGN="LEFT"><FONT POINT-SIZE="{META_SIZE}" COLOR="{t["muted"]}">{_label_lines(column.goal)}</FONT></TD></TR>'
+        if column.goal
+        else ""
+    )
+    return (
+        f'<<TABLE BORDER="0" CELLSPACING="0" CELLPADDING="1" FIXEDSIZE="TRUE" WIDTH="{column.header.w:.0f}" HEIGHT="{column.header.h:.0f}">'
+        f'<TR><TD ALIGN="LEFT" VALIGN="TOP" BALIGN="LEFT"><FONT POINT-SIZE="{STAGE_SIZE}"><B>{_label_lines(column.name)}</B></FONT></TD></TR>'
+        f"{goal}</TABLE>>"
+    )
 
 
-def _dot_lines(journey: Journey) -> Iterator[str]:
-    t = THEME
+class _Canvas:
+    """Points of the grid (y down) as Graphviz coordinates (y up), written with one decimal."""
+
+    def __init__(self, height: float) -> None:
+        self.height = height
+
+    def at(self, x: float, y: float) -> str:
+        return f"{x:.1f},{self.height - y:.1f}"
+
+    def pin(self, box: Box) -> str:
+        return f'pos="{self.at(box.cx, box.cy)}!", width={box.w / 72:.4f}, height={box.h / 72:.4f}'
+
+    def spline(self, points: Sequence[tuple[float, float]], arrow: bool = True) -> str:
+        """A polyline as Graphviz's B-spline, corners rounded, ending an arrow's length before its tip."""
+        pts = [p for i, p in enumerate(points) if i == 0 or p != points[i - 1]]
+        if len(pts) < 2:
+            pts = [pts[0], pts[0]]
+        tip = pts[-1]
+        if arrow:
+            (ax, ay), (bx, by) = pts[-2], pts[-1]
+            length = max(abs(bx - ax) + abs(by - ay), 1e-9)
+            shorten = min(ARROW, length * 0.9)
+            pts[-1] = (bx - (bx - ax) / length * shorten, by - (by - ay) / length * shorten)
+        control = [pts[0]]
+        current = pts[0]
+        for i in range(1, len(pts) - 1):
+            corner, before, after = pts[i], pts[i - 1], pts[i + 1]
+            d1 = abs(corner[0] - before[0]) + abs(corner[1] - before[1])
+            d2 = abs(after[0] - corner[0]) + abs(after[1] - corner[1])
+            r = min(6.0, d1 / 2, d2 / 2)
+            a = (corner[0] - (corner[0] - before[0]) / max(d1, 1e-9) * r, corner[1] - (corner[1] - before[1]) / max(d1, 1e-9) * r)
+            b = (corner[0] + (after[0] - corner[0]) / max(d2, 1e-9) * r, corner[1] + (after[1] - corner[1]) / max(d2, 1e-9) * r)
+            control += _straight(current, a)
+            control += [(a[0] + (corner[0] - a[0]) * 0.55, a[1] + (corner[1] - a[1]) * 0.55),
+                        (b[0] + (corner[0] - b[0]) * 0.55, b[1] + (corner[1] - b[1]) * 0.55), b]
+            current = b
+        control += _straight(current, pts[-1])
+        body = " ".join(self.at(x, y) for x, y in control)
+        return f'"e,{self.at(*tip)} {body}"' if arrow else f'"{body}"'
+
+
+def _straight(a: tuple[float, float], b: tuple[float, float]) -> list[tuple[float, float]]:
+    return [(a[0] + (b[0] - a[0]) / 3, a[1] + (b[1] - a[1]) / 3), (a[0] + 2 * (b[0] - a[0]) / 3, a[1] + 2 * (b[1] - a[1]) / 3), b]
+
+
+def journey_grid(journey: Journey) -> Grid:
+    """Where everything of the diagram goes (see render/grid.py)."""
+    title_lines = wrap(journey.title, 760, TITLE_SIZE, 2)
+    boxes = _heading_boxes(title_lines)
+    return layout_grid(journey, _where(journey), title_lines, boxes[-1].bottom, max(b.w for b in boxes))
+
+
+def journey_to_dot(journey: Journey, theme: str = "light") -> str:
+    """The whole journey as DOT, laid out: stage columns left to right, touchpoints top to bottom, in file order."""
+    return "\n".join(_dot_lines(journey, journey_grid(journey), DIAGRAM_THEMES[theme])) + "\n"
+
+
+def _edge_attrs(route: Route, t: dict, canvas: _Canvas) -> list[str]:
+    attrs = [f"id={_quote(route.id)}", f"pos={canvas.spline(route.points)}"]
+    if route.kind == "exit":
+        return attrs + ["style=dashed", f'color="{t["exit"]}"']
+    colour = t["branch"] if route.kind == "branch" or route.label else t["edge"]
+    attrs.append(f'color="{colour}"')
+    if route.kind == "back":
+        attrs.append("style=dashed")
+    if route.label and route.label_box:
+        box = route.label_box
+        attrs += [f"label=<{_label_lines(route.label)}>", f'lp="{canvas.at(box.cx, box.cy)}"', f'fontcolor="{colour}"']
+    return attrs
+
+
+def _dot_lines(journey: Journey, grid: Grid, t: dict) -> Iterator[str]:
+    canvas = _Canvas(grid.height)
     state = "future state" if journey.state == "future" else "current state"
+    yield "// Laid out by cjmap: every node has its place and every edge its route. Draw with: neato -n2 -Tsvg"
     yield f"digraph {_quote('journey')} {{"
     yield (
-        f'  graph [rankdir=TB, newrank=true, nodesep=0.5, ranksep=0.35, pad=0.3, fontname={_quote(FONT)}, '
-        f'fontcolor="{t["text"]}", bgcolor="{t["background"]}", labelloc=t, labeljust=l, fontsize=18, '
-        f"label=<{_heading(journey.title, state)}>];"
+        f'  graph [bgcolor="{t["background"]}", pad=0.3, splines=true, outputorder=nodesfirst, '
+        f'bb="0,0,{grid.width},{grid.height}", fontname={_quote(FONT)}];'
     )
-    yield f'  node [shape=plain, fontname={_quote(FONT)}, fontsize=11, fontcolor="{t["text"]}"];'
-    yield f'  edge [fontname={_quote(FONT)}, fontsize=9, color="{t["edge"]}", fontcolor="{t["muted"]}", arrowsize=0.7];'
-    touchpoints = journey.touchpoints
-    for index, stage in enumerate(journey.stages, start=1):
-        yield f"  subgraph {_quote('cluster-' + stage.id)} {{"
+    yield f'  node [shape=plain, fontname={_quote(FONT)}, fontsize={NAME_SIZE}, fontcolor="{t["text"]}"];'
+    yield f'  edge [fontname={_quote(FONT)}, fontsize={LABEL_SIZE}, color="{t["edge"]}", fontcolor="{t["muted"]}", arrowsize=0.7];'
+    for name, box, label in zip(("title", "legend-emotion", "legend-flow"), _heading_boxes(grid.title_lines), _headings(grid.title_lines, state, t)):
+        placed = Box(grid.title.x + box.x, grid.title.y + box.y, box.w, box.h)
+        yield f'  "{name}" [id="{name}", pos="{canvas.at(placed.cx, placed.cy)}!", label={label}];'
+    for column in grid.columns:  # first, so cards are drawn over them
+        stage_id = "stage-" + column.stage.id
         yield (
-            f'    id={_quote("stage-" + stage.id)}; label={_stage_label(index, stage)}; labeljust=l; fontsize=13; '
-            f'style="rounded,filled"; fillcolor="{t["stage_fill"]}"; color="{t["stage_border"]}"; margin=12;'
+            f"  {_quote(stage_id)} [id={_quote(stage_id)}, shape=box, style=\"rounded,filled\", fixedsize=true, "
+            f'fillcolor="{t["stage_fill"]}", color="{t["stage_border"]}", labelloc=t, {canvas.pin(column.box)}, '
+            f"label={_stage_label(column, t)}];"
         )
-        if not stage.touchpoints:  # keep an empty stage visible: it is a finding, not a layout glitch
-            yield f'    {_quote("empty-" + stage.id)} [id={_quote("empty-" + stage.id)}, shape=box, style="dashed", color="{t["exit"]}", fontcolor="{t["exit"]}", fontsize=10, label="no touchpoints"];'
-        if touchpoints and touchpoints[0] in stage.touchpoints:  # inside the stage, so its arrow stays clear of the stage's label
-            yield f'    "start" [id="start", shape=circle, width=0.3, fixedsize=true, style=filled, fillcolor="{t["text"]}", label="", tooltip="start"];'
-        for tp in stage.touchpoints:
-            yield f"    {_quote(_node_id(tp.id))} [id={_quote(_node_id(tp.id))}, label={_card(tp, journey)}];"
-        for upper, lower in zip(stage.touchpoints, stage.touchpoints[1:]):  # the column, top to bottom
-            yield f"    {_quote(_node_id(upper.id))} -> {_quote(_node_id(lower.id))} [style=invis, weight=10];"
-        yield "  }"
-    heads = [_quote(_node_id(s.touchpoints[0].id) if s.touchpoints else "empty-" + s.id) for s in journey.stages]
-    if heads:  # stage columns start on one row, in file order
-        yield "  { rank=same; " + " ".join(heads) + " }"
-        for left, right in zip(heads, heads[1:]):
-            yield f"  {left} -> {right} [style=invis, weight=5];"
-    if touchpoints:
-        yield f'  "start" -> {_quote(_node_id(touchpoints[0].id))} [id="edge-start"];'
-    seen: dict[str, int] = {}
-    label = "xlabel" if len(touchpoints) >= LABELS_BESIDE_EDGES_FROM else "label"
-    for edge in journey.edges:
-        # ids come from the endpoints, not a counter, so one new edge does not renumber the rest
-        edge_id = f"edge-{edge.source}--{edge.target}"
-        seen[edge_id] = seen.get(edge_id, 0) + 1
-        if seen[edge_id] > 1:
-            edge_id += f"-{seen[edge_id]}"
-        # flow edges are routed, not laid out: the grid of stages decides where cards go
-        attrs = [f"id={_quote(edge_id)}", "constraint=false"]
-        if edge.condition:
-            attrs += [f"{label}=<{_label_text(edge.condition, width=22, max_lines=3)}>", f'color="{t["branch"]}"', f'fontcolor="{t["branch"]}"']
-        if not edge.implicit and not edge.condition:
-            attrs.append(f'color="{t["branch"]}"')
-        yield f"  {_quote(_node_id(edge.source))} -> {_quote(_node_id(edge.target))} [{', '.join(attrs)}];"
-    for tp in touchpoints:
-        if tp.exits:
-            exit_id = f"exit-{tp.id}"
-            reason = f"leaves: {tp.exit_reason}" if tp.exit_reason else "leaves the journey"
-            yield (
-                f'  {_quote(exit_id)} [id={_quote(exit_id)}, shape=box, style="rounded,dashed", color="{t["exit"]}", '
-                f'fontcolor="{t["exit"]}", fontsize=9, label=<{_label_text(reason, width=22, max_lines=3)}>];'
-            )
-            yield f'  {_quote(_node_id(tp.id))} -> {_quote(exit_id)} [id={_quote("edge-" + exit_id)}, style=dashed, color="{t["exit"]}"];'
-    if journey.end:
+    for marker in grid.empties:  # an empty stage stays visible: it is a finding, not a layout glitch
         yield (
-            f'  "end" [id="end", shape=doublecircle, width=0.25, fixedsize=true, style=filled, '
-            f'fillcolor="{t["end"]}", color="{t["end"]}", label="", tooltip="journey ends"];'
+            f'  {_quote(marker.id)} [id={_quote(marker.id)}, shape=box, style="dashed", fixedsize=true, color="{t["exit"]}", '
+            f'fontcolor="{t["exit"]}", fontsize=10, {canvas.pin(marker.box)}, label="no touchpoints"];'
         )
-        yield f'  {_quote(_node_id(journey.end))} -> "end" [id="edge-end"];'
+    where = _where(journey)
+    for card in grid.cards:
+        node = _quote("tp-" + card.touchpoint.id)
+        yield f"  {node} [id={node}, {canvas.pin(card.box)}, label={_card(card, where[card.touchpoint.id], t)}];"
+    for marker in grid.exits:
+        yield (
+            f'  {_quote(marker.id)} [id={_quote(marker.id)}, shape=box, style="rounded,dashed", fixedsize=true, color="{t["exit"]}", '
+            f'fontcolor="{t["exit"]}", fontsize={LABEL_SIZE}, {canvas.pin(marker.box)}, label=<{_label_lines(marker.lines)}>];'
+        )
+    if grid.start:
+        yield (
+            f'  "start" [id="start", shape=circle, fixedsize=true, style=filled, fillcolor="{t["text"]}", color="{t["text"]}", '
+            f'{canvas.pin(grid.start)}, label="", tooltip="start"];'
+        )
+    if grid.end:
+        yield (
+            f'  "end" [id="end", shape=doublecircle, fixedsize=true, style=filled, fillcolor="{t["end"]}", color="{t["end"]}", '
+            f'{canvas.pin(grid.end)}, label="", tooltip="journey ends"];'
+        )
+    for route in grid.routes:
+        yield f"  {_quote(route.source)} -> {_quote(route.target)} [{', '.join(_edge_attrs(route, t, canvas))}];"
     yield "}"

@@ -1,0 +1,531 @@
+"""The diagram's geometry, computed here so that it cannot lie about the order of time.
+
+Graphviz's `dot` orders stage clusters as it likes once branches cross stages,
+and its position step grows far faster than the map (3,000 touchpoints took
+25 s in it). So cjmap places everything itself: stage columns left to right in
+file order, touchpoints top to bottom in file order on rows shared by every
+column, cards of one size per map, and every edge routed along gutters
+between columns and gaps between rows, with its condition in space kept free
+of cards. Graphviz (`neato -n2`) then only draws what it is given.
+
+Coordinates here are points, y pointing down; dot.py flips them for Graphviz.
+Everything is a pure function of the journey, so the same map gives the same
+bytes, and the work is linear in the size of the map.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from cjmap.resolve import Edge, Journey, Stage, Touchpoint
+
+# Helvetica-Bold widths (1/1000 em) of printable ASCII. Graphviz measures Helvetica with these
+# metrics (Liberation Sans), so a line wrapped here fits the box it is wrapped for.
+_WIDTHS = (
+    278, 333, 474, 556, 556, 889, 722, 238, 333, 333, 389, 584, 278, 333, 278, 278,  # space ! " # $ % & ' ( ) * + , - . /
+    556, 556, 556, 556, 556, 556, 556, 556, 556, 556, 333, 333, 584, 584, 584, 611,  # 0-9 : ; < = > ?
+    975, 722, 722, 722, 722, 667, 611, 778, 722, 278, 556, 722, 611, 833, 722, 778,  # @ A-O
+    667, 778, 722, 667, 611, 722, 667, 944, 667, 667, 611, 333, 278, 333, 584, 556,  # P-Z [ \ ] ^ _
+    333, 556, 611, 556, 611, 556, 333, 611, 611, 278, 278, 556, 278, 889, 611, 611,  # ` a-o
+    611, 611, 389, 556, 333, 611, 556, 778, 556, 556, 500, 389, 280, 389, 584,  # p-z { | } ~
+)
+
+# Not allowed in XML, plus bidi embeddings and overrides: in a label they could reorder
+# the text drawn after them (the HTML report isolates them instead).
+NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\u202a-\u202e\u2066-\u2069]")
+
+# measured in Graphviz: what the legend and common map text use beyond ASCII
+_OTHER_WIDTHS = {
+    "\u2192": 1000, "\u2190": 1000, "\u2026": 1000, "\u2014": 1000, "\u2013": 556, "\u2212": 584, "\u00b7": 278,
+    "\u2018": 278, "\u2019": 278, "\u201c": 500, "\u201d": 500, "\u25cf": 610, "\u2b1a": 950, "\u00a0": 278, "\u20ac": 556,
+}
+
+CARD_W = 200  # every card of every map
+CARD_PAD = 7  # border, cell spacing and padding inside a card, each side
+BADGE_W, BADGE_H = 30, 18
+NAME_SIZE, META_SIZE, LABEL_SIZE, STAGE_SIZE, TITLE_SIZE = 11, 9, 9, 13, 18
+NAME_LINES, META_LINES, LABEL_LINES, EXIT_LINES = 3, 2, 3, 3
+COL_PAD = 14  # stage box edge to card
+STAGE_W = CARD_W + 2 * COL_PAD
+LABEL_W = 118  # widest branch condition
+BESIDE_W = CARD_W // 2 - 14  # a condition beside an arrow straight down to the next card
+EXIT_W = CARD_W // 2 - 10  # an exit box sits in the left half of the gap under its card
+GUTTER = 18  # the least room between two stage columns
+TRACK = 7  # between parallel edges in a gutter or a gap
+PAD = 20  # around the whole drawing
+ARROW = 7  # arrowsize 0.7
+GAP_MIN = 26  # between two cards of a column: room for an arrow
+START_R, END_R = 8, 8
+
+
+def text_width(text: str, size: float) -> float:
+    """Width of one line in points, as Graphviz measures Helvetica (bold: never narrower)."""
+    total = 0
+    for ch in text:
+        code = ord(ch)
+        if 32 <= code <= 126:
+            total += _WIDTHS[code - 32]
+        elif ch in _OTHER_WIDTHS:
+            total += _OTHER_WIDTHS[ch]
+        elif unicodedata.combining(ch):
+            continue
+        elif unicodedata.east_asian_width(ch) in "WF" or code >= 0x1F000:
+            total += 1150
+        elif 0xC0 <= code < 0x250 and 32 <= ord(unicodedata.normalize("NFKD", ch)[0]) <= 126:  # accented Latin letters
+            total += _WIDTHS[ord(unicodedata.normalize("NFKD", ch)[0]) - 32] + 60
+        else:
+            total += 950
+    return total * size / 1000
+
+
+def wrap(text: str, width: float, size: float, max_lines: int) -> tuple[str, ...]:
+    """Text broken into lines no wider than `width` points; the last line cut with an ellipsis if too many."""
+    words = " ".join(NOT_XML.sub("", text).split()).split(" ")
+    lines: list[str] = []
+    line = ""
+    for word in words:
+        candidate = f"{line} {word}" if line else word
+        if text_width(candidate, size) <= width:
+            line = candidate
+            continue
+        if line:
+            lines.append(line)
+        while text_width(word, size) > width:  # a word wider than the box is broken
+            cut = len(word)
+            while cut > 1 and text_width(word[:cut], size) > width:
+                cut -= 1
+            lines.append(word[:cut])
+            word = word[cut:]
+        line = word
+        if len(lines) > max_lines:
+            break
+    lines.append(line)
+    if len(lines) > max_lines:
+        last = lines[max_lines - 1]
+        while last and text_width(last + "\u2026", size) > width:
+            last = last[:-1]
+        lines = [*lines[: max_lines - 1], last.rstrip() + "\u2026"]
+    return tuple(lines) or ("",)
+
+
+def lines_height(lines: int, size: float) -> float:
+    return lines * size + 2
+
+
+@dataclass(frozen=True)
+class Box:
+    x: float
+    y: float
+    w: float
+    h: float
+
+    @property
+    def right(self) -> float:
+        return self.x + self.w
+
+    @property
+    def bottom(self) -> float:
+        return self.y + self.h
+
+    @property
+    def cx(self) -> float:
+        return self.x + self.w / 2
+
+    @property
+    def cy(self) -> float:
+        return self.y + self.h / 2
+
+    def overlaps(self, other: Box) -> bool:
+        return self.x < other.right and other.x < self.right and self.y < other.bottom and other.y < self.bottom
+
+
+@dataclass(frozen=True)
+class Card:
+    touchpoint: Touchpoint
+    box: Box
+    name: tuple[str, ...]
+    meta: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Column:
+    stage: Stage
+    number: int
+    box: Box  # the stage's column, header included
+    header: Box
+    name: tuple[str, ...]
+    goal: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Route:
+    """One edge as a polyline; the last point is the arrow's tip."""
+
+    id: str
+    source: str  # node ids
+    target: str
+    kind: str  # next | branch | back | exit | start | end
+    points: tuple[tuple[float, float], ...]
+    label: tuple[str, ...]  # the condition, wrapped
+    label_box: Box | None
+
+
+@dataclass(frozen=True)
+class Marker:
+    id: str
+    box: Box
+    lines: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Grid:
+    width: float
+    height: float
+    title: Box
+    title_lines: tuple[str, ...]
+    columns: tuple[Column, ...]
+    cards: tuple[Card, ...]
+    empties: tuple[Marker, ...]  # "no touchpoints" in an empty stage
+    exits: tuple[Marker, ...]
+    start: Box | None
+    end: Box | None
+    routes: tuple[Route, ...]
+
+
+@dataclass
+class _Plan:
+    """An edge on its way to a route: where it leaves, which gutters and gap it uses."""
+
+    id: str
+    edge: Edge
+    kind: str
+    source_side: str  # right | left | bottom
+    target_side: str  # left | right | top
+    gutters: tuple[int, ...]  # one or two gutters holding its vertical runs
+    gap: int | None  # the row gap its horizontal run crosses, when it spans columns
+    label: tuple[str, ...]
+    gap_track: int = 0
+    source_y: float = 0.0
+    target_y: float = 0.0
+
+
+def edge_ids(edges: Iterable[Edge]) -> list[str]:
+    """Ids from the endpoints, not a counter, so one new edge does not renumber the rest."""
+    seen: dict[str, int] = {}
+    ids = []
+    for edge in edges:
+        edge_id = f"edge-{edge.source}--{edge.target}"
+        seen[edge_id] = seen.get(edge_id, 0) + 1
+        ids.append(edge_id if seen[edge_id] == 1 else f"{edge_id}-{seen[edge_id]}")
+    return ids
+
+
+def _assign_tracks(intervals: Sequence[tuple[float, float]], clearance: float = 0.0) -> list[int]:
+    """Greedy interval colouring (optimal for intervals): a track per interval, none shared by two that meet."""
+    order = sorted(range(len(intervals)), key=lambda i: (intervals[i][0], intervals[i][1], i))
+    ends: list[float] = []  # the last end on each track
+    tracks = [0] * len(intervals)
+    for i in order:
+        low, high = intervals[i]
+        for t, end in enumerate(ends):
+            if end + clearance < low:
+                tracks[i], ends[t] = t, high
+                break
+        else:
+            tracks[i] = len(ends)
+            ends.append(high)
+    return tracks
+
+
+def card_lines(tp: Touchpoint, where: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    name = wrap(tp.name, CARD_W - 2 * CARD_PAD, NAME_SIZE, NAME_LINES)
+    meta = wrap(where or " ", CARD_W - 2 * CARD_PAD - BADGE_W - 14, META_SIZE, META_LINES)
+    return name, meta
+
+
+def meta_row_height(meta_lines: int) -> float:
+    """The channel · owner row: its lines with the cell's padding, never lower than the badge beside it."""
+    return max(lines_height(meta_lines, META_SIZE) + 8, BADGE_H)
+
+
+def card_height(name_lines: int, meta_lines: int) -> float:
+    """Border and spacing around the name cell and the channel · owner row (cells include their padding)."""
+    return 8 + lines_height(name_lines, NAME_SIZE) + 8 + meta_row_height(meta_lines)
+
+
+def layout_grid(journey: Journey, where: dict[str, str], title_lines: tuple[str, ...], title_h: float, title_w: float) -> Grid:
+    """Place every stage, card, exit, marker and edge of the journey; `where` is each card's channel · owner line."""
+    stages = journey.stages
+    n_cols = len(stages)
+    place: dict[str, tuple[int, int, int]] = {}  # touchpoint id -> (column, row, file index)
+    index = 0
+    for j, stage in enumerate(stages):
+        for r, tp in enumerate(stage.touchpoints):
+            place[tp.id] = (j, r, index)
+            index += 1
+    rows = max([len(s.touchpoints) for s in stages] + [1 if stages else 0])
+    lines = {tp.id: card_lines(tp, where.get(tp.id, "")) for tp in journey.touchpoints}
+    card_h = max([card_height(len(n), len(m)) for n, m in lines.values()] + [card_height(1, 1)])
+
+    # the flow, edge by edge: which sides, gutters and gap each uses
+    out_count: dict[str, int] = {}
+    for edge in journey.edges:
+        out_count[edge.source] = out_count.get(edge.source, 0) + 1
+    plans: list[_Plan] = []
+    for edge_id, edge in zip(edge_ids(journey.edges), journey.edges):
+        if edge.source not in place or edge.target not in place:
+            continue
+        j1, r1, k1 = place[edge.source]
+        j2, r2, k2 = place[edge.target]
+        branch = bool(edge.condition) or out_count[edge.source] > 1
+        label = wrap(edge.condition, LABEL_W, LABEL_SIZE, LABEL_LINES) if edge.condition else ()
+        if j1 == j2 and r2 == r1 + 1:  # the next card down: its condition in the right half of the gap between them
+            label = wrap(edge.condition, BESIDE_W, LABEL_SIZE, LABEL_LINES + 1) if edge.condition else ()
+            plan = _Plan(edge_id, edge, "branch" if branch else "next", "bottom", "top", (), None, label)
+        elif k2 > k1:  # forward: out of the right side, into the left side (the right side within one column)
+            kind = "branch" if branch else "next"
+            if j2 == j1:
+                plan = _Plan(edge_id, edge, kind, "right", "right", (j1 + 1,), None, label)
+            elif j2 == j1 + 1:
+                plan = _Plan(edge_id, edge, kind, "right", "left", (j1 + 1,), None, label)
+            else:
+                plan = _Plan(edge_id, edge, kind, "right", "left", (j1 + 1, j2), r2, label)
+        else:  # back: out of the left side, and into the right side of an earlier column, so it reads as going back
+            if j2 == j1:
+                plan = _Plan(edge_id, edge, "back", "left", "left", (j1,), None, label)
+            elif j2 == j1 - 1:
+                plan = _Plan(edge_id, edge, "back", "left", "right", (j1,), None, label)
+            else:
+                plan = _Plan(edge_id, edge, "back", "left", "right", (j1, j2 + 1), r2, label)
+        plans.append(plan)
+
+    # horizontal runs across columns: tracks in the gap above the target's row
+    gap_tracks = [0] * (rows + 1)
+    by_gap: dict[int, list[_Plan]] = {}
+    for plan in plans:
+        if plan.gap is not None:
+            by_gap.setdefault(plan.gap, []).append(plan)
+    for gap, members in by_gap.items():
+        spans = [(float(min(p.gutters)), float(max(p.gutters))) for p in members]
+        for plan, track in zip(members, _assign_tracks(spans, clearance=0.0)):
+            plan.gap_track = track
+        gap_tracks[gap] = max(p.gap_track for p in members) + 1
+
+    # what sits in each gap under a card: its exit (left half), a condition (right half), the end marker
+    exit_lines = {
+        tp.id: wrap(f"leaves: {tp.exit_reason}" if tp.exit_reason else "leaves the journey", EXIT_W - 10, LABEL_SIZE, EXIT_LINES)
+        for tp in journey.touchpoints
+        if tp.exits
+    }
+    zone = [0.0] * (rows + 1)  # gap r lies above row r; gap `rows` is under the last row
+    for tp_id, ex in exit_lines.items():
+        _, r, _ = place[tp_id]
+        zone[r + 1] = max(zone[r + 1], 10 + lines_height(len(ex), LABEL_SIZE) + 8)
+    for plan in plans:
+        if plan.source_side == "bottom" and plan.label:
+            _, r, _ = place[plan.edge.source]
+            zone[r + 1] = max(zone[r + 1], lines_height(len(plan.label), LABEL_SIZE) + 6)
+    if journey.end and journey.end in place:
+        _, r, _ = place[journey.end]
+        zone[r + 1] = max(zone[r + 1], 2 * END_R + 16)
+    if journey.touchpoints:
+        zone[0] = max(zone[0], 2 * START_R + 14)
+
+    # rows, top to bottom
+    headers = []
+    for number, stage in enumerate(stages, 1):
+        name = wrap(f"{number}. {stage.name}", STAGE_W - 26, STAGE_SIZE, 2)
+        goal = wrap(stage.goal, STAGE_W - 26, META_SIZE, 3) if stage.goal else ()
+        headers.append((name, goal))
+    header_h = max([16 + lines_height(len(n), STAGE_SIZE) + (4 + lines_height(len(g), META_SIZE) if g else 0) for n, g in headers] + [30])
+    top = PAD + title_h + 16
+    gap_h = [6 + zone[g] + (gap_tracks[g] * TRACK + 4 if gap_tracks[g] else 0) + 12 for g in range(rows + 1)]
+    gap_h = [max(GAP_MIN, h) for h in gap_h]
+    gap_top, row_top = [], []
+    y = top + header_h
+    for g in range(rows + 1):
+        gap_top.append(y)
+        y += gap_h[g]
+        if g < rows:
+            row_top.append(y)
+            y += card_h
+    column_bottom = y
+
+    # ports: where each edge meets a card's side, spread along it, ordered by where the other end is
+    def row_y(tp_id: str) -> float:
+        return row_top[place[tp_id][1]] + card_h / 2
+
+    def gap_y(plan: _Plan) -> float:
+        assert plan.gap is not None
+        return gap_top[plan.gap] + 6 + zone[plan.gap] + 2 + plan.gap_track * TRACK
+
+    sides: dict[tuple[str, str], list[tuple[float, int, _Plan, str]]] = {}
+    for order, plan in enumerate(plans):
+        if plan.source_side in ("left", "right"):
+            toward = gap_y(plan) if plan.gap is not None else row_y(plan.edge.target)
+            sides.setdefault((plan.edge.source, plan.source_side), []).append((toward, order, plan, "out"))
+            back = gap_y(plan) if plan.gap is not None else row_y(plan.edge.source)
+            sides.setdefault((plan.edge.target, plan.target_side), []).append((back, order, plan, "in"))
+    for (tp_id, _), attached in sides.items():
+        attached.sort(key=lambda a: (a[0], a[1], a[3]))
+        for i, (_, _, plan, role) in enumerate(attached):
+            y = row_top[place[tp_id][1]] + card_h * (i + 1) / (len(attached) + 1)
+            if role == "out":
+                plan.source_y = y
+            else:
+                plan.target_y = y
+
+    # vertical runs: tracks in each gutter
+    runs: dict[int, list[tuple[_Plan, int, float, float]]] = {}
+    for plan in plans:
+        if not plan.gutters:
+            continue
+        if plan.gap is None:
+            a, b = plan.source_y, plan.target_y
+            runs.setdefault(plan.gutters[0], []).append((plan, 0, min(a, b), max(a, b)))
+        else:
+            gy = gap_y(plan)
+            runs.setdefault(plan.gutters[0], []).append((plan, 0, min(plan.source_y, gy), max(plan.source_y, gy)))
+            runs.setdefault(plan.gutters[1], []).append((plan, 1, min(plan.target_y, gy), max(plan.target_y, gy)))
+    track_of: dict[tuple[str, int], int] = {}
+    gutter_tracks = [0] * (n_cols + 1)
+    for g, members in runs.items():
+        for (plan, part, _, _), t in zip(members, _assign_tracks([(lo, hi) for _, _, lo, hi in members], clearance=3)):
+            track_of[(plan.id, part)] = t
+        gutter_tracks[g] = max(track_of[(p.id, part)] for p, part, _, _ in members) + 1
+
+    # conditions of edges leaving a card sideways: in the gutter beside the card, touching their edge's first
+    # run (under it when the edge turns down, over it when it turns up); a label that would meet another
+    # takes the next column of the gutter's label area, which the edge's first run crosses too
+    areas: dict[tuple[int, str], list[_Plan]] = {}
+    for plan in plans:
+        if plan.label and plan.source_side in ("left", "right"):
+            j1 = place[plan.edge.source][0]
+            areas.setdefault((j1 + 1, "right") if plan.source_side == "right" else (j1, "left"), []).append(plan)
+    slots: dict[str, tuple[int, float, float, float]] = {}  # edge id -> (label column, top, width, height)
+    area_w: dict[tuple[int, str], float] = {}
+    for key, members in areas.items():
+        column_w = max(text_width(line, LABEL_SIZE) for p in members for line in p.label) + 6 + 4
+        taken: list[list[tuple[float, float]]] = []
+        for plan in sorted(members, key=lambda p: p.source_y):
+            h = lines_height(len(plan.label), LABEL_SIZE) + 2
+            w = max(text_width(line, LABEL_SIZE) for line in plan.label) + 6
+            turn = gap_y(plan) if plan.gap is not None else plan.target_y
+            below, above = plan.source_y + 3, plan.source_y - 3 - h
+            wanted = (below, above) if turn >= plan.source_y else (above, below)
+            column = 0
+            while plan.id not in slots:
+                if column == len(taken):
+                    taken.append([])
+                for label_top in wanted:
+                    if all(label_top + h + 2 <= t0 or label_top >= t1 + 2 for t0, t1 in taken[column]):
+                        taken[column].append((label_top, label_top + h))
+                        slots[plan.id] = (column, label_top, w, h)
+                        break
+                column += 1
+        area_w[key] = len(taken) * column_w
+    label_w_right = [area_w.get((g, "right"), 0.0) for g in range(n_cols + 1)]  # beside column g-1
+    label_w_left = [area_w.get((g, "left"), 0.0) for g in range(n_cols + 1)]  # beside column g
+    gutter_w = [
+        GUTTER + label_w_right[g] + label_w_left[g] + (gutter_tracks[g] * TRACK + 8 if gutter_tracks[g] else 0)
+        for g in range(n_cols + 1)
+    ]
+    col_x = []
+    x = PAD
+    for j in range(n_cols):
+        x += gutter_w[j]
+        col_x.append(x)
+        x += STAGE_W
+    grid_right = x + gutter_w[n_cols] if n_cols else PAD
+    width = max(grid_right + PAD, PAD + title_w + PAD)
+
+    def gutter_left(g: int) -> float:
+        return col_x[g - 1] + STAGE_W if g > 0 else PAD
+
+    def track_x(g: int, track: int) -> float:
+        return gutter_left(g) + GUTTER / 2 + label_w_right[g] + 4 + track * TRACK
+
+    columns = []
+    for j, stage in enumerate(stages):
+        name, goal = headers[j]
+        box = Box(col_x[j], top, STAGE_W, column_bottom - top)
+        columns.append(Column(stage, j + 1, box, Box(col_x[j] + 10, top + 8, STAGE_W - 20, header_h - 12), name, goal))
+    cards = {
+        tp.id: Card(tp, Box(col_x[place[tp.id][0]] + COL_PAD, row_top[place[tp.id][1]], CARD_W, card_h), *lines[tp.id])
+        for tp in journey.touchpoints
+    }
+    empties = tuple(
+        Marker(f"empty-{stage.id}", Box(col_x[j] + COL_PAD, row_top[0], CARD_W, 28), ("no touchpoints",))
+        for j, stage in enumerate(stages)
+        if not stage.touchpoints and row_top
+    )
+
+    # the routes
+    routes: list[Route] = []
+    for plan in plans:
+        source, target = cards[plan.edge.source].box, cards[plan.edge.target].box
+        if plan.source_side == "bottom":
+            points = ((source.cx, source.bottom), (target.cx, target.y))
+            label_box = None
+            if plan.label:
+                h = lines_height(len(plan.label), LABEL_SIZE) + 2
+                w = max(text_width(line, LABEL_SIZE) for line in plan.label) + 6
+                label_box = Box(source.cx + 2, source.bottom + 6, w, h)
+        else:
+            sx = source.right if plan.source_side == "right" else source.x
+            tx = target.right if plan.target_side == "right" else target.x
+            first = track_x(plan.gutters[0], track_of[(plan.id, 0)])
+            if plan.gap is None:
+                points = ((sx, plan.source_y), (first, plan.source_y), (first, plan.target_y), (tx, plan.target_y))
+            else:
+                second = track_x(plan.gutters[1], track_of[(plan.id, 1)])
+                gy = gap_y(plan)
+                points = ((sx, plan.source_y), (first, plan.source_y), (first, gy), (second, gy), (second, plan.target_y), (tx, plan.target_y))
+            label_box = None
+        if plan.id in slots:
+            column, label_top, w, h = slots[plan.id]
+            j1 = place[plan.edge.source][0]
+            key = (j1 + 1, "right") if plan.source_side == "right" else (j1, "left")
+            column_w = area_w[key] / (max(c for c, *_ in (slots[p.id] for p in areas[key])) + 1)
+            if plan.source_side == "right":
+                label_box = Box(gutter_left(j1 + 1) + 3 + column * column_w, label_top, w, h)
+            else:
+                label_box = Box(col_x[j1] - 3 - column * column_w - w, label_top, w, h)
+        routes.append(Route(plan.id, f"tp-{plan.edge.source}", f"tp-{plan.edge.target}", plan.kind, points, plan.label, label_box))
+
+    exits = []
+    for tp_id, ex in exit_lines.items():
+        card = cards[tp_id].box
+        box = Box(card.x + 4, card.bottom + 10, EXIT_W, lines_height(len(ex), LABEL_SIZE) + 6)
+        exits.append(Marker(f"exit-{tp_id}", box, ex))
+        routes.append(Route(f"edge-exit-{tp_id}", f"tp-{tp_id}", f"exit-{tp_id}", "exit", ((box.cx, card.bottom), (box.cx, box.y)), (), None))
+    start = end = None
+    if journey.touchpoints:
+        first_card = cards[journey.touchpoints[0].id].box
+        start = Box(first_card.cx - START_R, first_card.y - 2 * START_R - 14, 2 * START_R, 2 * START_R)
+        routes.append(Route("edge-start", "start", f"tp-{journey.touchpoints[0].id}", "start", ((start.cx, start.bottom), (first_card.cx, first_card.y)), (), None))
+    if journey.end and journey.end in cards:
+        last = cards[journey.end].box
+        end = Box(last.cx - END_R, last.bottom + 14, 2 * END_R, 2 * END_R)
+        routes.append(Route("edge-end", f"tp-{journey.end}", "end", "end", ((last.cx, last.bottom), (end.cx, end.y)), (), None))
+
+    bottom = max([column_bottom] + [r.label_box.bottom for r in routes if r.label_box] + [e.box.bottom for e in exits])
+    title = Box(PAD, PAD, title_w, title_h)
+    return Grid(
+        width=round(width),
+        height=round(bottom + PAD),
+        title=title,
+        title_lines=title_lines,
+        columns=tuple(columns),
+        cards=tuple(cards[tp.id] for tp in journey.touchpoints),
+        empties=empties,
+        exits=tuple(exits),
+        start=start,
+        end=end,
+        routes=tuple(routes),
+    )
+
+
