@@ -175,3 +175,39 @@ def test_outline_makes_git_diff_readable(repo: Path) -> None:
     added = [l for l in done.stdout.splitlines() if l.startswith("+    touchpoint")]
     assert removed == ["-    touchpoint call: Calls the shop (channel phone; owner care; emotion 0)"]
     assert added == ["+    touchpoint call: Calls the shop (channel phone; owner care; emotion +2)"]
+
+
+def test_an_owner_change_is_listed_once(project: Path) -> None:
+    new = BASE.replace("title: Shop\n", "title: Shop\nowner: cx-team\n").replace("owner: care", "owner: sales")
+    write(project, "old.cjmap.yaml", BASE)
+    write(project, "new.cjmap.yaml", new)
+    result = run_cli("diff", "--today", TODAY, "old.cjmap.yaml", "new.cjmap.yaml", cwd=project)
+    assert result.stdout.count("owner: none \u2192 cx-team") == 1 and result.stdout.count("Calls the shop: owner: Care \u2192 Sales") == 1, result.stdout
+    assert ("map-owner", "map", "owner: none \u2192 cx-team") in changes(project, BASE, new)
+
+
+def test_a_changed_folded_summary_reads_as_text(project: Path) -> None:
+    old = BASE.replace("title: Shop\n", "title: Shop\nsummary: >\n  Sam buys\n  online.\n")
+    new = BASE.replace("title: Shop\n", "title: Shop\nsummary: >\n  Sam buys\n  in the shop.\n")
+    write(project, "old.cjmap.yaml", old)
+    write(project, "new.cjmap.yaml", new)
+    result = run_cli("diff", "--today", TODAY, "old.cjmap.yaml", "new.cjmap.yaml", cwd=project)
+    assert "    summary: Sam buys online. \u2192 Sam buys in the shop.\n" in result.stdout, result.stdout
+    assert "\\x0a" not in result.stdout
+
+
+def test_a_new_branch_to_a_new_touchpoint_is_reported(project: Path) -> None:
+    new = BASE.replace("{to: call, when: otherwise}", "{to: call, when: otherwise}, {to: chat, when: has a question}").replace(
+        "  - id: buy\n", "      - {id: chat, name: Chats, channel: web, owner: care, emotion: 1, next: [pay]}\n  - id: buy\n"
+    )
+    found = changes(project, BASE, new)
+    assert ("branch-added", "Searches", "now leads to Chats when \u2018has a question\u2019") in found, found
+    assert ("branch-removed", "Searches", "no longer leads to Chats when \u2018has a question\u2019") in changes(project, new, BASE)
+    assert not [c for c in found if c[0] == "step-added"], found  # file-order steps into a new touchpoint stay quiet
+
+
+def test_opportunities_the_future_state_delivers(project: Path) -> None:
+    future = BASE.replace("title: Shop\n", "title: Shop\nstate: future\n").replace("opportunities: [Faster search]", "opportunities: []")
+    found = changes(project, BASE, future)
+    assert ("opportunities-delivered", "Searches", "opportunity delivered: Faster search") in found, found
+    assert not [c for c in found if c[0] == "opportunities-removed"], found

@@ -43,6 +43,11 @@ def _emotion(value: int | None) -> str:
     return "no score" if value is None else emotion_label(value)
 
 
+def _text(value: str | None) -> str | None:
+    """A text value as compared and shown: a folded `>` or literal `|` value's closing line break is not content."""
+    return value.rstrip("\r\n") if value else value
+
+
 def _names(items: Sequence) -> dict[str, str]:
     return {item.id: item.name for item in items}
 
@@ -80,9 +85,9 @@ def diff_journeys(
 def _header(old: Journey, new: Journey) -> list[Change]:
     out = []
     for key in ("title", "state", "owner", "scope", "summary"):
-        before, after = getattr(old, key), getattr(new, key)
-        if before != after:
-            out.append(Change(key, "map", f"{key}: {before or 'none'} \u2192 {after or 'none'}"))
+        before, after = _text(getattr(old, key)), _text(getattr(new, key))
+        if before != after:  # the map's owner is `map-owner`: `owner` is a touchpoint's team
+            out.append(Change("map-owner" if key == "owner" else key, "map", f"{key}: {before or 'none'} \u2192 {after or 'none'}"))
     if old.updated != new.updated:
         out.append(Change("reviewed", "map", f"last reviewed: {old.updated or 'never'} \u2192 {new.updated or 'never'}"))
     old_p, new_p = _names(old.personas), _names(new.personas)
@@ -132,6 +137,8 @@ def _match(old: Journey, new: Journey) -> tuple[dict[str, Touchpoint], list[Touc
 def _touchpoints(old: Journey, new: Journey) -> list[Change]:
     out = []
     _, added, removed, pairs = _match(old, new)
+    planned = old.state == "current" and new.state == "future"  # what the future state no longer needs was delivered
+    still_offered = {o for tp in new.touchpoints for o in tp.opportunities}
     stage_names = {**_names(old.stages), **_names(new.stages)}
     old_teams, new_teams = _names(old.teams), _names(new.teams)
     old_channels, new_channels = _names(old.channels), _names(new.channels)
@@ -159,7 +166,11 @@ def _touchpoints(old: Journey, new: Journey) -> list[Change]:
             gone = [x for x in getattr(before, lane) if x not in getattr(after, lane)]
             came = [x for x in getattr(after, lane) if x not in getattr(before, lane)]
             out += [Change(f"{lane}-added".replace("_", "-"), name, f"{what} added: {x}") for x in came]
-            out += [Change(f"{lane}-removed".replace("_", "-"), name, f"{what} removed: {x}") for x in gone]
+            for x in gone:
+                if lane == "opportunities" and planned and x not in still_offered:
+                    out.append(Change("opportunities-delivered", name, f"opportunity delivered: {x}"))
+                else:
+                    out.append(Change(f"{lane}-removed".replace("_", "-"), name, f"{what} removed: {x}"))
         if before.personas != after.personas:
             show = lambda p: "everyone" if p is None else ", ".join(p) or "nobody"  # noqa: E731
             out.append(Change("personas", name, f"for {show(before.personas)} \u2192 {show(after.personas)}"))
@@ -171,24 +182,28 @@ def _edge_key(edge: Edge, ids: dict[str, str]) -> tuple[str, str, str | None]:
 
 
 def _flow(old: Journey, new: Journey) -> list[Change]:
-    """Branches and exits added or removed; plain next-in-file steps only when their endpoints survive."""
+    """Branches and exits added or removed from touchpoints in both versions. A `next` step counts even when
+    it leads to a touchpoint that is new (or gone); a plain next-in-file step only when both ends survive,
+    since adding or removing a touchpoint moves those anyway."""
     out = []
     new_t, _, _, pairs = _match(old, new)
     renamed = {before.id: after.id for before, after in pairs}  # old id -> new id
+    kept = set(renamed.values())
     names = {tp.id: tp.name for tp in new.touchpoints}
+    old_names = {renamed.get(tp.id, tp.id): tp.name for tp in old.touchpoints}
     old_edges = {_edge_key(e, renamed): e for e in old.edges}
     new_edges = {_edge_key(e, {}): e for e in new.edges}
     for key, edge in new_edges.items():
-        if key not in old_edges and edge.source in renamed.values() and edge.target in renamed.values():
+        if key not in old_edges and edge.source in kept and (edge.target in kept or not edge.implicit) and edge.target in names:
             label = f" when \u2018{edge.condition}\u2019" if edge.condition else ""
             kind = "branch-added" if edge.condition else "step-added"
             out.append(Change(kind, names[edge.source], f"now leads to {names[edge.target]}{label}"))
     for key, edge in old_edges.items():
         source, target, _ = key
-        if key not in new_edges and source in new_t and target in new_t:
+        if key not in new_edges and source in new_t and (target in new_t or not edge.implicit) and target in old_names:
             label = f" when \u2018{edge.condition}\u2019" if edge.condition else ""
             kind = "branch-removed" if edge.condition else "step-removed"
-            out.append(Change(kind, names[source], f"no longer leads to {names[target]}{label}"))
+            out.append(Change(kind, names[source], f"no longer leads to {names.get(target, old_names[target])}{label}"))
     old_exits = {renamed.get(tp.id, tp.id): tp.exit_reason for tp in old.touchpoints if tp.exits}
     new_exits = {tp.id: tp.exit_reason for tp in new.touchpoints if tp.exits}
     for id, reason in new_exits.items():

@@ -6,17 +6,17 @@ import json
 import re
 from collections.abc import Sequence
 
-from cjmap.diagnostics import printable
+from cjmap.diagnostics import escape_controls, one_line, printable
 from cjmap.diff import Change, MapDiff
 from cjmap.render.markdown import md
 
 GROUPS = (
-    ("Map", ("map-added", "map-removed", "title", "state", "owner", "scope", "summary", "reviewed", "persona-added", "persona-removed")),
+    ("Map", ("map-added", "map-removed", "title", "state", "map-owner", "scope", "summary", "reviewed", "persona-added", "persona-removed")),
     ("Stages", ("stage-added", "stage-removed", "stage-renamed", "stage-moved", "stage-goal")),
     ("Touchpoints", ("touchpoint-added", "touchpoint-removed", "touchpoint-renamed", "touchpoint-moved")),
     ("Emotion", ("emotion",)),
     ("Owners, channels and personas", ("owner", "channel", "personas")),
-    ("Pain points and opportunities", ("pain-points-added", "pain-points-removed", "opportunities-added", "opportunities-removed")),
+    ("Pain points and opportunities", ("pain-points-added", "pain-points-removed", "opportunities-added", "opportunities-removed", "opportunities-delivered")),
     ("Flow", ("branch-added", "branch-removed", "step-added", "step-removed", "exit-added", "exit-removed")),
 )
 ARROWS = {1: "\u25b2", -1: "\u25bc", 0: ""}
@@ -36,6 +36,11 @@ def _said(c: Change, clean) -> str:
     return clean(c.detail) if c.subject == "map" else f"{clean(c.subject)}: {clean(c.detail)}"
 
 
+def _shown(text: str) -> str:
+    """Map text on one terminal line: line breaks as \u21b5, controls escaped, very long text cut."""
+    return printable(one_line(text))
+
+
 def _heading(d: MapDiff) -> str:
     return d.new_file if d.old_file == d.new_file or not d.old_file else f"{d.old_file} \u2192 {d.new_file or '(deleted)'}"
 
@@ -49,14 +54,14 @@ def _count(d: MapDiff) -> str:
 def to_text(diffs: Sequence[MapDiff]) -> str:
     lines = []
     for d in diffs:
-        lines.append(f"{printable(_heading(d))}: {_count(d) if d.changed else 'no changes for the customer'}")
+        lines.append(f"{_shown(_heading(d))}: {_count(d) if d.changed else 'no changes for the customer'}")
         for title, changes in _grouped(d.changes):
             lines.append(f"  {title}")
-            lines += [f"    {_said(c, printable)} {ARROWS[c.direction]}".rstrip() for c in changes]
+            lines += [f"    {_said(c, _shown)} {ARROWS[c.direction]}".rstrip() for c in changes]
         if d.introduced or d.fixed:
             lines.append("  Lint")
-            lines += [f"    + {f.code} {printable(f.message)}" for f in d.introduced]
-            lines += [f"    - {f.code} {printable(f.message)} (fixed)" for f in d.fixed]
+            lines += [f"    + {f.code} {_shown(f.message)}" for f in d.introduced]
+            lines += [f"    - {f.code} {_shown(f.message)} (fixed)" for f in d.fixed]
     return "\n".join(lines) + "\n" if lines else "no maps to compare\n"
 
 
@@ -68,7 +73,7 @@ def to_markdown(diffs: Sequence[MapDiff]) -> str:
         return "**cjmap diff**: no changes for the customer.\n"
     out = []
     for d in changed:
-        out.append(f"### `{_heading(d).replace('`', '')}`\n\n{_count(d)}\n")
+        out.append(f"### `{escape_controls(_heading(d)).replace('`', '')}`\n\n{_count(d)}\n")  # a code span: no escapes needed but these
         for title, changes in _grouped(d.changes):
             out.append(f"**{title}**\n")
             for c in changes:
