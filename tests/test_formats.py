@@ -117,3 +117,44 @@ def test_text_output_is_coloured_on_a_terminal_unless_no_color(project: Path) ->
     plain = run_cli("lint", "--today", TODAY, cwd=project, env={"FORCE_COLOR": "1", "NO_COLOR": "1"})
     assert "\x1b[" in coloured.stdout
     assert "\x1b[" not in plain.stdout
+
+
+ODD_NAME = "maps/a b#1%\x01\x1b\udce9.cjmap.yaml"  # a space, '#', '%', controls and a byte that is not UTF-8 (as Python keeps it)
+ODD = [Diagnostic(Location(ODD_NAME, 3, 1), Severity.ERROR, "CJM101", "stage 's' has no touchpoints", "stage-without-touchpoints")]
+
+
+def test_sarif_uris_are_percent_encoded() -> None:
+    log = json.loads(to_sarif(ODD))
+    (result,) = log["runs"][0]["results"]
+    assert result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "maps/a%20b%231%25%01%1B%E9.cjmap.yaml"
+
+
+def test_junit_with_control_characters_in_a_file_name_is_xml() -> None:
+    text = to_junit([(ODD_NAME, ODD)], Severity.ERROR)
+    root = ET.fromstring(text.encode("utf-8"))  # raises on a control character or a lone surrogate
+    case = root.find("testsuite/testcase")
+    assert case is not None and case.get("name") == "maps/a b#1%\\x01\\x1b\\xe9.cjmap.yaml"
+
+
+def test_json_is_utf_8_whatever_the_file_name(project: Path) -> None:
+    from cjmap.diagnostics import to_json
+
+    text = to_json(ODD)
+    text.encode("utf-8")  # no lone surrogate left to break the encoding
+    assert json.loads(text)["diagnostics"][0]["file"] == ODD_NAME
+
+
+def test_statistics_as_json(project: Path) -> None:
+    write(project, "m.cjmap.yaml", BROKEN)
+    result = run_cli("lint", "--today", TODAY, "--format", "json", "--statistics", "m.cjmap.yaml", cwd=project)
+    assert json.loads(result.stdout) == {"statistics": [{"code": "CJM101", "rule": "stage-without-touchpoints", "count": 1}]}
+    result = run_cli("lint", "--format", "sarif", "--statistics", "m.cjmap.yaml", cwd=project)
+    assert result.returncode == 2 and result.stdout == ""
+    assert "error: --statistics prints counts as text or json, not as sarif" in result.stderr
+
+
+def test_markdown_text_never_autolinks() -> None:
+    from cjmap.render.markdown import md
+
+    text = "call https://evil.example/x?a=1|b or www.evil.example, mail me@evil.example"
+    assert md(text) == "call `https://evil.example/x?a=1\\|b` or `www.evil.example,` mail `me@evil.example`"

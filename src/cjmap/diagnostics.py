@@ -162,6 +162,13 @@ def format_line(d: Diagnostic) -> str:
     return f"{printable(w.file)}:{w.line}:{w.column}: {d.severity.value} {d.code} {printable(d.message)} [{d.rule}]"
 
 
+def json_text(data: object) -> str:
+    """JSON that is valid UTF-8 whatever it holds: a file name that is not UTF-8 reaches Python as lone
+    surrogates, which are written as `\\udce9` escapes (JSON allows them) rather than as broken bytes."""
+    text = json.dumps(data, indent=2, ensure_ascii=False)
+    return re.sub("[\ud800-\udfff]", lambda m: f"\\u{ord(m[0]):04x}", text) + "\n"
+
+
 def to_json(diagnostics: Iterable[Diagnostic]) -> str:
     """The stable machine form: `{"diagnostics": [...]}`, sorted, one document."""
     items = [
@@ -176,7 +183,7 @@ def to_json(diagnostics: Iterable[Diagnostic]) -> str:
         }
         for d in sorted(diagnostics, key=lambda d: d.sort_key)
     ]
-    return json.dumps({"diagnostics": items}, indent=2, ensure_ascii=False) + "\n"
+    return json_text({"diagnostics": items})
 
 
 def summary(diagnostics: Sequence[Diagnostic], files: int) -> str:

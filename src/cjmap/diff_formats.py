@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Sequence
 
-from cjmap.diagnostics import escape_controls, one_line, printable
+from cjmap.diagnostics import escape_controls, json_text, one_line, printable
 from cjmap.diff import Change, MapDiff
 from cjmap.render.markdown import md
 
@@ -104,4 +103,4 @@ def to_json(diffs: Sequence[MapDiff]) -> str:
             for d in diffs
         ]
     }
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    return json_text(data)

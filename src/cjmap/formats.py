@@ -6,11 +6,13 @@ metadata); none of them decides what to report.
 
 from __future__ import annotations
 
-import json
+import os
+import re
 import xml.etree.ElementTree as ET
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from pathlib import PurePath
+from urllib.parse import quote
 
 from cjmap import __version__
 from cjmap.diagnostics import (
@@ -19,7 +21,9 @@ from cjmap.diagnostics import (
     Diagnostic,
     Severity,
     code_meaning,
+    escape_controls,
     format_line,
+    json_text,
     printable,
 )
 
@@ -101,7 +105,7 @@ def to_sarif(diagnostics: Iterable[Diagnostic]) -> str:
             "locations": [
                 {
                     "physicalLocation": {
-                        "artifactLocation": {"uri": PurePath(d.where.file).as_posix()},
+                        "artifactLocation": {"uri": _uri(d.where.file)},
                         "region": {"startLine": d.where.line, "startColumn": d.where.column},
                     }
                 }
@@ -120,7 +124,21 @@ def to_sarif(diagnostics: Iterable[Diagnostic]) -> str:
             }
         ],
     }
-    return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
+    return json_text(log)
+
+
+def _uri(file: str) -> str:
+    """A file as a SARIF `uri` (a URI reference, RFC 3986): spaces, `#`, `%`, controls and non-ASCII
+    percent-encoded from the file name's own bytes, so a viewer opens the file that was meant."""
+    return quote(os.fsencode(PurePath(file).as_posix()), safe="/")
+
+
+# XML 1.0 cannot hold C0 controls (but tab and line breaks), lone surrogates, U+FFFE or U+FFFF, not even as &#...;
+_NOT_XML = re.compile("[\ufffe\uffff]")
+
+
+def _xml_text(text: str) -> str:
+    return _NOT_XML.sub(lambda m: f"\\u{ord(m[0]):04x}", escape_controls(text))
 
 
 def to_junit(results: Sequence[tuple[str, Sequence[Diagnostic]]], fail_on: Severity) -> str:
@@ -128,17 +146,17 @@ def to_junit(results: Sequence[tuple[str, Sequence[Diagnostic]]], fail_on: Sever
     suite = ET.Element("testsuite", name="cjmap lint", tests=str(len(results)))
     failures = 0
     for file, diagnostics in results:
-        case = ET.SubElement(suite, "testcase", classname="cjmap.lint", name=file)
+        case = ET.SubElement(suite, "testcase", classname="cjmap.lint", name=_xml_text(file))
         failing = [d for d in diagnostics if d.severity.rank >= fail_on.rank]
         if failing:
             failures += 1
             failure = ET.SubElement(
                 case, "failure", type=failing[0].code, message=f"{len(failing)} finding{'s' if len(failing) != 1 else ''} at or above {fail_on.value}"
             )
-            failure.text = "\n".join(format_line(d) for d in failing)
+            failure.text = "\n".join(_xml_text(format_line(d)) for d in failing)
         others = [d for d in diagnostics if d not in failing]
         if others:
-            ET.SubElement(case, "system-out").text = "\n".join(format_line(d) for d in others)
+            ET.SubElement(case, "system-out").text = "\n".join(_xml_text(format_line(d)) for d in others)
     suite.set("failures", str(failures))
     root = ET.Element("testsuites", name="cjmap", tests=str(len(results)), failures=str(failures))
     root.append(suite)
@@ -146,9 +164,18 @@ def to_junit(results: Sequence[tuple[str, Sequence[Diagnostic]]], fail_on: Sever
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
 
 
+def _counts(diagnostics: Iterable[Diagnostic]) -> list[tuple[tuple[str, str], int]]:
+    counts = Counter((d.code, d.rule) for d in diagnostics)
+    return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+
+
 def statistics(diagnostics: Iterable[Diagnostic]) -> str:
     """Counts per rule, most frequent first, like `ruff --statistics`."""
-    counts = Counter((d.code, d.rule) for d in diagnostics)
-    rows = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    rows = _counts(diagnostics)
     width = max((len(str(n)) for _, n in rows), default=1)
     return "".join(f"{n:>{width}}  {code}  {name}\n" for (code, name), n in rows)
+
+
+def statistics_json(diagnostics: Iterable[Diagnostic]) -> str:
+    """The same counts for tools: `{"statistics": [{"code", "rule", "count"}]}`, most frequent first."""
+    return json_text({"statistics": [{"code": code, "rule": name, "count": n} for (code, name), n in _counts(diagnostics)]})

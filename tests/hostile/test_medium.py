@@ -3,6 +3,9 @@ in words, never a traceback; slow cases must stay quick. Built by the tests, sin
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -143,3 +146,43 @@ def test_diff_markdown_shows_bidi_controls_as_escapes(tmp_path: Path) -> None:
     result = run_cli("diff", "--format", "markdown", "--today", TODAY, "m.cjmap.yaml", "n.cjmap.yaml", cwd=project)
     assert result.returncode == 0, result.stderr
     assert "\u202e" not in result.stdout and "\\\\u202ead" in result.stdout, result.stdout
+
+
+def _cjmap(*args: str, cwd: Path, **kwargs) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run([sys.executable, "-m", "cjmap", *args], cwd=cwd, env={**os.environ, "NO_COLOR": "1"}, timeout=120, **kwargs)
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+@pytest.mark.parametrize("command", [["lint", "m.cjmap.yaml"], ["rules"], ["schema"], ["outline", "m.cjmap.yaml"]], ids=lambda c: c[0])
+def test_standard_output_on_a_full_disk(tmp_path: Path, command: list[str]) -> None:
+    project = generated(tmp_path, "m.cjmap.yaml", MINIMAL.replace("owner: sales, emotion: 1", "emotion: 1").encode())
+    with open("/dev/full", "w") as full:
+        result = _cjmap(*command, cwd=project, stdout=full, stderr=subprocess.PIPE)
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.decode().splitlines()[-1] == "error: cannot write output: No space left on device"
+    assert b"Traceback" not in result.stderr and b"Exception ignored" not in result.stderr
+
+
+def test_standard_output_closed(tmp_path: Path) -> None:
+    project = generated(tmp_path, "m.cjmap.yaml", MINIMAL.replace("owner: sales, emotion: 1", "emotion: 1").encode())
+    result = _cjmap("lint", "m.cjmap.yaml", cwd=project, stderr=subprocess.PIPE, preexec_fn=lambda: os.close(1))
+    assert result.returncode == 2 and result.stderr.decode().splitlines()[-1] == "error: cannot write output: standard output is closed"
+    result = _cjmap("render", "--format", "dot", "m.cjmap.yaml", cwd=project, stderr=subprocess.PIPE, preexec_fn=lambda: os.close(1))
+    assert result.returncode == 0 and b"Traceback" not in result.stderr  # render prints on standard error only: it still works
+    assert (project / "m.dot").exists()
+
+
+@pytest.mark.parametrize("encoding", ["ascii", "latin-1", "utf-8"])
+def test_any_output_encoding_and_file_names_that_are_not_utf_8(tmp_path: Path, encoding: str) -> None:
+    project = generated(tmp_path, "m.cjmap.yaml", MINIMAL.encode())
+    write(project, "n.cjmap.yaml", MINIMAL.replace("emotion: 1}", "emotion: -1}").replace("title: Minimal", "title: Minimal \u2192 more"))
+    odd = os.fsencode(project) + b"/b\xe9.cjmap.yaml"
+    with open(odd, "w") as f:
+        f.write(MINIMAL.replace("owner: sales, emotion: 1", "emotion: 1"))
+    env = {"PYTHONIOENCODING": encoding}
+    for command in (["diff", "--today", TODAY, "m.cjmap.yaml", "n.cjmap.yaml"], ["outline", "n.cjmap.yaml"], ["lint", "."], ["lint", "--format", "json", "."]):
+        result = subprocess.run([sys.executable, "-m", "cjmap", *command], cwd=project, env={**os.environ, **env}, capture_output=True, timeout=120)
+        assert b"Traceback" not in result.stderr, (command, result.stderr.decode(errors="replace"))
+        assert result.returncode in (0, 1), (command, result.stderr)
+        result.stdout.decode(encoding)  # what was printed is in the encoding asked for
+    assert "b\\xe9.cjmap.yaml:" in run_cli("lint", ".", cwd=project, env=env).stdout

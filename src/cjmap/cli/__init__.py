@@ -5,6 +5,9 @@ One module per group of commands; this one holds the app and what they share.
 
 from __future__ import annotations
 
+import errno
+import io
+import os
 import sys
 from collections.abc import Sequence
 from enum import Enum
@@ -209,11 +212,63 @@ def main() -> None:
     # pydantic looks for plugins through every installed package's metadata (~20 ms a run); cjmap uses none
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     _exit_cleanly_on_sigterm()
+    _robust_streams()
     try:
-        app()
+        try:
+            app()
+        finally:
+            sys.stdout.flush()  # a full disk or a closed pipe shows here at the latest, while it can still be said
     except KeyboardInterrupt:
         sys.stderr.write("interrupted\n")
         sys.exit(130)
+    except OSError as e:
+        if e.errno not in _STREAM_ERRORS:
+            raise
+        _output_failed(e)
+
+
+# writing to standard output fails with these: a full disk (/dev/full), a closed descriptor, a closed pipe, I/O
+_STREAM_ERRORS = {errno.ENOSPC, errno.EBADF, errno.EPIPE, errno.EIO, errno.EDQUOT, errno.EFBIG}
+
+
+class _ClosedStream(io.TextIOBase):
+    """Standard output when the process was started without one (`cjmap lint >&-`): writing is an error to report."""
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        raise OSError(errno.EBADF, "standard output is closed")
+
+    def isatty(self) -> bool:
+        return False
+
+
+def _robust_streams() -> None:
+    """Streams that cannot fail on what cjmap prints: a terminal set to ASCII or Latin-1
+    (PYTHONIOENCODING) gets \\u escapes for what it cannot show, rather than a traceback."""
+    if sys.stdout is None:
+        sys.stdout = _ClosedStream()
+    if sys.stderr is None:
+        sys.stderr = open(os.devnull, "w")  # nowhere to say anything; the exit code still tells
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper) and stream.errors == "strict":
+            stream.reconfigure(errors="backslashreplace")
+
+
+def _output_failed(error: OSError) -> None:
+    """Say once, on standard error, that the output could not be written, and exit 2 (not a traceback)."""
+    try:  # what is still buffered would fail again when Python flushes at exit: send it nowhere
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+    except (OSError, ValueError, io.UnsupportedOperation):
+        sys.stdout = _ClosedStream()
+    try:
+        sys.stderr.write(f"error: cannot write output: {error.strerror or error}\n")
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        pass
+    sys.exit(EXIT_INPUT)
 
 
 # the commands register themselves on `app` when imported; this order is the order of `cjmap --help`

@@ -45,6 +45,9 @@ def lint(
     from cjmap.rules import Context
 
     context = Context(today=_today(today))
+    if show_statistics and output_format not in (OutputFormat.text, OutputFormat.json):
+        _fail(f"--statistics prints counts as text or json, not as {output_format.value}; drop one of the two")
+        raise typer.Exit(EXIT_INPUT)
     missing = [p for p in paths or () if not p.exists()]
     if missing:
         for p in missing:
@@ -65,14 +68,16 @@ def lint(
         _fail(str(e))
         raise typer.Exit(EXIT_INPUT) from None
     from cjmap.batch import default_jobs, run_all
-    from cjmap.formats import statistics, to_github, to_junit, to_sarif, unique
+    from cjmap.formats import statistics, statistics_json, to_github, to_junit, to_sarif, unique
 
     # one process is quicker for a handful of maps: forking workers costs more than linting them
     workers = jobs or (default_jobs() if len(tasks) >= LINT_BATCH else 1)
     results = list(zip(run_all(lint_file, tasks, workers, "linting"), (t.policy for t in tasks)))
 
     diagnostics = unique(d for r, _ in results for d in r.diagnostics)
-    if show_statistics:
+    if show_statistics and output_format is OutputFormat.json:
+        sys.stdout.write(statistics_json(diagnostics))
+    elif show_statistics:
         sys.stdout.write(statistics(diagnostics))
     elif output_format is OutputFormat.json:
         sys.stdout.write(to_json(diagnostics))
