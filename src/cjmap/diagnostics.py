@@ -70,7 +70,10 @@ CODE_MEANINGS: dict[str, str] = {
         "`cjmap import mermaid`: the file holds no journey diagram (error), "
         "or a part of it could not be carried over as it was (warning)"
     ),
-    "CJM901": "a `# cjmap: ignore` comment silences nothing (only with `--report-unused-ignores`)",
+    "CJM901": (
+        "a `# cjmap: ignore` comment silences nothing (only with `--report-unused-ignores`), "
+        "or names something that is no rule (always; the rules it does name are still silenced)"
+    ),
 }
 OTHER_CODES: dict[str, str] = {"CJM010": "mermaid-import", "CJM901": "unused-suppression"}
 

@@ -85,7 +85,7 @@ def _rule_descriptors() -> list[dict[str, object]]:
     descriptors.append({
         "id": code,
         "name": name,
-        "shortDescription": {"text": "A `# cjmap: ignore[...]` comment suppresses nothing."},
+        "shortDescription": {"text": "A `# cjmap: ignore[...]` comment suppresses nothing, or names no rule."},
         "fullDescription": {"text": code_meaning(code)},
         "defaultConfiguration": {"level": "warning"},
     })

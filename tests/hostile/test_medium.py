@@ -186,3 +186,22 @@ def test_any_output_encoding_and_file_names_that_are_not_utf_8(tmp_path: Path, e
         assert result.returncode in (0, 1), (command, result.stderr)
         result.stdout.decode(encoding)  # what was printed is in the encoding asked for
     assert "b\\xe9.cjmap.yaml:" in run_cli("lint", ".", cwd=project, env=env).stdout
+
+
+def test_100000_suppression_comments_are_matched_quickly(tmp_path: Path) -> None:
+    touchpoints = "".join(f"      - {{name: T{i}, emotion: -2}}  # cjmap: ignore[CJM301]\n" for i in range(4000))
+    text = "cjmap: 1\ntitle: T\nupdated: 2026-11-01\nstages:\n  - name: S\n    touchpoints:\n" + touchpoints + "# cjmap: ignore[CJM103]\n" * 96_000
+    project = generated(tmp_path, "m.cjmap.yaml", text.encode())
+    started = time.perf_counter()
+    result = run_cli("lint", "--today", TODAY, "--select", "CJM301,CJM104", "m.cjmap.yaml", cwd=project)
+    assert time.perf_counter() - started < 10  # took 150 s: every finding was tried against every comment
+    assert result.returncode == 0 and "CJM301" not in result.stdout and result.stdout.count("CJM104") == 4000
+
+
+def test_a_suppression_naming_an_unknown_code_still_applies_the_known_ones(tmp_path: Path) -> None:
+    text = MINIMAL.replace("{name: Sees an ad, channel: web, owner: sales, emotion: 1}", "{name: Sees an ad, emotion: 1}  # cjmap: ignore[CJM103, CJM999, touchpoint-without-channel]")
+    project = generated(tmp_path, "m.cjmap.yaml", text.encode())
+    result = run_cli("lint", "--today", TODAY, "m.cjmap.yaml", cwd=project)
+    assert result.stdout.splitlines() == [
+        "m.cjmap.yaml:10:41: warning CJM901 suppression names 'CJM999', which is no rule (see `cjmap rules`); the rest of the comment still applies [unused-suppression]"
+    ]
