@@ -13,6 +13,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import date
 
 from cjmap import model as m
@@ -127,10 +128,18 @@ class Journey(Located):
         return tuple(tp for stage in self.stages for tp in stage.touchpoints)
 
     def team(self, id: str | None) -> Entity | None:
-        return next((t for t in self.teams if t.id == id), None)
+        return self._teams_by_id.get(id) if id is not None else None
 
     def channel(self, id: str | None) -> Entity | None:
-        return next((c for c in self.channels if c.id == id), None)
+        return self._channels_by_id.get(id) if id is not None else None
+
+    @cached_property
+    def _teams_by_id(self) -> dict[str, Entity]:  # looked up once per touchpoint: 70,000 channels made a scan each time cost minutes
+        return {t.id: t for t in self.teams}
+
+    @cached_property
+    def _channels_by_id(self) -> dict[str, Entity]:
+        return {c.id: c for c in self.channels}
 
 
 def slugify(text: str) -> str:

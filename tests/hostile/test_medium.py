@@ -205,3 +205,20 @@ def test_a_suppression_naming_an_unknown_code_still_applies_the_known_ones(tmp_p
     assert result.stdout.splitlines() == [
         "m.cjmap.yaml:10:41: warning CJM901 suppression names 'CJM999', which is no rule (see `cjmap rules`); the rest of the comment still applies [unused-suppression]"
     ]
+
+
+def test_70000_channels_are_looked_up_quickly(tmp_path: Path) -> None:
+    from cjmap.pipeline import load_journey
+    from cjmap.render.gaps import gaps
+    from cjmap.render.markdown import to_markdown
+
+    channels = "".join(f"  - {{id: c{i}, name: C{i}}}\n" for i in range(70_000))
+    touchpoints = "".join(f"      - {{name: T{i}, channel: c{i * 20}, owner: sales}}\n" for i in range(3_000))
+    text = f"cjmap: 1\ntitle: T\nteams: [{{id: sales, name: Sales}}]\nchannels:\n{channels}stages:\n  - name: S\n    touchpoints:\n{touchpoints}"
+    journey = load_journey(write(tmp_path, "m.cjmap.yaml", text))
+    started = time.perf_counter()
+    found = gaps(journey, [])
+    to_markdown(journey, [])
+    assert [journey.channel(tp.channel) for tp in journey.touchpoints][-1].name == "C59980"
+    assert time.perf_counter() - started < 3  # each lookup scanned every channel: half a minute
+    assert found.channels.cells[20][0][0].name == "T1" and found.channels.cells[21][0] == ()
