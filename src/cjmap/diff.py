@@ -134,6 +134,24 @@ def _match(old: Journey, new: Journey) -> tuple[dict[str, Touchpoint], list[Touc
     return new_t, added, removed, pairs + renamed_ids
 
 
+def _emotion_change(name: str, before: int | None, after: int | None, who: str = "") -> Change:
+    direction = 0 if before is None or after is None else (1 if after > before else -1)
+    word = {1: "better", -1: "worse", 0: "changed"}[direction]
+    return Change("emotion", name, f"emotion{who} {_emotion(before)} \u2192 {_emotion(after)} ({word})", direction)
+
+
+def _emotion_changes(before: Touchpoint, after: Touchpoint, persona_names: dict[str, str]) -> list[Change]:
+    """One change for the one score, or one per persona whose own score moved."""
+    if not before.emotions and not after.emotions:
+        return [] if before.emotion == after.emotion else [_emotion_change(after.name, before.emotion, after.emotion)]
+    people = dict.fromkeys([*(p for p, _ in before.emotions), *(p for p, _ in after.emotions)])
+    return [
+        _emotion_change(after.name, before.emotion_for(p), after.emotion_for(p), f" for {persona_names.get(p, p)}")
+        for p in people
+        if before.emotion_for(p) != after.emotion_for(p)
+    ]
+
+
 def _touchpoints(old: Journey, new: Journey) -> list[Change]:
     out = []
     _, added, removed, pairs = _match(old, new)
@@ -154,10 +172,7 @@ def _touchpoints(old: Journey, new: Journey) -> list[Change]:
             out.append(Change("touchpoint-renamed", name, f"renamed from \u2018{before.name}\u2019"))
         if before.stage != after.stage:
             out.append(Change("touchpoint-moved", name, f"moved from {stage_names[before.stage]} to {stage_names[after.stage]}"))
-        if before.emotion != after.emotion:
-            direction = 0 if None in (before.emotion, after.emotion) else (1 if after.emotion > before.emotion else -1)
-            word = {1: "better", -1: "worse", 0: "changed"}[direction]
-            out.append(Change("emotion", name, f"emotion {_emotion(before.emotion)} \u2192 {_emotion(after.emotion)} ({word})", direction))
+        out += _emotion_changes(before, after, {**_names(old.personas), **_names(new.personas)})
         if before.owner != after.owner:
             out.append(Change("owner", name, f"owner: {_ref(old_teams, before.owner)} \u2192 {_ref(new_teams, after.owner)}"))
         if before.channel != after.channel:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from cjmap.resolve import Journey, slugify
+from cjmap.resolve import Journey, Touchpoint, slugify
 
 SCORE_OFFSET = 3  # Mermaid scores 1..5 <-> cjmap emotion -2..+2
 NO_SCORE = 3  # Mermaid draws a task without a usable score as neutral
@@ -51,10 +51,26 @@ def to_mermaid(journey: Journey) -> str:
     for stage in journey.stages:
         lines.append(f"  section {_clean(stage.name)}")
         for tp in stage.touchpoints:
-            score = NO_SCORE if tp.emotion is None else tp.emotion + SCORE_OFFSET
-            actors = [names[p] for p in (tp.personas if tp.personas is not None else names) if p in names]
-            lines.append(f"    {_task_name(tp.name)}: {score}" + (f": {', '.join(actors)}" if actors else ""))
+            actors = [p for p in (tp.personas if tp.personas is not None else names) if p in names]
+            for emotion, who in _tasks(tp, actors):
+                score = NO_SCORE if emotion is None else emotion + SCORE_OFFSET
+                lines.append(f"    {_task_name(tp.name)}: {score}" + (f": {', '.join(names[p] for p in who)}" if who else ""))
     return "\n".join(lines) + "\n"
+
+
+def _tasks(tp: Touchpoint, actors: list[str]) -> list[tuple[int | None, list[str]]]:
+    """(score, actors) of the Mermaid tasks one touchpoint becomes.
+
+    A Mermaid task has one score. With a score per persona, personas who feel
+    the same share a task and each other score gets a task of its own, so every
+    persona's line in Mermaid's chart keeps its own score.
+    """
+    if not tp.emotions:
+        return [(tp.emotion, actors)]
+    groups: dict[int | None, list[str]] = {}
+    for persona in actors:
+        groups.setdefault(tp.emotion_for(persona), []).append(persona)
+    return list(groups.items()) or [(tp.emotion, actors)]
 
 
 # ---------------------------------------------------------------- in
@@ -238,9 +254,11 @@ def to_map_data(journey: MermaidJourney, fallback_title: str) -> dict:
     data: dict = {"cjmap": 1, "title": journey.title or fallback_title}
     if journey.description:
         data["summary"] = journey.description
+    ids = [next(task_ids) for _ in tasks]
     if actors:
-        data["personas"] = [{"id": actor_ids[a], "name": a} for a in actors]
+        data["personas"] = [{"id": actor_ids[a], "name": a, **_start(a, tasks, ids)} for a in actors]
     stages = []
+    task_ids = iter(ids)
     for section in journey.sections:
         touchpoints = []
         for task in section.tasks:
@@ -251,3 +269,13 @@ def to_map_data(journey: MermaidJourney, fallback_title: str) -> dict:
         stages.append({"id": next(stage_ids), "name": section.name, "touchpoints": touchpoints})
     data["stages"] = stages
     return data
+
+
+def _start(actor: str, tasks: list[_Task], ids: list[str]) -> dict[str, str]:
+    """`starts:` for an actor who enters later than the diagram's first task, at its own first task.
+
+    Mermaid draws one line per actor from its first task; saying so in the map
+    keeps that persona's path and curve starting where the diagram starts it.
+    """
+    first = next((i for i, t in enumerate(tasks) if actor in t.actors), None)
+    return {} if first is None or first == 0 else {"starts": ids[first]}

@@ -8,6 +8,7 @@ resolve's job, which can say "did you mean".
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Annotated, Any, Literal, Union
 
@@ -81,6 +82,12 @@ class Persona(Identified):
     frustrations: tuple[Text, ...] = ()
     quote: Text | None = Field(None, description="Something this persona really said, in their words.")
     sources: tuple[Ref, ...] = Field((), description="Ids of the sources this persona rests on.")
+    starts: Ref | tuple[Ref, ...] | None = Field(
+        None, description="Where this persona enters the journey: a touchpoint id or a list. Default: its first touchpoint in the file."
+    )
+    stages: tuple[Ref, ...] | None = Field(
+        None, description="The stages this persona takes part in; coverage rules judge only these. Default: every stage."
+    )
 
 
 class Team(Identified):
@@ -110,7 +117,14 @@ def _next_shorthand(value: Any) -> Any:
 
 
 NextEntry = Annotated[NextStep, BeforeValidator(_next_shorthand, json_schema_input_type=Union[Ref, NextStep])]
-Emotion = Annotated[int, Field(ge=-2, le=2, strict=True, description="-2 very negative ... +2 very positive.")]
+def _unicode_minus(value: Any) -> Any:
+    """`−1` with the minus sign reports and outlines print (U+2212), copied back into a map, is -1."""
+    if isinstance(value, str) and re.fullmatch(r"\s*\u2212\s*\d+\s*", value):
+        return -int(value.strip()[1:])
+    return value
+
+
+Emotion = Annotated[int, Field(ge=-2, le=2, strict=True, description="-2 very negative ... +2 very positive."), BeforeValidator(_unicode_minus)]
 Metric = Union[Annotated[int, Field(strict=True)], Annotated[float, Field(strict=True)], str]
 
 
@@ -123,7 +137,9 @@ class Touchpoint(Identified):
     doing: Text | None = None
     thinking: Text | None = None
     feeling: Text | None = None
-    emotion: Emotion | None = None
+    emotion: Emotion | dict[Ref, Emotion] | None = Field(
+        None, description="One score for everyone (-2 ... +2), or one per persona: {student: 1, retiree: -2}."
+    )
     pain_points: tuple[Text, ...] = ()
     opportunities: tuple[Text, ...] = ()
     metrics: dict[str, Metric] = Field(default_factory=dict)
@@ -158,6 +174,11 @@ class MapFile(Model):
     summary: Text | None = None
     scope: Text | None = None
     state: Literal["current", "future"] = Field("current", description="Today's journey, or the improved one.")
+    flow: Literal["sequence", "explicit"] = Field(
+        "sequence",
+        description="sequence: a touchpoint without `next` leads to the one after it in the file. "
+        "explicit: only `next` and persona starts make the flow; a touchpoint without `next` ends the journey.",
+    )
     updated: date | None = Field(None, description="When the map was last reviewed (YYYY-MM-DD).")
     owner: Text | None = Field(None, description="Who keeps this map up to date.")
     compares: Text | None = Field(None, description="In a future-state map: the current-state map it improves on (a path relative to this file).")

@@ -17,7 +17,8 @@ def _emotion(value: int | None) -> str:
 
 def _touchpoint(tp: Touchpoint) -> list[str]:
     ident = tp.id or slugify(tp.name or "")
-    facts = [f"channel {tp.channel or 'none'}", f"owner {tp.owner or 'none'}", f"emotion {_emotion(tp.emotion)}"]
+    scores = ", ".join(f"{who} {_emotion(v)}" for who, v in tp.emotion.items()) if isinstance(tp.emotion, dict) else _emotion(tp.emotion)
+    facts = [f"channel {tp.channel or 'none'}", f"owner {tp.owner or 'none'}", f"emotion {scores}"]
     if tp.personas is not None:
         facts.append("for " + (", ".join(tp.personas) or "nobody"))
     lines = [f"    touchpoint {ident}: {tp.name or ident} ({'; '.join(facts)})"]

@@ -62,6 +62,8 @@ class Persona(Located):
     frustrations: tuple[str, ...]
     quote: str | None
     sources: tuple[str, ...]
+    starts: tuple[str, ...] = ()  # where this persona enters: given, or its first touchpoint in the file
+    stages: tuple[str, ...] | None = None  # the stages it takes part in; None: every stage
 
 
 @dataclass(frozen=True)
@@ -75,13 +77,31 @@ class Touchpoint(Located):
     doing: str | None
     thinking: str | None
     feeling: str | None
-    emotion: int | None
+    emotion: int | None  # one score; with scores per persona, their mean rounded away from zero
     pain_points: tuple[str, ...]
     opportunities: tuple[str, ...]
     metrics: tuple[tuple[str, MetricValue], ...]
     sources: tuple[str, ...]
     exits: bool  # the customer may leave the journey here
     exit_reason: str | None
+    emotions: tuple[tuple[str, int], ...] = ()  # (persona id, score) when the map gives one per persona
+
+    def taken_by(self, persona: str) -> bool:
+        """Whether this persona passes through this touchpoint (no `personas` list: everyone does)."""
+        return self.personas is None or persona in self.personas
+
+    def emotion_for(self, persona: str) -> int | None:
+        """The score this persona gives here: its own when the map says, else the one score."""
+        if self.emotions:
+            return dict(self.emotions).get(persona)
+        return self.emotion
+
+    @property
+    def scores(self) -> tuple[int, ...]:
+        """Every score given here: one, or one per persona."""
+        if self.emotions:
+            return tuple(score for _, score in self.emotions)
+        return () if self.emotion is None else (self.emotion,)
 
 
 @dataclass(frozen=True)
@@ -121,11 +141,43 @@ class Journey(Located):
     sources: tuple[Source, ...]
     stages: tuple[Stage, ...]
     edges: tuple[Edge, ...]
-    end: str | None  # the touchpoint where the journey ends, if any
+    end: str | None  # the touchpoint where the journey ends, if any (the last one, in sequence flow)
+    flow: str = "sequence"
+    ends: tuple[str, ...] = ()  # every touchpoint where a journey ends: `end`, or in explicit flow each one without `next`
 
     @property
     def touchpoints(self) -> tuple[Touchpoint, ...]:
         return tuple(tp for stage in self.stages for tp in stage.touchpoints)
+
+    @property
+    def starts(self) -> tuple[str, ...]:
+        """Where journeys begin: the first touchpoint, and every persona's start."""
+        first = self.touchpoints[:1]
+        found = dict.fromkeys([*(tp.id for tp in first), *(s for p in self.personas for s in p.starts)])
+        return tuple(found)
+
+    def path_of(self, persona: str) -> tuple[str, ...]:
+        """The touchpoints this persona can reach from its start, through touchpoints it takes, in file order."""
+        by_id = {tp.id: tp for tp in self.touchpoints}
+        found = next((p for p in self.personas if p.id == persona), None)
+        if found is None:
+            return ()
+        order = [tp.id for tp in self.touchpoints if tp.taken_by(persona)]
+        following = dict(zip(order, order[1:]))  # file order as this persona lives it
+        successors: dict[str, list[str]] = {}
+        for edge in self.edges:
+            target = edge.target
+            if edge.implicit and target in by_id and not by_id[target].taken_by(persona):
+                target = following.get(edge.source, "")  # "the next touchpoint in the file" skips others' cards
+            successors.setdefault(edge.source, []).append(target)
+        seen = {s for s in found.starts if s in by_id and by_id[s].taken_by(persona)}
+        stack = list(seen)
+        while stack:
+            for target in successors.get(stack.pop(), ()):
+                if target not in seen and target in by_id and by_id[target].taken_by(persona):
+                    seen.add(target)
+                    stack.append(target)
+        return tuple(tp.id for tp in self.touchpoints if tp.id in seen)
 
     def team(self, id: str | None) -> Entity | None:
         return self._teams_by_id.get(id) if id is not None else None
@@ -188,9 +240,9 @@ class _Resolver:
             for i, n, w, (src, item, path) in defined["sources"]
         )
         known = {kind: {i: n for i, n, _, _ in defined[kind]} for kind in kinds}
-        personas = tuple(self._persona(i, n, w, src, item, path, known) for i, n, w, (src, item, path) in defined["personas"])
         stages = self._stages(root_source, root, known)
-        edges, end = self._flow(root_source, root, stages)
+        edges, ends = self._flow(root_source, root, stages)
+        personas = tuple(self._persona(i, n, w, src, item, path, known, stages) for i, n, w, (src, item, path) in defined["personas"])
         if self.errors:
             raise MapError(self.errors)
         return Journey(
@@ -210,7 +262,9 @@ class _Resolver:
             sources=sources,
             stages=stages,
             edges=edges,
-            end=end,
+            end=ends[-1] if root.flow == "sequence" and ends else None,
+            flow=root.flow,
+            ends=ends,
         )
 
     def _validate(self, sources: Iterable[SourceFile]) -> list[tuple[SourceFile, m.MapFile]]:
@@ -261,20 +315,42 @@ class _Resolver:
             message = f"unknown {noun} '{value}' (did you mean '{hint}'?)"
         elif not known:
             message = f"unknown {noun} '{value}' (no {kind} are defined; add it under '{kind}:')"
-        else:
-            message = f"unknown {noun} '{value}'"
+        else:  # nothing close: say what there is, so the author can pick (a typo in a persona's name is common)
+            shown = ", ".join(f"'{k}'" for k in list(known)[:_LISTED])
+            more = f" and {len(known) - _LISTED:,} more" if len(known) > _LISTED else ""
+            message = f"unknown {noun} '{value}' (defined: {shown}{more})"
         self._error("CJM003", where, message)
 
     def _check_refs(self, kind: str, values: Iterable[str], known: dict[str, str], source: SourceFile, path: PathKey) -> None:
         for index, value in enumerate(values):
             self._check_ref(kind, value, known, source.locate((*path, index)))
 
-    def _persona(self, id: str, name: str, where: Location, source: SourceFile, item: m.Identified, path: PathKey, known: dict[str, dict[str, str]]) -> Persona:
+    def _persona(
+        self, id: str, name: str, where: Location, source: SourceFile, item: m.Identified, path: PathKey,
+        known: dict[str, dict[str, str]], stages: tuple[Stage, ...],
+    ) -> Persona:
         assert isinstance(item, m.Persona)
         self._check_refs("sources", item.sources, known["sources"], source, (*path, "sources"))
+        touchpoints = {tp.id: tp for stage in stages for tp in stage.touchpoints}
+        if item.stages is not None:
+            self._check_refs("stages", item.stages, {s.id: s.name for s in stages}, source, (*path, "stages"))
+        given = (item.starts,) if isinstance(item.starts, str) else item.starts
+        if given is None:
+            first = next((tp.id for tp in touchpoints.values() if tp.taken_by(id)), None)
+            starts: tuple[str, ...] = () if first is None else (first,)
+        else:
+            starts = given
+            at = (*path, "starts") if isinstance(item.starts, str) else None
+            for index, start in enumerate(given):
+                spot = source.locate(at or (*path, "starts", index))
+                if start not in touchpoints:
+                    self._check_ref("touchpoints", start, {t: tp.name for t, tp in touchpoints.items()}, spot)
+                elif not touchpoints[start].taken_by(id):
+                    self._error("CJM003", spot, f"persona '{id}' starts at '{start}', which lists only {_listed(touchpoints[start].personas)}; add '{id}' to its personas")
         return Persona(
             id=id, name=name, role=item.role, goals=item.goals, frustrations=item.frustrations,
             quote=item.quote, sources=item.sources, where=where, spots=source.spots(path),
+            starts=starts, stages=item.stages,
         )
 
     def _stages(self, source: SourceFile, root: m.MapFile, known: dict[str, dict[str, str]]) -> tuple[Stage, ...]:
@@ -291,11 +367,13 @@ class _Resolver:
                 t_id, t_name, t_where = self._identity(source, tp, t_path)
                 self._unique("touchpoint", t_id, tp.id is not None, touchpoint_ids, source, t_path, t_where)
                 self._touchpoint_refs(tp, source, t_path, known)
+                emotions = self._emotions(tp, source, t_path, known)
                 touchpoints.append(
                     Touchpoint(
                         id=t_id, name=t_name, stage=s_id, channel=tp.channel, owner=tp.owner,
                         personas=tp.personas, doing=tp.doing, thinking=tp.thinking, feeling=tp.feeling,
-                        emotion=tp.emotion, pain_points=tp.pain_points, opportunities=tp.opportunities,
+                        emotion=_mean(emotions) if isinstance(tp.emotion, dict) else tp.emotion, emotions=emotions,
+                        pain_points=tp.pain_points, opportunities=tp.opportunities,
                         metrics=tuple(tp.metrics.items()), sources=tp.sources,
                         exits=tp.next == () or tp.exit is not None, exit_reason=tp.exit, where=t_where,
                         spots=source.spots(t_path),
@@ -305,6 +383,18 @@ class _Resolver:
                 Stage(id=s_id, name=s_name, goal=stage.goal, touchpoints=tuple(touchpoints), where=s_where, spots=source.spots(s_path))
             )
         return tuple(stages)
+
+    def _emotions(self, tp: m.Touchpoint, source: SourceFile, path: PathKey, known: dict[str, dict[str, str]]) -> tuple[tuple[str, int], ...]:
+        """Scores per persona, each naming a persona that takes this touchpoint."""
+        if not isinstance(tp.emotion, dict):
+            return ()
+        for persona in tp.emotion:
+            where = source.locate((*path, "emotion", persona), key=True)
+            if persona not in known["personas"]:
+                self._check_ref("personas", persona, known["personas"], where)
+            elif tp.personas is not None and persona not in tp.personas:
+                self._error("CJM003", where, f"emotion for persona '{persona}', who does not take this touchpoint (it lists only {_listed(tp.personas)})")
+        return tuple(tp.emotion.items())
 
     def _unique(self, noun: str, id: str, explicit: bool, seen: dict[str, Location], source: SourceFile, path: PathKey, where: Location) -> None:
         if not id:
@@ -324,31 +414,50 @@ class _Resolver:
         self._check_refs("personas", tp.personas or (), known["personas"], source, (*path, "personas"))
         self._check_refs("sources", tp.sources, known["sources"], source, (*path, "sources"))
 
-    def _flow(self, source: SourceFile, root: m.MapFile, stages: tuple[Stage, ...]) -> tuple[tuple[Edge, ...], str | None]:
-        """Edges from `next`, or to the following touchpoint in file order when `next` is absent."""
+    def _flow(self, source: SourceFile, root: m.MapFile, stages: tuple[Stage, ...]) -> tuple[tuple[Edge, ...], tuple[str, ...]]:
+        """Edges from `next`, or (in sequence flow) to the following touchpoint in file order; and where journeys end.
+
+        In sequence flow the last touchpoint is the end; in explicit flow every
+        touchpoint without `next` is one, and file order makes no edge.
+        """
         ordered = [
             (tp, model_tp, ("stages", si, "touchpoints", ti))
             for si, (stage, model_stage) in enumerate(zip(stages, root.stages))
             for ti, (tp, model_tp) in enumerate(zip(stage.touchpoints, model_stage.touchpoints))
         ]
         ids = {tp.id: tp.name for tp, _, _ in ordered}
+        explicit = root.flow == "explicit"
         edges: list[Edge] = []
-        end = None
+        ends: list[str] = []
         for index, (tp, model_tp, path) in enumerate(ordered):
             if model_tp.next is None:
                 if tp.exits:
                     continue
-                if index + 1 < len(ordered):
-                    edges.append(Edge(tp.id, ordered[index + 1][0].id, None, True, tp.where))
+                if explicit or index + 1 == len(ordered):
+                    ends.append(tp.id)
                 else:
-                    end = tp.id
+                    edges.append(Edge(tp.id, ordered[index + 1][0].id, None, True, tp.where))
                 continue
             for n_index, step in enumerate(model_tp.next):
                 where = source.locate((*path, "next", n_index, "to"))  # the item itself for `next: [id]`
                 self._check_ref("touchpoints", step.to, ids, where)
                 edges.append(Edge(tp.id, step.to, step.when, False, where))
-        return tuple(edges), end
+        return tuple(edges), tuple(ends)
 
+
+def _mean(emotions: tuple[tuple[str, int], ...]) -> int | None:
+    """Scores per persona as one, for what shows one (a card's colour): the mean, rounded away from zero."""
+    if not emotions:
+        return None
+    mean = sum(score for _, score in emotions) / len(emotions)
+    return int(mean + 0.5) if mean >= 0 else -int(-mean + 0.5)
+
+
+def _listed(ids: tuple[str, ...] | None) -> str:
+    return ", ".join(f"'{i}'" for i in ids or ()) or "nobody"
+
+
+_LISTED = 10  # the defined ids an unknown reference lists
 
 _SINGULAR = {
     "teams": "team",
@@ -356,6 +465,7 @@ _SINGULAR = {
     "sources": "source",
     "personas": "persona",
     "touchpoints": "touchpoint",
+    "stages": "stage",
 }
 
 

@@ -139,8 +139,11 @@ def _message(path: PathKey, items: list[dict[str, Any]]) -> str:
         return f"missing required key '{path[-1]}'"
     if kind == "extra_forbidden":
         return f"unknown key '{path[-1]}'{_did_you_mean(str(path[-1]), path[:-1])}"
-    if kind in ("greater_than_equal", "less_than_equal") and path[-1] == "emotion":
-        return f"emotion must be a whole number from -2 (very negative) to 2 (very positive), got {value!r}"
+    if kind in ("greater_than_equal", "less_than_equal") and "emotion" in path[-2:]:
+        who = f" for '{path[-1]}'" if path[-1] != "emotion" else ""
+        return f"emotion{who} must be a whole number from -2 (very negative) to 2 (very positive), got {value!r}"
+    if path and path[-1] == "emotion" and {i["type"] for i in items} <= {"int_type", "dict_type", "int_from_float"}:
+        return f"emotion must be a whole number from -2 (very negative) to 2 (very positive), or one per persona like {{student: 1, retiree: -2}}; not {describe(value)}"
     if kind == "string_pattern_mismatch":
         return f"{label} '{value}' is not a valid id: use lowercase letters, digits, '-' and '_', starting with a letter or digit"
     if kind == "literal_error":

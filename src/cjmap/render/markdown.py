@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from cjmap.diagnostics import Diagnostic, escape_controls
 from cjmap.mermaid import to_mermaid
 from cjmap.render.dot import emotion_label
-from cjmap.resolve import Journey, Stage
+from cjmap.resolve import Journey, Stage, Touchpoint
 
 _SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~])")
 # What GitHub turns into a link by itself (GFM's autolink extension): URLs, www. names and e-mail addresses
@@ -45,10 +45,11 @@ def _cell(items: Sequence[str]) -> str:
 def _lane(journey: Journey, stage: Stage, lane: str) -> str:
     if lane == "touchpoints":
         out = []
+        names = {p.id: p.name for p in journey.personas}
         for tp in stage.touchpoints:
             channel, team = journey.channel(tp.channel), journey.team(tp.owner)
             where = " · ".join(md(x.name) for x in (channel, team) if x)
-            out.append(f"**{md(tp.name)}** ({emotion_label(tp.emotion)})" + (f" {where}" if where else ""))
+            out.append(f"**{md(tp.name)}** ({_scores(tp, names)})" + (f" {where}" if where else ""))
         return "<br>".join(out) or "*no touchpoints*"
     if lane in ("doing", "thinking", "feeling"):
         return _cell([getattr(tp, lane) for tp in stage.touchpoints if getattr(tp, lane)])
@@ -76,3 +77,10 @@ def to_markdown(journey: Journey, diagnostics: Sequence[Diagnostic]) -> str:
         lines += ["", "## Findings", ""]
         lines += [f"- `{d.code}` {d.severity.value}: {md(d.message)} (line {d.where.line})" for d in diagnostics]
     return "\n".join(lines) + "\n"
+
+
+def _scores(tp: Touchpoint, names: dict[str, str]) -> str:
+    """The one score, or each persona's: "Student +1, Owner \u22122"."""
+    if not tp.emotions:
+        return emotion_label(tp.emotion)
+    return ", ".join(f"{md(names.get(p, p))} {emotion_label(score)}" for p, score in tp.emotions)

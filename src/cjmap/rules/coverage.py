@@ -42,6 +42,8 @@ def persona_missing_from_stage(journey: Journey, context: Context) -> Iterator[F
     persona can vanish from a stage: the map no longer says what that customer
     does there. Give the persona a touchpoint in the stage, or widen an
     existing one. Stages with no touchpoints at all are CJM101's business.
+    A persona with `stages: [...]` is judged only in those stages: a finance
+    approver who appears only at renewal is no finding elsewhere.
 
     Fails:
 
@@ -63,7 +65,9 @@ def persona_missing_from_stage(journey: Journey, context: Context) -> Iterator[F
         if not stage.touchpoints:
             continue
         for persona in journey.personas:
-            if not any(tp.personas is None or persona.id in tp.personas for tp in stage.touchpoints):
+            if persona.stages is not None and stage.id not in persona.stages:
+                continue
+            if not any(tp.taken_by(persona.id) for tp in stage.touchpoints):
                 yield Finding(stage.where, f"persona '{persona.id}' has no touchpoint in stage '{stage.id}'")
 
 

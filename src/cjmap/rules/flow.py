@@ -22,13 +22,10 @@ def _successors(journey: Journey) -> dict[str, list[str]]:
 
 
 def reachable(journey: Journey) -> set[str]:
-    """Touchpoint ids some path from the first touchpoint reaches."""
-    touchpoints = journey.touchpoints
-    if not touchpoints:
-        return set()
+    """Touchpoint ids some path reaches from a start: the first touchpoint, or a persona's own start."""
     successors = _successors(journey)
-    seen = {touchpoints[0].id}
-    stack = [touchpoints[0].id]
+    seen = {start for start in journey.starts if start in successors}
+    stack = list(seen)
     while stack:
         for target in successors[stack.pop()]:
             if target not in seen:
@@ -83,8 +80,9 @@ def strongly_connected(journey: Journey) -> list[list[str]]:
 def unreachable_touchpoint(journey: Journey, context: Context) -> Iterator[Finding]:
     """No path from the journey's start reaches a touchpoint.
 
-    The journey starts at the first touchpoint in the file and follows `next`
-    (or file order). A touchpoint no path reaches is drawn on the map but no
+    The journey starts at the first touchpoint in the file, and at every
+    persona's `starts`, and follows `next` (or file order, unless the map says
+    `flow: explicit`). A touchpoint no path reaches is drawn on the map but no
     customer ever gets there: link to it from where customers come from.
 
     Fails:
@@ -127,7 +125,7 @@ def dead_end(journey: Journey, context: Context) -> Iterator[Finding]:
     """
     outgoing = {edge.source for edge in journey.edges}
     for tp in journey.touchpoints:
-        if tp.id not in outgoing and tp.id != journey.end and tp.exit_reason is None:
+        if tp.id not in outgoing and tp.id not in journey.ends and tp.exit_reason is None:
             yield Finding(tp.at("next"), f"touchpoint '{tp.id}' ends the journey without an exit reason")
 
 
@@ -195,7 +193,7 @@ def loop_without_exit(journey: Journey, context: Context) -> Iterator[Finding]:
     for component in strongly_connected(journey):
         members = set(component)
         is_loop = len(component) > 1 or component[0] in successors[component[0]]
-        if not is_loop or journey.end in members:
+        if not is_loop or members.intersection(journey.ends):
             continue
         leaves = any(t not in members for m in component for t in successors[m])
         if leaves or any(by_id[m].exits for m in component):
@@ -203,3 +201,60 @@ def loop_without_exit(journey: Journey, context: Context) -> Iterator[Finding]:
         ordered = sorted(component, key=order.__getitem__)
         names = ", ".join(f"'{m}'" for m in ordered)
         yield Finding(by_id[ordered[0]].where, f"touchpoints {names} form a loop that no path leaves")
+
+
+@rule("CJM205", "persona-handed-off", Severity.ERROR)
+def persona_handed_off(journey: Journey, context: Context) -> Iterator[Finding]:
+    """A `next` hands a persona to a touchpoint that persona never takes.
+
+    With `personas: [...]` on touchpoints, each persona has its own path. A
+    step from a touchpoint some personas take to one none of them take
+    breaks their path: the map says they go somewhere they never are. The
+    same holds when a persona's every way out of a touchpoint leads to places
+    it never goes. Point the step at a touchpoint they take, add them to the
+    target's `personas`, or give them a branch of their own.
+
+    Fails:
+
+        personas: [{id: student, name: Student}, {id: owner, name: Owner}]
+        stages:
+          - name: Apply
+            touchpoints:
+              - {id: apply-online, name: Applies online, personas: [student], next: [branch-visit]}
+              - {id: branch-visit, name: Visits a branch, personas: [owner], next: []}
+
+    Passes:
+
+        personas: [{id: student, name: Student}, {id: owner, name: Owner}]
+        stages:
+          - name: Apply
+            touchpoints:
+              - {id: apply-online, name: Applies online, personas: [student], next: [verify]}
+              - {id: branch-visit, name: Visits a branch, personas: [owner], next: [verify]}
+              - {id: verify, name: Verifies identity, exit: Account opened, next: []}
+    """
+    if not journey.personas:
+        return
+    by_id = {tp.id: tp for tp in journey.touchpoints}
+    outgoing: dict[str, list] = {}
+    for edge in journey.edges:  # file order skips the cards a persona does not take: only `next` can hand off
+        if not edge.implicit and edge.source in by_id and edge.target in by_id:
+            outgoing.setdefault(edge.source, []).append(edge)
+    for tp in journey.touchpoints:
+        edges = outgoing.get(tp.id, [])
+        takers = [p.id for p in journey.personas if tp.taken_by(p.id)]
+        if not edges or not takers:
+            continue
+        reported = False
+        for edge in edges:
+            target = by_id[edge.target]
+            if not any(target.taken_by(p) for p in takers):
+                reported = True
+                who = "persona " + ", ".join(f"'{p}'" for p in takers) if len(takers) < 4 else f"the {len(takers)} personas"
+                yield Finding(edge.where, f"'{tp.id}' hands {who} to '{target.id}', which none of them takes")
+        if reported:
+            continue
+        for persona in takers:
+            if not any(by_id[e.target].taken_by(persona) for e in edges) and not tp.exits:
+                names = ", ".join(f"'{e.target}'" for e in edges)
+                yield Finding(edges[0].where, f"'{tp.id}' hands persona '{persona}' only to {names}, which '{persona}' never takes")

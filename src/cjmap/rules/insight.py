@@ -16,7 +16,7 @@ def unaddressed_low_emotion(journey: Journey, context: Context) -> Iterator[Find
     A low point on the emotion curve is the most valuable thing a map shows,
     and useless without the reason: say what hurts (`pain_points`) or what
     could be done (`opportunities`). The threshold is `low-emotion` in the
-    config (default -1).
+    config (default -1). With a score per persona, the lowest one counts.
 
     Fails:
 
@@ -30,8 +30,9 @@ def unaddressed_low_emotion(journey: Journey, context: Context) -> Iterator[Find
           opportunities: [Extras opt-in, price as shown online]
     """
     for tp in journey.touchpoints:
-        if tp.emotion is not None and tp.emotion <= context.low_emotion and not (tp.pain_points or tp.opportunities):
-            yield Finding(tp.at("emotion"), f"touchpoint '{tp.id}' scores {tp.emotion} but names no pain point or opportunity")
+        lowest = min(tp.scores, default=None)  # with a score per persona, the unhappiest one counts
+        if lowest is not None and lowest <= context.low_emotion and not (tp.pain_points or tp.opportunities):
+            yield Finding(tp.at("emotion"), f"touchpoint '{tp.id}' scores {lowest} but names no pain point or opportunity")
 
 
 @rule("CJM302", "pain-point-without-opportunity", Severity.INFO)

@@ -1,0 +1,235 @@
+"""Several personas on one map: explicit flow, each persona's start and stages, scores per persona, broken hand-offs."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+from conftest import lint_findings, write
+
+from cjmap.diagnostics import MapError
+from cjmap.pipeline import load_journey
+from cjmap.rules import RULES
+
+HEAD = """\
+cjmap: 1
+title: Opening an account
+updated: 2026-11-01
+{flow}teams: [{{id: ops}}]
+channels: [{{id: web}}]
+personas:
+  - {{id: student, name: Student{student}}}
+  - {{id: owner, name: Owner{owner}}}
+stages:
+"""
+TP = "channel: web, owner: ops, emotion: 1"
+
+
+def bank(stages: dict[str, list[str]], flow: str = "explicit", student: str = "", owner: str = "") -> str:
+    """A two-persona map: `stages` maps a stage name to touchpoint bodies (without channel/owner/emotion)."""
+    text = HEAD.format(flow=f"flow: {flow}\n" if flow else "", student=student, owner=owner)
+    for name, touchpoints in stages.items():
+        text += f"  - name: {name}\n    touchpoints:\n" + "".join(f"      - {{{tp}, {TP}}}\n" for tp in touchpoints)
+    return text
+
+
+# Each persona enters somewhere else, and every card says where it goes: the bank map a new user could not write.
+THREE_DOORS = {
+    "Apply": [
+        "id: online, name: Applies online, personas: [student], next: [verify]",
+        "id: branch, name: Books a branch visit, personas: [owner], next: [verify]",
+    ],
+    "Verify": ["id: verify, name: Verifies identity, next: [{to: open, when: the check passes}, {to: call, when: the check does not pass}]"],
+    "Use": [
+        "id: call, name: Calls support, next: [verify]",
+        "id: open, name: Opens the account",
+    ],
+}
+
+
+def test_each_persona_starts_at_its_own_first_touchpoint_and_nothing_is_unreachable(project: Path) -> None:
+    assert lint_findings(project, bank(THREE_DOORS), ("CJM2",)) == []
+    journey = load_journey(project / "m.cjmap.yaml")
+    assert {p.id: p.starts for p in journey.personas} == {"student": ("online",), "owner": ("branch",)}
+    assert journey.path_of("student") == ("online", "verify", "call", "open")
+    assert journey.path_of("owner") == ("branch", "verify", "call", "open")
+    assert journey.ends == ("open",) and journey.end is None
+
+
+def test_the_same_map_in_sequence_flow_needed_a_fake_start(project: Path) -> None:
+    """Before `flow: explicit` and persona starts: the owner's door is unreachable in file order... unless starts say otherwise."""
+    found = lint_findings(project, bank(THREE_DOORS, flow=""), ("CJM2",))
+    assert found == []  # persona starts are judged in sequence flow too: 'branch' is the owner's first touchpoint
+
+
+def test_explicit_flow_does_not_change_when_the_file_is_tidied(project: Path) -> None:
+    reordered = dict(THREE_DOORS)
+    reordered["Use"] = list(reversed(THREE_DOORS["Use"]))
+    write(project, "a.cjmap.yaml", bank(THREE_DOORS))
+    write(project, "b.cjmap.yaml", bank(reordered))
+    edges = [sorted((e.source, e.target) for e in load_journey(project / f"{n}.cjmap.yaml").edges) for n in "ab"]
+    assert edges[0] == edges[1]
+    assert lint_findings(project, bank(reordered), ("CJM2",)) == []
+
+
+def test_in_sequence_flow_a_touchpoint_without_next_still_continues_in_file_order(project: Path) -> None:
+    text = bank({"S": ["id: a", "id: b"]}, flow="")
+    write(project, "m.cjmap.yaml", text)
+    journey = load_journey(project / "m.cjmap.yaml")
+    assert [(e.source, e.target, e.implicit) for e in journey.edges] == [("a", "b", True)]
+    assert journey.end == "b" and journey.ends == ("b",) and journey.flow == "sequence"
+
+
+def test_explicit_starts_and_their_mistakes(project: Path) -> None:
+    text = bank({"S": ["id: a, next: [b]", "id: b, next: [], exit: done", "id: c, personas: [owner], next: [b]"]}, owner=", starts: c")
+    assert lint_findings(project, text, ("CJM2",)) == []
+    write(project, "m.cjmap.yaml", text)
+    assert load_journey(project / "m.cjmap.yaml").path_of("owner") == ("b", "c")
+    typo = bank({"S": ["id: a, next: []"]}, owner=", starts: [aa]")
+    with pytest.raises(MapError) as caught:
+        load_journey(write(project, "m.cjmap.yaml", typo))
+    assert [(d.code, d.where.line, d.message) for d in caught.value.diagnostics] == [
+        ("CJM003", 9, "unknown touchpoint 'aa' (did you mean 'a'?)")
+    ]
+    not_taken = bank({"S": ["id: a, personas: [student], next: []"]}, owner=", starts: a")
+    with pytest.raises(MapError) as caught:
+        load_journey(write(project, "m.cjmap.yaml", not_taken))
+    assert "persona 'owner' starts at 'a', which lists only 'student'; add 'owner' to its personas" in caught.value.diagnostics[0].message
+
+
+def test_coverage_judges_a_persona_only_in_its_stages(project: Path) -> None:
+    stages = {
+        "Research": ["id: r, personas: [student], next: [p]"],
+        "Renewal": ["id: p, next: []"],
+    }
+    assert [f[3] for f in lint_findings(project, bank(stages), ("CJM102",))] == ["persona 'owner' has no touchpoint in stage 'research'"]
+    assert lint_findings(project, bank(stages, owner=", stages: [renewal]"), ("CJM102",)) == []
+    with pytest.raises(MapError) as caught:
+        load_journey(write(project, "m.cjmap.yaml", bank(stages, owner=", stages: [renewals]")))
+    assert caught.value.diagnostics[0].message == "unknown stage 'renewals' (did you mean 'renewal'?)"
+
+
+@pytest.mark.parametrize(
+    ("touchpoints", "expected"),
+    [
+        # the student's card hands the student to one only the owner takes
+        (
+            ["id: s, personas: [student], next: [o]", "id: o, personas: [owner], next: [], exit: done"],
+            [("CJM205", 13, 45, "'s' hands persona 'student' to 'o', which none of them takes")],
+        ),
+        # a shared card whose only way on is a card the owner never takes
+        (
+            ["id: both, next: [s]", "id: s, personas: [student], next: [], exit: done"],
+            [("CJM205", 13, 27, "'both' hands persona 'owner' only to 's', which 'owner' never takes")],
+        ),
+        # routing each persona its own way is fine
+        (["id: both, next: [s, o]", "id: s, personas: [student], next: [], exit: done", "id: o, personas: [owner], next: [], exit: done"], []),
+        # leaving is a way on for everyone
+        (["id: both, next: [s], exit: owners stop here", "id: s, personas: [student], next: [], exit: done"], []),
+    ],
+)
+def test_persona_handed_off(project: Path, touchpoints: list[str], expected: list) -> None:
+    assert lint_findings(project, bank({"S": touchpoints}), ("CJM205",)) == expected
+
+
+def test_the_rule_doc_examples_fail_and_pass_as_they_say(project: Path) -> None:
+    doc = RULES["CJM205"].doc
+    fails, passes = doc.split("Fails:", 1)[1].split("Passes:", 1)
+    header = "cjmap: 1\ntitle: T\nflow: explicit\n"
+    for example, count in ((fails, 1), (passes, 0)):
+        found = lint_findings(project, header + textwrap.dedent(example).strip() + "\n", ("CJM205",))
+        assert len(found) == count, (example, found)
+
+
+def test_emotion_per_persona(project: Path) -> None:
+    text = bank({"S": ["id: a, next: []"]}).replace("emotion: 1", "emotion: {student: 1, owner: -2}")
+    write(project, "m.cjmap.yaml", text)
+    [tp] = load_journey(project / "m.cjmap.yaml").touchpoints
+    assert tp.emotions == (("student", 1), ("owner", -2))
+    assert (tp.emotion_for("student"), tp.emotion_for("owner"), tp.emotion) == (1, -2, -1)  # the mean, -0.5, away from zero
+    assert tp.scores == (1, -2)
+    assert [f[0] for f in lint_findings(project, text, ("CJM301",))] == ["CJM301"]  # the unhappiest persona counts
+
+
+@pytest.mark.parametrize(
+    ("emotion", "personas", "message"),
+    [
+        ("{studnet: 1}", "", "unknown persona 'studnet' (did you mean 'student'?)"),
+        ("{owner: 1}", ", personas: [student]", "emotion for persona 'owner', who does not take this touchpoint (it lists only 'student')"),
+    ],
+)
+def test_emotion_per_persona_mistakes(project: Path, emotion: str, personas: str, message: str) -> None:
+    text = bank({"S": [f"id: a, next: []{personas}"]}).replace("emotion: 1", f"emotion: {emotion}")
+    with pytest.raises(MapError) as caught:
+        load_journey(write(project, "m.cjmap.yaml", text))
+    [error] = caught.value.diagnostics
+    assert (error.code, error.where.line, error.message) == ("CJM003", 13, message)
+
+
+def test_the_schema_knows_the_new_keys() -> None:
+    from cjmap.model import json_schema
+
+    schema = json_schema()
+    defs = schema["$defs"]
+    assert {"starts", "stages"} <= set(defs["Persona"]["properties"])
+    assert schema["properties"]["flow"]["enum"] == ["sequence", "explicit"] or "sequence" in str(schema["properties"]["flow"])
+    assert "object" in str(defs["Touchpoint"]["properties"]["emotion"])
+
+
+def test_in_sequence_flow_file_order_skips_cards_a_persona_does_not_take(project: Path) -> None:
+    """Old maps: a student-only card followed in the file by an owner-only one is no hand-off."""
+    text = bank(
+        {"S": ["id: a", "id: s, personas: [student]", "id: o, personas: [owner]", "id: z, next: [], exit: done"]}, flow=""
+    )
+    assert lint_findings(project, text, ("CJM205",)) == []
+    journey = load_journey(write(project, "m.cjmap.yaml", text))
+    assert journey.path_of("student") == ("a", "s", "z")
+    assert journey.path_of("owner") == ("a", "o", "z")
+
+
+PER_PERSONA = bank({"S": ["id: a, name: Scans a passport, next: []"]}).replace("emotion: 1", "emotion: {student: 1, owner: -2}")
+
+
+def test_diff_names_each_persona_whose_score_moved(project: Path) -> None:
+    from datetime import date
+
+    from cjmap.review import diff_specs
+
+    write(project, "old.cjmap.yaml", PER_PERSONA)
+    write(project, "new.cjmap.yaml", PER_PERSONA.replace("{student: 1, owner: -2}", "{student: -1, owner: -2}"))
+    write(project, "single.cjmap.yaml", PER_PERSONA.replace("{student: 1, owner: -2}", "1"))
+    found = diff_specs(str(project / "old.cjmap.yaml"), str(project / "new.cjmap.yaml"), date(2026, 11, 24))
+    emotions = [(c.subject, c.detail, c.direction) for c in found.changes if c.kind == "emotion"]
+    assert emotions == [("Scans a passport", "emotion for Student +1 \u2192 \u22121 (worse)", -1)]
+    found = diff_specs(str(project / "single.cjmap.yaml"), str(project / "old.cjmap.yaml"), date(2026, 11, 24))
+    assert [c.detail for c in found.changes if c.kind == "emotion"] == ["emotion for Owner +1 \u2192 \u22122 (worse)"]
+
+
+def test_outline_markdown_and_mermaid_carry_each_persona_score(project: Path) -> None:
+    from cjmap.mermaid import parse_journey, to_mermaid
+    from cjmap.outline import outline
+    from cjmap.render.markdown import to_markdown
+    from cjmap.source import read_source
+    from cjmap.validate import validate_source
+
+    path = write(project, "m.cjmap.yaml", PER_PERSONA)
+    assert "emotion student +1, owner \u22122" in outline(validate_source(read_source(path, "m.cjmap.yaml")))
+    journey = load_journey(path)
+    assert "**Scans a passport** (Student +1, Owner \u22122)" in to_markdown(journey, ())
+    mermaid = to_mermaid(journey)
+    tasks = [(t.name, t.score, t.actors) for s in parse_journey(mermaid).sections for t in s.tasks]
+    assert tasks == [("Scans a passport", 4, ["Student"]), ("Scans a passport", 1, ["Owner"])]
+
+
+def test_mermaid_import_gives_a_late_actor_its_own_start_and_lints_clean(project: Path) -> None:
+    mmd = write(project, "bank.mmd", "journey\n  title Bank\n  section Apply\n    Applies online: 4: Student\n    Books a branch visit: 3: Owner\n  section Verify\n    Verifies identity: 2: Student, Owner\n")
+    from conftest import run_cli
+
+    done = run_cli("import", "mermaid", "bank.mmd", "-o", "bank.cjmap.yaml", cwd=project)
+    assert done.returncode == 0, done.stderr
+    journey = load_journey(project / "bank.cjmap.yaml")
+    assert {p.id: p.starts for p in journey.personas} == {"student": ("applies-online",), "owner": ("books-a-branch-visit",)}
+    assert journey.path_of("owner") == ("books-a-branch-visit", "verifies-identity")
+    assert lint_findings(project, (project / "bank.cjmap.yaml").read_text(), ("CJM2",)) == []
+    assert mmd.exists()
