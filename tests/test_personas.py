@@ -233,3 +233,19 @@ def test_mermaid_import_gives_a_late_actor_its_own_start_and_lints_clean(project
     assert journey.path_of("owner") == ("books-a-branch-visit", "verifies-identity")
     assert lint_findings(project, (project / "bank.cjmap.yaml").read_text(), ("CJM2",)) == []
     assert mmd.exists()
+
+
+def test_compare_averages_each_persona_along_its_own_path(project: Path) -> None:
+    from cjmap.compare import compare
+
+    two = {"S": ["id: a, next: [s, o]", "id: s, personas: [student], next: [], exit: done", "id: o, personas: [owner], next: [], exit: done"]}
+    current_text = bank(two).replace("emotion: 1", "emotion: -1", 1)  # a: -1 for everyone
+    future_text = bank(two).replace("emotion: 1", "emotion: {student: 2, owner: 0}", 1)
+    write(project, "cur.cjmap.yaml", current_text)
+    write(project, "fut.cjmap.yaml", future_text.replace("state: current", "state: future"))
+    current, future = load_journey(project / "cur.cjmap.yaml"), load_journey(project / "fut.cjmap.yaml")
+    c = compare(current, future, (), ())
+    assert c.personas == (("student", "Student"), ("owner", "Owner"))
+    assert (c.average("current", "student"), c.average("future", "student")) == (0.0, 1.5)  # a then s: (-1+1)/2, (2+1)/2
+    assert (c.average("current", "owner"), c.average("future", "owner")) == (0.0, 0.5)
+    assert c.average("future") == round((1 + 1 + 1) / 3, 1)  # the card's one score: the mean of 2 and 0

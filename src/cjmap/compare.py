@@ -37,9 +37,21 @@ class Comparison:
     resolved: tuple[str, ...]  # pain points of the current state the future state no longer has
     new_pain: tuple[str, ...]
 
-    def average(self, which: str) -> float | None:
-        scores = [tp.emotion for tp in getattr(self, which).touchpoints if tp.emotion is not None]
+    def average(self, which: str, persona: str | None = None) -> float | None:
+        """Mean emotion of one side; for a persona, of its own scores along its own path."""
+        journey: Journey = getattr(self, which)
+        if persona is None:
+            scores = [tp.emotion for tp in journey.touchpoints if tp.emotion is not None]
+        else:
+            on_path = set(journey.path_of(persona))
+            scores = [s for tp in journey.touchpoints if tp.id in on_path and (s := tp.emotion_for(persona)) is not None]
         return round(mean(scores), 1) if scores else None
+
+    @property
+    def personas(self) -> tuple[tuple[str, str], ...]:
+        """(id, name) of the personas both sides map, in the future map's order."""
+        current = {p.id for p in self.current.personas}
+        return tuple((p.id, p.name) for p in self.future.personas if p.id in current)
 
 
 def _columns(current: Journey, future: Journey) -> tuple[Column, ...]:
