@@ -202,3 +202,12 @@ def test_an_output_path_too_long_for_the_system_is_one_line(project: Path) -> No
     done = run_cli("render", "m.cjmap.yaml", "-f", "dot", "-o", "a" * 300, cwd=project)
     assert done.returncode == 2 and "Traceback" not in done.stderr
     assert "File name too long" in done.stderr
+
+
+def test_wrapping_a_megabyte_label_reads_only_what_a_card_can_show() -> None:
+    """A 1 MB word took about a second per label (cutting it was quadratic); only the first lines matter."""
+    from cjmap.render.grid import wrap
+
+    for text in ("x" * 1_000_000, "word " * 200_000, "\u0301" * 500_000 + "tail"):
+        assert wrap(text, 200, 10, 4) == wrap(text[:20_000], 200, 10, 4)
+    assert wrap("short label", 200, 10, 4) == ("short label",)

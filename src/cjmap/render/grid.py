@@ -81,27 +81,38 @@ def text_width(text: str, size: float) -> float:
     return total * size / 1000
 
 
+_NARROWEST = 0.23  # the narrowest glyph text_width counts (238/1000 em); combining marks count 0 but are cut too
+
+
 def wrap(text: str, width: float, size: float, max_lines: int) -> tuple[str, ...]:
-    """Text broken into lines no wider than `width` points; the last line cut with an ellipsis if too many."""
-    words = " ".join(NOT_XML.sub("", text).split()).split(" ")
+    """Text broken into lines no wider than `width` points; the last line cut with an ellipsis if too many.
+
+    Linear in the text, and it stops reading once the lines are full: map text may be 10,000 characters.
+    """
+    space = text_width(" ", size)
     lines: list[str] = []
-    line = ""
-    for word in words:
-        candidate = f"{line} {word}" if line else word
-        if text_width(candidate, size) <= width:
-            line = candidate
+    line, line_w = "", 0.0
+    for word in " ".join(NOT_XML.sub("", text).split()).split(" "):
+        if len(lines) > max_lines:
+            break
+        w = text_width(word, size)
+        if line and line_w + space + w <= width:
+            line, line_w = f"{line} {word}", line_w + space + w
             continue
         if line:
             lines.append(line)
-        while text_width(word, size) > width:  # a word wider than the box is broken
-            cut = len(word)
-            while cut > 1 and text_width(word[:cut], size) > width:
-                cut -= 1
-            lines.append(word[:cut])
-            word = word[cut:]
-        line = word
-        if len(lines) > max_lines:
-            break
+            line, line_w = "", 0.0
+        if w <= width:
+            line, line_w = word, w
+            continue
+        for ch in word:  # a word wider than the box is broken
+            cw = text_width(ch, size)
+            if line and line_w + cw > width:
+                lines.append(line)
+                line, line_w = "", 0.0
+                if len(lines) > max_lines:
+                    break
+            line, line_w = line + ch, line_w + cw
     lines.append(line)
     if len(lines) > max_lines:
         last = lines[max_lines - 1]
