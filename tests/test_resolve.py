@@ -63,11 +63,11 @@ def test_name_defaults_to_id(project: Path) -> None:
         ("{name: A, channel: emial}", 28, "unknown channel 'emial' (did you mean 'email'?)"),
         ("{name: A, channel: Website}", 28, "unknown channel 'Website' (did you mean 'web'?)"),
         ("{name: A, owner: markting}", 26, "unknown team 'markting' (did you mean 'marketing'?)"),
-        ("{name: A, owner: legal}", 26, "unknown team 'legal'"),
+        ("{name: A, owner: legal}", 26, "unknown team 'legal' (defined: 'marketing', 'sales')"),
         ("{name: A, personas: [dan]}", 30, "unknown persona 'dan' (did you mean 'dana'?)"),
         ("{name: A, sources: [survy]}", 29, "unknown source 'survy' (did you mean 'survey'?)"),
-        ("{name: A, next: [b]}", 26, "unknown touchpoint 'b'"),
-        ("{name: A, next: [{to: a-touchpont, when: x}]}", 31, "unknown touchpoint 'a-touchpont'"),
+        ("{name: A, next: [b]}", 26, "unknown touchpoint 'b' (defined: 'a')"),
+        ("{name: A, next: [{to: a-touchpont, when: x}]}", 31, "unknown touchpoint 'a-touchpont' (defined: 'a')"),
     ],
 )
 def test_unknown_references_with_did_you_mean(project: Path, touchpoint: str, column: int, message: str) -> None:

@@ -222,3 +222,23 @@ def test_70000_channels_are_looked_up_quickly(tmp_path: Path) -> None:
     assert [journey.channel(tp.channel) for tp in journey.touchpoints][-1].name == "C59980"
     assert time.perf_counter() - started < 3  # each lookup scanned every channel: half a minute
     assert found.channels.cells[20][0][0].name == "T1" and found.channels.cells[21][0] == ()
+
+
+def test_emotion_with_the_minus_sign_reports_print_and_words(tmp_path: Path) -> None:
+    text = MINIMAL.replace("owner: sales, emotion: 1}", "owner: sales, emotion: \u22121}")
+    project = generated(tmp_path, "m.cjmap.yaml", text.encode())
+    result = run_cli("outline", "m.cjmap.yaml", cwd=project)
+    assert "(channel web; owner sales; emotion \u22121)" in result.stdout  # copied from an outline or a report: read as -1
+    for value in ("happy", "\u22125", "1.5"):
+        (project / "m.cjmap.yaml").write_text(MINIMAL.replace("owner: sales, emotion: 1}", f"owner: sales, emotion: {value}}}"))
+        result = run_cli("lint", "m.cjmap.yaml", cwd=project)
+        assert result.returncode == 2 and "m.cjmap.yaml:10:65: error CJM002 emotion must be a whole number from -2 (very negative) to 2 (very positive)" in result.stdout, result.stdout
+
+
+def test_an_unknown_persona_lists_the_defined_ones(tmp_path: Path) -> None:
+    text = MINIMAL.replace("title: Minimal", "title: Minimal\npersonas: [{id: dana, name: Dana}, {id: sam, name: Sam}]").replace(
+        "{name: Buys, channel: web, owner: sales, emotion: 2}", "{name: Buys, channel: web, owner: sales, emotion: 2, personas: [lee]}"
+    )
+    project = generated(tmp_path, "m.cjmap.yaml", text.encode())
+    result = run_cli("lint", "m.cjmap.yaml", cwd=project)
+    assert "error CJM003 unknown persona 'lee' (defined: 'dana', 'sam') [unknown-reference]" in result.stdout, result.stdout
