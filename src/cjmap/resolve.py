@@ -144,6 +144,7 @@ class Journey(Located):
     end: str | None  # the touchpoint where the journey ends, if any (the last one, in sequence flow)
     flow: str = "sequence"
     ends: tuple[str, ...] = ()  # every touchpoint where a journey ends: `end`, or in explicit flow each one without `next`
+    texts: tuple[tuple[str, str], ...] = field(default=(), compare=False, repr=False)  # (file, text) of the map and its imports
 
     @property
     def touchpoints(self) -> tuple[Touchpoint, ...]:
@@ -265,6 +266,7 @@ class _Resolver:
             end=ends[-1] if root.flow == "sequence" and ends else None,
             flow=root.flow,
             ends=ends,
+            texts=tuple((f.display, f.text) for f in self.loaded.files),  # for rules about how text is written
         )
 
     def _validate(self, sources: Iterable[SourceFile]) -> list[tuple[SourceFile, m.MapFile]]:

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from cjmap.diagnostics import Diagnostic
 from cjmap.resolve import Journey
-from cjmap.rules import coverage, evidence, flow, insight  # noqa: F401  (importing registers the rules)
+from cjmap.rules import coverage, evidence, flow, insight, text  # noqa: F401  (importing registers the rules)
 from cjmap.rules.registry import RULES, Context, Finding, Rule, rule
 
 __all__ = ["RULES", "Context", "Finding", "Rule", "lint_journey", "rule", "rules_markdown"]
