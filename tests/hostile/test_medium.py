@@ -242,3 +242,22 @@ def test_an_unknown_persona_lists_the_defined_ones(tmp_path: Path) -> None:
     project = generated(tmp_path, "m.cjmap.yaml", text.encode())
     result = run_cli("lint", "m.cjmap.yaml", cwd=project)
     assert "error CJM003 unknown persona 'lee' (defined: 'dana', 'sam') [unknown-reference]" in result.stdout, result.stdout
+
+
+def test_a_map_named_file_without_the_version_is_reported_in_folder_mode(tmp_path: Path) -> None:
+    project = generated(tmp_path, "m.cjmap.yaml", MINIMAL.encode())
+    write(project, "maps/old.cjmap.yaml", "title: Forgot the version\nstages: [{name: S, touchpoints: [{name: A}]}]\n")
+    result = run_cli("lint", "--today", TODAY, ".", cwd=project)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "maps/old.cjmap.yaml:1:1: error CJM006 missing 'cjmap: 1' at the top; is this a cjmap map? [version]" in result.stdout
+    assert "in 2 files" in result.stderr
+
+
+def test_a_big_yaml_file_that_is_not_a_map_is_skipped_in_folder_mode(tmp_path: Path) -> None:
+    project = generated(tmp_path, "m.cjmap.yaml", MINIMAL.encode())
+    lock = "lockfileVersion: '9.0'\npackages:\n" + "".join(f"  /pkg-{i}@1.0.0:\n    resolution: {{integrity: sha512-{'x' * 80}}}\n" for i in range(90_000))
+    (project / "web").mkdir()
+    (project / "web" / "pnpm-lock.yaml").write_text(lock)
+    assert (project / "web" / "pnpm-lock.yaml").stat().st_size > 11 * 1024 * 1024
+    result = run_cli("lint", "--today", TODAY, ".", cwd=project)
+    assert result.returncode == 0 and result.stderr == "no problems in 1 file\n", result.stdout + result.stderr
