@@ -59,13 +59,13 @@ CODE_MEANINGS: dict[str, str] = {
     ),
     "CJM002": (
         "a key or value does not fit the format (unknown key, wrong type, emotion outside −2..2, bad id, "
-        "unsafe URL, missing title, more than 5,000 touchpoints)"
+        "unsafe URL, missing title, more than 5,000 touchpoints, a whole number of more than 100 digits)"
     ),
     "CJM003": "a channel, owner, persona, source or `next` target that is not defined, with a suggestion",
     "CJM004": "an id defined twice",
     "CJM005": "an import that is missing, absolute, outside the project, not a map, part of a cycle, or defines stages",
     "CJM006": "`cjmap:` missing or not `1`, or an empty file",
-    "CJM007": "`cjmap.toml` or `[tool.cjmap]` is not valid TOML or has an unknown or wrong setting",
+    "CJM007": "`cjmap.toml` or `[tool.cjmap]` is not valid TOML or has an unknown or wrong setting, or a selector naming no rule",
     "CJM010": (
         "`cjmap import mermaid`: the file holds no journey diagram (error), "
         "or a part of it could not be carried over as it was (warning)"
