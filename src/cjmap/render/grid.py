@@ -15,6 +15,7 @@ bytes, and the work is linear in the size of the map.
 
 from __future__ import annotations
 
+import heapq
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -89,10 +90,13 @@ def wrap(text: str, width: float, size: float, max_lines: int) -> tuple[str, ...
 
     Linear in the text, and it stops reading once the lines are full: map text may be 10,000 characters.
     """
+    # no character is narrower than a fifth of an em: what lies beyond this cannot be shown anyway
+    limit = int(max_lines * width / (size * 0.2)) + 2
+    cut = len(text) > limit
     space = text_width(" ", size)
     lines: list[str] = []
     line, line_w = "", 0.0
-    for word in " ".join(NOT_XML.sub("", text).split()).split(" "):
+    for word in " ".join(NOT_XML.sub("", text[:limit]).split()).split(" "):
         if len(lines) > max_lines:
             break
         w = text_width(word, size)
@@ -114,11 +118,12 @@ def wrap(text: str, width: float, size: float, max_lines: int) -> tuple[str, ...
                     break
             line, line_w = line + ch, line_w + cw
     lines.append(line)
-    if len(lines) > max_lines:
-        last = lines[max_lines - 1]
+    if len(lines) > max_lines or cut:  # more text than room: the last line shown ends in an ellipsis
+        shown = min(len(lines), max_lines)
+        last = lines[shown - 1]
         while last and text_width(last + "\u2026", size) > width:
             last = last[:-1]
-        lines = [*lines[: max_lines - 1], last.rstrip() + "\u2026"]
+        lines = [*lines[: shown - 1], last.rstrip() + "\u2026"]
     return tuple(lines) or ("",)
 
 
@@ -235,19 +240,19 @@ def edge_ids(edges: Iterable[Edge]) -> list[str]:
 
 
 def _assign_tracks(intervals: Sequence[tuple[float, float]], clearance: float = 0.0) -> list[int]:
-    """Greedy interval colouring (optimal for intervals): a track per interval, none shared by two that meet."""
+    """A track per interval, none shared by two that meet: interval partitioning, fewest tracks, O(n log n)."""
     order = sorted(range(len(intervals)), key=lambda i: (intervals[i][0], intervals[i][1], i))
-    ends: list[float] = []  # the last end on each track
+    free: list[tuple[float, int]] = []  # (end of its last interval, track), earliest end first
     tracks = [0] * len(intervals)
+    count = 0
     for i in order:
         low, high = intervals[i]
-        for t, end in enumerate(ends):
-            if end + clearance < low:
-                tracks[i], ends[t] = t, high
-                break
+        if free and free[0][0] + clearance < low:
+            _, track = heapq.heappop(free)
         else:
-            tracks[i] = len(ends)
-            ends.append(high)
+            track, count = count, count + 1
+        tracks[i] = track
+        heapq.heappush(free, (high, track))
     return tracks
 
 
@@ -420,7 +425,7 @@ def layout_grid(journey: Journey, where: dict[str, str], title_lines: tuple[str,
     area_w: dict[tuple[int, str], float] = {}
     for key, members in areas.items():
         column_w = max(text_width(line, LABEL_SIZE) for p in members for line in p.label) + 6 + 4
-        taken: list[list[tuple[float, float]]] = []
+        taken: list[list[tuple[float, float]]] = []  # per label column, in order of placing
         for plan in sorted(members, key=lambda p: p.source_y):
             h = lines_height(len(plan.label), LABEL_SIZE) + 2
             w = max(text_width(line, LABEL_SIZE) for line in plan.label) + 6
@@ -432,7 +437,8 @@ def layout_grid(journey: Journey, where: dict[str, str], title_lines: tuple[str,
                 if column == len(taken):
                     taken.append([])
                 for label_top in wanted:
-                    if all(label_top + h + 2 <= t0 or label_top >= t1 + 2 for t0, t1 in taken[column]):
+                    # placed in order of y, so only the last few placed in a column can be in the way
+                    if all(label_top + h + 2 <= t0 or label_top >= t1 + 2 for t0, t1 in taken[column][-12:]):
                         taken[column].append((label_top, label_top + h))
                         slots[plan.id] = (column, label_top, w, h)
                         break
