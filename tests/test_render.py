@@ -171,7 +171,7 @@ def test_html_is_valid_and_self_contained() -> None:
     assert all(h.startswith(("#", "https://", "http://", "mailto:")) for h in links)
     grid = document.find(".//table")
     assert [th.text.split(". ", 1)[1] for th in grid.findall("./thead/tr/th")] == [s.name for s in result.journey.stages]
-    assert [th.text for th in grid.findall("./tbody/tr/th")] == ["Touchpoints", "Doing", "Thinking", "Feeling", "Pain points", "Opportunities", "Owners"]
+    assert [th.text for th in grid.findall("./tbody/tr/th")] == ["Touchpoints", "Branches and exits", "Doing", "Thinking", "Feeling", "Pain points", "Opportunities", "Owners"]
     assert document.find(f".//{SVG_NS}svg") is not None
 
 

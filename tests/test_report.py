@@ -148,7 +148,7 @@ SCREENSHOTS = Path(__file__).resolve().parent.parent / "build" / "screenshots"
 @pytest.fixture(scope="module")
 def browser():
     with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
+        chromium = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu"])
         yield chromium
         chromium.close()
 
@@ -235,3 +235,82 @@ def test_long_text_and_big_maps_neither_clip_nor_overlap(browser, tmp_path: Path
         assert overlaps == 0, f"{overlaps} pairs of cards overlap at {width}px"
         page.screenshot(path=str(SCREENSHOTS / f"stress-{stages}x{crowded}-{width}.png"))
         page.close()
+
+
+def test_dark_diagram_text_meets_wcag_contrast() -> None:
+    from cjmap.render.dot import DARK_THEME
+
+    for emotion, (card, badge, badge_text) in DARK_THEME["emotion"].items():
+        assert contrast(badge_text, badge) >= 4.5, emotion
+        assert contrast(DARK_THEME["text"], card) >= 4.5 and contrast(DARK_THEME["muted"], card) >= 4.5, emotion
+    for role in ("branch", "exit", "end", "muted", "text"):
+        assert contrast(DARK_THEME[role], DARK_THEME["background"]) >= 4.5, role
+        assert contrast(DARK_THEME[role], DARK_THEME["stage_fill"]) >= 4.5, role
+
+
+def test_the_dark_report_draws_the_diagram_dark_and_the_svg_file_stays_light() -> None:
+    from cjmap.render.dot import DARK_THEME
+
+    outputs = rendered(EXAMPLES / "car-purchase.cjmap.yaml", "dark")
+    diagram = outputs["html"][outputs["html"].index('class="diagram"') :]
+    assert f'fill="{DARK_THEME["stage_fill"]}"' in diagram and f'fill="{THEME["stage_fill"]}"' not in diagram
+    assert f'fill="{THEME["stage_fill"]}"' in outputs["svg"]
+
+
+def test_the_grid_has_a_lane_for_branches_and_exits() -> None:
+    html = rendered(EXAMPLES / "car-purchase.cjmap.yaml")["html"]
+    document = html5lib.parse(html, namespaceHTMLElements=False)
+    lane = next(tr for tr in document.iter("tr") if tr.findtext("th") == "Branches and exits")
+    steps = [" ".join("".join(li.itertext()).split()) for li in lane.iter("li")]
+    assert "\u2192 Test drive (3. Purchase), if books a test drive" in steps
+    assert "\u21a9 back to Reads the model page, if clicks through" in steps
+    assert "leaves: Ignores the email and keeps the old car" in steps
+
+
+BANK = Path(__file__).parent / "fixtures" / "bank-account.cjmap.yaml"
+SMALLEST_TEXT = """() => Math.min(...[...document.querySelectorAll('svg.diagram text')].map(t => {
+    const m = t.getScreenCTM(); return parseFloat(getComputedStyle(t).fontSize) * Math.hypot(m.a, m.b); }))"""
+
+
+def thirty_touchpoints() -> str:
+    lines = ["cjmap: 1", "title: Thirty", "stages:"]
+    for s in range(5):
+        lines += [f"  - name: Stage {s + 1}", "    touchpoints:"]
+        lines += [
+            f"      - {{id: t{s}-{i}, name: Step {i} of stage {s + 1}, emotion: {(i % 5) - 2},"
+            f" pain_points: ['Letter gives a phone number to call for the PIN, and nobody answers it']}}"
+            for i in range(6)
+        ]
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize("width", [1400, 390])
+def test_report_shows_the_diagram_at_natural_size_and_the_curve_whole(browser, tmp_path: Path, width: int) -> None:
+    """No shrinking to the page: the diagram scrolls, its smallest text stays 11 CSS px or more; a 30-touchpoint curve fits 1,400 px."""
+    write(tmp_path, "cjmap.toml", "")
+    write(tmp_path, "thirty.cjmap.yaml", thirty_touchpoints())
+    (tmp_path / "bank.cjmap.yaml").write_text(BANK.read_text(encoding="utf-8"), encoding="utf-8")
+    assert run_cli("render", "--today", TODAY, "bank.cjmap.yaml", "thirty.cjmap.yaml", cwd=tmp_path).returncode in (0, 1)
+    for stem in ("bank", "thirty"):
+        page = browser.new_page(viewport={"width": width, "height": 900})
+        page.goto((tmp_path / f"{stem}.html").as_uri())
+        assert page.evaluate(SMALLEST_TEXT) >= 11, f"{stem}: diagram text shrunk below 11 px at {width}px"
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"), "the page spills sideways"
+        if width == 1400 and stem == "thirty":
+            assert page.evaluate("(() => { const c = document.querySelector('.curve-wrap'); return c.scrollWidth <= c.clientWidth + 1 })()")
+            cut = page.evaluate("[...document.querySelectorAll('svg.curve text.low')].filter(t => t.textContent.endsWith('\u2026')).length")
+            assert cut == 0, "low-point labels are cut instead of wrapped"
+        page.screenshot(path=str(SCREENSHOTS / f"natural-{stem}-{width}.png"))
+        page.close()
+
+
+def test_the_curve_prints_whole_on_a4_landscape(browser, tmp_path: Path) -> None:
+    write(tmp_path, "cjmap.toml", "")
+    write(tmp_path, "thirty.cjmap.yaml", thirty_touchpoints())
+    assert run_cli("render", "--today", TODAY, "thirty.cjmap.yaml", cwd=tmp_path).returncode in (0, 1)
+    page = browser.new_page(viewport={"width": 1032, "height": 700})  # A4 landscape inside 12 mm margins, at 96 dpi
+    page.emulate_media(media="print")
+    page.goto((tmp_path / "thirty.html").as_uri())
+    right = page.evaluate("document.querySelector('svg.curve').getBoundingClientRect().right")
+    assert right <= 1032, f"the curve runs off the page ({right:.0f} px of 1032)"
+    page.close()

@@ -139,7 +139,7 @@ HTML_TAGS = {
     "strong", "em", "small", "time", "blockquote", "figure", "figcaption", "details", "summary", "button", "label",
     "input", "select", "option", "fieldset", "legend", "tfoot", "abbr", "code", "br", "script", "caption", "col", "colgroup", "svg",
 }
-SVG_TAGS = {"svg", "g", "title", "desc", "path", "polygon", "polyline", "ellipse", "circle", "text", "a", "defs", "rect", "line"}
+SVG_TAGS = {"svg", "g", "title", "desc", "path", "polygon", "polyline", "ellipse", "circle", "text", "tspan", "a", "defs", "rect", "line"}
 URL_ATTRIBUTES = {"href", "src", "xlink:href", "action", "formaction"}
 SAFE_URL = re.compile(r"^(https?:|mailto:|#)", re.IGNORECASE)
 
@@ -149,7 +149,7 @@ _NODE = r"(?:tp-t\d|start|end|exit-t\d)"
 GRAPH_PARTS = {
     "graph": re.compile("journey"),
     "cluster": re.compile(r"cluster-(?:first|second)"),
-    "node": re.compile(_NODE),
+    "node": re.compile(rf"{_NODE}|stage-(?:first|second)|empty-(?:first|second)|title|legend-emotion|legend-flow"),
     "edge": re.compile(f"{_NODE}->{_NODE}"),
 }
 

@@ -1,8 +1,8 @@
 """Report themes as data: colour roles per theme, checked for WCAG contrast in the tests.
 
 Each theme names the same roles; the template turns them into CSS custom
-properties. The diagram keeps its own light palette (render/dot.py) and sits on
-a light panel in every theme, so one Graphviz SVG serves them all.
+properties. The diagram has its own palettes (render/dot.py): the dark report
+draws it dark, on a dark panel; the other themes show the light one.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ THEMES: dict[str, dict[str, str]] = {
     },
     "dark": {
         "text": "#e6edf3", "muted": "#9da7b3", "background": "#0d1117", "surface": "#161b22", "line": "#30363d",
-        "accent": "#79c0ff", "bad": "#ff8182", "warn": "#e3b341", "good": "#56d364", "panel": "#ffffff",
+        "accent": "#79c0ff", "bad": "#ff8182", "warn": "#e3b341", "good": "#56d364", "panel": "#0d1117",
         "cell-on": "#0c2d6b", "grid-line": "#30363d", "band": "#161b22", "band-alt": "#0d1117",
     },
     "print": {
