@@ -12,15 +12,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from cjmap.render.dot import xml_text
+from cjmap.render.grid import wrap
 from cjmap.resolve import Journey, Touchpoint
 
-STEP = 100  # px between touchpoints: room for a short stage name over a one-touchpoint stage
+STEP = 100  # px between touchpoints at most: room for a short stage name over a one-touchpoint stage
+MIN_STEP = 34  # px between touchpoints at least: a map of 36 or more scrolls sideways
+FIT = 1300  # px the report gives a chart at 1,400 px: a curve of up to 36 touchpoints shows whole
 LEFT, RIGHT = 48, 40
 TOP = 40  # stage names
 PLOT = 180  # height of −2..+2
-LABEL_ROWS = 2  # low-point labels alternate between rows so neighbours never collide
-LABEL_ROW_HEIGHT = 16
-LABEL_CHARS = 26
+LABEL_ROWS = 3  # low-point labels take turns between rows, so a label may be three steps wide
+LABEL_LINE = 13  # px per line of a low-point label (11 px text)
+LABEL_LINES = 5  # a low-point label wraps onto this many lines before it is cut (its <title> keeps it whole)
 # (stroke, dash) per persona: told apart by pattern as well as by colour
 STYLES = (("#0550ae", ""), ("#bc4c00", "6 4"), ("#8250df", "2 3"), ("#1a7f37", "10 3 2 3"), ("#bf3989", "4 2"), ("#57606a", "1 2"))
 
@@ -53,6 +56,11 @@ def _applies(tp: Touchpoint, line: Line) -> bool:
     return line.id == "all" or tp.personas is None or line.id in tp.personas
 
 
+def step_for(count: int) -> float:
+    """Px between touchpoints: as wide as fits the report, never cramped."""
+    return round(max(MIN_STEP, min(STEP, (FIT - LEFT - RIGHT) / max(count, 1))), 1)
+
+
 def y_of(emotion: int) -> float:
     return TOP + (2 - emotion) * PLOT / 4
 
@@ -62,22 +70,24 @@ def emotion_curve(journey: Journey) -> str:
     touchpoints = journey.touchpoints
     if not any(tp.emotion is not None for tp in touchpoints):
         return ""
-    width = LEFT + RIGHT + STEP * len(touchpoints)
-    height = TOP + PLOT + 24 + LABEL_ROWS * LABEL_ROW_HEIGHT + 8
-    x = {tp.id: LEFT + STEP * (i + 0.5) for i, tp in enumerate(touchpoints)}
+    step = step_for(len(touchpoints))
+    width = round(LEFT + RIGHT + step * len(touchpoints))
+    x = {tp.id: round(LEFT + step * (i + 0.5), 1) for i, tp in enumerate(touchpoints)}
+    labels, labels_height = _low_labels(touchpoints, x, step, width)
+    height = TOP + PLOT + 24 + labels_height + 8
     lines = lines_for(journey)
     out = [
         f'<svg class="curve" role="img" aria-labelledby="curve-title curve-desc" viewBox="0 0 {width} {height}" '
-        f'width="{width}" height="{height}" style="min-width: {width * 0.8:.0f}px; max-width: {width * 1.4:.0f}px" '
+        f'width="{width}" height="{height}" style="min-width: {width}px; max-width: {width * 1.4:.0f}px" '
         'xmlns="http://www.w3.org/2000/svg">',
         f'<title id="curve-title">Emotion curve of the journey \u2018{esc(journey.title)}\u2019</title>',
         f'<desc id="curve-desc">{esc(_description(journey, lines))}</desc>',
     ]
-    out += _bands(journey, x)
+    out += _bands(journey, x, step)
     out += axis(width)
     for line in lines:
         out += _persona_line(line, touchpoints, x)
-    out += _low_labels(touchpoints, x)
+    out += labels
     out.append("</svg>")
     return "\n".join(out)
 
@@ -104,15 +114,15 @@ def _description(journey: Journey, lines: list[Line]) -> str:
     return "Emotion from \u22122 to +2 at each touchpoint, in journey order. " + " ".join(parts)
 
 
-def _bands(journey: Journey, x: dict[str, float]) -> list[str]:
+def _bands(journey: Journey, x: dict[str, float], step: float) -> list[str]:
     out = []
     for i, stage in enumerate(journey.stages):
         if not stage.touchpoints:
             continue
-        left = x[stage.touchpoints[0].id] - STEP / 2
-        right = x[stage.touchpoints[-1].id] + STEP / 2
+        left = round(x[stage.touchpoints[0].id] - step / 2, 1)
+        right = round(x[stage.touchpoints[-1].id] + step / 2, 1)
         chars = max(4, int((right - left - 8) / 7))
-        out.append(f'<rect class="band{" alt" if i % 2 else ""}" x="{left}" y="0" width="{right - left}" height="{TOP + PLOT + 12}"/>')
+        out.append(f'<rect class="band{" alt" if i % 2 else ""}" x="{left}" y="0" width="{round(right - left, 1)}" height="{TOP + PLOT + 12}"/>')
         out.append(
             f'<text class="stage" x="{left + 6}" y="18"><title>{esc(stage.name)}</title>{esc(shorten(f"{i + 1}. {stage.name}", chars))}</text>'
         )
@@ -142,19 +152,25 @@ def _persona_line(line: Line, touchpoints: tuple[Touchpoint, ...], x: dict[str, 
     return out
 
 
-def _low_labels(touchpoints: tuple[Touchpoint, ...], x: dict[str, float]) -> list[str]:
-    """Under the plot, a label for each touchpoint scoring −1 or less: its first pain point, or its name."""
-    out, row = [], 0
+def _low_labels(touchpoints: tuple[Touchpoint, ...], x: dict[str, float], step: float, width: float) -> tuple[list[str], float]:
+    """Under the plot, a label for each touchpoint scoring −1 or less: its first pain point, or its name,
+    wrapped to the room its row leaves it (labels take turns between rows, so neighbours in a row are
+    LABEL_ROWS steps apart). Returns the markup and the height the labels take."""
+    from cjmap.render.grid import text_width
+
+    low = [tp for tp in touchpoints if tp.emotion is not None and tp.emotion <= -1]
+    wrapped = [wrap(tp.pain_points[0] if tp.pain_points else tp.name, LABEL_ROWS * step - 10, 11, LABEL_LINES) for tp in low]
+    rows = [max([len(w) for i, w in enumerate(wrapped) if i % LABEL_ROWS == r] + [0]) for r in range(LABEL_ROWS)]
+    offsets = [sum(rows[:r]) * LABEL_LINE + r * 6 for r in range(LABEL_ROWS)]
     base = TOP + PLOT + 30
-    for tp in touchpoints:
-        if tp.emotion is None or tp.emotion > -1:
-            continue
-        text = tp.pain_points[0] if tp.pain_points else tp.name
-        y = base + row * LABEL_ROW_HEIGHT
+    out = []
+    for i, (tp, text) in enumerate(zip(low, wrapped)):
+        y = base + offsets[i % LABEL_ROWS]
+        half = max(text_width(line, 11) for line in text) / 2 + 2
+        cx = round(min(max(x[tp.id], half), width - half), 1)  # kept inside the chart
         full = f"{tp.name} ({tp.emotion:+d}): " + ("; ".join(tp.pain_points) or "no pain point recorded")
         out.append(f'<line class="leader" x1="{x[tp.id]}" x2="{x[tp.id]}" y1="{y_of(tp.emotion) + 6}" y2="{y - 11}"/>')
-        out.append(
-            f'<text class="low" x="{x[tp.id]}" y="{y}" text-anchor="middle"><title>{esc(full)}</title>{esc(shorten(text, LABEL_CHARS))}</text>'
-        )
-        row = (row + 1) % LABEL_ROWS
-    return out
+        spans = "".join(f'<tspan x="{cx}" dy="{0 if n == 0 else LABEL_LINE}">{esc(line)}</tspan>' for n, line in enumerate(text))
+        out.append(f'<text class="low" x="{cx}" y="{y}" text-anchor="middle"><title>{esc(full)}</title>{spans}</text>')
+    used = [o + rows[r] * LABEL_LINE for r, o in enumerate(offsets) if rows[r]]
+    return out, max(used + [LABEL_LINE])
