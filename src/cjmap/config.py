@@ -16,6 +16,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from cjmap.diagnostics import Location, MapError, structural
+from cjmap.safeio import read_limited
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -71,6 +72,9 @@ class Config:
     text: str = field(default="", repr=False, compare=False)  # to point errors found later at their line
 
 
+MAX_CONFIG_BYTES = 1024 * 1024  # a pyproject.toml is a few KB; refuse a device or a giant before parsing it
+
+
 def find_config(start: Path) -> Path | None:
     """The nearest `cjmap.toml`, or `pyproject.toml` with a `[tool.cjmap]` table, at or above `start`."""
     start = start.resolve()
@@ -85,7 +89,7 @@ def find_config(start: Path) -> Path | None:
 
 def _read(path: Path) -> str:
     try:
-        return path.read_text(encoding="utf-8")
+        return read_limited(path, MAX_CONFIG_BYTES).decode("utf-8")
     except (OSError, UnicodeDecodeError):
         return ""
 
@@ -94,10 +98,10 @@ def load_config(path: Path, display: str | None = None) -> Config:
     """Read and validate a config file; raise MapError (CJM007) with the key's line when wrong."""
     shown = display if display is not None else str(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_limited(path, MAX_CONFIG_BYTES).decode("utf-8")
         table: Any = tomllib.loads(text)
     except OSError as e:
-        raise MapError([structural("CJM007", Location(shown), f"cannot read config: {e.strerror}")]) from None
+        raise MapError([structural("CJM007", Location(shown), f"cannot read config: {e.strerror or e}")]) from None
     except UnicodeDecodeError:
         raise MapError([structural("CJM007", Location(shown), "config is not UTF-8 text")]) from None
     except tomllib.TOMLDecodeError as e:
