@@ -11,6 +11,8 @@ fresh copy and the positions of the value it names.
 
 from __future__ import annotations
 
+import calendar
+import re
 from datetime import date
 
 import yaml
@@ -150,7 +152,7 @@ class _Reader:
         try:
             return self._constructor.yaml_constructors[tag](self._constructor, node)
         except (yaml.YAMLError, ValueError, OverflowError):
-            self._refuse(event.start_mark, f"cannot read value {event.value!r}")
+            self._refuse(event.start_mark, _unreadable(event.value, tag))
             return None
 
     def _key(self, mapping: _Collection, event: yaml.ScalarEvent, tag: str) -> None:
@@ -313,6 +315,20 @@ class _Reader:
 
 _NODE_EVENTS = frozenset({yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent, yaml.AliasEvent})
 _ANCHORED_EVENTS = frozenset({yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent})
+
+
+def _unreadable(value: str, tag: str) -> str:
+    """Why a value that looks like a date, a time or a number cannot be read, in a person's words."""
+    match = re.match(r"(\d{4})-(\d{1,2})-(\d{1,2})", value) if tag == _TAG + "timestamp" else None
+    if match is None:
+        return f"cannot read value {value!r}"
+    year, month, day = (int(part) for part in match.groups())
+    if not 1 <= month <= 12:
+        return f"'{value}' is not a date: there is no month {month} (write YYYY-MM-DD, months 01 to 12)"
+    last = calendar.monthrange(year, month)[1]
+    if not 1 <= day <= last:
+        return f"'{value}' is not a date: {calendar.month_name[month]} {year} has days 1 to {last}"
+    return f"'{value}' is not a date and time cjmap can read (write YYYY-MM-DD)"
 
 
 def _unprintable(e: yaml.reader.ReaderError, text: str, display: str) -> Diagnostic:

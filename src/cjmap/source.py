@@ -190,6 +190,9 @@ def _import_target(
     if not entry.strip():
         errors.append(structural("CJM005", where, "import path is empty"))
         return None
+    if "\x00" in entry:  # no file system accepts it: Path.resolve() raises ValueError
+        errors.append(structural("CJM005", where, "import path contains a NUL character"))
+        return None
     if os.path.isabs(entry) or re.match(r"^[A-Za-z]:[\\/]", entry):
         errors.append(structural("CJM005", where, f"import '{entry}' is absolute; write it relative to this file"))
         return None

@@ -261,3 +261,21 @@ def test_a_big_yaml_file_that_is_not_a_map_is_skipped_in_folder_mode(tmp_path: P
     assert (project / "web" / "pnpm-lock.yaml").stat().st_size > 11 * 1024 * 1024
     result = run_cli("lint", "--today", TODAY, ".", cwd=project)
     assert result.returncode == 0 and result.stderr == "no problems in 1 file\n", result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("updated: 2026-13-01", "m.cjmap.yaml:3:10: error CJM001 '2026-13-01' is not a date: there is no month 13 (write YYYY-MM-DD, months 01 to 12)"),
+        ("updated: 2026-02-30", "m.cjmap.yaml:3:10: error CJM001 '2026-02-30' is not a date: February 2026 has days 1 to 28"),
+        ('imports: ["a\\0b.cjmap.yaml"]', "m.cjmap.yaml:3:11: error CJM005 import path contains a NUL character"),
+    ],
+    ids=["month-13", "february-30", "import-nul"],
+)
+def test_impossible_dates_and_nul_imports_are_said_in_words(tmp_path: Path, line: str, expected: str) -> None:
+    project = generated(tmp_path, "m.cjmap.yaml", f"cjmap: 1\ntitle: T\n{line}\n".encode())
+    for command in ("lint", "render"):
+        result = run_cli(command, "m.cjmap.yaml", cwd=project)
+        assert result.returncode == 2 and "Traceback" not in result.stderr
+        assert expected in result.stdout + result.stderr
+    assert_outputs_untouched(project, "m")
