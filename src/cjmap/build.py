@@ -29,6 +29,7 @@ class RenderTask:
     generator: str
     named: bool  # named on the command line, not found in a folder: a file without stages is then an error
     theme: str = "light"
+    lanes: str = "none"  # the diagram's rows: none, persona or channel
 
 
 @dataclass(frozen=True)
@@ -67,7 +68,7 @@ def render_file(task: RenderTask) -> Rendered:
     try:
         outputs = render_journey(
             result.journey, formats, result.diagnostics, task.generator, task.timeout,
-            task.theme, task.context.today, task.context.stale_days,
+            task.theme, task.context.today, task.context.stale_days, task.lanes,
         )
     except RenderError as e:
         return Rendered(**done, error=f"{task.display}: {e}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -21,6 +22,14 @@ from cjmap.cli import (
     _wrote,
     app,
 )
+
+
+class Lanes(str, Enum):
+    """`--lanes`: the diagram's rows inside each stage column."""
+
+    none = "none"
+    persona = "persona"
+    channel = "channel"
 
 
 def _formats(value: str) -> list[str]:
@@ -42,6 +51,7 @@ def render(
     jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", min=1, help="Maps rendered at once (default: one per core).")] = None,
     watch: Annotated[bool, typer.Option("--watch", "-w", help="Stay running and re-render a map when it or one of its imports is saved (and new maps in the folders given).")] = False,
     theme: Annotated[Theme, typer.Option("--theme", help="Colours of the HTML report.")] = Theme.light,
+    lanes: Annotated[Lanes, typer.Option("--lanes", help="Rows of the diagram: one lane, a band per persona, or per channel.")] = Lanes.none,
     today: Annotated[Optional[str], typer.Option("--today", help="Date to judge freshness against (YYYY-MM-DD; default: today).")] = None,
 ) -> None:
     """Render maps to an SVG diagram and an HTML report (exit 1 when a map has lint errors)."""
@@ -57,7 +67,7 @@ def render(
         raise typer.Exit(EXIT_INPUT)
     if set(GRAPHVIZ_FORMATS) & set(chosen):
         _require_dot()
-    planner = _Planner(paths, output_dir, chosen, timeout, theme.value, _today(today))
+    planner = _Planner(paths, output_dir, chosen, timeout, theme.value, _today(today), lanes.value)
     tasks = _render_tasks(planner, paths)
     results = run_all(render_file, tasks, jobs or default_jobs(), "rendering")
     code = _report_renders(results, [t.policy for t in tasks])
@@ -87,11 +97,12 @@ def _require_dot() -> None:
 class _Planner:
     """Turns map paths into render tasks; refuses two maps that would write the same output."""
 
-    def __init__(self, paths: list[Path], output_dir: Path | None, chosen: list[str], timeout: float, theme: str, today) -> None:
+    def __init__(self, paths: list[Path], output_dir: Path | None, chosen: list[str], timeout: float, theme: str, today, lanes: str = "none") -> None:
         from cjmap.policy import PolicyFinder
 
         self.named = {p.resolve() for p in paths if not p.is_dir()}
         self.output_dir, self.chosen, self.timeout, self.theme, self.today = output_dir, chosen, timeout, theme, today
+        self.lanes = lanes
         self.policies = PolicyFinder()
         self.owners: dict[Path, str] = {}
 
@@ -111,7 +122,7 @@ class _Planner:
             return None
         self.owners[first] = _display(path)
         context = Context(today=self.today, stale_days=policy.stale_days, low_emotion=policy.low_emotion)
-        return RenderTask(path, _display(path), targets, policy, context, self.timeout, f"cjmap {__version__}", path.resolve() in self.named, self.theme)
+        return RenderTask(path, _display(path), targets, policy, context, self.timeout, f"cjmap {__version__}", path.resolve() in self.named, self.theme, self.lanes)
 
 
 def _render_tasks(planner: _Planner, paths: list[Path]) -> list:

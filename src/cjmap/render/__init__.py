@@ -98,20 +98,24 @@ def render_journey(
     theme: str = "light",
     today: date | None = None,
     stale_days: int = 365,
+    lanes: str = "none",
 ) -> dict[str, bytes]:
-    """Every requested output as bytes, built in memory so nothing is written half-done."""
+    """Every requested output as bytes, built in memory so nothing is written half-done.
+
+    `lanes` draws the diagram with a band of rows per persona or per channel (none, persona, channel).
+    """
     from cjmap.render.dot import ENGINE, ENGINE_ARGS, journey_to_dot
 
     if len(journey.edges) > MAX_EDGES:
         raise RenderError(
             f"the flow has {len(journey.edges):,} steps (next), over the diagram limit of {MAX_EDGES:,}; split the map or remove branches"
         )
-    dot_source = journey_to_dot(journey)
+    dot_source = journey_to_dot(journey, lanes=lanes)
     outputs: dict[str, bytes] = {}
     draw = {"engine": ENGINE, "args": ENGINE_ARGS}  # every place is in the DOT: Graphviz only draws it
     svg = described_svg(layout_svg(dot_source, timeout, **draw), journey) if {"svg", "html"} & set(formats) else None
     # the dark report shows the diagram dark too; the .svg file keeps the light one
-    report_svg = described_svg(layout_svg(journey_to_dot(journey, "dark"), timeout, **draw), journey) if theme == "dark" and "html" in formats else svg
+    report_svg = described_svg(layout_svg(journey_to_dot(journey, "dark", lanes), timeout, **draw), journey) if theme == "dark" and "html" in formats else svg
     for fmt in formats:
         if fmt == "dot":
             outputs[fmt] = dot_source.encode("utf-8")

@@ -119,13 +119,47 @@ def _label_text(text: str, width: float, size: float, max_lines: int) -> str:
     return _label_lines(wrap(text, width, size, max_lines))
 
 
-def _where(journey: Journey) -> dict[str, str]:
-    """Each touchpoint's "channel · owner" line."""
+LANES = ("none", "persona", "channel")
+
+
+def _where(journey: Journey, lanes: str = "none") -> dict[str, str]:
+    """Each touchpoint's "channel · owner" line; in persona lanes, a shared card also says who else takes it."""
+    names = {p.id: p.name for p in journey.personas}
     out = {}
     for tp in journey.touchpoints:
         channel, team = journey.channel(tp.channel), journey.team(tp.owner)
-        out[tp.id] = " \u00b7 ".join(x for x in (channel.name if channel else None, team.name if team else None) if x)
+        parts = [channel.name if channel else None, team.name if team else None]
+        if lanes == "persona" and tp.personas and len(tp.personas) > 1:
+            parts.append("with " + ", ".join(names.get(p, p) for p in _persona_order(journey, tp.personas)[1:]))
+        out[tp.id] = " \u00b7 ".join(x for x in parts if x)
     return out
+
+
+def _persona_order(journey: Journey, ids: Sequence[str]) -> list[str]:
+    order = {p.id: i for i, p in enumerate(journey.personas)}
+    return sorted(ids, key=lambda p: (order.get(p, len(order)), p))
+
+
+def lanes_of(journey: Journey, lanes: str) -> tuple[list[tuple[str, str]], dict[str, str]]:
+    """The lanes ((id, title), in order) and each touchpoint's lane, for `--lanes persona|channel`.
+
+    A touchpoint for everyone sits in an "Everyone" lane; one shared by some personas sits once, in the
+    lane of the first of them (its card names the others).
+    """
+    lane_of: dict[str, str] = {}
+    for tp in journey.touchpoints:
+        if lanes == "persona":
+            lane_of[tp.id] = ":all" if tp.personas is None else "p:" + _persona_order(journey, tp.personas)[0]
+        else:
+            lane_of[tp.id] = "c:" + tp.channel if tp.channel else ":none"
+    used = set(lane_of.values())
+    if lanes == "persona":
+        order = [(":all", "Everyone")] + [("p:" + p.id, p.name) for p in journey.personas]
+    else:
+        order = [("c:" + c.id, c.name) for c in journey.channels] + [(":none", "No channel")]
+    known = {lane for lane, _ in order}
+    order += [(lane, lane.split(":", 1)[1]) for lane in sorted(used - known)]  # named but not defined: still drawn
+    return [(lane, title) for lane, title in order if lane in used], lane_of
 
 
 _KEYS = (  # the legend's second row: (theme colour, text)
@@ -253,16 +287,21 @@ def _straight(a: tuple[float, float], b: tuple[float, float]) -> list[tuple[floa
     return [(a[0] + (b[0] - a[0]) / 3, a[1] + (b[1] - a[1]) / 3), (a[0] + 2 * (b[0] - a[0]) / 3, a[1] + 2 * (b[1] - a[1]) / 3), b]
 
 
-def journey_grid(journey: Journey) -> Grid:
-    """Where everything of the diagram goes (see render/grid.py)."""
+def journey_grid(journey: Journey, lanes: str = "none") -> Grid:
+    """Where everything of the diagram goes (see render/grid.py); `lanes`: none, persona or channel."""
     title_lines = wrap(journey.title, 760, TITLE_SIZE, 2)
     boxes = _heading_boxes(title_lines)
-    return layout_grid(journey, _where(journey), title_lines, boxes[-1].bottom, max(b.w for b in boxes))
+    if lanes == "none":
+        return layout_grid(journey, _where(journey), title_lines, boxes[-1].bottom, max(b.w for b in boxes))
+    order, lane_of = lanes_of(journey, lanes)
+    return layout_grid(journey, _where(journey, lanes), title_lines, boxes[-1].bottom, max(b.w for b in boxes), order, lane_of)
 
 
-def journey_to_dot(journey: Journey, theme: str = "light") -> str:
-    """The whole journey as DOT, laid out: stage columns left to right, touchpoints top to bottom, in file order."""
-    return "\n".join(_dot_lines(journey, journey_grid(journey), DIAGRAM_THEMES[theme])) + "\n"
+def journey_to_dot(journey: Journey, theme: str = "light", lanes: str = "none") -> str:
+    """The whole journey as DOT, laid out: stage columns left to right, touchpoints top to bottom, in file order
+    (with `lanes`, in file order within each persona's or channel's band of rows)."""
+    grid = journey_grid(journey, lanes)
+    return "\n".join(_dot_lines(journey, grid, DIAGRAM_THEMES[theme], lanes)) + "\n"
 
 
 def _edge_attrs(route: Route, t: dict, canvas: _Canvas) -> list[str]:
@@ -279,7 +318,7 @@ def _edge_attrs(route: Route, t: dict, canvas: _Canvas) -> list[str]:
     return attrs
 
 
-def _dot_lines(journey: Journey, grid: Grid, t: dict) -> Iterator[str]:
+def _dot_lines(journey: Journey, grid: Grid, t: dict, lanes: str = "none") -> Iterator[str]:
     canvas = _Canvas(grid.height)
     state = "future state" if journey.state == "future" else "current state"
     yield "// Laid out by cjmap: every node has its place and every edge its route. Draw with: neato -n2 -Tsvg"
@@ -305,7 +344,22 @@ def _dot_lines(journey: Journey, grid: Grid, t: dict) -> Iterator[str]:
             f'  {_quote(marker.id)} [id={_quote(marker.id)}, shape=box, style="dashed", fixedsize=true, color="{t["exit"]}", '
             f'fontcolor="{t["exit"]}", fontsize=10, {canvas.pin(marker.box)}, label="no touchpoints"];'
         )
-    where = _where(journey)
+    if grid.lanes and grid.columns:
+        right = grid.columns[-1].box.right
+        for lane in grid.lanes:
+            node = _quote("lane-" + lane.id)
+            yield (
+                f'  {node} [id={node}, {canvas.pin(lane.box)}, label=<<TABLE BORDER="0" CELLPADDING="2" CELLSPACING="0">'
+                f'<TR><TD ALIGN="LEFT" BALIGN="LEFT"><FONT COLOR="{t["muted"]}"><B>{_label_lines(lane.lines)}</B></FONT></TD></TR></TABLE>>];'
+            )
+            if lane is not grid.lanes[0]:  # a line across every column between two lanes
+                line = _quote("lane-line-" + lane.id)
+                box = Box(grid.lanes[0].box.x, lane.top + 3, right - grid.lanes[0].box.x, 1)
+                yield (
+                    f'  {line} [id={line}, shape=box, fixedsize=true, style=filled, fillcolor="{t["stage_border"]}", '
+                    f'color="{t["stage_border"]}", penwidth=0, {canvas.pin(box)}, label=""];'
+                )
+    where = _where(journey, lanes)
     for card in grid.cards:
         node = _quote("tp-" + card.touchpoint.id)
         yield f"  {node} [id={node}, {canvas.pin(card.box)}, label={_card(card, where[card.touchpoint.id], t)}];"

@@ -197,6 +197,17 @@ class Marker:
 
 
 @dataclass(frozen=True)
+class Lane:
+    """A row band across every stage column: one persona's or one channel's touchpoints (`--lanes`)."""
+
+    id: str
+    title: str
+    lines: tuple[str, ...]  # the title, wrapped
+    top: float  # where the band starts: its separator line
+    box: Box  # the title, left of the first column
+
+
+@dataclass(frozen=True)
 class Grid:
     width: float
     height: float
@@ -209,6 +220,7 @@ class Grid:
     start: Box | None
     end: Box | None
     routes: tuple[Route, ...]
+    lanes: tuple[Lane, ...] = ()
 
 
 @dataclass
@@ -272,17 +284,52 @@ def card_height(name_lines: int, meta_lines: int) -> float:
     return 8 + lines_height(name_lines, NAME_SIZE) + 8 + meta_row_height(meta_lines)
 
 
-def layout_grid(journey: Journey, where: dict[str, str], title_lines: tuple[str, ...], title_h: float, title_w: float) -> Grid:
-    """Place every stage, card, exit, marker and edge of the journey; `where` is each card's channel · owner line."""
+LANE_TITLE_W = 96  # lane titles, left of the first column
+
+
+def layout_grid(
+    journey: Journey,
+    where: dict[str, str],
+    title_lines: tuple[str, ...],
+    title_h: float,
+    title_w: float,
+    lanes: Sequence[tuple[str, str]] = (),
+    lane_of: dict[str, str] | None = None,
+) -> Grid:
+    """Place every stage, card, exit, marker and edge of the journey; `where` is each card's channel · owner line.
+
+    With `lanes` ((id, title) in order) and `lane_of` (touchpoint id -> lane id), each lane is a band of
+    rows across every column, and a stage's touchpoints sit in their lane's rows, in file order.
+    """
     stages = journey.stages
     n_cols = len(stages)
     place: dict[str, tuple[int, int, int]] = {}  # touchpoint id -> (column, row, file index)
-    index = 0
-    for j, stage in enumerate(stages):
-        for r, tp in enumerate(stage.touchpoints):
-            place[tp.id] = (j, r, index)
-            index += 1
-    rows = max([len(s.touchpoints) for s in stages] + [1 if stages else 0])
+    lane_start: dict[str, int] = {}
+    if lanes and lane_of is not None:
+        counts: dict[tuple[int, str], int] = {}
+        for j, stage in enumerate(stages):
+            for tp in stage.touchpoints:
+                counts[(j, lane_of[tp.id])] = counts.get((j, lane_of[tp.id]), 0) + 1
+        rows = 0
+        for lane_id, _ in lanes:
+            lane_start[lane_id] = rows
+            rows += max([counts.get((j, lane_id), 0) for j in range(n_cols)] + [0])
+        rows = max(rows, 1 if stages else 0)
+        index = 0
+        for j, stage in enumerate(stages):
+            used: dict[str, int] = {}
+            for tp in stage.touchpoints:
+                lane = lane_of[tp.id]
+                place[tp.id] = (j, lane_start[lane] + used.get(lane, 0), index)
+                used[lane] = used.get(lane, 0) + 1
+                index += 1
+    else:
+        index = 0
+        for j, stage in enumerate(stages):
+            for r, tp in enumerate(stage.touchpoints):
+                place[tp.id] = (j, r, index)
+                index += 1
+        rows = max([len(s.touchpoints) for s in stages] + [1 if stages else 0])
     lines = {tp.id: card_lines(tp, where.get(tp.id, "")) for tp in journey.touchpoints}
     card_h = max([card_height(len(n), len(m)) for n, m in lines.values()] + [card_height(1, 1)])
 
@@ -360,6 +407,9 @@ def layout_grid(journey: Journey, where: dict[str, str], title_lines: tuple[str,
     top = PAD + title_h + 16
     gap_h = [6 + zone[g] + (gap_tracks[g] * TRACK + 4 if gap_tracks[g] else 0) + 12 for g in range(rows + 1)]
     gap_h = [max(GAP_MIN, h) for h in gap_h]
+    for first in lane_start.values():
+        if 0 < first < rows:  # a lane after the first begins under a separator line
+            gap_h[first] += 12
     gap_top, row_top = [], []
     y = top + header_h
     for g in range(rows + 1):
@@ -450,6 +500,8 @@ def layout_grid(journey: Journey, where: dict[str, str], title_lines: tuple[str,
         GUTTER + label_w_right[g] + label_w_left[g] + (gutter_tracks[g] * TRACK + 8 if gutter_tracks[g] else 0)
         for g in range(n_cols + 1)
     ]
+    if lane_start:
+        gutter_w[0] += LANE_TITLE_W + 8
     col_x = []
     x = PAD
     for j in range(n_cols):
@@ -459,8 +511,8 @@ def layout_grid(journey: Journey, where: dict[str, str], title_lines: tuple[str,
     grid_right = x + gutter_w[n_cols] if n_cols else PAD
     width = max(grid_right + PAD, PAD + title_w + PAD)
 
-    def gutter_left(g: int) -> float:
-        return col_x[g - 1] + STAGE_W if g > 0 else PAD
+    def gutter_left(g: int) -> float:  # the first gutter starts after the lane titles
+        return col_x[g - 1] + STAGE_W if g > 0 else PAD + (LANE_TITLE_W + 8 if lane_start else 0)
 
     def track_x(g: int, track: int) -> float:
         return gutter_left(g) + GUTTER / 2 + label_w_right[g] + 4 + track * TRACK
@@ -530,6 +582,18 @@ def layout_grid(journey: Journey, where: dict[str, str], title_lines: tuple[str,
         routes.append(Route("edge-end", f"tp-{journey.end}", "end", "end", ((last.cx, last.bottom), (end.cx, end.y)), (), None))
 
     bottom = max([column_bottom] + [r.label_box.bottom for r in routes if r.label_box] + [e.box.bottom for e in exits])
+    lane_bands = []
+    bounds = [(lane_start[lane_id], lane_id) for lane_id, _ in lanes if lane_id in lane_start]  # in row order
+    titles = dict(lanes)
+    for i, (first, lane_id) in enumerate(bounds):
+        last = bounds[i + 1][0] if i + 1 < len(bounds) else rows
+        if last <= first or first >= rows:
+            continue  # a lane nobody is in
+        band_top = row_top[first] - 14 if first else row_top[0] - 4  # under the gap's exits, labels and tracks
+        band_bottom = row_top[last - 1] + card_h
+        text = wrap(titles[lane_id], LANE_TITLE_W - 4, NAME_SIZE, 3)
+        h = lines_height(len(text), NAME_SIZE) + 4
+        lane_bands.append(Lane(lane_id, titles[lane_id], text, band_top, Box(PAD, (row_top[first] + band_bottom) / 2 - h / 2, LANE_TITLE_W, h)))
     title = Box(PAD, PAD, title_w, title_h)
     return Grid(
         width=round(width),
@@ -543,6 +607,7 @@ def layout_grid(journey: Journey, where: dict[str, str], title_lines: tuple[str,
         start=start,
         end=end,
         routes=tuple(routes),
+        lanes=tuple(lane_bands),
     )
 
 
