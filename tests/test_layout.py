@@ -20,6 +20,9 @@ BANK = Path(__file__).parent / "fixtures" / "bank-account.cjmap.yaml"
 
 def _box(group: ET.Element) -> tuple[float, float, float, float]:
     for el in group.iter():
+        if el.tag == f"{SVG}ellipse":
+            cx, cy, rx, ry = (float(el.get(k)) for k in ("cx", "cy", "rx", "ry"))
+            return cx - rx, cy - ry, cx + rx, cy + ry
         if el.tag in (f"{SVG}polygon", f"{SVG}path"):
             values = [float(v) for v in re.findall(r"-?\d+(?:\.\d+)?", el.get("points") or el.get("d") or "")]
             return min(values[0::2]), min(values[1::2]), max(values[0::2]), max(values[1::2])
@@ -76,3 +79,30 @@ def test_tracks_are_shared_only_by_runs_that_do_not_meet() -> None:
             if a[0] <= b[1] and b[0] <= a[1]:
                 assert tracks[i] != tracks[j], (a, b)
     assert max(tracks) + 1 == 3
+
+
+def test_every_start_and_end_is_marked_clear_of_the_cards(tmp_path: Path) -> None:
+    """In explicit flow a persona may start further down and several touchpoints may end a journey."""
+    (tmp_path / "cjmap.toml").write_text("")
+    path = tmp_path / "s.cjmap.yaml"
+    path.write_text(
+        "cjmap: 1\ntitle: Starts\nflow: explicit\n"
+        "personas: [{id: a, name: Walk-in}, {id: b, name: Online, starts: web}]\n"
+        "stages:\n"
+        "  - name: One\n    touchpoints:\n"
+        "      - {id: door, name: Walks in, next: [desk]}\n"
+        "      - {id: web, name: Opens the website, personas: [b], next: [{to: form, when: fills the form}, {to: desk}]}\n"
+        "      - {id: desk, name: Talks at the desk}\n"
+        "  - name: Two\n    touchpoints:\n"
+        "      - {id: form, name: Fills the form}\n",
+        encoding="utf-8",
+    )
+    journey = check(path).journey
+    assert journey is not None
+    root = ET.fromstring(render_journey(journey, ["svg"], (), "t")["svg"])
+    groups = {g.get("id"): g for g in root.iter(f"{SVG}g") if g.get("id")}
+    assert {"start", "start-web", "edge-start-web", "end", "end-form"} <= set(groups)
+    cards = [_box(groups[f"tp-{tp.id}"]) for tp in journey.touchpoints]
+    for marker in ("start", "start-web", "end", "end-form"):
+        m = _box(groups[marker])
+        assert not any(m[0] < c[2] and c[0] < m[2] and m[1] < c[3] and c[1] < m[3] for c in cards), marker

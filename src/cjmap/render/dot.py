@@ -368,15 +368,15 @@ def _dot_lines(journey: Journey, grid: Grid, t: dict, lanes: str = "none") -> It
             f'  {_quote(marker.id)} [id={_quote(marker.id)}, shape=box, style="rounded,dashed", fixedsize=true, color="{t["exit"]}", '
             f'fontcolor="{t["exit"]}", fontsize={LABEL_SIZE}, {canvas.pin(marker.box)}, label=<{_label_lines(marker.lines)}>];'
         )
-    if grid.start:
+    for marker in grid.starts:
         yield (
-            f'  "start" [id="start", shape=circle, fixedsize=true, style=filled, fillcolor="{t["text"]}", color="{t["text"]}", '
-            f'{canvas.pin(grid.start)}, label="", tooltip="start"];'
+            f'  {_quote(marker.id)} [id={_quote(marker.id)}, shape=circle, fixedsize=true, style=filled, fillcolor="{t["text"]}", '
+            f'color="{t["text"]}", {canvas.pin(marker.box)}, label="", tooltip="start"];'
         )
-    if grid.end:
+    for marker in grid.ends:
         yield (
-            f'  "end" [id="end", shape=doublecircle, fixedsize=true, style=filled, fillcolor="{t["end"]}", color="{t["end"]}", '
-            f'{canvas.pin(grid.end)}, label="", tooltip="journey ends"];'
+            f'  {_quote(marker.id)} [id={_quote(marker.id)}, shape=doublecircle, fixedsize=true, style=filled, fillcolor="{t["end"]}", '
+            f'color="{t["end"]}", {canvas.pin(marker.box)}, label="", tooltip="journey ends"];'
         )
     for route in grid.routes:
         yield f"  {_quote(route.source)} -> {_quote(route.target)} [{', '.join(_edge_attrs(route, t, canvas))}];"

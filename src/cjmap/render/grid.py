@@ -60,6 +60,7 @@ PAD = 20  # around the whole drawing
 ARROW = 7  # arrowsize 0.7
 GAP_MIN = 26  # between two cards of a column: room for an arrow
 START_R, END_R = 8, 8
+SIDE_START_R = 5  # a start beside its card sits on a gutter track: narrower than the room between two
 
 
 def text_width(text: str, size: float) -> float:
@@ -217,10 +218,17 @@ class Grid:
     cards: tuple[Card, ...]
     empties: tuple[Marker, ...]  # "no touchpoints" in an empty stage
     exits: tuple[Marker, ...]
-    start: Box | None
-    end: Box | None
+    starts: tuple[Marker, ...]  # where journeys begin: the first touchpoint and every persona's start
+    ends: tuple[Marker, ...]
     routes: tuple[Route, ...]
     lanes: tuple[Lane, ...] = ()
+
+
+@dataclass(frozen=True)
+class _Marker:
+    """What a start marker beside its card shows the track assignment: just an id."""
+
+    id: str
 
 
 @dataclass
@@ -391,10 +399,12 @@ def layout_grid(
         if plan.source_side == "bottom" and plan.label:
             _, r, _ = place[plan.edge.source]
             zone[r + 1] = max(zone[r + 1], lines_height(len(plan.label), LABEL_SIZE) + 6)
-    if journey.end and journey.end in place:
-        _, r, _ = place[journey.end]
+    start_ids = [s for s in (getattr(journey, "starts", ()) or [tp.id for tp in journey.touchpoints[:1]]) if s in place]
+    end_ids = [e for e in dict.fromkeys([*([journey.end] if journey.end else []), *getattr(journey, "ends", ())]) if e in place]
+    for tp_id in end_ids:  # under its card, which has no way on
+        _, r, _ = place[tp_id]
         zone[r + 1] = max(zone[r + 1], 2 * END_R + 16)
-    if journey.touchpoints:
+    if any(place[s][1] == 0 for s in start_ids):  # over a card of the first row; lower down, beside the card
         zone[0] = max(zone[0], 2 * START_R + 14)
 
     # rows, top to bottom
@@ -445,7 +455,7 @@ def layout_grid(
                 plan.target_y = y
 
     # vertical runs: tracks in each gutter
-    runs: dict[int, list[tuple[_Plan, int, float, float]]] = {}
+    runs: dict[int, list[tuple[_Plan | _Marker, int, float, float]]] = {}
     for plan in plans:
         if not plan.gutters:
             continue
@@ -456,6 +466,10 @@ def layout_grid(
             gy = gap_y(plan)
             runs.setdefault(plan.gutters[0], []).append((plan, 0, min(plan.source_y, gy), max(plan.source_y, gy)))
             runs.setdefault(plan.gutters[1], []).append((plan, 1, min(plan.target_y, gy), max(plan.target_y, gy)))
+    side_starts = [s for s in start_ids if place[s][1] > 0]
+    for tp_id in side_starts:  # a start marker takes a track of the gutter left of its card, as a short run
+        y = row_top[place[tp_id][1]] + 6
+        runs.setdefault(place[tp_id][0], []).append((_Marker(f"start:{tp_id}"), 0, y - START_R - 2, y + START_R + 2))
     track_of: dict[tuple[str, int], int] = {}
     gutter_tracks = [0] * (n_cols + 1)
     for g, members in runs.items():
@@ -571,15 +585,26 @@ def layout_grid(
         box = Box(card.x + 4, card.bottom + 10, EXIT_W, lines_height(len(ex), LABEL_SIZE) + 6)
         exits.append(Marker(f"exit-{tp_id}", box, ex))
         routes.append(Route(f"edge-exit-{tp_id}", f"tp-{tp_id}", f"exit-{tp_id}", "exit", ((box.cx, card.bottom), (box.cx, box.y)), (), None))
-    start = end = None
-    if journey.touchpoints:
-        first_card = cards[journey.touchpoints[0].id].box
-        start = Box(first_card.cx - START_R, first_card.y - 2 * START_R - 14, 2 * START_R, 2 * START_R)
-        routes.append(Route("edge-start", "start", f"tp-{journey.touchpoints[0].id}", "start", ((start.cx, start.bottom), (first_card.cx, first_card.y)), (), None))
-    if journey.end and journey.end in cards:
-        last = cards[journey.end].box
-        end = Box(last.cx - END_R, last.bottom + 14, 2 * END_R, 2 * END_R)
-        routes.append(Route("edge-end", f"tp-{journey.end}", "end", "end", ((last.cx, last.bottom), (end.cx, end.y)), (), None))
+    starts, ends = [], []
+    for n, tp_id in enumerate(start_ids):
+        card = cards[tp_id].box
+        node = "start" if n == 0 else f"start-{tp_id}"
+        if place[tp_id][1] == 0:
+            box = Box(card.cx - START_R, card.y - 2 * START_R - 14, 2 * START_R, 2 * START_R)
+            points = ((box.cx, box.bottom), (card.cx, card.y))
+        else:
+            x = track_x(place[tp_id][0], track_of[(f"start:{tp_id}", 0)])
+            box = Box(x - SIDE_START_R, card.y + 6 - SIDE_START_R, 2 * SIDE_START_R, 2 * SIDE_START_R)  # between tracks
+            points = ((box.right, box.cy), (card.x, box.cy))
+        starts.append(Marker(node, box, ()))
+        routes.append(Route("edge-" + node, node, f"tp-{tp_id}", "start", points, (), None))
+    for n, tp_id in enumerate(end_ids):
+        card = cards[tp_id].box
+        node = "end" if n == 0 else f"end-{tp_id}"
+        x = card.cx + (20 if cards[tp_id].touchpoint.exits else 0)  # clear of an exit box under the card
+        box = Box(x - END_R, card.bottom + 14, 2 * END_R, 2 * END_R)
+        ends.append(Marker(node, box, ()))
+        routes.append(Route("edge-" + node, f"tp-{tp_id}", node, "end", ((box.cx, card.bottom), (box.cx, box.y)), (), None))
 
     bottom = max([column_bottom] + [r.label_box.bottom for r in routes if r.label_box] + [e.box.bottom for e in exits])
     lane_bands = []
@@ -604,8 +629,8 @@ def layout_grid(
         cards=tuple(cards[tp.id] for tp in journey.touchpoints),
         empties=empties,
         exits=tuple(exits),
-        start=start,
-        end=end,
+        starts=tuple(starts),
+        ends=tuple(ends),
         routes=tuple(routes),
         lanes=tuple(lane_bands),
     )
