@@ -138,6 +138,8 @@ def main() -> None:
         (root / "cjmap.toml").write_text("")
         (root / "small.cjmap.yaml").write_text(make_map(5, 6))
         (root / "large.cjmap.yaml").write_text(make_map(20, 50))
+        (root / "huge.cjmap.yaml").write_text(make_map(20, 150))
+        (root / "limit.cjmap.yaml").write_text(make_map(20, 250))  # 5,000: the most a map may hold
         many = root / "many"
         many.mkdir()
         for i in range(200):
@@ -153,7 +155,9 @@ def main() -> None:
         run("`cjmap lint`, 30 touchpoints", "< 250 ms", [*CJMAP, "lint", "small.cjmap.yaml"], root, r)
         run("`cjmap lint`, 1,000 touchpoints", "< 1 s", [*CJMAP, "lint", "large.cjmap.yaml"], root, r)
         run("`cjmap render`, 30 touchpoints", "< 600 ms", [*CJMAP, "render", "small.cjmap.yaml", "-o", out], root, r)
-        large = run("`cjmap render`, 1,000 touchpoints", "< 5 s, < 300 MB", [*CJMAP, "render", "large.cjmap.yaml", "-o", out], root, r)
+        large = run("`cjmap render`, 1,000 touchpoints", "< 1 s, < 300 MB", [*CJMAP, "render", "large.cjmap.yaml", "-o", out], root, r)
+        run("`cjmap render`, 3,000 touchpoints", "< 6 s", [*CJMAP, "render", "huge.cjmap.yaml", "-o", out], root, max(1, r // 2))
+        run("`cjmap render`, 5,000 touchpoints", "< 10 s", [*CJMAP, "render", "limit.cjmap.yaml", "-o", out], root, max(1, r // 2))
         run("`cjmap lint`, 200 maps", "< 5 s", [*CJMAP, "lint", "many"], root, max(1, r // 2))
         run("`cjmap render`, 200 maps of 30", "< 30 s", [*CJMAP, "render", *maps, "-o", out], root, max(1, r // 2))
         run("bare `dot`, naive DOT of 30 cards", "(reference)", ["dot", "-Tsvg"], root, r, naive_dot(5, 6).encode(), warm=False)
