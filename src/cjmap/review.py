@@ -22,6 +22,7 @@ from cjmap.revisions import (
     repo_root,
     split_revision,
     tree_at,
+    verify,
 )
 from cjmap.rules import Context
 from cjmap.source import looks_like_map
@@ -52,6 +53,8 @@ def load_side(spec: str | None, today: date, trees: Trees, finder: PolicyFinder)
         if not path.is_file():
             raise GitError(f"'{inside}' does not exist at {rev}")
     elif not path.is_file():
+        if ":" in spec and not path.exists():  # meant as REV:path, with a revision git does not know
+            verify(spec.split(":", 1)[0], Path.cwd())
         raise MapError([structural("CJM000", Location(spec, 1, 1), "no such file")])
     policy = finder.for_path(path)
     checked = check(path, spec, policy, Context(today=today, stale_days=policy.stale_days, low_emotion=policy.low_emotion))

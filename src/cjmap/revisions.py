@@ -10,17 +10,24 @@ from __future__ import annotations
 
 import os
 import posixpath
+import re
 import subprocess
 import tempfile
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO
 
 from cjmap.source import MAX_BYTES
 
 MAP_SUFFIXES = (".yaml", ".yml")
 KEPT_SUFFIXES = (*MAP_SUFFIXES, ".toml")
+MAP_NAMES = (".cjmap.yaml", ".cjmap.yml")
+CONFIG_NAMES = ("cjmap.toml", "pyproject.toml")
+MAX_LAID_OUT = 10_000  # maps and configs of one revision; a real repository has tens
+_SNIFF_BYTES = 1 << 20
+_CJMAP_KEY = re.compile(rb"^cjmap[ \t]*:", re.MULTILINE)
 
 
 class GitError(Exception):
@@ -43,11 +50,15 @@ def repo_root(cwd: Path) -> Path:
 
 
 def split_revision(spec: str, cwd: Path) -> tuple[str, str] | None:
-    """`REV:path` -> (REV, path from the repository root); None when `spec` is a file on disk or has no ':'."""
-    if Path(spec).exists() or ":" not in spec:
+    """`REV:path` -> (REV, path from the repository root); None for a file on disk.
+
+    A revision wins over a file of the same name, as in git: a file committed as
+    `main:maps/x.cjmap.yaml` must not stand in for the map as it was on main.
+    """
+    if ":" not in spec:
         return None
     rev, path = spec.split(":", 1)
-    if not rev:
+    if not rev or not _is_commit(rev, cwd):
         return None
     if path.startswith("./") or path.startswith("../"):  # git's own rule: relative to where you stand
         prefix = _git("rev-parse", "--show-prefix", cwd=cwd).decode().strip()
@@ -57,12 +68,20 @@ def split_revision(spec: str, cwd: Path) -> tuple[str, str] | None:
     return rev, path
 
 
-def verify(rev: str, cwd: Path) -> None:
-    """Fail early, in words, when `rev` names no commit."""
+def _is_commit(rev: str, cwd: Path) -> bool:
+    if rev.startswith("-"):
+        return False  # never an option to git
     try:
         _git("rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}", cwd=cwd)
     except GitError:
-        raise GitError(f"unknown revision '{rev}'") from None
+        return False
+    return True
+
+
+def verify(rev: str, cwd: Path) -> None:
+    """Fail early, in words, when `rev` names no commit."""
+    if not _is_commit(rev, cwd):
+        raise GitError(f"unknown revision '{rev}'")
 
 
 def exists_at(rev: str, path: str, cwd: Path) -> bool:
@@ -75,32 +94,97 @@ def exists_at(rev: str, path: str, cwd: Path) -> bool:
 
 @contextmanager
 def tree_at(rev: str, cwd: Path) -> Iterator[Path]:
-    """A temporary copy of the YAML and TOML files of `rev`, laid out as in the repository.
+    """A temporary copy of the maps and configs of `rev`, laid out as in the repository.
 
-    Files are read from git's objects by id, never from the working disk, and a name
-    that could leave the folder (`..`, an absolute path) or is not a plain file (a
-    link, a submodule) is left out: a crafted commit cannot write outside it.
+    Files are read from git's objects by id, never from the working disk. A name that
+    could leave the folder (`..`, an absolute path), is not a plain file (a link, a
+    submodule) or clashes with one already laid out is left out, so a crafted commit
+    cannot write outside the folder nor stop the diff. Only what a map can use is
+    copied: YAML named `*.cjmap.yaml` or carrying a top-level `cjmap:` key, and
+    `cjmap.toml`/`pyproject.toml`. Each blob is read once however many names share it
+    (streamed, never all in memory), and at most MAX_LAID_OUT files are laid out.
     """
     root = repo_root(cwd)
     verify(rev, root)
-    files = _kept_blobs(rev, root)
+    entries = _kept_blobs(rev, root)
     with tempfile.TemporaryDirectory(prefix="cjmap-rev-") as folder:
         base = Path(folder)
         (base / ".git").mkdir()  # the repository root bounds imports, as it does in the working tree
-        big = [(name, oid) for name, oid, size in files if size > MAX_BYTES]
-        for name, _ in big:  # the reader refuses them by size; no need to copy their bytes
-            with _created(base, name) as handle:
-                handle.truncate(MAX_BYTES + 1)
-        small = [(name, oid) for name, oid, size in files if size <= MAX_BYTES]
-        blobs = _git("cat-file", "--batch", cwd=root, input="".join(f"{oid}\n" for _, oid in small).encode())
-        offset = 0
-        for name, _ in small:
-            header_end = blobs.index(b"\n", offset)
-            size = int(blobs[offset:header_end].split()[2])
-            with _created(base, name) as handle:
-                handle.write(blobs[header_end + 1 : header_end + 1 + size])
-            offset = header_end + 1 + size + 1
+        by_oid: dict[str, list[str]] = {}
+        for name, oid, _ in entries:
+            by_oid.setdefault(oid, []).append(name)
+        sizes = {oid: size for _, oid, size in entries}
+        laid_out = 0
+        for oid, head, read_rest in _blobs([o for o in by_oid if sizes[o] <= MAX_BYTES], root):
+            names = [n for n in by_oid[oid] if _wanted(n, head)]
+            if not names:
+                continue
+            data = read_rest()
+            laid_out += len(names)
+            if laid_out > MAX_LAID_OUT:
+                raise GitError(f"{rev} holds more than {MAX_LAID_OUT:,} maps and configs; cjmap diff lays out at most that many")
+            first = None
+            for name in names:
+                first = _lay_out(base, name, data, first)
+        for oid in (o for o in by_oid if sizes[o] > MAX_BYTES):  # the reader refuses them by size: no bytes copied
+            for name in by_oid[oid]:
+                if name.endswith(MAP_NAMES):
+                    _lay_out(base, name, None, None)
         yield base
+
+
+def _wanted(name: str, head: bytes) -> bool:
+    """Whether a map could read this file: a map by name or content, or a config."""
+    if name.endswith(".toml"):
+        return name.rsplit("/", 1)[-1] in CONFIG_NAMES
+    return name.endswith(MAP_NAMES) or _CJMAP_KEY.search(head) is not None
+
+
+def _blobs(oids: list[str], root: Path) -> Iterator[tuple[str, bytes, Callable[[], bytes]]]:
+    """(object id, first bytes, a way to read the whole blob) for each blob, streamed from one `git cat-file --batch`."""
+    if not oids:
+        return
+    try:
+        process = subprocess.Popen(
+            ["git", "cat-file", "--batch"], cwd=root, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
+        )
+    except FileNotFoundError:
+        raise GitError("git is not installed") from None
+    assert process.stdin is not None and process.stdout is not None
+    writer = threading.Thread(target=_feed, args=(process.stdin, oids), daemon=True)  # a full pipe must not deadlock us
+    writer.start()
+    try:
+        for oid in oids:
+            header = process.stdout.readline().split()
+            if len(header) != 3 or not header[2].isdigit():  # "<oid> missing": a partial clone or a crafted tree
+                continue
+            size = int(header[2])
+            head = process.stdout.read(min(size, _SNIFF_BYTES))
+            rest_size = size - len(head)
+            taken: list[bytes] = []
+
+            def read_rest(head: bytes = head, rest_size: int = rest_size, taken: list[bytes] = taken) -> bytes:
+                taken.append(process.stdout.read(rest_size))  # type: ignore[union-attr]
+                return head + taken[0]
+
+            yield oid, head, read_rest
+            if not taken:
+                process.stdout.read(rest_size)  # skip a blob no map can use
+            process.stdout.read(1)  # the newline after each blob
+    finally:
+        process.stdout.close()
+        process.kill()
+        process.wait()
+        writer.join(timeout=5)
+
+
+def _feed(stdin: IO[bytes], oids: list[str]) -> None:
+    try:
+        for oid in oids:
+            stdin.write(f"{oid}\n".encode())
+        stdin.close()
+    except (BrokenPipeError, OSError, ValueError):
+        pass  # the reader stopped early
 
 
 def _kept_blobs(rev: str, root: Path) -> list[tuple[str, str, int]]:
@@ -108,10 +192,11 @@ def _kept_blobs(rev: str, root: Path) -> list[tuple[str, str, int]]:
     listing = _git("ls-tree", "-r", "-z", "--long", "--full-tree", rev, cwd=root)
     kept = []
     for entry in listing.split(b"\0"):
-        if not entry:
-            continue
         meta, _, raw_name = entry.partition(b"\t")
-        mode, kind, oid, size = meta.split()
+        fields = meta.split()
+        if len(fields) != 4 or not fields[3].isdigit():
+            continue  # a crafted or missing object: nothing a map can use
+        mode, kind, oid, size = fields
         name = raw_name.decode("utf-8", "surrogateescape")
         if kind == b"blob" and mode in (b"100644", b"100755") and name.endswith(KEPT_SUFFIXES) and safe_name(name):
             kept.append((name, oid.decode(), int(size)))
@@ -124,16 +209,32 @@ def safe_name(name: str) -> bool:
     return not name.startswith("/") and all(part not in ("", ".", "..", ".git") and "\0" not in part for part in parts)
 
 
-@contextmanager
-def _created(base: Path, name: str) -> Iterator[BinaryIO]:
-    """A new file at `base/name`, never following a link and never outside `base`."""
+def _lay_out(base: Path, name: str, data: bytes | None, same_as: Path | None) -> Path | None:
+    """Write one file at `base/name` (a hard link to `same_as` when the blob was written already).
+
+    `data` None writes a sparse file just over the size limit. A name that clashes with
+    one laid out before (a crafted tree can list a name twice, or as file and folder) is
+    skipped: the first one wins, as git's own checkout would refuse the tree.
+    """
     target = base.joinpath(*name.split("/"))
-    target.parent.mkdir(parents=True, exist_ok=True)
-    if not target.resolve().is_relative_to(base.resolve()):
-        raise GitError(f"refusing to lay out '{name}' outside the temporary folder")
-    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
-    with os.fdopen(fd, "wb") as handle:
-        yield handle
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if not target.resolve().is_relative_to(base.resolve()):
+            return same_as
+        if same_as is not None:
+            os.link(same_as, target)
+            return same_as
+        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
+        with os.fdopen(fd, "wb") as handle:
+            if data is None:
+                handle.truncate(MAX_BYTES + 1)
+            else:
+                handle.write(data)
+    except (FileExistsError, NotADirectoryError, IsADirectoryError):
+        return same_as
+    except OSError as e:
+        raise GitError(f"cannot lay out '{name}' from the revision: {e.strerror}") from None
+    return target
 
 
 def changed_maps(ref: str, cwd: Path, paths: list[str]) -> list[str]:

@@ -116,3 +116,60 @@ def test_diff_git_lays_the_revision_out_once(repo: Path, monkeypatch: pytest.Mon
     diffs, errors = review.diff_changed("HEAD", [], __import__("datetime").date(2026, 11, 24), str)
     assert len(diffs) == 5 and not errors
     assert calls == ["HEAD"]
+
+
+def literal_tree(repo: Path, entries: list[tuple[str, str, str]]) -> str:
+    """A tree object git's own tools would refuse to make (duplicate names, a name as file and folder)."""
+    body = b"".join(f"{mode} {name}".encode() + b"\0" + bytes.fromhex(oid) for mode, name, oid in entries)
+    return git(repo, "hash-object", "-w", "-t", "tree", "--literally", "--stdin", input=body)
+
+
+def test_crafted_trees_with_clashing_or_missing_entries_still_diff(repo: Path) -> None:
+    blob = git(repo, "hash-object", "-w", "m.cjmap.yaml")
+    inner = git(repo, "mktree", input=f"100644 blob {blob}\tx.yaml\n".encode())
+    missing = "1" * 40
+    tree = literal_tree(
+        repo,
+        [("100644", "a.yaml", blob), ("40000", "a.yaml", inner), ("100644", "dup.yaml", blob), ("100644", "dup.yaml", blob),
+         ("100644", "gone.yaml", missing), ("100644", "m.cjmap.yaml", blob)],
+    )
+    git(repo, "update-ref", "refs/heads/crafted", git(repo, "commit-tree", tree, "-m", "crafted"))
+    done = run_cli("diff", "crafted:m.cjmap.yaml", "m.cjmap.yaml", cwd=repo)
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_many_names_for_one_big_blob_are_read_once_and_linked(repo: Path) -> None:
+    big = write(repo, "big.cjmap.yaml", MINIMAL + "x-padding: " + "y" * 2_000_000 + "\n")
+    blob = git(repo, "hash-object", "-w", str(big))
+    small = git(repo, "hash-object", "-w", "m.cjmap.yaml")
+    listing = "".join(f"100644 blob {blob}\tcopy{i}.cjmap.yaml\n" for i in range(60)) + f"100644 blob {small}\tm.cjmap.yaml\n"
+    tree = git(repo, "mktree", input=listing.encode())
+    commit = git(repo, "commit-tree", tree, "-m", "many")
+    with tree_at(commit, repo) as base:
+        copies = sorted(base.glob("copy*.cjmap.yaml"))
+        assert len(copies) == 60
+        assert len({c.stat().st_ino for c in copies}) == 1  # one file on disk, 60 names
+
+
+def test_yaml_that_is_no_map_and_other_toml_are_not_laid_out(repo: Path) -> None:
+    write(repo, "deploy.yaml", "kind: Deployment\n")
+    write(repo, "tool.toml", "[x]\n")
+    write(repo, "cjmap.toml", "")
+    write(repo, "maps/plain.yaml", MINIMAL)
+    git(repo, "add", ".")
+    git(repo, "commit", "-qm", "mixed")
+    with tree_at("HEAD", repo) as base:
+        laid = sorted(str(p.relative_to(base)) for p in base.rglob("*") if p.is_file())
+    assert laid == ["cjmap.toml", "m.cjmap.yaml", "maps/plain.yaml"]
+
+
+def test_a_file_named_like_a_revision_cannot_forge_the_old_side(repo: Path) -> None:
+    git(repo, "branch", "base")
+    (repo / "m.cjmap.yaml").write_text(MINIMAL.replace("emotion: 2", "emotion: -2"))
+    decoy = repo / "base:m.cjmap.yaml"
+    decoy.write_text(MINIMAL.replace("emotion: 2", "emotion: -2"))
+    done = run_cli("diff", "base:m.cjmap.yaml", "m.cjmap.yaml", cwd=repo)
+    assert "emotion +2 \u2192 \u22122" in done.stdout, done.stdout + done.stderr
+    done = run_cli("diff", "--git", "base", "--", "m.cjmap.yaml", cwd=repo)
+    assert "emotion +2 \u2192 \u22122" in done.stdout, done.stdout + done.stderr
