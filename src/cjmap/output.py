@@ -5,18 +5,23 @@ once every output of the set is on disk, so a render either replaces all its
 outputs or none. What sits at a target decides how it is written:
 - nothing, a regular file, or a symbolic link: replaced by the new file (a link
   is replaced, never followed, so a committed link cannot aim a render at a file
-  elsewhere);
-- a character device or a named pipe (`-o /dev/stdout`, `-o >(gzip)`): written
-  to as a stream, never replaced;
-- a folder, block device or socket: refused.
+  or a device elsewhere);
+- `/dev/stdout`, `/dev/fd/N` and their kin: written to that descriptor, whatever
+  it is (a file, a pipe, a socket, a terminal);
+- a character device or a named pipe named as such (`-o /dev/null`, `-o >(gzip)`):
+  written to as a stream, never replaced; a pipe nothing reads is refused;
+- a folder, block device or socket, or a cjmap map file: refused.
 A target that is one of the command's own inputs (the map, a file it imports, a
 diagram being imported) is refused before anything is written.
 """
 
 from __future__ import annotations
 
+import errno
 import os
+import re
 import stat
+import sys
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -26,6 +31,7 @@ from cjmap.safeio import file_kind
 
 __all__ = ["OutputRefused", "write_atomic", "write_all"]
 
+_CJMAP_KEY = re.compile(rb"^cjmap[ \t]*:", re.MULTILINE)
 _UMASK = os.umask(0o022)
 os.umask(_UMASK)  # read once: mkstemp makes 0600 files, outputs should get the usual mode
 
@@ -39,23 +45,60 @@ class OutputRefused(OSError):
         self.filename = None if path is None else str(path)
 
 
-def _is_stream(path: Path) -> bool:
-    """A device or pipe the user named to receive the output; raise OutputRefused for what must not be touched."""
+def _stream_target(path: Path) -> Path | int | None:
+    """Where to stream an output instead of replacing the file at `path`; None to replace it.
+
+    An int is one of our own file descriptors (`-o /dev/stdout` is written to what
+    standard output is, file, pipe or socket); a Path is a device or pipe the user
+    named itself. Raise OutputRefused for what must not be touched.
+    """
     try:
         mode = os.lstat(path).st_mode
     except FileNotFoundError:
-        return False
-    if stat.S_ISREG(mode):
-        return False
+        return None
+    own = _own_descriptor(path)
+    if own is not None:
+        return own
     if stat.S_ISLNK(mode):
-        try:
-            mode = os.stat(path).st_mode  # where the link leads decides: /dev/stdout is a link to a device
-        except OSError:
-            return False  # a dangling link is replaced like a file
-        return stat.S_ISCHR(mode) or stat.S_ISFIFO(mode)
+        return None  # replaced, never followed: a committed link cannot aim a render at a file or a device
+    if stat.S_ISREG(mode):
+        if _is_map(path):
+            raise OutputRefused("it is a cjmap map file; refusing to write over it (choose another output)", path)
+        return None
     if stat.S_ISCHR(mode) or stat.S_ISFIFO(mode):
-        return True
+        return path
     raise OutputRefused(f"it is a {file_kind(mode)}, not a regular file; refusing to replace it", path)
+
+
+_OWN_FD = re.compile(r"^/(?:proc/self|proc/\d+|dev)/fd/(\d+)$")
+_STANDARD = {"/dev/stdin": 0, "/dev/stdout": 1, "/dev/stderr": 2}
+
+
+def _own_descriptor(path: Path) -> int | None:
+    """The descriptor a path like /dev/stdout or /dev/fd/3 stands for, following links up to 40 hops."""
+    current = os.path.abspath(path)
+    for _ in range(40):
+        if current in _STANDARD:
+            return _STANDARD[current]
+        match = _OWN_FD.match(current)
+        if match and (current.startswith(("/dev/", "/proc/self/")) or current.startswith(f"/proc/{os.getpid()}/")):
+            return int(match[1])
+        try:
+            link = os.readlink(current)
+        except OSError:
+            return None
+        current = os.path.normpath(os.path.join(os.path.dirname(current), link))
+    return None
+
+
+def _is_map(path: Path) -> bool:
+    """Whether a file is a cjmap map (or a file maps import): never an output of ours."""
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(1 << 20)
+    except OSError:
+        return False
+    return _CJMAP_KEY.search(head) is not None
 
 
 def refuse_inputs(targets: Iterable[Path], inputs: Iterable[Path]) -> None:
@@ -77,23 +120,32 @@ def refuse_inputs(targets: Iterable[Path], inputs: Iterable[Path]) -> None:
 
 
 def write_all(files: Sequence[tuple[Path, bytes]], inputs: Iterable[Path] = ()) -> None:
-    """Write every (path, bytes) pair, all or nothing; raise OSError (OutputRefused) naming what failed."""
+    """Write every (path, bytes) pair, all or nothing; raise OSError (OutputRefused) naming what failed.
+
+    Files are staged first; then devices and pipes get their bytes; only then are the
+    staged files renamed into place, so a failure anywhere before the renames leaves
+    every old output as it was.
+    """
     refuse_inputs([path for path, _ in files], inputs)
-    staged: list[tuple[Path, str | None, bytes]] = []  # (target, temporary file or None for a stream, data)
+    staged: list[tuple[Path, str]] = []
+    streams: list[tuple[Path, Path | int, bytes]] = []
     try:
         for path, data in files:
             with _named(path):
-                staged.append((path, None if _is_stream(path) else _stage(path, data), data))
-        for path, tmp, data in staged:
-            with _named(path):
-                if tmp is None:
-                    _stream(path, data)
+                where = _stream_target(path)
+                if where is None:
+                    staged.append((path, _stage(path, data)))
                 else:
-                    os.replace(tmp, path)
+                    streams.append((path, where, data))
+        for path, where, data in streams:
+            with _named(path):
+                _stream(where, data)
+        for path, tmp in staged:
+            with _named(path):
+                os.replace(tmp, path)
     except BaseException:
-        for _, tmp, _ in staged:
-            if tmp is not None:
-                _discard(tmp)
+        for _, tmp in staged:
+            _discard(tmp)
         raise
 
 
@@ -127,11 +179,31 @@ def _stage(path: Path, data: bytes) -> str:
     return tmp
 
 
-def _stream(path: Path, data: bytes) -> None:
-    """Write to a device or pipe without creating, truncating or replacing it."""
-    fd = os.open(path, os.O_WRONLY | getattr(os, "O_NOCTTY", 0))
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(data)
+def _stream(where: Path | int, data: bytes) -> None:
+    """Write to a device, a pipe or one of our own descriptors, without creating, truncating or replacing anything."""
+    if isinstance(where, int):
+        if where == 1:
+            sys.stdout.flush()
+        _write_fully(where, data)
+        return
+    try:  # a pipe nobody reads would block forever: refuse it instead
+        fd = os.open(where, os.O_WRONLY | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_NONBLOCK", 0))
+    except OSError as e:
+        if e.errno == errno.ENXIO:
+            raise OutputRefused("it is a named pipe that nothing reads; refusing to wait for a reader", where) from None
+        raise
+    try:
+        if hasattr(os, "set_blocking"):
+            os.set_blocking(fd, True)
+        _write_fully(fd, data)
+    finally:
+        os.close(fd)
+
+
+def _write_fully(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
 
 
 def _discard(tmp: str) -> None:

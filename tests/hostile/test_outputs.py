@@ -57,15 +57,17 @@ def test_a_symlink_at_the_output_is_replaced_never_followed(tmp_path: Path) -> N
 
 
 @pytest.mark.skipif(os.name != "posix", reason="devices and FIFOs are POSIX")
-def test_a_device_or_fifo_is_written_to_and_never_replaced(tmp_path: Path) -> None:
+def test_a_device_or_fifo_named_is_written_to_and_a_committed_link_to_one_is_replaced(tmp_path: Path) -> None:
     link = tmp_path / "null.svg"
-    link.symlink_to("/dev/null")
+    link.symlink_to("/dev/null")  # as a pull request could commit it: a link, not a device the user named
     write_atomic(link, b"<svg/>")
-    assert link.is_symlink() and os.readlink(link) == "/dev/null"
+    assert not link.is_symlink() and link.read_bytes() == b"<svg/>"
     write_atomic(Path("/dev/null"), b"<svg/>")
     assert Path("/dev/null").is_char_device()
     fifo = tmp_path / "pipe"
     os.mkfifo(fifo)
+    with pytest.raises(OutputRefused, match="named pipe that nothing reads"):
+        write_atomic(fifo, b"nobody listens")  # would block forever
     reader = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
     try:
         write_atomic(fifo, b"through the pipe")
@@ -73,6 +75,37 @@ def test_a_device_or_fifo_is_written_to_and_never_replaced(tmp_path: Path) -> No
     finally:
         os.close(reader)
     assert fifo.is_fifo()
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_a_failing_device_in_the_set_leaves_every_file_as_it_was(tmp_path: Path) -> None:
+    svg = tmp_path / "m.svg"
+    svg.write_bytes(b"old svg")
+    with pytest.raises(OSError):
+        write_all([(svg, b"new svg"), (Path("/dev/full"), b"new html")])
+    assert svg.read_bytes() == b"old svg"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["m.svg"]
+
+
+def test_a_map_file_at_an_output_path_is_never_replaced(tmp_path: Path) -> None:
+    shared = tmp_path / "shared.html"  # another map imports it, whatever its name says
+    shared.write_text("cjmap: 1\nteams: [{id: t, name: T}]\n")
+    with pytest.raises(OutputRefused, match="it is a cjmap map file"):
+        write_atomic(shared, b"<html/>")
+    assert shared.read_text().startswith("cjmap: 1")
+
+
+@pytest.mark.skipif(not Path("/dev/stdout").exists(), reason="needs /dev/stdout")
+def test_dev_stdout_redirected_to_a_file_fills_that_file(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    target = tmp_path / "schema.json"
+    with target.open("wb") as out:
+        done = subprocess.run([sys.executable, "-m", "cjmap", "schema", "-o", "/dev/stdout"], stdout=out, stderr=subprocess.PIPE, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert target.read_text().startswith("{")
+    assert Path("/dev/stdout").is_symlink() or Path("/dev/stdout").is_char_device()
 
 
 def test_a_folder_at_the_output_is_refused_and_left_alone(tmp_path: Path) -> None:
@@ -132,3 +165,22 @@ def test_sigterm_mid_write_leaves_no_temporary_file(tmp_path: Path, monkeypatch:
     with pytest.raises(SystemExit):
         write_all([(tmp_path / "a.svg", b"a"), (tmp_path / "b.html", b"b")])
     assert list(tmp_path.iterdir()) == []
+
+
+def test_compare_refuses_an_output_that_is_the_link_it_was_given(project: Path) -> None:
+    write(project, "real-cur.cjmap.yaml", MINIMAL)
+    write(project, "fut.cjmap.yaml", "state: future\n" + MINIMAL.lstrip("\n"))
+    (project / "cur.cjmap.yaml").symlink_to("real-cur.cjmap.yaml")
+    done = run_cli("compare", "cur.cjmap.yaml", "fut.cjmap.yaml", "-o", "cur.cjmap.yaml", cwd=project)
+    assert done.returncode == 2 and "is an input of this command" in done.stderr
+    assert (project / "cur.cjmap.yaml").is_symlink()
+
+
+def test_rendering_a_folder_never_overwrites_a_file_another_map_imports(project: Path) -> None:
+    write(project, "shared.html", "cjmap: 1\nteams: [{id: sales, name: Sales}]\n")
+    write(project, "shared.cjmap.yaml", MINIMAL)  # renders to shared.html
+    write(project, "b.cjmap.yaml", "imports: [shared.html]\n" + MINIMAL.lstrip("\n").replace("teams: [{id: sales, name: Sales}]\n", ""))
+    done = run_cli("render", ".", "-f", "html", cwd=project)
+    assert done.returncode == 2
+    assert "shared.html: it is a cjmap map file; refusing to write over it" in done.stderr
+    assert (project / "shared.html").read_text().startswith("cjmap: 1")

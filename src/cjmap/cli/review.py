@@ -123,7 +123,7 @@ def compare(
         typer.echo(f"warning: {escape_controls(doubt)}", err=True)
     target = output or maps[-1].parent / f"{output_stem(maps[-1])}-compare.html"
     html = comparison_to_html(compare_maps(current.journey, future.journey, current.diagnostics, future.diagnostics), f"cjmap {__version__}", theme.value)
-    _write_or_exit(target, html, inputs=[*current.sources, *future.sources])
+    _write_or_exit(target, html, inputs=[*maps, *current.sources, *future.sources])
 
 
 @app.command(short_help="Print a map as plain lines (a git diff textconv).")
