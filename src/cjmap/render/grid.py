@@ -15,6 +15,7 @@ bytes, and the work is linear in the size of the map.
 
 from __future__ import annotations
 
+import bisect
 import heapq
 import re
 import unicodedata
@@ -485,6 +486,31 @@ def layout_grid(
         if plan.label and plan.source_side in ("left", "right"):
             j1 = place[plan.edge.source][0]
             areas.setdefault((j1 + 1, "right") if plan.source_side == "right" else (j1, "left"), []).append(plan)
+    # the lines that cross each label area sideways: edges meeting the cards beside it, and runs across gaps
+    crossing: dict[tuple[int, str], list[tuple[float, str]]] = {}
+    for (tp_id, side), attached in sides.items():
+        j = place[tp_id][0]
+        key = (j + 1, "right") if side == "right" else (j, "left")
+        for _, _, plan, role in attached:
+            crossing.setdefault(key, []).append((plan.source_y if role == "out" else plan.target_y, plan.id))
+    for plan in plans:
+        if plan.gap is not None:
+            low, high = min(plan.gutters), max(plan.gutters)
+            for g in range(low, high + 1):
+                for key in ((g, "left"),) * (g < high) + ((g, "right"),) * (g > low):
+                    crossing.setdefault(key, []).append((gap_y(plan), plan.id))
+    for lines_across in crossing.values():
+        lines_across.sort()
+
+    def clear_of_lines(key: tuple[int, str], top: float, bottom: float, own: str) -> bool:
+        ys = crossing.get(key, [])
+        i = bisect.bisect_left(ys, (top - 1, ""))
+        while i < len(ys) and ys[i][0] <= bottom + 1:
+            if ys[i][1] != own:
+                return False
+            i += 1
+        return True
+
     slots: dict[str, tuple[int, float, float, float]] = {}  # edge id -> (label column, top, width, height)
     area_w: dict[tuple[int, str], float] = {}
     for key, members in areas.items():
@@ -496,6 +522,8 @@ def layout_grid(
             turn = gap_y(plan) if plan.gap is not None else plan.target_y
             below, above = plan.source_y + 3, plan.source_y - 3 - h
             wanted = (below, above) if turn >= plan.source_y else (above, below)
+            # a side no other line crosses first; where both are crossed, the side it turns to
+            wanted = tuple(t for t in wanted if clear_of_lines(key, t, t + h, plan.id)) or wanted
             column = 0
             while plan.id not in slots:
                 if column == len(taken):
