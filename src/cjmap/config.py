@@ -149,14 +149,14 @@ def _config_error(display: str, text: str, error: Any) -> Any:
 
 def _settings_start(text: str) -> int:
     """Where cjmap's settings begin: the `[tool.cjmap]` header of a pyproject.toml (other tools have a `select` too)."""
-    match = re.search(r"^\s*\[\s*tool\.cjmap\s*[\].]", text, re.MULTILINE)
+    match = re.search(r"^[ \t]*\[[ \t]*tool\.cjmap[ \t]*[\].]", text, re.MULTILINE)
     return match.start() if match else 0
 
 
 def _key_at(text: str, key: str, start: int) -> re.Match[str] | None:
     """A key set at or after `start`: `key = ...`, `"key" = ...`, `key.sub = ...` or a `[...key]` table header."""
     name = rf'(?:"{re.escape(key)}"|\'{re.escape(key)}\'|{re.escape(key)})'
-    pattern = re.compile(rf"^\s*(?:{name}\s*[=.]|\[[^\]\n]*(?<![\w-]){name}\s*\])", re.MULTILINE)
+    pattern = re.compile(rf"^[ \t]*(?:{name}[ \t]*[=.]|\[[^\]\n]*(?<![\w-]){name}[ \t]*\])", re.MULTILINE)
     return pattern.search(text, start)
 
 
@@ -175,7 +175,7 @@ def line_of_value(text: str, setting: str, value: str) -> int:
     """The line of a selector written in a setting: a quoted string, or a key of a table such as `[severity]`."""
     start = _settings_start(text)
     key = _key_at(text, setting, start)
-    quoted = re.compile(rf"([\"']){re.escape(value)}\1|^\s*{re.escape(value)}\s*=", re.MULTILINE)
+    quoted = re.compile(rf"([\"']){re.escape(value)}\1|^[ \t]*{re.escape(value)}[ \t]*=", re.MULTILINE)
     match = quoted.search(text, key.start() if key else start) or quoted.search(text)
     if match is None:
         return line_of_path(text, [setting])
@@ -184,5 +184,5 @@ def line_of_value(text: str, setting: str, value: str) -> int:
 
 def _line_of(text: str, key: str) -> int:
     """The line where a key is set, found by its text: TOML parsers keep no positions."""
-    match = re.search(rf'^\s*"?{re.escape(key)}"?\s*[=.]', text, re.MULTILINE) if key else None
+    match = re.search(rf'^[ \t]*"?{re.escape(key)}"?[ \t]*[=.]', text, re.MULTILINE) if key else None
     return text.count("\n", 0, match.start()) + 1 if match else 1

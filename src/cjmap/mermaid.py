@@ -25,7 +25,7 @@ NO_SCORE = 3  # Mermaid draws a task without a usable score as neutral
 def _clean(text: str) -> str:
     """Text Mermaid's journey grammar can hold: no ':', '#', ';' or line breaks (they end a field)."""
     text = re.sub(r"[\r\n]+", " ", text)
-    text = re.sub(r"\s*:\s*", " \u2013 ", text).replace("#", "no. ").replace(";", ",").replace("%%", "%")  # %% starts a comment
+    text = re.sub(r" ?: ?", " \u2013 ", " ".join(text.split())).replace("#", "no. ").replace(";", ",").replace("%%", "%")  # %% starts a comment
     return " ".join(text.split()) or "-"
 
 
@@ -159,9 +159,9 @@ def parse_journey(text: str) -> MermaidJourney:
 
 def _from_markdown(text: str) -> str:
     """The first fenced mermaid block that holds a journey, when given Markdown; the text itself otherwise."""
-    blocks = re.findall(r"^\s*(?:```|~~~)\s*\{?\.?mermaid[^\n]*\n(.*?)^\s*(?:```|~~~)", text, re.MULTILINE | re.DOTALL)
+    blocks = re.findall(r"^[ \t]*(?:```|~~~)[ \t]*\{?\.?mermaid[^\n]*\n(.*?)^[ \t]*(?:```|~~~)", text, re.MULTILINE | re.DOTALL)
     for block in blocks:
-        if re.search(r"^\s*journey\b", block, re.MULTILINE):
+        if re.search(r"^[ \t]*journey\b", block, re.MULTILINE):
             offset = text.index(block)
             return "\n" * text[:offset].count("\n") + block  # keep line numbers of the original file
     return text

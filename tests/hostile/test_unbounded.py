@@ -211,3 +211,18 @@ def test_wrapping_a_megabyte_label_reads_only_what_a_card_can_show() -> None:
     for text in ("x" * 1_000_000, "word " * 200_000, "\u0301" * 500_000 + "tail"):
         assert wrap(text, 200, 10, 4) == wrap(text[:20_000], 200, 10, 4)
     assert wrap("short label", 200, 10, 4) == ("short label",)
+
+
+def test_text_patterns_stay_linear_on_long_runs() -> None:
+    """Each input took from seconds to minutes with a pattern that rescanned a long run from every position;
+    here they must simply finish (and still find what they look for)."""
+    from cjmap.config import _line_of
+    from cjmap.mermaid import _clean, _from_markdown
+    from cjmap.render.markdown import md
+    from cjmap.rules.text import _CUT
+
+    assert md("a" * 300_000 + " mail me at a.b@example.com").endswith("`a.b@example.com`")
+    assert _line_of("\n" * 200_000 + "select = 1\n", "select") == 200_001
+    assert _from_markdown("\n" * 100_000 + "```mermaid\njourney\n```\n").strip() == "journey"
+    assert _clean("a" + " " * 200_000 + ": b") == "a \u2013 b"
+    assert _CUT.search("x" + " " * 200_000 + "#cut").group(1) == "cut"

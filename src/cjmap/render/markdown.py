@@ -17,7 +17,7 @@ from cjmap.resolve import Journey, Stage, Touchpoint
 
 _SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~])")
 # What GitHub turns into a link by itself (GFM's autolink extension): URLs, www. names and e-mail addresses
-_AUTOLINK = re.compile(r"(?i)(?:\b(?:https?|ftp)://|\bwww\.|\b(?:mailto|xmpp):)[^\s`<]*|[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_AUTOLINK = re.compile(r"(?i)(?:\b(?:https?|ftp)://|\bwww\.|\b(?:mailto|xmpp):)[^\s`<]*|(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 
 
 def md(text: str) -> str:

@@ -21,7 +21,7 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
 _SUSPECT = re.compile(r"[ \t]#\S")  # most maps have none: then the file is not parsed again
-_CUT = re.compile(r"[ \t]+#(\S.*)$")
+_CUT = re.compile(r"(?<![ \t])[ \t]+#(\S.*)$")  # from the start of a run of blanks: linear on long ones
 
 
 @rule("CJM501", "comment-cuts-text", Severity.WARNING)
