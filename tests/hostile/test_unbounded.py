@@ -226,3 +226,19 @@ def test_text_patterns_stay_linear_on_long_runs() -> None:
     assert _from_markdown("\n" * 100_000 + "```mermaid\njourney\n```\n").strip() == "journey"
     assert _clean("a" + " " * 200_000 + ": b") == "a \u2013 b"
     assert _CUT.search("x" + " " * 200_000 + "#cut").group(1) == "cut"
+
+
+def test_team_and_channel_tables_too_big_to_read_are_left_out_in_words(project: Path) -> None:
+    """3,000 teams × 3,000 stages made a 1.2 GB report."""
+    from cjmap.pipeline import load_journey
+    from cjmap.render.gaps import MAX_MATRIX_CELLS, gaps
+    from cjmap.render.html import journey_to_html
+
+    n = int(MAX_MATRIX_CELLS**0.5) + 5
+    teams = "".join(f"  - {{id: t{i}}}\n" for i in range(n))
+    stages = "".join(f"  - name: S{i}\n    touchpoints: [{{id: p{i}, name: P{i}, owner: t{i}}}]\n" for i in range(n))
+    journey = load_journey(write(project, "m.cjmap.yaml", f"cjmap: 1\ntitle: Wide\nteams:\n{teams}stages:\n{stages}"))
+    found = gaps(journey, ())
+    assert found.teams.rows == () and found.teams.too_big == (n, n)
+    html = journey_to_html(journey, "<svg/>", (), "test")
+    assert f"Left out: {n} teams × {n} stages is too big a table to read" in html
