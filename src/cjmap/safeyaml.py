@@ -43,6 +43,12 @@ _NEED_KEY, _SKIP, _MERGE, _BAD_KEY = object(), object(), object(), object()
 
 def parse_yaml(text: str, display: str) -> tuple[object, Positions, Positions]:
     """One YAML document as plain values, the position of every value and of every mapping key."""
+    data, positions, key_positions, _ = parse_sized(text, display)
+    return data, positions, key_positions
+
+
+def parse_sized(text: str, display: str) -> tuple[object, Positions, Positions, int]:
+    """As parse_yaml, plus how many bytes of text aliases added: what the file weighs once expanded."""
     reader = _Reader(display)
     try:
         reader.read(yaml.parse(text, Loader=_Loader))
@@ -56,7 +62,7 @@ def parse_yaml(text: str, display: str) -> tuple[object, Positions, Positions]:
         raise MapError([structural("CJM001", Location(display), f"invalid YAML: {e}")]) from None
     if reader.errors:
         raise MapError(reader.errors)
-    return reader.root, reader.positions, reader.key_positions
+    return reader.root, reader.positions, reader.key_positions, reader.alias_bytes
 
 
 class _Collection:
@@ -290,6 +296,10 @@ class _Reader:
         return {**{k: v for k, v in merged.items() if k not in explicit}, **explicit}  # type: ignore[dict-item]
 
     # -- refusals ------------------------------------------------------------
+
+    @property
+    def alias_bytes(self) -> int:
+        return self._alias_bytes
 
     def _count_alias(self, mark: yaml.Mark, size: int = 0) -> None:
         """Bound what aliases add, in values and in bytes: one big anchored text repeated is a bomb too."""

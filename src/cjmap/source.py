@@ -18,7 +18,7 @@ from pathlib import Path
 from cjmap.config import find_project_root
 from cjmap.diagnostics import Diagnostic, Location, MapError, structural
 from cjmap.safeio import FileRefused, TooBig, read_head, read_limited
-from cjmap.safeyaml import PathKey, parse_yaml
+from cjmap.safeyaml import PathKey, parse_sized
 
 __all__ = ["MAX_BYTES", "MAX_IMPORTS", "MAX_TOTAL_BYTES", "LoadedMap", "PathKey", "SourceFile", "load_map", "looks_like_map", "read_source"]
 
@@ -40,6 +40,7 @@ class SourceFile:
     data: object
     positions: Mapping[PathKey, tuple[int, int]] = field(repr=False)
     key_positions: Mapping[PathKey, tuple[int, int]] = field(repr=False)
+    weight: int = 0  # bytes once aliases are expanded: what limits across files count
 
     def locate(self, path: PathKey, *, key: bool = False) -> Location:
         """The position of the value at `path`, or of its nearest ancestor that exists."""
@@ -107,8 +108,8 @@ def read_source(path: Path, display: str, max_bytes: int = MAX_BYTES) -> SourceF
         reason = e.strerror if isinstance(e, OSError) and e.strerror else str(e)
         raise MapError([structural("CJM000", here, f"cannot read file: {reason}")]) from None
     text = _decode(raw, display)
-    data, positions, key_positions = parse_yaml(text, display)
-    return SourceFile(path.resolve(), display, text, data, positions, key_positions)
+    data, positions, key_positions, alias_bytes = parse_sized(text, display)
+    return SourceFile(path.resolve(), display, text, data, positions, key_positions, len(raw) + alias_bytes)
 
 
 def _decode(raw: bytes, display: str) -> str:
@@ -142,7 +143,7 @@ def _follow_imports(root: SourceFile, project_root: Path, seen: dict[Path, Sourc
     Each file is bounded by itself; together they are bounded too (MAX_IMPORTS files,
     MAX_TOTAL_BYTES), so 300 imports of a few MB each cannot add up to gigabytes.
     """
-    total = len(root.text)
+    total = root.weight
     stack = [(root, (root.path,), iter(_import_entries(root)))]
     while stack:
         importer, chain, entries = stack[-1]
@@ -164,9 +165,9 @@ def _follow_imports(root: SourceFile, project_root: Path, seen: dict[Path, Sourc
         except MapError as e:
             errors.extend(e.diagnostics)
             continue
-        total += len(imported.text)
+        total += imported.weight
         if total > MAX_TOTAL_BYTES:
-            errors.append(structural("CJM005", where, f"the map and its imports hold more than {MAX_TOTAL_BYTES:,} bytes together; split them"))
+            errors.append(structural("CJM005", where, f"the map and its imports hold more than {MAX_TOTAL_BYTES:,} bytes together, aliases expanded; split them"))
             return
         if not (isinstance(imported.data, dict) and "cjmap" in imported.data):
             errors.append(structural("CJM005", where, f"imported file '{entry}' is not a cjmap file (it has no 'cjmap:' key)"))

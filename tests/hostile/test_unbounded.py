@@ -181,7 +181,7 @@ def test_imports_are_bounded_together_not_only_one_by_one(project: Path, monkeyp
     with pytest.raises(MapError) as caught:
         source.load_map(project / "m.cjmap.yaml", "m.cjmap.yaml")
     [error] = caught.value.diagnostics
-    assert "hold more than 50,000 bytes together" in error.message and error.where.line == 2
+    assert "hold more than 50,000 bytes together, aliases expanded" in error.message and error.where.line == 2
 
 
 def test_imports_keep_their_depth_first_file_order(project: Path) -> None:
@@ -242,3 +242,19 @@ def test_team_and_channel_tables_too_big_to_read_are_left_out_in_words(project: 
     assert found.teams.rows == () and found.teams.too_big == (n, n)
     html = journey_to_html(journey, "<svg/>", (), "test")
     assert f"Left out: {n} teams × {n} stages is too big a table to read" in html
+
+
+def test_imports_are_bounded_by_what_their_aliases_expand_to(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """199 imports, each inside its own limits, expanded to 2 GB of report: the total counts expanded text."""
+    from cjmap import source
+
+    monkeypatch.setattr(source, "MAX_TOTAL_BYTES", 200_000)
+    body = "cjmap: 1\nx-a: &a " + "n" * 5_000 + "\nteams:\n" + "".join(f"  - {{id: t{j}, name: *a}}\n" for j in range(20))
+    names = [f"d{i}.cjmap.yaml" for i in range(3)]
+    for name in names:  # 5 KB of text each, 100 KB once expanded
+        write(project, name, body)
+    write(project, "m.cjmap.yaml", f"cjmap: 1\nimports: [{', '.join(names)}]\n")
+    assert source.read_source(project / names[0], names[0]).weight > 100_000
+    with pytest.raises(MapError) as caught:
+        source.load_map(project / "m.cjmap.yaml", "m.cjmap.yaml")
+    assert "aliases expanded" in caught.value.diagnostics[0].message
