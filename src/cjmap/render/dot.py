@@ -167,6 +167,7 @@ _KEYS = (  # the legend's second row: (theme colour, text)
     ("branch", "\u2192 branch, with its condition"),
     ("muted", "\u2190 - - goes back to an earlier step (dashed)"),
     ("exit", "\u2b1a exit (leaves the journey)"),
+    ("text", "\u25cf start"),
     ("end", "\u25cf end"),
 )
 _SCALE = "very negative \u2026 very positive"
