@@ -198,3 +198,24 @@ def test_progress_bar_only_on_a_terminal(project: Path) -> None:
     assert process.wait(timeout=60) == 0
     os.close(leader)
     assert b"rendering" in seen and b"4/4" in seen, seen[-500:]
+
+
+@pytest.mark.skipif(os.name != "posix", reason="signals to a process group are POSIX")
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
+def test_an_interrupted_render_of_many_maps_stops_now_and_leaves_nothing_half_written(project: Path, signum: int) -> None:
+    """Workers used to catch the interrupt and go on with every queued map (26 of 30 written after Ctrl-C)."""
+    touchpoints = "".join(f"      - {{id: t{i}, name: Touchpoint number {i}}}\n" for i in range(1500))
+    for n in range(12):
+        write(project, f"maps/m{n}.cjmap.yaml", f"cjmap: 1\ntitle: M{n}\nstages:\n  - name: S\n    touchpoints:\n{touchpoints}")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "cjmap", "render", "maps", "-o", "out", "--jobs", "2"],
+        cwd=project, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
+    )
+    time.sleep(1.5)
+    os.killpg(process.pid, signum)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 128 + signum, stderr
+    assert b"Traceback" not in stderr
+    written = list((project / "out").glob("*")) if (project / "out").exists() else []
+    assert len(written) < 24  # 12 maps × (svg, html): it did not go on to the end
+    assert list(project.rglob("*.tmp")) == []

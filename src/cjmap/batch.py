@@ -46,12 +46,50 @@ def run_all(work: Callable[[Item], Result], items: Sequence[Item], jobs: int, de
 
     # fork shares the imports already made (about 0.3 s a worker); elsewhere the platform default
     context = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        futures = [pool.submit(work, item) for item in items]  # workers are forked here, before any bar thread
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_leave_interrupts_to_the_parent)
+    try:
+        futures = [pool.submit(_in_worker, work, item) for item in items]  # workers are forked here, before any bar thread
         with _progress(show, description, len(items)) as advance:
             for future in futures:
                 future.add_done_callback(lambda _f: advance())
-            return [_result(f) for f in futures]
+            results = [_result(f) for f in futures]
+    except BaseException:  # Ctrl-C or SIGTERM: stop now, not after every queued map
+        _stop(pool)
+        raise
+    pool.shutdown()
+    return results
+
+
+def _leave_interrupts_to_the_parent() -> None:
+    """Workers ignore Ctrl-C (the terminal sends it to the whole group); SIGTERM, sent by the parent, unwinds them."""
+    import signal
+
+    def stop(signum: int, frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, stop)
+
+
+def _in_worker(work: Callable[[Item], Result], item: Item) -> Result:
+    """`work(item)` in a worker; stopped, the worker unwinds (staged outputs removed) and then really exits,
+    where the pool's own loop would take the next map."""
+    try:
+        return work(item)
+    except SystemExit as stop:
+        os._exit(stop.code if isinstance(stop.code, int) else 1)
+
+
+def _stop(pool) -> None:
+    """Cancel what has not started and end the workers mid-map; their outputs are staged, so nothing is half-written."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())  # no public way to end running work
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        process.join(timeout=5)
+        if process.is_alive():
+            process.kill()
 
 
 def _result(future: Future) -> Result:
