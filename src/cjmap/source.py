@@ -127,6 +127,7 @@ def _decode(raw: bytes, display: str) -> str:
 def load_map(path: Path, display: str | None = None, *, max_bytes: int = MAX_BYTES) -> LoadedMap:
     """Read a map and, transitively, the files it imports; raise MapError on any failure."""
     display = display if display is not None else str(path)
+    _refuse_link_out_of_project(path, display)
     root = read_source(path, display, max_bytes)
     project_root = find_project_root(root.path.parent)
     imports: dict[Path, SourceFile] = {}
@@ -135,6 +136,23 @@ def load_map(path: Path, display: str | None = None, *, max_bytes: int = MAX_BYT
     if errors:
         raise MapError(errors)
     return LoadedMap(root, tuple(imports.values()), project_root)
+
+
+def _refuse_link_out_of_project(path: Path, display: str) -> None:
+    """A map that is a symbolic link must point inside its project, as imports must.
+
+    Otherwise a committed `evil.cjmap.yaml -> ~/.git-credentials` would have lint quote
+    the start of that file in a diagnostic, in a public CI log.
+    """
+    try:
+        if not path.is_symlink():
+            return
+        here = find_project_root(Path(os.path.abspath(path)).parent)
+        target = path.resolve()
+    except (OSError, ValueError, RuntimeError):  # a loop of links, or a path the system refuses
+        raise MapError([structural("CJM000", Location(display), "is a symbolic link that cannot be followed")]) from None
+    if not target.is_relative_to(here):
+        raise MapError([structural("CJM000", Location(display), f"is a symbolic link to a file outside the project {here}; refusing to read it")])
 
 
 def _follow_imports(root: SourceFile, project_root: Path, seen: dict[Path, SourceFile], errors: list[Diagnostic], max_bytes: int) -> None:

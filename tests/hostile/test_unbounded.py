@@ -41,7 +41,7 @@ def traps(project: Path) -> Path:
 @pytest.mark.parametrize(
     "args, expected",
     [
-        (["lint", "zero.cjmap.yaml"], "zero.cjmap.yaml:1:1: error CJM000 is a character device, not a regular file"),
+        (["lint", "zero.cjmap.yaml"], "zero.cjmap.yaml:1:1: error CJM000 is a symbolic link to a file outside the project"),
         (["lint", "pipe.cjmap.yaml"], "pipe.cjmap.yaml:1:1: error CJM000 is a named pipe (FIFO), not a regular file"),
         (["render", "pipe.cjmap.yaml", "-f", "dot"], "pipe.cjmap.yaml:1:1: error CJM000 is a named pipe (FIFO)"),
         (["outline", "pipe.cjmap.yaml"], "is a named pipe (FIFO), not a regular file"),
@@ -61,7 +61,7 @@ def test_a_folder_walk_reports_map_named_traps_and_still_lints_the_rest(traps: P
     done = cjmap("lint", ".", cwd=traps)
     out = done.stdout + done.stderr
     assert done.returncode == 2
-    assert "zero.cjmap.yaml:1:1: error CJM000 is a character device" in out
+    assert "zero.cjmap.yaml:1:1: error CJM000 is a symbolic link to a file outside the project" in out
     assert "pipe.cjmap.yaml:1:1: error CJM000 is a named pipe (FIFO)" in out
     assert "good.cjmap.yaml" not in out  # clean, and linted with the others
     assert "2 errors in 3 files" in out
@@ -258,3 +258,17 @@ def test_imports_are_bounded_by_what_their_aliases_expand_to(project: Path, monk
     with pytest.raises(MapError) as caught:
         source.load_map(project / "m.cjmap.yaml", "m.cjmap.yaml")
     assert "aliases expanded" in caught.value.diagnostics[0].message
+
+
+def test_a_map_that_links_out_of_the_project_is_not_read(project: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """A committed link to a secret file made lint quote its first characters in a diagnostic."""
+    secret = tmp_path_factory.mktemp("home") / ".git-credentials"
+    secret.write_text("https://user:ghp_SECRETSECRETSECRET@github.com\n")
+    (project / "evil.cjmap.yaml").symlink_to(secret)
+    done = cjmap("lint", ".", cwd=project)
+    assert done.returncode == 2
+    assert "evil.cjmap.yaml:1:1: error CJM000 is a symbolic link to a file outside the project" in done.stdout
+    assert "SECRET" not in done.stdout + done.stderr
+    write(project, "real.cjmap.yaml", MINIMAL)
+    (project / "inside.cjmap.yaml").symlink_to("real.cjmap.yaml")
+    assert cjmap("lint", "inside.cjmap.yaml", cwd=project).returncode == 0
