@@ -52,7 +52,7 @@ class Settings(BaseModel):
     fail_on: SeverityName = "error"
     stale_days: int = Field(365, ge=1)
     low_emotion: int = Field(-1, ge=-2, le=2)
-    max_file_size: int = Field(10 * 1024 * 1024, ge=1, description="Largest map file read, in bytes.")
+    max_file_size: int = Field(10 * 1024 * 1024, ge=1, le=100 * 1024 * 1024, description="Largest map file read, in bytes (at most 100 MB).")
 
     @field_validator("per_file_ignores")
     @classmethod
@@ -76,22 +76,25 @@ MAX_CONFIG_BYTES = 1024 * 1024  # a pyproject.toml is a few KB; refuse a device 
 
 
 def find_config(start: Path) -> Path | None:
-    """The nearest `cjmap.toml`, or `pyproject.toml` with a `[tool.cjmap]` table, at or above `start`."""
+    """The nearest `cjmap.toml`, or `pyproject.toml` with a `[tool.cjmap]` table, at or above `start`.
+
+    One that cannot be read (a device, a pipe, too big, not UTF-8) is returned all the
+    same, so that loading it says what is wrong instead of silently using another.
+    """
     start = start.resolve()
     for folder in (start, *start.parents):
-        if (folder / "cjmap.toml").is_file():
-            return folder / "cjmap.toml"
+        cjmap_toml = folder / "cjmap.toml"
+        if cjmap_toml.exists() and not cjmap_toml.is_dir():
+            return cjmap_toml
         pyproject = folder / "pyproject.toml"
-        if pyproject.is_file() and re.search(r"^\[tool\.cjmap[\].]", _read(pyproject), re.MULTILINE):
-            return pyproject
+        if pyproject.exists() and not pyproject.is_dir():
+            try:
+                text = read_limited(pyproject, MAX_CONFIG_BYTES).decode("utf-8")
+            except (OSError, UnicodeDecodeError):
+                return pyproject
+            if re.search(r"^\[tool\.cjmap[\].]", text, re.MULTILINE):
+                return pyproject
     return None
-
-
-def _read(path: Path) -> str:
-    try:
-        return read_limited(path, MAX_CONFIG_BYTES).decode("utf-8")
-    except (OSError, UnicodeDecodeError):
-        return ""
 
 
 def load_config(path: Path, display: str | None = None) -> Config:

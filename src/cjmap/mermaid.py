@@ -105,6 +105,7 @@ class MermaidJourney:
     warnings: list[ImportWarning] = field(default_factory=list)
 
 
+MAX_TASKS = 5_000  # the touchpoint limit of a map: import nothing lint would refuse
 _DIRECTIVE = re.compile(r"^%%\{.*\}%%$")
 _NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
 
@@ -114,6 +115,7 @@ def parse_journey(text: str) -> MermaidJourney:
     text = _from_markdown(text)
     result = MermaidJourney()
     started = False
+    tasks = 0
     lines = text.splitlines()
     index = 0
     while index < len(lines):
@@ -152,6 +154,9 @@ def parse_journey(text: str) -> MermaidJourney:
             result.sections.append(_Section(rest.strip() or f"Section {len(result.sections) + 1}"))
         else:
             _task(line, number, column, result)
+            tasks += 1
+            if tasks > MAX_TASKS:
+                raise ValueError(f"{number}:{column}: more than {MAX_TASKS:,} tasks; a map holds at most {MAX_TASKS:,} touchpoints, so split the diagram")
     if not started:
         raise ValueError("1:1: no Mermaid journey diagram found")
     return result

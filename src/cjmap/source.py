@@ -223,7 +223,7 @@ def _import_target(
         names = " -> ".join(p.name for p in (*chain[chain.index(target):], target))
         errors.append(structural("CJM005", where, f"import cycle: {names}"))
         return None
-    if not target.is_file():
+    if not target.exists():  # a device or pipe exists: reading it says why it is refused
         errors.append(structural("CJM005", where, f"imported file '{entry}' not found"))
         return None
     return target

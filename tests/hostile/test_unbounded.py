@@ -272,3 +272,30 @@ def test_a_map_that_links_out_of_the_project_is_not_read(project: Path, tmp_path
     write(project, "real.cjmap.yaml", MINIMAL)
     (project / "inside.cjmap.yaml").symlink_to("real.cjmap.yaml")
     assert cjmap("lint", "inside.cjmap.yaml", cwd=project).returncode == 0
+
+
+def test_config_that_cannot_be_read_is_reported_not_passed_over(project: Path) -> None:
+    """A device or FIFO named cjmap.toml made cjmap silently use the config of a folder above."""
+    (project / "cjmap.toml").write_text('fail-on = "info"\n')
+    inner = project / "a"
+    inner.mkdir()
+    os.mkfifo(inner / "cjmap.toml")
+    write(inner, "m.cjmap.yaml", MINIMAL)
+    done = cjmap("lint", "m.cjmap.yaml", cwd=inner)
+    assert done.returncode == 2
+    assert "cjmap.toml:1:1: error CJM007 cannot read config: is a named pipe (FIFO)" in done.stdout + done.stderr
+
+
+def test_an_import_that_is_a_fifo_says_so(project: Path) -> None:
+    os.mkfifo(project / "defs.cjmap.yaml")
+    write(project, "m.cjmap.yaml", "imports: [defs.cjmap.yaml]\n" + MINIMAL.lstrip("\n"))
+    done = cjmap("lint", "m.cjmap.yaml", cwd=project)
+    assert done.returncode == 2 and "defs.cjmap.yaml:1:1: error CJM000 is a named pipe (FIFO)" in done.stdout
+
+
+def test_mermaid_import_refuses_more_tasks_than_a_map_may_hold(project: Path) -> None:
+    from cjmap.mermaid import MAX_TASKS, parse_journey
+
+    text = "journey\n  section S\n" + "    Task: 3: Me\n" * (MAX_TASKS + 1)
+    with pytest.raises(ValueError, match=f"{MAX_TASKS + 3}:5: more than 5,000 tasks"):
+        parse_journey(text)
