@@ -163,7 +163,7 @@ def _low_labels(touchpoints: tuple[Touchpoint, ...], x: dict[str, float], step: 
     rows = [max([len(w) for i, w in enumerate(wrapped) if i % LABEL_ROWS == r] + [0]) for r in range(LABEL_ROWS)]
     offsets = [sum(rows[:r]) * LABEL_LINE + r * 6 for r in range(LABEL_ROWS)]
     base = TOP + PLOT + 30
-    out = []
+    out, texts = [], []  # leaders first, then every label over them
     for i, (tp, text) in enumerate(zip(low, wrapped)):
         y = base + offsets[i % LABEL_ROWS]
         half = max(text_width(line, 11) for line in text) / 2 + 2
@@ -171,6 +171,7 @@ def _low_labels(touchpoints: tuple[Touchpoint, ...], x: dict[str, float], step: 
         full = f"{tp.name} ({tp.emotion:+d}): " + ("; ".join(tp.pain_points) or "no pain point recorded")
         out.append(f'<line class="leader" x1="{x[tp.id]}" x2="{x[tp.id]}" y1="{y_of(tp.emotion) + 6}" y2="{y - 11}"/>')
         spans = "".join(f'<tspan x="{cx}" dy="{0 if n == 0 else LABEL_LINE}">{esc(line)}</tspan>' for n, line in enumerate(text))
-        out.append(f'<text class="low" x="{cx}" y="{y}" text-anchor="middle"><title>{esc(full)}</title>{spans}</text>')
+        texts.append(f'<text class="low" x="{cx}" y="{y}" text-anchor="middle"><title>{esc(full)}</title>{spans}</text>')
+    out += texts
     used = [o + rows[r] * LABEL_LINE for r, o in enumerate(offsets) if rows[r]]
     return out, max(used + [LABEL_LINE])

@@ -125,19 +125,20 @@ LANES = ("none", "persona", "channel")
 def _where(journey: Journey, lanes: str = "none") -> dict[str, str]:
     """Each touchpoint's "channel · owner" line; in persona lanes, a shared card also says who else takes it."""
     names = {p.id: p.name for p in journey.personas}
+    rank = {p.id: i for i, p in enumerate(journey.personas)}
     out = {}
     for tp in journey.touchpoints:
         channel, team = journey.channel(tp.channel), journey.team(tp.owner)
         parts = [channel.name if channel else None, team.name if team else None]
         if lanes == "persona" and tp.personas and len(tp.personas) > 1:
-            parts.append("with " + ", ".join(names.get(p, p) for p in _persona_order(journey, tp.personas)[1:]))
+            parts.append("with " + ", ".join(names.get(p, p) for p in _persona_order(rank, tp.personas)[1:]))
         out[tp.id] = " \u00b7 ".join(x for x in parts if x)
     return out
 
 
-def _persona_order(journey: Journey, ids: Sequence[str]) -> list[str]:
-    order = {p.id: i for i, p in enumerate(journey.personas)}
-    return sorted(ids, key=lambda p: (order.get(p, len(order)), p))
+def _persona_order(rank: dict[str, int], ids: Sequence[str]) -> list[str]:
+    """Persona ids in the order the map defines them (unknown ones last)."""
+    return sorted(ids, key=lambda p: (rank.get(p, len(rank)), p))
 
 
 def lanes_of(journey: Journey, lanes: str) -> tuple[list[tuple[str, str]], dict[str, str]]:
@@ -147,9 +148,10 @@ def lanes_of(journey: Journey, lanes: str) -> tuple[list[tuple[str, str]], dict[
     lane of the first of them (its card names the others).
     """
     lane_of: dict[str, str] = {}
+    rank = {p.id: i for i, p in enumerate(journey.personas)}
     for tp in journey.touchpoints:
         if lanes == "persona":
-            lane_of[tp.id] = ":all" if tp.personas is None else "p:" + _persona_order(journey, tp.personas)[0]
+            lane_of[tp.id] = ":all" if not tp.personas else "p:" + _persona_order(rank, tp.personas)[0]
         else:
             lane_of[tp.id] = "c:" + tp.channel if tp.channel else ":none"
     used = set(lane_of.values())
