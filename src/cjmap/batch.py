@@ -65,19 +65,28 @@ def _leave_interrupts_to_the_parent() -> None:
     import signal
 
     def stop(signum: int, frame: object) -> None:
+        if not _working:
+            os._exit(128 + signum)  # between maps: nothing staged, and unwinding the pool's own code only prints noise
         raise SystemExit(128 + signum)
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, stop)
 
 
+_working = False  # in a worker: whether a map is being rendered (its staged outputs need unwinding)
+
+
 def _in_worker(work: Callable[[Item], Result], item: Item) -> Result:
     """`work(item)` in a worker; stopped, the worker unwinds (staged outputs removed) and then really exits,
     where the pool's own loop would take the next map."""
+    global _working
+    _working = True
     try:
         return work(item)
     except SystemExit as stop:
         os._exit(stop.code if isinstance(stop.code, int) else 1)
+    finally:
+        _working = False
 
 
 def _stop(pool) -> None:

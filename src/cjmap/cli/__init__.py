@@ -194,9 +194,14 @@ def _display(path: Path) -> str:
 
 def _exit_cleanly_on_sigterm() -> None:
     """SIGTERM unwinds like Ctrl-C, so half-written temporary outputs are removed on the way out."""
+    import os
     import signal
 
+    main = os.getpid()
+
     def stop(signum: int, frame: object) -> None:
+        if os.getpid() != main:  # a worker just forked, before it set its own handler: nothing of it to clean up
+            os._exit(128 + signum)
         raise SystemExit(128 + signum)
 
     try:
