@@ -39,6 +39,15 @@ _WIDTHS = (
 # the text drawn after them (the HTML report isolates them instead).
 NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\u202a-\u202e\u2066-\u2069]")
 
+_REGULAR_WIDTHS = (  # Helvetica: where a label's text starts depends on its true width, Graphviz centring it
+    278, 278, 355, 556, 556, 889, 667, 191, 333, 333, 389, 584, 278, 333, 278, 278,
+    556, 556, 556, 556, 556, 556, 556, 556, 556, 556, 278, 278, 584, 584, 584, 556,
+    1015, 667, 667, 722, 722, 667, 611, 778, 722, 278, 500, 667, 556, 833, 722, 778,
+    667, 778, 722, 667, 611, 722, 667, 944, 667, 667, 611, 278, 278, 278, 469, 556,
+    333, 556, 556, 500, 556, 556, 278, 556, 556, 222, 222, 500, 222, 833, 556, 556,
+    556, 556, 333, 500, 278, 556, 500, 722, 500, 500, 500, 334, 260, 334, 584,
+)
+
 # measured in Graphviz: what the legend and common map text use beyond ASCII
 _OTHER_WIDTHS = {
     "\u2192": 1000, "\u2190": 1000, "\u2026": 1000, "\u2014": 1000, "\u2013": 556, "\u2212": 584, "\u00b7": 278,
@@ -64,13 +73,14 @@ START_R, END_R = 8, 8
 SIDE_START_R = 5  # a start beside its card sits on a gutter track: narrower than the room between two
 
 
-def text_width(text: str, size: float) -> float:
-    """Width of one line in points, as Graphviz measures Helvetica (bold: never narrower)."""
+def text_width(text: str, size: float, bold: bool = True) -> float:
+    """Width of one line in points, as Graphviz measures Helvetica; bold by default, which is never narrower."""
+    table = _WIDTHS if bold else _REGULAR_WIDTHS
     total = 0
     for ch in text:
         code = ord(ch)
         if 32 <= code <= 126:
-            total += _WIDTHS[code - 32]
+            total += table[code - 32]
         elif ch in _OTHER_WIDTHS:
             total += _OTHER_WIDTHS[ch]
         elif unicodedata.combining(ch):
@@ -359,8 +369,8 @@ def layout_grid(
             plan = _Plan(edge_id, edge, "branch" if branch else "next", "bottom", "top", (), None, label)
         elif k2 > k1:  # forward: out of the right side, into the left side (the right side within one column)
             kind = "branch" if branch else "next"
-            if j2 == j1:
-                plan = _Plan(edge_id, edge, kind, "right", "right", (j1 + 1,), None, label)
+            if j2 == j1:  # further down its own column: along the right gutter, then into the card's top
+                plan = _Plan(edge_id, edge, kind, "right", "top", (j1 + 1,), r2, label)
             elif j2 == j1 + 1:
                 plan = _Plan(edge_id, edge, kind, "right", "left", (j1 + 1,), None, label)
             else:
@@ -381,7 +391,8 @@ def layout_grid(
         if plan.gap is not None:
             by_gap.setdefault(plan.gap, []).append(plan)
     for gap, members in by_gap.items():
-        spans = [(float(min(p.gutters)), float(max(p.gutters))) for p in members]
+        # a run into a card's top crosses the card's column only from its right gutter to the card
+        spans = [(p.gutters[0] - 0.5, float(p.gutters[0])) if p.target_side == "top" else (float(min(p.gutters)), float(max(p.gutters))) for p in members]
         for plan, track in zip(members, _assign_tracks(spans, clearance=0.0)):
             plan.gap_track = track
         gap_tracks[gap] = max(p.gap_track for p in members) + 1
@@ -444,8 +455,9 @@ def layout_grid(
         if plan.source_side in ("left", "right"):
             toward = gap_y(plan) if plan.gap is not None else row_y(plan.edge.target)
             sides.setdefault((plan.edge.source, plan.source_side), []).append((toward, order, plan, "out"))
-            back = gap_y(plan) if plan.gap is not None else row_y(plan.edge.source)
-            sides.setdefault((plan.edge.target, plan.target_side), []).append((back, order, plan, "in"))
+            if plan.target_side != "top":
+                back = gap_y(plan) if plan.gap is not None else row_y(plan.edge.source)
+                sides.setdefault((plan.edge.target, plan.target_side), []).append((back, order, plan, "in"))
     for (tp_id, _), attached in sides.items():
         attached.sort(key=lambda a: (a[0], a[1], a[3]))
         for i, (_, _, plan, role) in enumerate(attached):
@@ -463,6 +475,9 @@ def layout_grid(
         if plan.gap is None:
             a, b = plan.source_y, plan.target_y
             runs.setdefault(plan.gutters[0], []).append((plan, 0, min(a, b), max(a, b)))
+        elif plan.target_side == "top":
+            gy = gap_y(plan)
+            runs.setdefault(plan.gutters[0], []).append((plan, 0, min(plan.source_y, gy), max(plan.source_y, gy)))
         else:
             gy = gap_y(plan)
             runs.setdefault(plan.gutters[0], []).append((plan, 0, min(plan.source_y, gy), max(plan.source_y, gy)))
@@ -494,7 +509,9 @@ def layout_grid(
         for _, _, plan, role in attached:
             crossing.setdefault(key, []).append((plan.source_y if role == "out" else plan.target_y, plan.id))
     for plan in plans:
-        if plan.gap is not None:
+        if plan.target_side == "top" and plan.gutters:
+            crossing.setdefault((plan.gutters[0], "right"), []).append((gap_y(plan), plan.id))
+        elif plan.gap is not None:
             low, high = min(plan.gutters), max(plan.gutters)
             for g in range(low, high + 1):
                 for key in ((g, "left"),) * (g < high) + ((g, "right"),) * (g > low):
@@ -575,6 +592,10 @@ def layout_grid(
     )
 
     # the routes
+    top_entries: dict[str, list[str]] = {}  # edges coming into a card's top from its own column, right to left
+    for plan in plans:
+        if plan.target_side == "top" and plan.source_side != "bottom":
+            top_entries.setdefault(plan.edge.target, []).append(plan.id)
     routes: list[Route] = []
     for plan in plans:
         source, target = cards[plan.edge.source].box, cards[plan.edge.target].box
@@ -583,13 +604,17 @@ def layout_grid(
             label_box = None
             if plan.label:
                 h = lines_height(len(plan.label), LABEL_SIZE) + 2
-                w = max(text_width(line, LABEL_SIZE) for line in plan.label) + 6
+                w = max(text_width(line, LABEL_SIZE, bold=False) for line in plan.label) + 6  # its text starts by the arrow
                 label_box = Box(source.cx + 2, source.bottom + 6, w, h)
         else:
             sx = source.right if plan.source_side == "right" else source.x
             tx = target.right if plan.target_side == "right" else target.x
             first = track_x(plan.gutters[0], track_of[(plan.id, 0)])
-            if plan.gap is None:
+            if plan.target_side == "top":
+                gy = gap_y(plan)
+                entry = target.right - 16 - 12 * top_entries[plan.edge.target].index(plan.id)
+                points = ((sx, plan.source_y), (first, plan.source_y), (first, gy), (entry, gy), (entry, target.y))
+            elif plan.gap is None:
                 points = ((sx, plan.source_y), (first, plan.source_y), (first, plan.target_y), (tx, plan.target_y))
             else:
                 second = track_x(plan.gutters[1], track_of[(plan.id, 1)])
