@@ -299,3 +299,10 @@ def test_mermaid_import_refuses_more_tasks_than_a_map_may_hold(project: Path) ->
     text = "journey\n  section S\n" + "    Task: 3: Me\n" * (MAX_TASKS + 1)
     with pytest.raises(ValueError, match=f"{MAX_TASKS + 3}:5: more than 5,000 tasks"):
         parse_journey(text)
+
+
+def test_a_timeout_of_inf_is_a_usage_error_not_a_traceback(project: Path) -> None:
+    write(project, "m.cjmap.yaml", MINIMAL)
+    done = cjmap("render", "--timeout", "inf", "m.cjmap.yaml", cwd=project)
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "--timeout" in done.stderr

@@ -47,7 +47,7 @@ def render(
     paths: Annotated[list[Path], typer.Argument(metavar="PATH", help="Map files or folders (every map inside, definitions-only files skipped).")],
     output_dir: Annotated[Optional[Path], typer.Option("--output-dir", "-o", help="Folder for the outputs (default: beside each map).")] = None,
     formats: Annotated[str, typer.Option("--format", "-f", help="Comma-separated: svg, html, png, pdf, dot, mermaid, markdown.")] = "svg,html",
-    timeout: Annotated[float, typer.Option("--timeout", min=1, help="Seconds Graphviz may take for one map.")] = 60.0,
+    timeout: Annotated[float, typer.Option("--timeout", min=1, max=3600, help="Seconds Graphviz may take for one map.")] = 60.0,
     jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", min=1, help="Maps rendered at once (default: one per core).")] = None,
     watch: Annotated[bool, typer.Option("--watch", "-w", help="Stay running and re-render a map when it or one of its imports is saved (and new maps in the folders given).")] = False,
     theme: Annotated[Theme, typer.Option("--theme", help="Colours of the HTML report.")] = Theme.light,
