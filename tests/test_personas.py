@@ -249,3 +249,30 @@ def test_compare_averages_each_persona_along_its_own_path(project: Path) -> None
     assert (c.average("current", "student"), c.average("future", "student")) == (0.0, 1.5)  # a then s: (-1+1)/2, (2+1)/2
     assert (c.average("current", "owner"), c.average("future", "owner")) == (0.0, 0.5)
     assert c.average("future") == round((1 + 1 + 1) / 3, 1)  # the card's one score: the mean of 2 and 0
+
+
+def test_report_follows_each_persona_on_its_own_path_with_its_own_scores() -> None:
+    """The persona switch shows a persona's own path from its own start; its curve uses its own scores."""
+    import re
+    from datetime import date
+
+    from conftest import EXAMPLES
+
+    from cjmap.render.curve import emotion_curve
+    from cjmap.render.html import journey_to_html, persona_keys
+
+    journey = load_journey(EXAMPLES / "bank-account.cjmap.yaml")
+    keys = persona_keys(journey)
+    assert keys["student-offer"] == "student" and keys["phone-enquiry"] == "retiree"
+    assert keys["branch-appointment"] == "owner retiree" and keys["id-check"] == "all"
+    html = journey_to_html(journey, None, (), "test", today=date(2026, 11, 24))
+    card = html[html.index('id="card-id-check"') :].split("</div>\n", 2)[0]
+    assert re.findall(r'data-for="(\w+)"><span class="badge"[^>]*>([^<]+)</span> <span class="meta">([^<]+)</span>', card) == [
+        ("student", "+1", "Maya, student"), ("owner", "0", "Tomasz, cafe owner"), ("retiree", "\u22122", "Irena, retiree")
+    ]
+    curve = emotion_curve(journey)
+    retiree = curve[curve.index('class="curve-line curve-retiree"') :].split("</g>", 1)[0]
+    assert "Irena, retiree: Identity check, -2" in retiree and "Irena, retiree: Meets an adviser in the branch, +1" in retiree
+    assert "Sees the student offer" not in retiree  # not on her path
+    owner = curve[curve.index('class="curve-line curve-owner"') :].split("</g>", 1)[0]
+    assert "Tomasz, cafe owner: Meets an adviser in the branch, -1" in owner

@@ -48,6 +48,11 @@ class Comparison:
         return round(mean(scores), 1) if scores else None
 
     @property
+    def per_persona(self) -> bool:
+        """Whether either map scores a touchpoint per persona: then each persona's average says more than one."""
+        return any(tp.emotions for side in (self.current, self.future) for tp in side.touchpoints)
+
+    @property
     def personas(self) -> tuple[tuple[str, str], ...]:
         """(id, name) of the personas both sides map, in the future map's order."""
         current = {p.id for p in self.current.personas}

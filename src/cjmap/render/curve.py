@@ -34,6 +34,14 @@ class Line:
     name: str
     stroke: str
     dash: str
+    path: frozenset[str] | None = None  # the touchpoints on this persona's own path; None: every one
+
+    def applies(self, tp: Touchpoint) -> bool:
+        return self.path is None or tp.id in self.path
+
+    def score(self, tp: Touchpoint) -> int | None:
+        """This line's score at a touchpoint: the persona's own, when the map gives one per persona."""
+        return tp.emotion if self.path is None else tp.emotion_for(self.id)
 
 
 def esc(text: str) -> str:
@@ -49,11 +57,7 @@ def lines_for(journey: Journey) -> list[Line]:
     """One line per persona, or one for everybody when the map names no persona."""
     if not journey.personas:
         return [Line("all", "All customers", *STYLES[0])]
-    return [Line(p.id, p.name, *STYLES[i % len(STYLES)]) for i, p in enumerate(journey.personas)]
-
-
-def _applies(tp: Touchpoint, line: Line) -> bool:
-    return line.id == "all" or tp.personas is None or line.id in tp.personas
+    return [Line(p.id, p.name, *STYLES[i % len(STYLES)], frozenset(journey.path_of(p.id))) for i, p in enumerate(journey.personas)]
 
 
 def step_for(count: int) -> float:
@@ -68,7 +72,7 @@ def y_of(emotion: int) -> float:
 def emotion_curve(journey: Journey) -> str:
     """The curve as an `<svg>` element (a string of escaped markup), or '' when nothing has a score."""
     touchpoints = journey.touchpoints
-    if not any(tp.emotion is not None for tp in touchpoints):
+    if not any(tp.scores for tp in touchpoints):
         return ""
     step = step_for(len(touchpoints))
     width = round(LEFT + RIGHT + step * len(touchpoints))
@@ -106,7 +110,7 @@ def axis(width: int) -> list[str]:
 def _description(journey: Journey, lines: list[Line]) -> str:
     parts = []
     for line in lines:
-        scored = [(tp, tp.emotion) for tp in journey.touchpoints if _applies(tp, line) and tp.emotion is not None]
+        scored = [(tp, score) for tp in journey.touchpoints if line.applies(tp) and (score := line.score(tp)) is not None]
         if scored:
             low = min(scored, key=lambda s: s[1])
             high = max(scored, key=lambda s: s[1])
@@ -130,24 +134,25 @@ def _bands(journey: Journey, x: dict[str, float], step: float) -> list[str]:
 
 
 def _persona_line(line: Line, touchpoints: tuple[Touchpoint, ...], x: dict[str, float]) -> list[str]:
-    """A polyline per run of scored touchpoints (an unscored one breaks the line), and a dot per point."""
-    runs: list[list[Touchpoint]] = [[]]
+    """A polyline per run of scored touchpoints on the line's path (an unscored one breaks it), and a dot per point."""
+    runs: list[list[tuple[Touchpoint, int]]] = [[]]
     for tp in touchpoints:
-        if not _applies(tp, line):
+        if not line.applies(tp):
             continue
-        if tp.emotion is None:
+        score = line.score(tp)
+        if score is None:
             runs.append([])
         else:
-            runs[-1].append(tp)
+            runs[-1].append((tp, score))
     dash = f' stroke-dasharray="{line.dash}"' if line.dash else ""
     out = [f'<g class="curve-line curve-{esc(line.id)}" stroke="{line.stroke}" fill="{line.stroke}">', f"<title>{esc(line.name)}</title>"]
     for run in runs:
         if len(run) > 1:
-            points = " ".join(f"{x[tp.id]},{y_of(tp.emotion)}" for tp in run)
+            points = " ".join(f"{x[tp.id]},{y_of(score)}" for tp, score in run)
             out.append(f'<polyline points="{points}" fill="none" stroke-width="2.5"{dash}/>')
     for run in runs:
-        for tp in run:
-            out.append(f'<circle cx="{x[tp.id]}" cy="{y_of(tp.emotion)}" r="4.5"><title>{esc(f"{line.name}: {tp.name}, {tp.emotion:+d}")}</title></circle>')
+        for tp, score in run:
+            out.append(f'<circle cx="{x[tp.id]}" cy="{y_of(score)}" r="4.5"><title>{esc(f"{line.name}: {tp.name}, {score:+d}")}</title></circle>')
     out.append("</g>")
     return out
 
@@ -158,7 +163,7 @@ def _low_labels(touchpoints: tuple[Touchpoint, ...], x: dict[str, float], step: 
     LABEL_ROWS steps apart). Returns the markup and the height the labels take."""
     from cjmap.render.grid import text_width
 
-    low = [tp for tp in touchpoints if tp.emotion is not None and tp.emotion <= -1]
+    low = [tp for tp in touchpoints if tp.scores and min(tp.scores) <= -1]  # with a score per persona, the lowest
     wrapped = [wrap(tp.pain_points[0] if tp.pain_points else tp.name, LABEL_ROWS * step - 10, 11, LABEL_LINES) for tp in low]
     rows = [max([len(w) for i, w in enumerate(wrapped) if i % LABEL_ROWS == r] + [0]) for r in range(LABEL_ROWS)]
     offsets = [sum(rows[:r]) * LABEL_LINE + r * 6 for r in range(LABEL_ROWS)]
@@ -168,8 +173,9 @@ def _low_labels(touchpoints: tuple[Touchpoint, ...], x: dict[str, float], step: 
         y = base + offsets[i % LABEL_ROWS]
         half = max(text_width(line, 11) for line in text) / 2 + 2
         cx = round(min(max(x[tp.id], half), width - half), 1)  # kept inside the chart
-        full = f"{tp.name} ({tp.emotion:+d}): " + ("; ".join(tp.pain_points) or "no pain point recorded")
-        out.append(f'<line class="leader" x1="{x[tp.id]}" x2="{x[tp.id]}" y1="{y_of(tp.emotion) + 6}" y2="{y - 11}"/>')
+        lowest = min(tp.scores)
+        full = f"{tp.name} ({lowest:+d}): " + ("; ".join(tp.pain_points) or "no pain point recorded")
+        out.append(f'<line class="leader" x1="{x[tp.id]}" x2="{x[tp.id]}" y1="{y_of(lowest) + 6}" y2="{y - 11}"/>')
         spans = "".join(f'<tspan x="{cx}" dy="{0 if n == 0 else LABEL_LINE}">{esc(line)}</tspan>' for n, line in enumerate(text))
         texts.append(f'<text class="low" x="{cx}" y="{y}" text-anchor="middle"><title>{esc(full)}</title>{spans}</text>')
     out += texts

@@ -109,9 +109,17 @@ def flow_steps(journey: Journey) -> dict[str, list[FlowStep]]:
     return steps
 
 
-def persona_key(tp: Touchpoint) -> str:
-    """`data-for` of a touchpoint's elements: the persona ids it is limited to, or 'all'."""
-    return "all" if tp.personas is None else " ".join(tp.personas)
+def persona_keys(journey: Journey) -> dict[str, str]:
+    """`data-for` of each touchpoint's elements: the personas whose own path (from their own start)
+    passes it, or 'all' when every persona's does, so the persona switch shows each one's path."""
+    if not journey.personas:
+        return {tp.id: "all" if tp.personas is None else " ".join(tp.personas) for tp in journey.touchpoints}
+    paths = [(p.id, set(journey.path_of(p.id))) for p in journey.personas]
+    keys = {}
+    for tp in journey.touchpoints:
+        on = [pid for pid, path in paths if tp.id in path]
+        keys[tp.id] = "all" if len(on) == len(paths) else " ".join(on)
+    return keys
 
 
 def stage_owners(journey: Journey, stage: Stage) -> list[str]:
@@ -170,7 +178,7 @@ def _environment() -> jinja2.Environment:
         keep_trailing_newline=True,
         undefined=jinja2.StrictUndefined,
     )
-    env.globals.update(badge=emotion_badge, stage_owners=stage_owners, lanes=LANES, lane_titles=LANE_TITLES, persona_key=persona_key)
+    env.globals.update(badge=emotion_badge, stage_owners=stage_owners, lanes=LANES, lane_titles=LANE_TITLES)
     return env
 
 
@@ -201,6 +209,7 @@ def journey_to_html(
         diagram=inline_svg(svg, label) if svg else None,
         curve=Markup(emotion_curve(journey)),
         flow=flow_steps(journey),
+        persona_key=lambda tp, keys=persona_keys(journey): keys[tp.id],
         curve_lines=lines_for(journey),
         gaps=gaps(journey, diagnostics),
         diagnostics=list(diagnostics),
