@@ -276,3 +276,17 @@ def test_report_follows_each_persona_on_its_own_path_with_its_own_scores() -> No
     assert "Sees the student offer" not in retiree  # not on her path
     owner = curve[curve.index('class="curve-line curve-owner"') :].split("</g>", 1)[0]
     assert "Tomasz, cafe owner: Meets an adviser in the branch, -1" in owner
+
+
+def test_compare_report_shows_each_persona_average_only_when_scored_per_persona(project: Path) -> None:
+    from cjmap.compare import compare
+    from cjmap.render.html import comparison_to_html
+
+    two = {"S": ["id: a, next: [s, o]", "id: s, personas: [student], next: [], exit: done", "id: o, personas: [owner], next: [], exit: done"]}
+    write(project, "cur.cjmap.yaml", bank(two))
+    write(project, "fut.cjmap.yaml", bank(two).replace("emotion: 1", "emotion: {student: 2, owner: 0}", 1).replace("title: Opening", "state: future\ntitle: Opening"))
+    current, future = load_journey(project / "cur.cjmap.yaml"), load_journey(project / "fut.cjmap.yaml")
+    html = comparison_to_html(compare(current, future, (), ()), "test")
+    assert "Student, along their own path" in html and "Owner, along their own path" in html
+    plain = comparison_to_html(compare(current, current, (), ()), "test")
+    assert "along their own path" not in plain
