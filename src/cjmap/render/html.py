@@ -22,6 +22,7 @@ from markupsafe import Markup
 
 from cjmap.diagnostics import Diagnostic
 from cjmap.render.dot import EMOTION_WORDS, THEME, emotion_label
+from cjmap.render.flow_lane import flow_steps
 from cjmap.resolve import Journey, Stage, Touchpoint
 
 LANES = ("touchpoints", "flow", "doing", "thinking", "feeling", "pain_points", "opportunities", "owners")
@@ -69,44 +70,6 @@ def emotion_badge(emotion: int | None, theme: str = "light") -> Badge:
         fill, text = "#ffffff", "#000000"
     word = EMOTION_WORDS.get(emotion, "no score") if emotion is not None else "no score"
     return Badge(emotion_label(emotion), word, fill, text)
-
-
-@dataclass(frozen=True)
-class FlowStep:
-    """One line of the grid's flow lane: where a branch goes and when, or why the customer leaves."""
-
-    text: str
-    leaves: bool = False
-
-
-def flow_steps(journey: Journey) -> dict[str, list[FlowStep]]:
-    """The branches and exits the diagram draws, as sentences per touchpoint (plain next steps left out)."""
-    order = {tp.id: i for i, tp in enumerate(journey.touchpoints)}
-    names = {tp.id: tp.name for tp in journey.touchpoints}
-    stage_of = {tp.id: (i, stage) for i, stage in enumerate(journey.stages, 1) for tp in stage.touchpoints}
-    outgoing: dict[str, list] = {}
-    for edge in journey.edges:
-        outgoing.setdefault(edge.source, []).append(edge)
-    steps: dict[str, list[FlowStep]] = {}
-    for tp in journey.touchpoints:
-        edges = outgoing.get(tp.id, [])
-        lines = []
-        if len(edges) > 1 or any(e.condition for e in edges) or any(order.get(e.target, 0) <= order[tp.id] for e in edges):
-            for edge in edges:
-                if edge.target not in names:
-                    continue
-                back = order[edge.target] <= order[tp.id]
-                text = ("↩ back to " if back else "→ ") + names[edge.target]
-                number, stage = stage_of[edge.target]
-                if stage.id != tp.stage:
-                    text += f" ({number}. {stage.name})"
-                if edge.condition:
-                    text += f", if {edge.condition}"
-                lines.append(FlowStep(text))
-        if tp.exits:
-            lines.append(FlowStep(f"leaves: {tp.exit_reason}" if tp.exit_reason else "leaves the journey", leaves=True))
-        steps[tp.id] = lines
-    return steps
 
 
 def persona_keys(journey: Journey) -> dict[str, str]:

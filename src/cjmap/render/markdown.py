@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from cjmap.diagnostics import Diagnostic, escape_controls
 from cjmap.mermaid import to_mermaid
 from cjmap.render.dot import emotion_label
+from cjmap.render.flow_lane import FlowStep, flow_steps
 from cjmap.resolve import Journey, Stage, Touchpoint
 
 _SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~])")
@@ -56,8 +57,8 @@ def _lane(journey: Journey, stage: Stage, lane: str) -> str:
     return _cell([item for tp in stage.touchpoints for item in getattr(tp, lane)])
 
 
-LANES = (("touchpoints", "Touchpoints"), ("doing", "Doing"), ("thinking", "Thinking"), ("feeling", "Feeling"),
-         ("pain_points", "Pain points"), ("opportunities", "Opportunities"))
+LANES = (("touchpoints", "Touchpoints"), ("flow", "Branches and exits"), ("doing", "Doing"), ("thinking", "Thinking"),
+         ("feeling", "Feeling"), ("pain_points", "Pain points"), ("opportunities", "Opportunities"))
 
 
 def to_markdown(journey: Journey, diagnostics: Sequence[Diagnostic]) -> str:
@@ -71,12 +72,29 @@ def to_markdown(journey: Journey, diagnostics: Sequence[Diagnostic]) -> str:
     lines += [" · ".join(facts), "", "```mermaid", to_mermaid(journey).rstrip(), "```", ""]
     lines.append("| | " + " | ".join(f"{i}. {md(s.name)}" for i, s in enumerate(journey.stages, 1)) + " |")
     lines.append("|---|" + "---|" * len(journey.stages))
+    flow = flow_steps(journey)
     for lane, title in LANES:
+        if lane == "flow":
+            cells = [_flow_cell(s, flow) for s in journey.stages]
+            if any(c.strip() for c in cells):
+                lines.append(f"| **{title}** | " + " | ".join(cells) + " |")
+            continue
         lines.append(f"| **{title}** | " + " | ".join(_lane(journey, s, lane) for s in journey.stages) + " |")
     if diagnostics:
         lines += ["", "## Findings", ""]
         lines += [f"- `{d.code}` {d.severity.value}: {md(d.message)} (line {d.where.line})" for d in diagnostics]
     return "\n".join(lines) + "\n"
+
+
+def _flow_cell(stage: Stage, flow: dict[str, list[FlowStep]]) -> str:
+    """Each touchpoint with branches or an exit, then what it leads to, one step per line."""
+    out = []
+    for tp in stage.touchpoints:
+        steps = flow.get(tp.id, [])
+        if steps:
+            out.append(f"*{md(tp.name)}*")
+            out += [md(step.text) for step in steps]
+    return "<br>".join(out) or " "
 
 
 def _scores(tp: Touchpoint, names: dict[str, str]) -> str:
