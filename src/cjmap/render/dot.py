@@ -16,18 +16,25 @@ from collections.abc import Iterator, Sequence
 
 from cjmap.render.grid import (
     ARROW,
+    BADGE_GAP,
     BADGE_H,
+    BADGE_SIZE,
     BADGE_W,
+    BADGES_W,
     CARD_W,
     LABEL_SIZE,
     META_SIZE,
     NAME_SIZE,
     NOT_XML,
+    PERSONA_BADGE_H,
     STAGE_SIZE,
     TITLE_SIZE,
     Box,
+    Card,
     Grid,
     Route,
+    badge_rows_height,
+    emotion_label,
     layout_grid,
     lines_height,
     meta_row_height,
@@ -93,17 +100,16 @@ def xml_text(text: str) -> str:
     return html.escape(NOT_XML.sub("", text), quote=True)
 
 
-def emotion_label(emotion: int | None) -> str:
-    """`+1`, `0`, `−2` (a real minus sign), or `?` when the map gives no score."""
-    if emotion is None:
-        return "?"
-    return f"+{emotion}" if emotion > 0 else ("0" if emotion == 0 else f"\u2212{-emotion}")
-
-
 def _quote(text: str) -> str:
     """A DOT double-quoted string: backslashes and quotes escaped, newlines kept out."""
     clean = NOT_XML.sub("", text).replace("\\", "\\\\").replace('"', '\\"')
     return '"' + re.sub(r"[\r\n]+", " ", clean) + '"'
+
+
+def _escstring(text: str) -> str:
+    """Map text as a DOT string Graphviz reads as an escString (a tooltip): `_quote`, its backslashes doubled first,
+    since Graphviz turns `\\N` into the node's name and `\\l` into a line end."""
+    return _quote(text.replace("\\", "\\\\"))
 
 
 def _label_lines(lines: Sequence[str]) -> str:
@@ -173,20 +179,26 @@ _KEYS = (  # the legend's second row: (theme colour, text)
     ("end", "\u25cf end"),
 )
 _SCALE = "very negative \u2026 very positive"
+_SPLIT = "badges with names: each persona's own score (the card's colour: their mean)"
 
 
-def _heading_boxes(title_lines: Sequence[str]) -> tuple[Box, Box, Box]:
-    """Title with state, the emotion scale and the flow key, stacked at the top left (sizes as Graphviz measures them)."""
+def _heading_boxes(title_lines: Sequence[str], split: bool = False) -> tuple[Box, Box, Box]:
+    """Title with state, the emotion scale and the flow key, stacked at the top left (sizes as Graphviz measures them).
+
+    `split`: the map has a card with a score per persona, which the scale's row then explains.
+    """
     title_w = max(text_width(line, TITLE_SIZE) for line in title_lines) + 4
     title = Box(0, 0, title_w, lines_height(len(title_lines), TITLE_SIZE) + 21)
     scale_w = 2 + text_width("emotion", LABEL_SIZE) + 6 + 5 * 28 + text_width(_SCALE, LABEL_SIZE) + 6 + 2
+    if split:
+        scale_w += text_width(_SPLIT, LABEL_SIZE) + 6
     scale = Box(0, title.bottom + 4, scale_w, 19)
     keys_w = sum(text_width(text, LABEL_SIZE) + 4 for _, text in _KEYS) + len(_KEYS) * 12
     keys = Box(0, scale.bottom + 2, keys_w, 19)
     return title, scale, keys
 
 
-def _headings(title_lines: Sequence[str], state: str, t: dict) -> tuple[str, str, str]:
+def _headings(title_lines: Sequence[str], state: str, t: dict, split: bool = False) -> tuple[str, str, str]:
     """Title and state, then a legend in two rows: a reader needs no other key to the diagram."""
     title = (
         f'<<TABLE BORDER="0" CELLSPACING="0" CELLPADDING="1">'
@@ -200,7 +212,9 @@ def _headings(title_lines: Sequence[str], state: str, t: dict) -> tuple[str, str
     scale = (
         f'<<TABLE BORDER="0" CELLSPACING="2" CELLPADDING="2"><TR>'
         f'<TD><FONT POINT-SIZE="9" COLOR="{t["muted"]}">emotion</FONT></TD>{swatches}'
-        f'<TD><FONT POINT-SIZE="9" COLOR="{t["muted"]}">{_SCALE}</FONT></TD></TR></TABLE>>'
+        f'<TD><FONT POINT-SIZE="9" COLOR="{t["muted"]}">{_SCALE}</FONT></TD>'
+        + (f'<TD><FONT POINT-SIZE="9" COLOR="{t["muted"]}">{html.escape(_SPLIT)}</FONT></TD>' if split else "")
+        + "</TR></TABLE>>"
     )
     keys = "".join(
         f'<TD><FONT POINT-SIZE="9" COLOR="{t[colour]}">{html.escape(text)}</FONT></TD><TD WIDTH="12"></TD>' for colour, text in _KEYS
@@ -208,11 +222,13 @@ def _headings(title_lines: Sequence[str], state: str, t: dict) -> tuple[str, str
     return title, scale, f'<<TABLE BORDER="0" CELLSPACING="0" CELLPADDING="2"><TR>{keys}</TR></TABLE>>'
 
 
-def _card(card, where: str, t: dict) -> str:
+def _card(card: Card, where: str, t: dict) -> str:
     """A touchpoint as a fixed-size table: its name, then channel and owner beside the emotion badge.
 
     The badge is a table of its own, so it keeps its size when the channel · owner line wraps.
     """
+    if card.badges:
+        return _split_card(card, t)
     tp, box = card.touchpoint, card.box
     fill, badge, badge_text = t["emotion"][tp.emotion]
     style = ' STYLE="ROUNDED"' if tp.emotion is not None else ' STYLE="ROUNDED,DASHED"'
@@ -229,6 +245,57 @@ def _card(card, where: str, t: dict) -> str:
         f'<TR><TD ALIGN="LEFT" VALIGN="BOTTOM" BALIGN="LEFT" FIXEDSIZE="TRUE" WIDTH="{CARD_W - 6 - 2 - BADGE_W}" HEIGHT="{meta_h:.0f}">'
         f'<FONT POINT-SIZE="{META_SIZE}" COLOR="{t["muted"]}">{_label_lines(card.meta)}</FONT></TD>{badge_cell}</TR></TABLE>>'
     )
+
+
+def _split_card(card: Card, t: dict) -> str:
+    """A touchpoint scored per persona: its name, channel and owner across the card, then a row of badges, one per
+    persona in the map's order, each coloured by that persona's score and named ("Maya +1"). The card's fill is
+    the mean's colour, as on every card. Every row spans the two columns of a single-score card, so Graphviz
+    draws both kinds of card one size.
+    """
+    tp, box = card.touchpoint, card.box
+    fill = t["emotion"][tp.emotion][0]
+    meta_h = lines_height(len(card.meta), META_SIZE) + 8
+    badges_h = badge_rows_height(len(card.badges))
+    name_h = box.h - 10 - meta_h - badges_h  # the name takes what the other rows leave
+    rows = []
+    for row in card.badges:
+        cells = "".join(
+            f'<TD FIXEDSIZE="TRUE" WIDTH="{b.w:.0f}" HEIGHT="{PERSONA_BADGE_H}" VALIGN="BOTTOM" BGCOLOR="{t["emotion"][b.score][1]}">'
+            f'<FONT COLOR="{t["emotion"][b.score][2]}" POINT-SIZE="{BADGE_SIZE}"><B>{_label_lines([b.text])}</B></FONT></TD>'
+            for b in row
+        )
+        row_w = BADGE_GAP + sum(b.w + BADGE_GAP for b in row)
+        rest = BADGES_W - row_w - BADGE_GAP  # Graphviz centres a narrower row whatever ALIGN says: an empty cell fills it
+        if rest >= 1:
+            cells += f'<TD FIXEDSIZE="TRUE" WIDTH="{rest:.0f}" HEIGHT="{PERSONA_BADGE_H}"></TD>'
+            row_w = BADGES_W
+        rows.append(
+            f'<TR><TD CELLPADDING="0"><TABLE BORDER="0" CELLSPACING="{BADGE_GAP}" CELLPADDING="0" FIXEDSIZE="TRUE" '
+            f'WIDTH="{row_w:.0f}" HEIGHT="{PERSONA_BADGE_H + 2 * BADGE_GAP}"><TR>{cells}</TR></TABLE></TD></TR>'
+        )
+    return (
+        f'<<TABLE BORDER="1" CELLBORDER="0" CELLSPACING="2" CELLPADDING="4" BGCOLOR="{fill}" COLOR="{t["card_border"]}" STYLE="ROUNDED">'
+        f'<TR><TD ALIGN="LEFT" VALIGN="TOP" BALIGN="LEFT" COLSPAN="2" FIXEDSIZE="TRUE" WIDTH="{CARD_W - 6}" HEIGHT="{name_h:.0f}">'
+        f"<B>{_label_lines(card.name)}</B></TD></TR>"
+        f'<TR><TD ALIGN="LEFT" VALIGN="BOTTOM" BALIGN="LEFT" COLSPAN="2" FIXEDSIZE="TRUE" WIDTH="{CARD_W - 6}" HEIGHT="{meta_h:.0f}">'
+        f'<FONT POINT-SIZE="{META_SIZE}" COLOR="{t["muted"]}">{_label_lines(card.meta)}</FONT></TD></TR>'
+        f'<TR><TD ALIGN="LEFT" VALIGN="TOP" COLSPAN="2" FIXEDSIZE="TRUE" WIDTH="{BADGES_W}" HEIGHT="{badges_h:.0f}" CELLPADDING="0">'
+        f'<TABLE BORDER="0" CELLSPACING="0" CELLPADDING="0" FIXEDSIZE="TRUE" WIDTH="{BADGES_W}" HEIGHT="{badges_h:.0f}">'
+        f'{"".join(rows)}</TABLE></TD></TR></TABLE>>'
+    )
+
+
+def _card_tooltip(card: Card, names: dict[str, str]) -> str:
+    """What a card scored per persona says on hover: each persona's score in words, then the mean it is coloured by."""
+    tp = card.touchpoint
+    scores = "; ".join(f"{names.get(p, p)}: {EMOTION_WORDS[score]} ({emotion_label(score)})" for p, score in tp.emotions)
+    mean = f"{EMOTION_WORDS[tp.emotion]} ({emotion_label(tp.emotion)})" if tp.emotion is not None else "none"
+    return f"{_cut(tp.name, 120)} \u2014 {scores}; the card's colour is their mean: {mean}"
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "\u2026"
 
 
 def _stage_label(column, t: dict) -> str:
@@ -293,7 +360,7 @@ def _straight(a: tuple[float, float], b: tuple[float, float]) -> list[tuple[floa
 def journey_grid(journey: Journey, lanes: str = "none") -> Grid:
     """Where everything of the diagram goes (see render/grid.py); `lanes`: none, persona or channel."""
     title_lines = wrap(journey.title, 760, TITLE_SIZE, 2)
-    boxes = _heading_boxes(title_lines)
+    boxes = _heading_boxes(title_lines, any(tp.emotions for tp in journey.touchpoints))
     if lanes == "none":
         return layout_grid(journey, _where(journey), title_lines, boxes[-1].bottom, max(b.w for b in boxes))
     order, lane_of = lanes_of(journey, lanes)
@@ -332,7 +399,9 @@ def _dot_lines(journey: Journey, grid: Grid, t: dict, lanes: str = "none") -> It
     )
     yield f'  node [shape=plain, fontname={_quote(FONT)}, fontsize={NAME_SIZE}, fontcolor="{t["text"]}"];'
     yield f'  edge [fontname={_quote(FONT)}, fontsize={LABEL_SIZE}, color="{t["edge"]}", fontcolor="{t["muted"]}", arrowsize=0.7];'
-    for name, box, label in zip(("title", "legend-emotion", "legend-flow"), _heading_boxes(grid.title_lines), _headings(grid.title_lines, state, t)):
+    split = any(card.badges for card in grid.cards)
+    headings = zip(("title", "legend-emotion", "legend-flow"), _heading_boxes(grid.title_lines, split), _headings(grid.title_lines, state, t, split))
+    for name, box, label in headings:
         placed = Box(grid.title.x + box.x, grid.title.y + box.y, box.w, box.h)
         yield f'  "{name}" [id="{name}", pos="{canvas.at(placed.cx, placed.cy)}!", label={label}];'
     for column in grid.columns:  # first, so cards are drawn over them
@@ -363,9 +432,11 @@ def _dot_lines(journey: Journey, grid: Grid, t: dict, lanes: str = "none") -> It
                     f'color="{t["stage_border"]}", penwidth=0, {canvas.pin(box)}, label=""];'
                 )
     where = _where(journey, lanes)
+    names = {p.id: _cut(p.name, 60) for p in journey.personas} if split else {}  # cut: each card repeats them
     for card in grid.cards:
         node = _quote("tp-" + card.touchpoint.id)
-        yield f"  {node} [id={node}, {canvas.pin(card.box)}, label={_card(card, where[card.touchpoint.id], t)}];"
+        tooltip = f", tooltip={_escstring(_card_tooltip(card, names))}" if card.badges else ""
+        yield f"  {node} [id={node}, {canvas.pin(card.box)}, label={_card(card, where[card.touchpoint.id], t)}{tooltip}];"
     for marker in grid.exits:
         yield (
             f'  {_quote(marker.id)} [id={_quote(marker.id)}, shape=box, style="rounded,dashed", fixedsize=true, color="{t["exit"]}", '

@@ -71,6 +71,13 @@ ARROW = 7  # arrowsize 0.7
 GAP_MIN = 26  # between two cards of a column: room for an arrow
 START_R, END_R = 8, 8
 SIDE_START_R = 5  # a start beside its card sits on a gutter track: narrower than the room between two
+# A card with a score per persona shows a row of small badges under its channel · owner line, one per persona
+BADGE_SIZE = 9  # "Maya +1", in bold
+PERSONA_BADGE_H = 15
+BADGE_GAP = 2  # around and between the badges of a row
+BADGE_ROWS = 3  # at most; what does not fit is counted in a last badge ("4 more")
+TAG_W = 64  # widest persona tag: a first name, or the start of one
+BADGES_W = CARD_W - 6  # the badge cell: the card less its border and cell spacing
 
 
 def text_width(text: str, size: float, bold: bool = True) -> float:
@@ -143,6 +150,13 @@ def lines_height(lines: int, size: float) -> float:
     return lines * size + 2
 
 
+def emotion_label(emotion: int | None) -> str:
+    """`+1`, `0`, `−2` (a real minus sign), or `?` when the map gives no score."""
+    if emotion is None:
+        return "?"
+    return f"+{emotion}" if emotion > 0 else ("0" if emotion == 0 else f"\u2212{-emotion}")
+
+
 @dataclass(frozen=True)
 class Box:
     x: float
@@ -171,11 +185,22 @@ class Box:
 
 
 @dataclass(frozen=True)
+class Badge:
+    """One persona's score on a card: its tag and score as drawn, coloured by `score`."""
+
+    persona: str  # its id; "" for the badge counting those left out
+    text: str
+    score: int | None
+    w: float
+
+
+@dataclass(frozen=True)
 class Card:
     touchpoint: Touchpoint
     box: Box
     name: tuple[str, ...]
     meta: tuple[str, ...]
+    badges: tuple[tuple[Badge, ...], ...] = ()  # rows of persona badges, when the map scores each persona here
 
 
 @dataclass(frozen=True)
@@ -287,9 +312,10 @@ def _assign_tracks(intervals: Sequence[tuple[float, float]], clearance: float = 
     return tracks
 
 
-def card_lines(tp: Touchpoint, where: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+def card_lines(tp: Touchpoint, where: str, split: bool = False) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The name, and the channel · owner line: beside the badge, or across the card over persona badges (`split`)."""
     name = wrap(tp.name, CARD_W - 2 * CARD_PAD, NAME_SIZE, NAME_LINES)
-    meta = wrap(where or " ", CARD_W - 2 * CARD_PAD - BADGE_W - 14, META_SIZE, META_LINES)
+    meta = wrap(where or " ", CARD_W - 2 * CARD_PAD - (0 if split else BADGE_W + 14), META_SIZE, META_LINES)
     return name, meta
 
 
@@ -301,6 +327,71 @@ def meta_row_height(meta_lines: int) -> float:
 def card_height(name_lines: int, meta_lines: int) -> float:
     """Border and spacing around the name cell and the channel · owner row (cells include their padding)."""
     return 8 + lines_height(name_lines, NAME_SIZE) + 8 + meta_row_height(meta_lines)
+
+
+def badge_rows_height(rows: int) -> float:
+    """The cell holding rows of persona badges: each row a badge high, with the gap around it."""
+    return rows * (PERSONA_BADGE_H + 2 * BADGE_GAP)
+
+
+def split_card_height(name_lines: int, meta_lines: int, badge_rows: int) -> float:
+    """A card with persona badges: name, channel · owner across the whole card, then the badge rows."""
+    return 10 + lines_height(name_lines, NAME_SIZE) + 8 + lines_height(meta_lines, META_SIZE) + 8 + badge_rows_height(badge_rows)
+
+
+def persona_tags(personas: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """A short tag per persona (id, name) for its badges: the name up to its first comma ("Maya, student" ->
+    "Maya"), else its first word, cut to fit; personas whose tags would be the same are tagged by their ids."""
+    tags: dict[str, str] = {}
+    for persona_id, name in personas:
+        first = name.split(",", 1)[0].strip()
+        if text_width(first, BADGE_SIZE) > TAG_W and first.split():
+            first = first.split()[0]
+        tags[persona_id] = _tag(first) or _tag(persona_id)
+    count: dict[str, int] = {}
+    for tag in tags.values():
+        count[tag] = count.get(tag, 0) + 1
+    return {p: _tag(p) if count[tag] > 1 else tag for p, tag in tags.items()}
+
+
+def _tag(text: str) -> str:
+    return wrap(text[:200], TAG_W, BADGE_SIZE, 1)[0]
+
+
+def _row_width(row: Sequence[Badge]) -> float:
+    return BADGE_GAP + sum(b.w + BADGE_GAP for b in row)
+
+
+def badge_width(text: str) -> float:
+    return float(int(text_width(text, BADGE_SIZE) + 9))
+
+
+def persona_badges(tp: Touchpoint, tags: dict[str, str]) -> tuple[tuple[Badge, ...], ...]:
+    """The card's persona badges in `emotions` order, in rows that fit the card; at most BADGE_ROWS rows, the
+    last badge then counting the personas left out."""
+    rows: list[list[Badge]] = []
+    used = 0.0  # the last row's width: the gap, then each badge with the gap after it
+    for persona, score in tp.emotions:
+        text = f"{tags.get(persona) or _tag(persona)} {emotion_label(score)}"
+        badge = Badge(persona, text, score, badge_width(text))
+        if not rows or used + badge.w + BADGE_GAP > BADGES_W:
+            if len(rows) == BADGE_ROWS:
+                break
+            rows.append([])
+            used = BADGE_GAP
+        rows[-1].append(badge)
+        used += badge.w + BADGE_GAP
+    else:
+        return tuple(tuple(row) for row in rows)
+    last = rows[-1]  # more personas than rows hold: the last row ends with a count of the others
+    while True:
+        more = f"{len(tp.emotions) - sum(len(row) for row in rows)} more"
+        rest = Badge("", more, None, badge_width(more))
+        if _row_width(last) + rest.w + BADGE_GAP <= BADGES_W or len(last) == 1:
+            break
+        last.pop()
+    last.append(rest)
+    return tuple(tuple(row) for row in rows)
 
 
 LANE_TITLE_W = 96  # lane titles, left of the first column
@@ -349,8 +440,15 @@ def layout_grid(
                 place[tp.id] = (j, r, index)
                 index += 1
         rows = max([len(s.touchpoints) for s in stages] + [1 if stages else 0])
-    lines = {tp.id: card_lines(tp, where.get(tp.id, "")) for tp in journey.touchpoints}
+    lines = {tp.id: card_lines(tp, where.get(tp.id, "")) for tp in journey.touchpoints if not tp.emotions}
     card_h = max([card_height(len(n), len(m)) for n, m in lines.values()] + [card_height(1, 1)])
+    badges: dict[str, tuple[tuple[Badge, ...], ...]] = {}
+    tags = persona_tags((p.id, p.name) for p in journey.personas) if any(tp.emotions for tp in journey.touchpoints) else {}
+    for tp in journey.touchpoints:
+        if tp.emotions:  # a score per persona: the channel line across the card, their badges under it
+            lines[tp.id] = card_lines(tp, where.get(tp.id, ""), split=True)
+            badges[tp.id] = persona_badges(tp, tags)
+            card_h = max(card_h, split_card_height(len(lines[tp.id][0]), len(lines[tp.id][1]), len(badges[tp.id])))
 
     # the flow, edge by edge: which sides, gutters and gap each uses
     out_count: dict[str, int] = {}
@@ -582,7 +680,7 @@ def layout_grid(
         box = Box(col_x[j], top, STAGE_W, column_bottom - top)
         columns.append(Column(stage, j + 1, box, Box(col_x[j] + 10, top + 8, STAGE_W - 20, header_h - 12), name, goal))
     cards = {
-        tp.id: Card(tp, Box(col_x[place[tp.id][0]] + COL_PAD, row_top[place[tp.id][1]], CARD_W, card_h), *lines[tp.id])
+        tp.id: Card(tp, Box(col_x[place[tp.id][0]] + COL_PAD, row_top[place[tp.id][1]], CARD_W, card_h), *lines[tp.id], badges.get(tp.id, ()))
         for tp in journey.touchpoints
     }
     empties = tuple(
