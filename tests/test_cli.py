@@ -195,6 +195,21 @@ def test_version_and_help_load_no_library_code() -> None:
         assert result.stdout.strip().splitlines()[-1] == "[]", (args, result.stdout[-300:])
 
 
+def test_version_is_answered_before_typer_is_imported() -> None:
+    """The entry point prints the version itself (~20 ms, not ~80): the same line typer would print."""
+    for args in (["--version"], ["-V"]):
+        code = (
+            "import sys; from cjmap.entry import main; sys.argv=['cjmap', *%r]\n"
+            "try:\n    main()\nexcept SystemExit as e:\n    print('exit', e.code)\n"
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('typer', 'click', 'pydantic', 'yaml')))"
+        ) % (args,)
+        result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+        assert result.stdout.splitlines()[-2:] == ["exit 0", "[]"], result.stdout
+        through_typer = subprocess.run([sys.executable, "-c", "from cjmap.cli import main; main()", *args], capture_output=True, text=True)
+        assert result.stdout.splitlines()[0] == through_typer.stdout.rstrip("\n") == run_cli(*args).stdout.rstrip("\n")
+    assert run_cli("--version", "lint").stdout == run_cli("--version").stdout  # not alone: typer's eager option, same line
+
+
 def test_rules_lists_every_rule_and_rule_explains_one_by_code_or_name() -> None:
     from cjmap.rules import RULES
 

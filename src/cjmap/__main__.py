@@ -1,5 +1,5 @@
 """Allow `python -m cjmap`."""
 
-from cjmap.cli import main
+from cjmap.entry import main
 
 main()

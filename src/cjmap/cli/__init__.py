@@ -5,8 +5,6 @@ One module per group of commands; this one holds the app and what they share.
 
 from __future__ import annotations
 
-import errno
-import io
 import os
 import sys
 from collections.abc import Sequence
@@ -17,6 +15,8 @@ from typing import Annotated, Optional
 import typer
 
 from cjmap import __version__
+# the process set-up shared with the entry point; the names stay importable from here
+from cjmap.entry import _STREAM_ERRORS, _ClosedStream, _exit_cleanly_on_sigterm, _output_failed, _robust_streams, run  # noqa: F401
 
 app = typer.Typer(
     name="cjmap",
@@ -192,88 +192,27 @@ def _display(path: Path) -> str:
     return text[2:] if text.startswith("./") else text
 
 
-def _exit_cleanly_on_sigterm() -> None:
-    """SIGTERM unwinds like Ctrl-C, so half-written temporary outputs are removed on the way out."""
-    import os
-    import signal
-
-    main = os.getpid()
-
-    def stop(signum: int, frame: object) -> None:
-        if os.getpid() != main:  # a worker just forked, before it set its own handler: nothing of it to clean up
-            os._exit(128 + signum)
-        raise SystemExit(128 + signum)
-
-    try:
-        signal.signal(signal.SIGTERM, stop)
-    except (ValueError, OSError):  # not the main thread, or a platform without it
-        pass
-
-
 def main() -> None:
-    """Console-script entry point: no traceback reaches the user on Ctrl-C."""
-    import os
+    """The command as a whole process: no traceback reaches the user on Ctrl-C, SIGTERM or a failed output.
 
-    # pydantic looks for plugins through every installed package's metadata (~20 ms a run); cjmap uses none
-    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
-    _exit_cleanly_on_sigterm()
-    _robust_streams()
-    try:
-        try:
-            app()
-        finally:
-            sys.stdout.flush()  # a full disk or a closed pipe shows here at the latest, while it can still be said
-    except KeyboardInterrupt:
-        sys.stderr.write("interrupted\n")
-        sys.exit(130)
-    except OSError as e:
-        if e.errno not in _STREAM_ERRORS:
-            raise
-        _output_failed(e)
+    The console script enters through `cjmap.entry.main`, which answers `--version` before typer is imported.
+    """
+    run(lambda: invoked(sys.argv[1:])())
 
 
-# writing to standard output fails with these: a full disk (/dev/full), a closed descriptor, a closed pipe, I/O
-_STREAM_ERRORS = {errno.ENOSPC, errno.EBADF, errno.EPIPE, errno.EIO, errno.EDQUOT, errno.EFBIG}
+def invoked(args: Sequence[str]) -> typer.Typer:
+    """`app` with only the command `args` name first, so typer builds one command's options, not all nine
+    (~6 ms); `app` itself for anything else (`--help`, no command, an unknown one, a root option first)."""
+    import copy
 
-
-class _ClosedStream(io.TextIOBase):
-    """Standard output when the process was started without one (`cjmap lint >&-`): writing is an error to report."""
-
-    def writable(self) -> bool:
-        return True
-
-    def write(self, text: str) -> int:
-        raise OSError(errno.EBADF, "standard output is closed")
-
-    def isatty(self) -> bool:
-        return False
-
-
-def _robust_streams() -> None:
-    """Streams that cannot fail on what cjmap prints: a terminal set to ASCII or Latin-1
-    (PYTHONIOENCODING) gets \\u escapes for what it cannot show, rather than a traceback."""
-    if sys.stdout is None:
-        sys.stdout = _ClosedStream()
-    if sys.stderr is None:
-        sys.stderr = open(os.devnull, "w")  # nowhere to say anything; the exit code still tells
-    for stream in (sys.stdout, sys.stderr):
-        if isinstance(stream, io.TextIOWrapper) and stream.errors == "strict":
-            stream.reconfigure(errors="backslashreplace")
-
-
-def _output_failed(error: OSError) -> None:
-    """Say once, on standard error, that the output could not be written, and exit 2 (not a traceback)."""
-    try:  # what is still buffered would fail again when Python flushes at exit: send it nowhere
-        null = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(null, sys.stdout.fileno())
-    except (OSError, ValueError, io.UnsupportedOperation):
-        sys.stdout = _ClosedStream()
-    try:
-        sys.stderr.write(f"error: cannot write output: {error.strerror or error}\n")
-        sys.stderr.flush()
-    except (OSError, ValueError):
-        pass
-    sys.exit(EXIT_INPUT)
+    name = args[0] if args else ""
+    commands = [c for c in app.registered_commands if (c.name or c.callback.__name__.lower().replace("_", "-")) == name]
+    groups = [g for g in app.registered_groups if (g.name or g.typer_instance.info.name) == name]
+    if len(commands) + len(groups) != 1:
+        return app
+    only = copy.copy(app)  # the same callback, settings and help; one command registered
+    only.registered_commands, only.registered_groups = commands, groups
+    return only
 
 
 # the commands register themselves on `app` when imported; this order is the order of `cjmap --help`

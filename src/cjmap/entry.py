@@ -1,0 +1,131 @@
+"""The `cjmap` command's entry point (the console script and `python -m cjmap`).
+
+It imports nothing beyond what Python itself has loaded at startup until it knows what was asked:
+`cjmap --version` is answered here, before typer (~60 ms of imports) is loaded, and a one-shot run
+switches the garbage collector off (a run frees little before it exits; collections during the imports
+cost about a tenth of them). `cjmap.cli.main` stays the same command without these two shortcuts.
+"""
+
+import errno
+import io
+import os
+import sys
+
+EXIT_INPUT = 2  # as cjmap.cli.EXIT_INPUT: the output could not be written
+# writing to standard output fails with these: a full disk (/dev/full), a closed descriptor, a closed pipe, I/O
+_STREAM_ERRORS = {errno.ENOSPC, errno.EBADF, errno.EPIPE, errno.EIO, errno.EDQUOT, errno.EFBIG}
+
+
+def main() -> None:
+    """Console-script entry point."""
+    args = sys.argv[1:]
+    if args in (["--version"], ["-V"]):  # only alone: `cjmap -V lint` and the like are typer's to parse
+        run(_print_version)
+    one_shot = not _watching(args)
+    if one_shot:
+        import gc
+
+        gc.disable()
+    try:
+        run(_cli)
+    finally:
+        if one_shot:  # what the run built is left to the operating system, not collected at teardown
+            gc.freeze()
+
+
+def _watching(args: list[str]) -> bool:
+    """Whether `render --watch` (or `-w`, alone or among short flags like `-qw`) may be running: a long
+    run, which keeps the garbage collector on. Any argument that may mean it counts, even a file name."""
+    return any(a == "--watch" or (a.startswith("-") and not a.startswith("--") and "w" in a) for a in args)
+
+
+def _print_version() -> None:
+    from cjmap import __version__
+
+    sys.stdout.write(f"cjmap {__version__}\n")  # as typer.echo writes it: the text, then a flush
+    sys.stdout.flush()
+    sys.exit(0)
+
+
+def _cli() -> None:
+    from cjmap.cli import invoked
+
+    invoked(sys.argv[1:])()
+
+
+def run(command) -> None:
+    """Run `command` as the whole process: no traceback reaches the user on Ctrl-C, SIGTERM or a failed
+    standard output; those exit 130, 143 and 2 with one line on standard error."""
+    # pydantic looks for plugins through every installed package's metadata (~20 ms a run); cjmap uses none
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+    _exit_cleanly_on_sigterm()
+    _robust_streams()
+    try:
+        try:
+            command()
+        finally:
+            sys.stdout.flush()  # a full disk or a closed pipe shows here at the latest, while it can still be said
+    except KeyboardInterrupt:
+        sys.stderr.write("interrupted\n")
+        sys.exit(130)
+    except OSError as e:
+        if e.errno not in _STREAM_ERRORS:
+            raise
+        _output_failed(e)
+
+
+def _exit_cleanly_on_sigterm() -> None:
+    """SIGTERM unwinds like Ctrl-C, so half-written temporary outputs are removed on the way out."""
+    import signal
+
+    main = os.getpid()
+
+    def stop(signum: int, frame: object) -> None:
+        if os.getpid() != main:  # a worker just forked, before it set its own handler: nothing of it to clean up
+            os._exit(128 + signum)
+        raise SystemExit(128 + signum)
+
+    try:
+        signal.signal(signal.SIGTERM, stop)
+    except (ValueError, OSError):  # not the main thread, or a platform without it
+        pass
+
+
+class _ClosedStream(io.TextIOBase):
+    """Standard output when the process was started without one (`cjmap lint >&-`): writing is an error to report."""
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        raise OSError(errno.EBADF, "standard output is closed")
+
+    def isatty(self) -> bool:
+        return False
+
+
+def _robust_streams() -> None:
+    """Streams that cannot fail on what cjmap prints: a terminal set to ASCII or Latin-1
+    (PYTHONIOENCODING) gets \\u escapes for what it cannot show, rather than a traceback."""
+    if sys.stdout is None:
+        sys.stdout = _ClosedStream()
+    if sys.stderr is None:
+        sys.stderr = open(os.devnull, "w")  # nowhere to say anything; the exit code still tells
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper) and stream.errors == "strict":
+            stream.reconfigure(errors="backslashreplace")
+
+
+def _output_failed(error: OSError) -> None:
+    """Say once, on standard error, that the output could not be written, and exit 2 (not a traceback)."""
+    try:  # what is still buffered would fail again when Python flushes at exit: send it nowhere
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+    except (OSError, ValueError, io.UnsupportedOperation):
+        sys.stdout = _ClosedStream()
+    try:
+        sys.stderr.write(f"error: cannot write output: {error.strerror or error}\n")
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        pass
+    sys.exit(EXIT_INPUT)
