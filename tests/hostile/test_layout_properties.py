@@ -4,9 +4,9 @@ Maps are generated with random stages (empty ones too), touchpoints and flow:
 forward, backward and cross-stage branches, loops onto the same touchpoint,
 exits. The SVG Graphviz draws is parsed, and for every map: stage columns
 stand left to right in file order with their tops and headers on one line
-and one width; cards are one width, inside their own stage's column, top to
-bottom in file order, and never overlap; no condition label covers a card,
-and each sits beside its own edge.
+and one width; cards are one size, inside their own stage's column, top to
+bottom in file order, and never overlap, with their badges and text inside
+them; no condition label covers a card, and each sits beside its own edge.
 """
 
 from __future__ import annotations
@@ -53,6 +53,8 @@ def flow_maps(draw: st.DrawFn) -> dict:
             chosen = draw(st.sampled_from([None, ["a"], ["b"], ["a", "b"], ["b", "a"]]))
             if chosen:
                 tp["personas"] = chosen
+            if draw(st.integers(0, 3)) == 0:  # a score per persona who takes it: a row of badges on the card
+                tp["emotion"] = {p: draw(st.integers(-2, 2)) for p in chosen or draw(st.sampled_from([["a", "b"], ["b", "a"]]))}
             touchpoints.append(tp)
             n += 1
         stages.append({"id": f"s{s}", "name": draw(words), "goal": draw(words), "touchpoints": touchpoints})
@@ -104,6 +106,17 @@ def _distance_to_path(box: tuple[float, ...], d: str) -> float:
     return best
 
 
+def _inside_card(group: ET.Element, card: tuple[float, float, float, float], tp_id: str) -> None:
+    """Every badge (a persona's, or the one score) and every line of text drawn on a card lies inside it."""
+    for el in group.iter():
+        if el.tag == f"{SVG}polygon":
+            values = _numbers(el.get("points") or "")
+            shape = (min(values[0::2]), min(values[1::2]), max(values[0::2]), max(values[1::2]))
+            assert card[0] <= shape[0] and shape[2] <= card[2] and card[1] <= shape[1] and shape[3] <= card[3], f"a badge leaves {tp_id}"
+    for line in _text_boxes(group):
+        assert card[0] - 0.5 <= line[0] and line[2] <= card[2] + 0.5 and card[1] <= line[1] and line[3] <= card[3], f"text leaves {tp_id}"
+
+
 def check_layout(document: dict, svg: bytes, lanes: str = "none") -> None:
     root = ET.fromstring(svg)
     groups = {g.get("id"): g for g in root.iter(f"{SVG}g") if g.get("id")}
@@ -125,6 +138,7 @@ def check_layout(document: dict, svg: bytes, lanes: str = "none") -> None:
         tops = []
         for tp in stage["touchpoints"]:
             card = _bounds(groups[f"tp-{tp['id']}"])
+            _inside_card(groups[f"tp-{tp['id']}"], card, tp["id"])
             assert box[0] <= card[0] and card[2] <= box[2] and box[1] <= card[1] and card[3] <= box[3], f"{tp['id']} outside its stage"
             tops.append(card[1])
             cards.append((tp["id"], card))
@@ -133,7 +147,7 @@ def check_layout(document: dict, svg: bytes, lanes: str = "none") -> None:
                 assert box[0] <= exit_box[0] and exit_box[2] <= box[2], f"the exit of {tp['id']} is outside its stage's column"
         if lanes == "none":  # with lanes, file order holds within each lane (tests/test_layout.py)
             assert tops == sorted(tops) and len(set(tops)) == len(tops), f"touchpoints of {stage['id']} out of file order"
-    assert len({round(c[2] - c[0], 1) for _, c in cards}) <= 1, "cards differ in width"
+    assert len({(round(c[2] - c[0], 1), round(c[3] - c[1], 1)) for _, c in cards}) <= 1, "cards differ in size"
     for i, (a_id, a) in enumerate(cards):
         for b_id, b in cards[i + 1 :]:
             assert not _overlap(a, b), f"cards {a_id} and {b_id} overlap"
