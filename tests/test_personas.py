@@ -216,7 +216,7 @@ def test_outline_markdown_and_mermaid_carry_each_persona_score(project: Path) ->
     path = write(project, "m.cjmap.yaml", PER_PERSONA)
     assert "emotion student +1, owner \u22122" in outline(validate_source(read_source(path, "m.cjmap.yaml")))
     journey = load_journey(path)
-    assert "**Scans a passport** (Student +1, Owner \u22122)" in to_markdown(journey, ())
+    assert "**Scans a passport** (Student: +1; Owner: \u22122)" in to_markdown(journey, ())
     mermaid = to_mermaid(journey)
     tasks = [(t.name, t.score, t.actors) for s in parse_journey(mermaid).sections for t in s.tasks]
     assert tasks == [("Scans a passport", 4, ["Student"]), ("Scans a passport", 1, ["Owner"])]
@@ -290,3 +290,49 @@ def test_compare_report_shows_each_persona_average_only_when_scored_per_persona(
     assert "Student, along their own path" in html and "Owner, along their own path" in html
     plain = comparison_to_html(compare(current, current, (), ()), "test")
     assert "along their own path" not in plain
+
+
+def test_a_card_listed_for_a_persona_off_its_path_is_a_warning(project: Path) -> None:
+    stages = {"S": ["id: scene, name: At the scene, personas: [owner], next: [call]", "id: call, name: Calls, personas: [owner], next: [], exit: filed", "id: app, name: App, personas: [student], next: [], exit: filed"]}
+    late = bank(stages, owner=", starts: call")
+    assert lint_findings(project, late, ("CJM206",)) == [
+        ("CJM206", 13, 51, "touchpoint 'scene' lists persona 'owner', whose path from 'call' never reaches it")
+    ]
+    assert lint_findings(project, bank(stages, owner=", starts: scene"), ("CJM206",)) == []
+    doc = RULES["CJM206"].doc
+    fails, passes = doc.split("Fails:", 1)[1].split("Passes:", 1)
+    for example, count in ((fails, 1), (passes, 0)):
+        found = lint_findings(project, "cjmap: 1\ntitle: T\n" + textwrap.dedent(example).strip() + "\n", ("CJM206",))
+        assert len(found) == count, (example, found)
+
+
+def test_diff_and_outline_show_where_personas_start_and_which_stages_they_take(project: Path) -> None:
+    from datetime import date
+
+    from cjmap.outline import outline
+    from cjmap.review import diff_specs
+    from cjmap.source import read_source
+    from cjmap.validate import validate_source
+
+    stages = {"A": ["id: a, next: [b]", "id: b, next: [], exit: done"], "B": ["id: c, next: [], exit: done"]}
+    write(project, "old.cjmap.yaml", bank(stages))
+    new = write(project, "new.cjmap.yaml", bank(stages, flow="", owner=", starts: b, stages: [a]"))
+    found = diff_specs(str(project / "old.cjmap.yaml"), str(new), date(2026, 11, 24))
+    assert [(c.kind, c.subject, c.detail) for c in found.changes if c.kind.startswith(("persona", "flow"))] == [
+        ("flow", "map", "flow: explicit \u2192 sequence"),
+        ("persona-starts", "Owner", "starts at a \u2192 b"),
+        ("persona-stages", "Owner", "takes part in every stage \u2192 a"),
+    ]
+    text = outline(validate_source(read_source(new, "new.cjmap.yaml")))
+    assert "persona owner: Owner\n  starts at b\n  takes part in a\n" in text
+    assert "flow: explicit" in outline(validate_source(read_source(project / "old.cjmap.yaml", "old.cjmap.yaml")))
+
+
+def test_a_persona_curve_breaks_where_its_journey_stops() -> None:
+    from conftest import EXAMPLES
+
+    from cjmap.render.curve import emotion_curve
+
+    curve = emotion_curve(load_journey(EXAMPLES / "bank-account.cjmap.yaml"))
+    student = curve[curve.index('class="curve-line curve-student"') :].split("</g>", 1)[0]
+    assert student.count("<polyline") == 2  # 'Gives up' is an exit: the line does not go on to 'Account opened'

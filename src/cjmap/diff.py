@@ -90,9 +90,28 @@ def _header(old: Journey, new: Journey) -> list[Change]:
             out.append(Change("map-owner" if key == "owner" else key, "map", f"{key}: {before or 'none'} \u2192 {after or 'none'}"))
     if old.updated != new.updated:
         out.append(Change("reviewed", "map", f"last reviewed: {old.updated or 'never'} \u2192 {new.updated or 'never'}"))
+    if old.flow != new.flow:
+        out.append(Change("flow", "map", f"flow: {old.flow} \u2192 {new.flow}"))
     old_p, new_p = _names(old.personas), _names(new.personas)
     out += [Change("persona-added", new_p[p], "persona added") for p in new_p if p not in old_p]
     out += [Change("persona-removed", old_p[p], "persona removed") for p in old_p if p not in new_p]
+    out += _persona_paths(old, new)
+    return out
+
+
+def _persona_paths(old: Journey, new: Journey) -> list[Change]:
+    """Where a persona enters and which stages it takes part in: each rewrites that persona's path."""
+    before = {p.id: p for p in old.personas}
+    out = []
+    for after in new.personas:
+        was = before.get(after.id)
+        if was is None:
+            continue
+        if was.starts != after.starts:
+            out.append(Change("persona-starts", after.name, f"starts at {', '.join(was.starts) or 'nothing'} \u2192 {', '.join(after.starts) or 'nothing'}"))
+        if was.stages != after.stages:
+            show = lambda s: "every stage" if s is None else ", ".join(s) or "no stage"  # noqa: E731
+            out.append(Change("persona-stages", after.name, f"takes part in {show(was.stages)} \u2192 {show(after.stages)}"))
     return out
 
 

@@ -48,8 +48,16 @@ def _facts(data: MapFile) -> list[str]:
     for key in ("summary", "scope", "owner", "updated"):
         if getattr(data, key):
             lines.append(f"{key}: {getattr(data, key)}")
+    if data.flow != "sequence":
+        lines.append(f"flow: {data.flow}")
     lines += [f"imports {name}" for name in data.imports]
-    lines += [f"persona {p.id or slugify(p.name or '')}: {p.name}" + (f" ({p.role})" if p.role else "") for p in data.personas]
+    for p in data.personas:
+        ident = p.id or slugify(p.name or "")
+        lines.append(f"persona {ident}: {p.name}" + (f" ({p.role})" if p.role else ""))
+        if p.starts is not None:
+            lines.append(f"  starts at {p.starts if isinstance(p.starts, str) else ', '.join(p.starts)}")
+        if p.stages is not None:
+            lines.append(f"  takes part in {', '.join(p.stages) or 'no stage'}")
     lines += [f"team {t.id or slugify(t.name or '')}: {t.name}" for t in data.teams]
     lines += [f"channel {c.id or slugify(c.name or '')}: {c.name}" for c in data.channels]
     lines += [f"source {s.id or slugify(s.name or '')}: {s.name}" + (f", collected {s.collected}" if s.collected else "") for s in data.sources]

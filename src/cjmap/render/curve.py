@@ -35,6 +35,7 @@ class Line:
     stroke: str
     dash: str
     path: frozenset[str] | None = None  # the touchpoints on this persona's own path; None: every one
+    stops: frozenset[str] = frozenset()  # touchpoints where a journey stops (exits, ends): the line breaks after them
 
     def applies(self, tp: Touchpoint) -> bool:
         return self.path is None or tp.id in self.path
@@ -55,9 +56,11 @@ def shorten(text: str, limit: int) -> str:
 
 def lines_for(journey: Journey) -> list[Line]:
     """One line per persona, or one for everybody when the map names no persona."""
+    leaving = {edge.source for edge in journey.edges}
+    stops = frozenset(tp.id for tp in journey.touchpoints if tp.id not in leaving)
     if not journey.personas:
-        return [Line("all", "All customers", *STYLES[0])]
-    return [Line(p.id, p.name, *STYLES[i % len(STYLES)], frozenset(journey.path_of(p.id))) for i, p in enumerate(journey.personas)]
+        return [Line("all", "All customers", *STYLES[0], None, stops)]
+    return [Line(p.id, p.name, *STYLES[i % len(STYLES)], frozenset(journey.path_of(p.id)), stops) for i, p in enumerate(journey.personas)]
 
 
 def step_for(count: int) -> float:
@@ -134,7 +137,8 @@ def _bands(journey: Journey, x: dict[str, float], step: float) -> list[str]:
 
 
 def _persona_line(line: Line, touchpoints: tuple[Touchpoint, ...], x: dict[str, float]) -> list[str]:
-    """A polyline per run of scored touchpoints on the line's path (an unscored one breaks it), and a dot per point."""
+    """A polyline per run of scored touchpoints on the line's path, and a dot per point. An unscored touchpoint
+    breaks the line, and so does one where the journey stops: the next card is another branch, not what follows."""
     runs: list[list[tuple[Touchpoint, int]]] = [[]]
     for tp in touchpoints:
         if not line.applies(tp):
@@ -144,6 +148,8 @@ def _persona_line(line: Line, touchpoints: tuple[Touchpoint, ...], x: dict[str, 
             runs.append([])
         else:
             runs[-1].append((tp, score))
+            if tp.id in line.stops:  # a customer who left does not go on to the next branch's card
+                runs.append([])
     dash = f' stroke-dasharray="{line.dash}"' if line.dash else ""
     out = [f'<g class="curve-line curve-{esc(line.id)}" stroke="{line.stroke}" fill="{line.stroke}">', f"<title>{esc(line.name)}</title>"]
     for run in runs:

@@ -98,7 +98,7 @@ def _flow_cell(stage: Stage, flow: dict[str, list[FlowStep]]) -> str:
 
 
 def _scores(tp: Touchpoint, names: dict[str, str]) -> str:
-    """The one score, or each persona's: "Student +1, Owner \u22122"."""
+    """The one score, or each persona's: "Student: +1; Owner: \u22122" (names often hold a comma)."""
     if not tp.emotions:
         return emotion_label(tp.emotion)
-    return ", ".join(f"{md(names.get(p, p))} {emotion_label(score)}" for p, score in tp.emotions)
+    return "; ".join(f"{md(names.get(p, p))}: {emotion_label(score)}" for p, score in tp.emotions)

@@ -258,3 +258,42 @@ def persona_handed_off(journey: Journey, context: Context) -> Iterator[Finding]:
             if not any(by_id[e.target].taken_by(persona) for e in edges) and not tp.exits:
                 names = ", ".join(f"'{e.target}'" for e in edges)
                 yield Finding(edges[0].where, f"'{tp.id}' hands persona '{persona}' only to {names}, which '{persona}' never takes")
+
+
+@rule("CJM206", "persona-off-path", Severity.WARNING)
+def persona_off_path(journey: Journey, context: Context) -> Iterator[Finding]:
+    """A touchpoint names a persona whose own path never reaches it.
+
+    A persona's path starts at its `starts` (or its first touchpoint in the
+    file) and follows the flow through the touchpoints it takes. A touchpoint
+    that lists the persona in `personas` but lies off that path is drawn for
+    them and never lived by them: their curve skips it and the persona switch
+    fades it. Usually the start is too late (it names a card after the ones
+    the persona really begins with), or a `next` is missing.
+
+    Fails:
+
+        flow: explicit
+        personas: [{id: caller, name: Caller, starts: hotline}]
+        stages:
+          - name: Report
+            touchpoints:
+              - {id: at-scene, name: Takes photos at the scene, personas: [caller], next: [hotline]}
+              - {id: hotline, name: Calls the hotline, personas: [caller], next: [], exit: Claim filed}
+
+    Passes:
+
+        flow: explicit
+        personas: [{id: caller, name: Caller, starts: at-scene}]
+        stages:
+          - name: Report
+            touchpoints:
+              - {id: at-scene, name: Takes photos at the scene, personas: [caller], next: [hotline]}
+              - {id: hotline, name: Calls the hotline, personas: [caller], next: [], exit: Claim filed}
+    """
+    paths = {p.id: (set(journey.path_of(p.id)), p.starts) for p in journey.personas}
+    for tp in journey.touchpoints:
+        for persona in tp.personas or ():
+            if persona in paths and tp.id not in paths[persona][0]:
+                starts = ", ".join(f"'{s}'" for s in paths[persona][1]) or "nowhere"
+                yield Finding(tp.at("personas"), f"touchpoint '{tp.id}' lists persona '{persona}', whose path from {starts} never reaches it")
