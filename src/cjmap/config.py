@@ -16,7 +16,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from cjmap.diagnostics import Location, MapError, structural
-from cjmap.safeio import read_limited
+from cjmap.safeio import FileRefused, outside_project, read_limited
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -97,10 +97,16 @@ def find_config(start: Path) -> Path | None:
     return None
 
 
-def load_config(path: Path, display: str | None = None) -> Config:
-    """Read and validate a config file; raise MapError (CJM007) with the key's line when wrong."""
+def load_config(path: Path, display: str | None = None, *, discovered: bool = False) -> Config:
+    """Read and validate a config file; raise MapError (CJM007) with the key's line when wrong.
+
+    A `discovered` config (found beside the maps, not named with --config) must lie inside
+    its project: it may come from the pull request being linted.
+    """
     shown = display if display is not None else str(path)
     try:
+        if discovered and outside_project(path, PROJECT_MARKERS) is not None:  # a committed link to a secret file
+            raise FileRefused("it leads through a symbolic link to a file outside the project; refusing to read it")
         text = read_limited(path, MAX_CONFIG_BYTES).decode("utf-8")
         table: Any = tomllib.loads(text)
     except OSError as e:

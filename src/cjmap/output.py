@@ -32,6 +32,7 @@ from cjmap.safeio import file_kind
 __all__ = ["OutputRefused", "write_atomic", "write_all"]
 
 _CJMAP_KEY = re.compile(rb"^cjmap[ \t]*:", re.MULTILINE)
+_MAP_LIMIT = 10 * 1024 * 1024  # the largest map file the loader reads
 _UMASK = os.umask(0o022)
 os.umask(_UMASK)  # read once: mkstemp makes 0600 files, outputs should get the usual mode
 
@@ -75,30 +76,46 @@ _STANDARD = {"/dev/stdin": 0, "/dev/stdout": 1, "/dev/stderr": 2}
 
 
 def _own_descriptor(path: Path) -> int | None:
-    """The descriptor a path like /dev/stdout or /dev/fd/3 stands for, following links up to 40 hops."""
-    current = os.path.abspath(path)
-    for _ in range(40):
-        if current in _STANDARD:
-            return _STANDARD[current]
-        match = _OWN_FD.match(current)
-        if match and (current.startswith(("/dev/", "/proc/self/")) or current.startswith(f"/proc/{os.getpid()}/")):
-            return int(match[1])
-        try:
-            link = os.readlink(current)
-        except OSError:
-            return None
-        current = os.path.normpath(os.path.join(os.path.dirname(current), link))
+    """The descriptor a path names when it is, as written, /dev/stdout, /dev/fd/N or /proc/self/fd/N.
+
+    Only the path as the user wrote it counts: a link elsewhere that leads there
+    (say a committed `site/map.svg -> /dev/stdout`) is a link, and is replaced.
+    """
+    current = os.path.normpath(os.path.abspath(path))
+    if current in _STANDARD:
+        return _STANDARD[current]
+    match = _OWN_FD.match(current)
+    if match and (current.startswith(("/dev/", "/proc/self/")) or current.startswith(f"/proc/{os.getpid()}/")):
+        return int(match[1])
     return None
 
 
 def _is_map(path: Path) -> bool:
-    """Whether a file is a cjmap map (or a file maps import): never an output of ours."""
+    """Whether a file is a cjmap map (or a file maps import), in any YAML spelling: never an output of ours.
+
+    A plain `cjmap:` line is found at once; otherwise a file that mentions `cjmap`
+    and is small enough to be a map is read as YAML (flow style, quoted or explicit
+    keys, a BOM, a tag) and asked for a top-level `cjmap` key.
+    """
     try:
         with open(path, "rb") as handle:
-            head = handle.read(1 << 20)
+            data = handle.read(_MAP_LIMIT + 1)
     except OSError:
         return False
-    return _CJMAP_KEY.search(head) is not None
+    if len(data) > _MAP_LIMIT:
+        return False  # a map file is never this big: the loader refuses it
+    if _CJMAP_KEY.search(data):
+        return True
+    if b"cjmap" not in data:
+        return False
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        document = yaml.load(data, Loader=loader)  # aliases stay shared references: no expansion
+    except Exception:  # not YAML, or YAML a map could not be: our own outputs land here
+        return False
+    return isinstance(document, dict) and "cjmap" in document
 
 
 def refuse_inputs(targets: Iterable[Path], inputs: Iterable[Path]) -> None:

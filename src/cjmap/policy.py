@@ -250,7 +250,7 @@ class PolicyFinder:
             config = None
         if file not in self._cache:
             if config is None:
-                config = load_config(file, _shown(file)) if file else self._default
+                config = load_config(file, _shown(file), discovered=True) if file else self._default
             select, ignore, fail_on, report_unused = self._options
             self._cache[file] = build_policy(config, select, ignore, fail_on, report_unused)
         return self._cache[file]

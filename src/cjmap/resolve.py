@@ -19,7 +19,7 @@ from datetime import date
 from cjmap import model as m
 from cjmap.diagnostics import MAX_ERRORS, Diagnostic, Location, MapError, structural
 from cjmap.source import LoadedMap, PathKey, SourceFile
-from cjmap.validate import validate_source
+from cjmap.validate import MAX_PERSONAS, validate_source
 
 MetricValue = int | float | str
 
@@ -240,6 +240,10 @@ class _Resolver:
             Source(id=i, name=n, collected=item.collected, url=item.url, where=w, spots=src.spots(path))
             for i, n, w, (src, item, path) in defined["sources"]
         )
+        if len(defined["personas"]) > MAX_PERSONAS:  # each file may be under the limit; together they are judged too
+            where = defined["personas"][MAX_PERSONAS][2]
+            self._error("CJM002", where, f"{len(defined['personas']):,} personas with the imports, more than the {MAX_PERSONAS} cjmap handles")
+            raise MapError(self.errors)
         known = {kind: {i: n for i, n, _, _ in defined[kind]} for kind in kinds}
         stages = self._stages(root_source, root, known)
         edges, ends = self._flow(root_source, root, stages)

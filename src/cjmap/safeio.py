@@ -12,7 +12,7 @@ import os
 import stat
 from pathlib import Path
 
-__all__ = ["FileRefused", "TooBig", "file_kind", "read_head", "read_limited"]
+__all__ = ["FileRefused", "TooBig", "file_kind", "outside_project", "read_head", "read_limited"]
 
 _CHUNK = 1 << 20
 
@@ -98,3 +98,17 @@ def read_head(path: Path | str, count: int) -> bytes:
         return _read_up_to(fd, count)
     finally:
         os.close(fd)
+
+
+def outside_project(path: Path, markers: tuple[str, ...]) -> Path | None:
+    """The project a path is written inside, when the file it reaches lies outside it; else None.
+
+    The project (the nearest folder holding one of `markers`) is found from the path as
+    written, not from where its links lead, so a linked file (`evil.cjmap.yaml ->
+    ~/.git-credentials`) or a linked folder on the way (`maps/linked/x.cjmap.yaml`) is
+    caught either way. Raises OSError or ValueError for a path that cannot be followed.
+    """
+    written = Path(os.path.abspath(path))
+    root = next((f for f in written.parents if any((f / m).exists() for m in markers)), written.parent)
+    here = root.resolve()
+    return None if Path(path).resolve().is_relative_to(here) else here

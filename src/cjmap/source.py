@@ -15,12 +15,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from cjmap.config import find_project_root
+from cjmap.config import PROJECT_MARKERS, find_project_root
 from cjmap.diagnostics import Diagnostic, Location, MapError, structural
-from cjmap.safeio import FileRefused, TooBig, read_head, read_limited
+from cjmap.safeio import FileRefused, TooBig, outside_project, read_head, read_limited
 from cjmap.safeyaml import PathKey, parse_sized
 
-__all__ = ["MAX_BYTES", "MAX_IMPORTS", "MAX_TOTAL_BYTES", "LoadedMap", "PathKey", "SourceFile", "load_map", "looks_like_map", "read_source"]
+__all__ = ["MAX_BYTES", "refuse_link_out_of_project", "MAX_IMPORTS", "MAX_TOTAL_BYTES", "LoadedMap", "PathKey", "SourceFile", "load_map", "looks_like_map", "read_source"]
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_IMPORTS = 200  # files one map may pull in, transitively
@@ -127,7 +127,7 @@ def _decode(raw: bytes, display: str) -> str:
 def load_map(path: Path, display: str | None = None, *, max_bytes: int = MAX_BYTES) -> LoadedMap:
     """Read a map and, transitively, the files it imports; raise MapError on any failure."""
     display = display if display is not None else str(path)
-    _refuse_link_out_of_project(path, display)
+    refuse_link_out_of_project(path, display)
     root = read_source(path, display, max_bytes)
     project_root = find_project_root(root.path.parent)
     imports: dict[Path, SourceFile] = {}
@@ -138,21 +138,18 @@ def load_map(path: Path, display: str | None = None, *, max_bytes: int = MAX_BYT
     return LoadedMap(root, tuple(imports.values()), project_root)
 
 
-def _refuse_link_out_of_project(path: Path, display: str) -> None:
-    """A map that is a symbolic link must point inside its project, as imports must.
+def refuse_link_out_of_project(path: Path, display: str, code: str = "CJM000") -> None:
+    """A file cjmap reads on its own must lie inside its project, as imports must.
 
-    Otherwise a committed `evil.cjmap.yaml -> ~/.git-credentials` would have lint quote
-    the start of that file in a diagnostic, in a public CI log.
+    Otherwise a committed link to ~/.git-credentials would have cjmap quote the start
+    of that file in a diagnostic, in a public CI log.
     """
     try:
-        if not path.is_symlink():
-            return
-        here = find_project_root(Path(os.path.abspath(path)).parent)
-        target = path.resolve()
+        here = outside_project(path, PROJECT_MARKERS)
     except (OSError, ValueError, RuntimeError):  # a loop of links, or a path the system refuses
-        raise MapError([structural("CJM000", Location(display), "is a symbolic link that cannot be followed")]) from None
-    if not target.is_relative_to(here):
-        raise MapError([structural("CJM000", Location(display), f"is a symbolic link to a file outside the project {here}; refusing to read it")])
+        raise MapError([structural(code, Location(display), "is a symbolic link that cannot be followed")]) from None
+    if here is not None:
+        raise MapError([structural(code, Location(display), f"leads through a symbolic link to a file outside the project {here}; refusing to read it")])
 
 
 def _follow_imports(root: SourceFile, project_root: Path, seen: dict[Path, SourceFile], errors: list[Diagnostic], max_bytes: int) -> None:

@@ -65,10 +65,15 @@ def validate_source(source: SourceFile) -> MapFile:
 
 
 MAX_TOUCHPOINTS = 5_000  # ten times the largest real maps we know of; beyond it lint and layout stop being quick
+MAX_PERSONAS = 30  # maps are drawn for a handful; every persona multiplies paths, coverage findings and curves
 
 
 def _check_size(source: SourceFile, data: dict) -> None:
     """Refuse absurdly large journeys before validating them: time and memory grow with every touchpoint."""
+    personas = data.get("personas")
+    if isinstance(personas, list) and len(personas) > MAX_PERSONAS:
+        message = f"{len(personas):,} personas, more than the {MAX_PERSONAS} cjmap handles in one file; a map is drawn for a few"
+        raise MapError([structural("CJM002", source.locate(("personas", MAX_PERSONAS)), message)])
     stages = data.get("stages")
     if not isinstance(stages, list):
         return

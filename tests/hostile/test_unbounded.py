@@ -41,7 +41,7 @@ def traps(project: Path) -> Path:
 @pytest.mark.parametrize(
     "args, expected",
     [
-        (["lint", "zero.cjmap.yaml"], "zero.cjmap.yaml:1:1: error CJM000 is a symbolic link to a file outside the project"),
+        (["lint", "zero.cjmap.yaml"], "zero.cjmap.yaml:1:1: error CJM000 leads through a symbolic link to a file outside the project"),
         (["lint", "pipe.cjmap.yaml"], "pipe.cjmap.yaml:1:1: error CJM000 is a named pipe (FIFO), not a regular file"),
         (["render", "pipe.cjmap.yaml", "-f", "dot"], "pipe.cjmap.yaml:1:1: error CJM000 is a named pipe (FIFO)"),
         (["outline", "pipe.cjmap.yaml"], "is a named pipe (FIFO), not a regular file"),
@@ -61,7 +61,7 @@ def test_a_folder_walk_reports_map_named_traps_and_still_lints_the_rest(traps: P
     done = cjmap("lint", ".", cwd=traps)
     out = done.stdout + done.stderr
     assert done.returncode == 2
-    assert "zero.cjmap.yaml:1:1: error CJM000 is a symbolic link to a file outside the project" in out
+    assert "zero.cjmap.yaml:1:1: error CJM000 leads through a symbolic link to a file outside the project" in out
     assert "pipe.cjmap.yaml:1:1: error CJM000 is a named pipe (FIFO)" in out
     assert "good.cjmap.yaml" not in out  # clean, and linted with the others
     assert "2 errors in 3 files" in out
@@ -267,7 +267,7 @@ def test_a_map_that_links_out_of_the_project_is_not_read(project: Path, tmp_path
     (project / "evil.cjmap.yaml").symlink_to(secret)
     done = cjmap("lint", ".", cwd=project)
     assert done.returncode == 2
-    assert "evil.cjmap.yaml:1:1: error CJM000 is a symbolic link to a file outside the project" in done.stdout
+    assert "evil.cjmap.yaml:1:1: error CJM000 leads through a symbolic link to a file outside the project" in done.stdout
     assert "SECRET" not in done.stdout + done.stderr
     write(project, "real.cjmap.yaml", MINIMAL)
     (project / "inside.cjmap.yaml").symlink_to("real.cjmap.yaml")
@@ -306,3 +306,62 @@ def test_a_timeout_of_inf_is_a_usage_error_not_a_traceback(project: Path) -> Non
     done = cjmap("render", "--timeout", "inf", "m.cjmap.yaml", cwd=project)
     assert done.returncode == 2 and "Traceback" not in done.stderr
     assert "--timeout" in done.stderr
+
+
+@pytest.fixture
+def secret(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("home")
+    (folder / ".git-credentials").write_text("ghp_SECRETKEY: https://user:ghp_SECRETSECRET@github.com\n")
+    return folder
+
+
+@pytest.mark.parametrize(
+    ("setup", "args"),
+    [
+        (lambda p, s: (p / "o.cjmap.yaml").symlink_to(s / ".git-credentials"), ["outline", "o.cjmap.yaml"]),
+        (lambda p, s: (p / "s.mmd").symlink_to(s / ".git-credentials"), ["import", "mermaid", "s.mmd"]),
+        (lambda p, s: ((p / "linked").symlink_to(s), (s / "k.cjmap.yaml").write_text("cjmap: 1\nghp_SECRETKEY: 1\n")), ["lint", "linked/k.cjmap.yaml"]),
+        (lambda p, s: ((p / "sub").mkdir(), (p / "sub" / "cjmap.toml").symlink_to(s / ".git-credentials"), write(p, "sub/m.cjmap.yaml", MINIMAL)), ["lint", "sub/m.cjmap.yaml"]),
+    ],
+    ids=["outline", "mermaid", "linked-folder", "config"],
+)
+def test_nothing_outside_the_project_is_quoted_through_a_link(project: Path, secret: Path, setup, args: list[str]) -> None:
+    setup(project, secret)
+    done = cjmap(*args, cwd=project)
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert "SECRET" not in done.stdout + done.stderr
+    assert "outside the project" in done.stdout + done.stderr
+
+
+def test_a_committed_link_to_standard_output_is_replaced_not_followed(tmp_path: Path) -> None:
+    from cjmap.output import write_atomic
+
+    link = tmp_path / "report.html"
+    link.symlink_to("/dev/stdout")
+    write_atomic(link, b"<html/>")
+    assert not link.is_symlink() and link.read_bytes() == b"<html/>"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["{cjmap: 1, channels: [{id: web}]}\n", '"cjmap": 1\n', "\ufeffcjmap: 1\n", "? cjmap\n: 1\n", "--- !!map\ncjmap: 1\n", "# x\n" * 300_000 + "cjmap: 1\n"],
+    ids=["flow", "quoted", "bom", "explicit-key", "tag", "late-key"],
+)
+def test_a_map_in_any_yaml_spelling_is_never_overwritten(tmp_path: Path, text: str) -> None:
+    from cjmap.output import OutputRefused, write_atomic
+
+    target = tmp_path / "b.html"
+    target.write_text(text, encoding="utf-8")
+    with pytest.raises(OutputRefused, match="cjmap map file"):
+        write_atomic(target, b"<html/>")
+    assert target.read_text(encoding="utf-8") == text
+
+
+def test_more_personas_than_a_map_is_drawn_for_are_refused(project: Path) -> None:
+    from cjmap.validate import MAX_PERSONAS
+
+    personas = "".join(f"  - {{id: p{i}}}\n" for i in range(MAX_PERSONAS + 1))
+    write(project, "m.cjmap.yaml", f"cjmap: 1\ntitle: T\npersonas:\n{personas}stages:\n  - name: S\n    touchpoints: [{{name: A}}]\n")
+    done = cjmap("lint", "m.cjmap.yaml", cwd=project)
+    assert done.returncode == 2
+    assert f"m.cjmap.yaml:{MAX_PERSONAS + 4}:" in done.stdout and f"more than the {MAX_PERSONAS} cjmap handles" in done.stdout

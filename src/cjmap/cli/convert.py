@@ -28,9 +28,15 @@ def import_mermaid(
     from cjmap.pipeline import output_stem
 
     shown = _display(file)
+    from cjmap.diagnostics import MapError
     from cjmap.safeio import read_limited
-    from cjmap.source import MAX_BYTES
+    from cjmap.source import MAX_BYTES, refuse_link_out_of_project
 
+    try:
+        refuse_link_out_of_project(file, shown)
+    except MapError as e:
+        typer.echo(f"{shown}:1:1: error CJM000 {e.diagnostics[0].message} [unreadable-file]", err=True)
+        raise typer.Exit(EXIT_INPUT) from None
     try:
         text = read_limited(file, MAX_BYTES).decode("utf-8-sig")
     except (OSError, UnicodeDecodeError, ValueError) as e:

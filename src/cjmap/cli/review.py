@@ -133,9 +133,14 @@ def outline(
     """Print a map as plain lines, one fact each: a git textconv filter for readable `git diff`s of maps."""
     from cjmap.diagnostics import MapError, escape_controls
     from cjmap.outline import outline as outline_of
-    from cjmap.source import read_source
+    from cjmap.source import read_source, refuse_link_out_of_project
     from cjmap.validate import validate_source
 
+    try:  # a link out of the project is not ours to show, as a map or as text
+        refuse_link_out_of_project(file, _display(file))
+    except MapError as error:
+        _print_diagnostics(error.diagnostics, stderr=True)
+        raise typer.Exit(EXIT_INPUT) from None
     try:
         data = validate_source(read_source(file, _display(file)))
     except MapError:  # not a map we can read: git still deserves the text
