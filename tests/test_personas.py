@@ -336,3 +336,18 @@ def test_a_persona_curve_breaks_where_its_journey_stops() -> None:
     curve = emotion_curve(load_journey(EXAMPLES / "bank-account.cjmap.yaml"))
     student = curve[curve.index('class="curve-line curve-student"') :].split("</g>", 1)[0]
     assert student.count("<polyline") == 2  # 'Gives up' is an exit: the line does not go on to 'Account opened'
+
+
+def test_the_persona_switch_fades_the_diagram_cards_off_a_persona_path() -> None:
+    import shutil
+
+    from conftest import EXAMPLES
+
+    from cjmap.render import render_journey
+
+    if shutil.which("neato") is None:
+        pytest.skip("Graphviz is not installed")
+    journey = load_journey(EXAMPLES / "bank-account.cjmap.yaml")
+    html = render_journey(journey, ["html"], (), "test")["html"].decode()
+    assert '<g id="tp&#45;student&#45;offer" class="node" data-for="student"' in html
+    assert '<g id="tp&#45;id&#45;check" class="node" data-for="all"' in html

@@ -54,6 +54,22 @@ def inline_svg(svg: str, label: str) -> Markup:
     return Markup(body)
 
 
+_CARD_NODE = re.compile(r'<g id="tp&#45;([^"]*)" class="node"')
+
+
+def _marked_for_personas(svg: Markup, journey: Journey) -> Markup:
+    """The diagram's cards carry `data-for` like the grid's, so the persona switch fades the diagram too."""
+    if not journey.personas:
+        return svg
+    keys = persona_keys(journey)
+
+    def mark(match: re.Match[str]) -> str:
+        key = keys.get(match[1].replace("&#45;", "-"))
+        return match[0] if key is None else f'{match[0]} data-for="{Markup.escape(key)}"'
+
+    return Markup(_CARD_NODE.sub(mark, str(svg)))
+
+
 @dataclass(frozen=True)
 class Badge:
     """How an emotion score shows: number, word and colours (never colour alone)."""
@@ -169,7 +185,7 @@ def journey_to_html(
     counts = Counter(d.severity.value for d in diagnostics)
     return _environment().get_template("report.html.j2").render(
         journey=journey,
-        diagram=inline_svg(svg, label) if svg else None,
+        diagram=_marked_for_personas(inline_svg(svg, label), journey) if svg else None,
         curve=Markup(emotion_curve(journey)),
         flow=flow_steps(journey),
         persona_key=lambda tp, keys=persona_keys(journey): keys[tp.id],
