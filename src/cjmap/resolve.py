@@ -13,8 +13,8 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
 from datetime import date
+from functools import cached_property
 
 from cjmap import model as m
 from cjmap.diagnostics import MAX_ERRORS, Diagnostic, Location, MapError, structural
@@ -159,26 +159,34 @@ class Journey(Located):
 
     def path_of(self, persona: str) -> tuple[str, ...]:
         """The touchpoints this persona can reach from its start, through touchpoints it takes, in file order."""
-        by_id = {tp.id: tp for tp in self.touchpoints}
-        found = next((p for p in self.personas if p.id == persona), None)
-        if found is None:
-            return ()
-        order = [tp.id for tp in self.touchpoints if tp.taken_by(persona)]
-        following = dict(zip(order, order[1:]))  # file order as this persona lives it
-        successors: dict[str, list[str]] = {}
+        return self._paths.get(persona, ())
+
+    @cached_property
+    def _paths(self) -> dict[str, tuple[str, ...]]:
+        """Every persona's path, worked out once: rules, the curve, the report and compare all ask."""
+        touchpoints = self.touchpoints
+        by_id = {tp.id: tp for tp in touchpoints}
+        outgoing: dict[str, list[Edge]] = {}
         for edge in self.edges:
-            target = edge.target
-            if edge.implicit and target in by_id and not by_id[target].taken_by(persona):
-                target = following.get(edge.source, "")  # "the next touchpoint in the file" skips others' cards
-            successors.setdefault(edge.source, []).append(target)
-        seen = {s for s in found.starts if s in by_id and by_id[s].taken_by(persona)}
-        stack = list(seen)
-        while stack:
-            for target in successors.get(stack.pop(), ()):
-                if target not in seen and target in by_id and by_id[target].taken_by(persona):
-                    seen.add(target)
-                    stack.append(target)
-        return tuple(tp.id for tp in self.touchpoints if tp.id in seen)
+            outgoing.setdefault(edge.source, []).append(edge)
+        paths = {}
+        for found in self.personas:
+            persona = found.id
+            order = [tp.id for tp in touchpoints if tp.taken_by(persona)]
+            following = dict(zip(order, order[1:]))  # file order as this persona lives it
+            seen = {s for s in found.starts if s in by_id and by_id[s].taken_by(persona)}
+            stack = list(seen)
+            while stack:
+                source = stack.pop()
+                for edge in outgoing.get(source, ()):
+                    target = edge.target
+                    if edge.implicit and target in by_id and not by_id[target].taken_by(persona):
+                        target = following.get(source, "")  # "the next touchpoint in the file" skips others' cards
+                    if target not in seen and target in by_id and by_id[target].taken_by(persona):
+                        seen.add(target)
+                        stack.append(target)
+            paths[persona] = tuple(tp.id for tp in touchpoints if tp.id in seen)
+        return paths
 
     def team(self, id: str | None) -> Entity | None:
         return self._teams_by_id.get(id) if id is not None else None
