@@ -50,6 +50,7 @@ class Rendered:
 def render_file(task: RenderTask) -> Rendered:
     """Load, lint and render one map; write its outputs atomically, or nothing when anything fails."""
     from cjmap.output import write_all
+    from cjmap.safeio import why
     from cjmap.render import RenderError, render_journey
 
     result = check(task.path, task.display, task.policy, task.context)
@@ -77,8 +78,7 @@ def render_file(task: RenderTask) -> Rendered:
         write_all([(target, outputs[fmt]) for fmt, target in task.targets], inputs=(task.path, *result.sources))
     except (OSError, ValueError) as e:  # name the output the user asked for, not our temporary file
         where = getattr(e, "filename", None) or task.targets[0][1]
-        reason = (e.strerror or str(e)) if isinstance(e, OSError) else str(e)
-        return Rendered(**done, error=f"cannot write to {where}: {reason}")
+        return Rendered(**done, error=f"cannot write to {where}: {why(e)}")
     return Rendered(**done, written=tuple(target for _, target in task.targets))
 
 

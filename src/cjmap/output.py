@@ -27,11 +27,10 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-from cjmap.safeio import file_kind
+from cjmap.safeio import MAP_KEY, file_kind
 
 __all__ = ["OutputRefused", "write_atomic", "write_all"]
 
-_CJMAP_KEY = re.compile(rb"^cjmap[ \t]*:", re.MULTILINE)
 _MAP_LIMIT = 10 * 1024 * 1024  # the largest map file the loader reads
 _UMASK = os.umask(0o022)
 os.umask(_UMASK)  # read once: mkstemp makes 0600 files, outputs should get the usual mode
@@ -104,7 +103,7 @@ def _is_map(path: Path) -> bool:
         return False
     if len(data) > _MAP_LIMIT:
         return False  # a map file is never this big: the loader refuses it
-    if _CJMAP_KEY.search(data):
+    if MAP_KEY.search(data):
         return True
     if b"cjmap" not in data:
         return False

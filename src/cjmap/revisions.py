@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import posixpath
-import re
 import subprocess
 import tempfile
 import threading
@@ -19,15 +18,13 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
+from cjmap.safeio import MAP_KEY, MAP_NAMES, SNIFF_BYTES
 from cjmap.source import MAX_BYTES
 
 MAP_SUFFIXES = (".yaml", ".yml")
 KEPT_SUFFIXES = (*MAP_SUFFIXES, ".toml")
-MAP_NAMES = (".cjmap.yaml", ".cjmap.yml")
 CONFIG_NAMES = ("cjmap.toml", "pyproject.toml")
 MAX_LAID_OUT = 10_000  # maps and configs of one revision; a real repository has tens
-_SNIFF_BYTES = 1 << 20
-_CJMAP_KEY = re.compile(rb"^cjmap[ \t]*:", re.MULTILINE)
 
 
 class GitError(Exception):
@@ -137,7 +134,7 @@ def _wanted(name: str, head: bytes) -> bool:
     """Whether a map could read this file: a map by name or content, or a config."""
     if name.endswith(".toml"):
         return name.rsplit("/", 1)[-1] in CONFIG_NAMES
-    return name.endswith(MAP_NAMES) or _CJMAP_KEY.search(head) is not None
+    return name.endswith(MAP_NAMES) or MAP_KEY.search(head) is not None
 
 
 def _blobs(oids: list[str], root: Path) -> Iterator[tuple[str, bytes, Callable[[], bytes]]]:
@@ -159,7 +156,7 @@ def _blobs(oids: list[str], root: Path) -> Iterator[tuple[str, bytes, Callable[[
             if len(header) != 3 or not header[2].isdigit():  # "<oid> missing": a partial clone or a crafted tree
                 continue
             size = int(header[2])
-            head = process.stdout.read(min(size, _SNIFF_BYTES))
+            head = process.stdout.read(min(size, SNIFF_BYTES))
             rest_size = size - len(head)
             taken: list[bytes] = []
 

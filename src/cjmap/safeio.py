@@ -9,12 +9,18 @@ byte past the limit.
 from __future__ import annotations
 
 import os
+import re
 import stat
 from pathlib import Path
 
-__all__ = ["FileRefused", "TooBig", "file_kind", "outside_project", "read_head", "read_limited"]
+__all__ = ["MAP_KEY", "MAP_NAMES", "SNIFF_BYTES", "FileRefused", "TooBig", "file_kind", "outside_project", "read_head", "read_limited", "why"]
 
 _CHUNK = 1 << 20
+
+# How a file is known to be a map without parsing it: its name, or a top-level `cjmap:` key in its first MiB.
+MAP_NAMES = (".cjmap.yaml", ".cjmap.yml")
+MAP_KEY = re.compile(rb"^cjmap[ \t]*:", re.MULTILINE)
+SNIFF_BYTES = 1 << 20
 
 
 class FileRefused(OSError):
@@ -112,3 +118,10 @@ def outside_project(path: Path, markers: tuple[str, ...]) -> Path | None:
     root = next((f for f in written.parents if any((f / m).exists() for m in markers)), written.parent)
     here = root.resolve()
     return None if Path(path).resolve().is_relative_to(here) else here
+
+
+def why(error: Exception) -> str:
+    """An error in a user's words: an OSError's own reason ("No such file or directory"), else its message."""
+    if isinstance(error, OSError) and error.strerror:
+        return error.strerror
+    return str(error)

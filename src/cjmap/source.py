@@ -17,7 +17,7 @@ from pathlib import Path
 
 from cjmap.config import PROJECT_MARKERS, find_project_root
 from cjmap.diagnostics import Diagnostic, Location, MapError, structural
-from cjmap.safeio import FileRefused, TooBig, outside_project, read_head, read_limited
+from cjmap.safeio import MAP_KEY, MAP_NAMES, SNIFF_BYTES, FileRefused, TooBig, outside_project, read_head, read_limited, why
 from cjmap.safeyaml import PathKey, parse_sized
 
 __all__ = ["MAX_BYTES", "refuse_link_out_of_project", "MAX_IMPORTS", "MAX_TOTAL_BYTES", "LoadedMap", "PathKey", "SourceFile", "load_map", "looks_like_map", "read_source"]
@@ -25,9 +25,6 @@ __all__ = ["MAX_BYTES", "refuse_link_out_of_project", "MAX_IMPORTS", "MAX_TOTAL_
 MAX_BYTES = 10 * 1024 * 1024
 MAX_IMPORTS = 200  # files one map may pull in, transitively
 MAX_TOTAL_BYTES = 20 * 1024 * 1024  # a map and all its imports together
-_CJMAP_KEY = re.compile(r"^cjmap[ \t]*:", re.MULTILINE)
-_SNIFF_BYTES = 1 << 20
-MAP_NAMES = (".cjmap.yaml", ".cjmap.yml")
 
 
 @dataclass(frozen=True)
@@ -87,10 +84,10 @@ def looks_like_map(path: Path, max_bytes: int = MAX_BYTES) -> bool:
             return True  # even a device or FIFO: the reader refuses it in words, and lint fails
         if not stat.S_ISREG(path.stat().st_mode):
             return False
-        head = read_head(path, _SNIFF_BYTES)
+        head = read_head(path, SNIFF_BYTES)
     except (OSError, ValueError):
         return False
-    return bool(_CJMAP_KEY.search(head.decode("utf-8", errors="replace")))
+    return MAP_KEY.search(head) is not None
 
 
 def read_source(path: Path, display: str, max_bytes: int = MAX_BYTES) -> SourceFile:
@@ -105,8 +102,7 @@ def read_source(path: Path, display: str, max_bytes: int = MAX_BYTES) -> SourceF
     except FileRefused as e:
         raise MapError([structural("CJM000", here, str(e))]) from None
     except (OSError, ValueError) as e:  # ValueError: a NUL in the path
-        reason = e.strerror if isinstance(e, OSError) and e.strerror else str(e)
-        raise MapError([structural("CJM000", here, f"cannot read file: {reason}")]) from None
+        raise MapError([structural("CJM000", here, f"cannot read file: {why(e)}")]) from None
     text = _decode(raw, display)
     data, positions, key_positions, alias_bytes = parse_sized(text, display)
     return SourceFile(path.resolve(), display, text, data, positions, key_positions, len(raw) + alias_bytes)

@@ -157,13 +157,13 @@ def _write_or_exit(target: Path, text: str, inputs: Sequence[Path] = ()) -> None
     `inputs` are the files the command read: an output never lands on one of them.
     """
     from cjmap.output import write_atomic
+    from cjmap.safeio import why
 
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(target, text.encode("utf-8"), inputs)
     except (OSError, ValueError) as e:  # ValueError: a NUL in the path
-        reason = (e.strerror or str(e)) if isinstance(e, OSError) else str(e)
-        _fail(f"cannot write to {target}: {reason}")
+        _fail(f"cannot write to {target}: {why(e)}")
         raise typer.Exit(EXIT_INPUT) from None
     _wrote(target)
 

@@ -29,7 +29,7 @@ def import_mermaid(
 
     shown = _display(file)
     from cjmap.diagnostics import MapError
-    from cjmap.safeio import read_limited
+    from cjmap.safeio import read_limited, why
     from cjmap.source import MAX_BYTES, refuse_link_out_of_project
 
     try:
@@ -40,7 +40,7 @@ def import_mermaid(
     try:
         text = read_limited(file, MAX_BYTES).decode("utf-8-sig")
     except (OSError, UnicodeDecodeError, ValueError) as e:
-        reason = (e.strerror or str(e)) if isinstance(e, OSError) else "file is not UTF-8 text" if isinstance(e, UnicodeDecodeError) else str(e)
+        reason = "file is not UTF-8 text" if isinstance(e, UnicodeDecodeError) else why(e)
         typer.echo(f"{shown}:1:1: error CJM000 cannot read file: {reason} [unreadable-file]", err=True)
         raise typer.Exit(EXIT_INPUT) from None
     try:

@@ -144,14 +144,14 @@ def outline(
     try:
         data = validate_source(read_source(file, _display(file)))
     except MapError:  # not a map we can read: git still deserves the text
-        from cjmap.safeio import read_limited
+        from cjmap.safeio import read_limited, why
         from cjmap.source import MAX_BYTES
 
         try:
             text = read_limited(file, MAX_BYTES).decode("utf-8", errors="replace")
             sys.stdout.write("\n".join(escape_controls(line.removesuffix("\r")) for line in text.split("\n")))
         except (OSError, ValueError) as e:
-            _fail(f"cannot read {file}: {(e.strerror or str(e)) if isinstance(e, OSError) else e}")
+            _fail(f"cannot read {file}: {why(e)}")
             raise typer.Exit(EXIT_INPUT) from None
         return
     sys.stdout.write(outline_of(data))
