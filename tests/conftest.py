@@ -65,7 +65,7 @@ def lint_findings(project: Path, text: str, codes: tuple[str, ...] = (), today: 
     """Lint a map written into `project`; (code, line, column, message) of findings whose code starts with one of `codes`."""
     from datetime import date
 
-    from cjmap.pipeline import check
+    from cjmap.lint.pipeline import check
     from cjmap.rules import Context
 
     result = check(write(project, "m.cjmap.yaml", text), "m.cjmap.yaml", context=Context(today=date.fromisoformat(today)))

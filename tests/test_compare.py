@@ -8,8 +8,8 @@ from pathlib import Path
 import html5lib
 from conftest import EXAMPLES, MINIMAL, TODAY, run_cli, write
 
-from cjmap.compare import compare
-from cjmap.pipeline import check
+from cjmap.review.compare import compare
+from cjmap.lint.pipeline import check
 from cjmap.render.html import comparison_to_html
 
 GOLDEN = Path(__file__).parent / "golden" / "car-purchase-compare.html"
@@ -93,7 +93,7 @@ def test_columns_match_their_plain_statement_on_random_maps() -> None:
     import random
     from types import SimpleNamespace
 
-    from cjmap.compare import _columns
+    from cjmap.review.compare import _columns
 
     def journey(rng: random.Random, taken: set[str]) -> SimpleNamespace:
         stages = []
@@ -111,8 +111,8 @@ def test_columns_match_their_plain_statement_on_random_maps() -> None:
 
 
 def test_compare_of_5000_stages_is_quick(project: Path) -> None:
-    from cjmap.compare import overlay_curve
-    from cjmap.pipeline import load_journey
+    from cjmap.review.compare import overlay_curve
+    from cjmap.lint.pipeline import load_journey
 
     def stages(first: int) -> str:
         return "".join(f"  - name: S{i}\n    touchpoints: [{{name: T{i}, emotion: 1}}]\n" for i in range(first, first + 5000))

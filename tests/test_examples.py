@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from conftest import EXAMPLES, run_cli
 
-from cjmap.pipeline import check
+from cjmap.lint.pipeline import check
 from cjmap.render import render_journey
 
 MAPS = sorted(p for p in EXAMPLES.rglob("*.cjmap.yaml"))

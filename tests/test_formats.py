@@ -12,7 +12,7 @@ import pytest
 from conftest import MINIMAL, TODAY, run_cli, write
 
 from cjmap.diagnostics import Diagnostic, Location, Severity
-from cjmap.formats import statistics, to_github, to_junit, to_sarif, unique
+from cjmap.lint.formats import statistics, to_github, to_junit, to_sarif, unique
 from cjmap.rules import RULES
 
 BROKEN = MINIMAL + "  - name: Retention\n      # nothing here\n"

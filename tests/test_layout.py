@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from conftest import run_cli
 
-from cjmap.pipeline import check
+from cjmap.lint.pipeline import check
 from cjmap.render import render_journey
 from cjmap.render.dot import lanes_of
 from cjmap.render.grid import _assign_tracks, text_width, wrap

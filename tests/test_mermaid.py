@@ -9,7 +9,7 @@ import pytest
 import yaml
 from conftest import EXAMPLES, TODAY, run_cli, write
 
-from cjmap.mermaid import parse_journey
+from cjmap.importers.mermaid import parse_journey
 
 WORKDAY = """\
 %% Mermaid's own example, with a comment and odd indentation

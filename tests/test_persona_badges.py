@@ -9,7 +9,7 @@ from pathlib import Path
 
 from conftest import EXAMPLES, write
 
-from cjmap.pipeline import check
+from cjmap.lint.pipeline import check
 from cjmap.render import render_journey
 from cjmap.render.dot import THEME, journey_to_dot
 from cjmap.render.grid import emotion_label

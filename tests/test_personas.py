@@ -9,7 +9,7 @@ import pytest
 from conftest import lint_findings, write
 
 from cjmap.diagnostics import MapError
-from cjmap.pipeline import load_journey
+from cjmap.lint.pipeline import load_journey
 from cjmap.rules import RULES
 
 HEAD = """\
@@ -194,7 +194,7 @@ PER_PERSONA = bank({"S": ["id: a, name: Scans a passport, next: []"]}).replace("
 def test_diff_names_each_persona_whose_score_moved(project: Path) -> None:
     from datetime import date
 
-    from cjmap.review import diff_specs
+    from cjmap.review.sides import diff_specs
 
     write(project, "old.cjmap.yaml", PER_PERSONA)
     write(project, "new.cjmap.yaml", PER_PERSONA.replace("{student: 1, owner: -2}", "{student: -1, owner: -2}"))
@@ -207,10 +207,10 @@ def test_diff_names_each_persona_whose_score_moved(project: Path) -> None:
 
 
 def test_outline_markdown_and_mermaid_carry_each_persona_score(project: Path) -> None:
-    from cjmap.mermaid import parse_journey, to_mermaid
-    from cjmap.outline import outline
+    from cjmap.importers.mermaid import parse_journey, to_mermaid
+    from cjmap.review.outline import outline
     from cjmap.render.markdown import to_markdown
-    from cjmap.source import read_source
+    from cjmap.source.loader import read_source
     from cjmap.validate import validate_source
 
     path = write(project, "m.cjmap.yaml", PER_PERSONA)
@@ -236,7 +236,7 @@ def test_mermaid_import_gives_a_late_actor_its_own_start_and_lints_clean(project
 
 
 def test_compare_averages_each_persona_along_its_own_path(project: Path) -> None:
-    from cjmap.compare import compare
+    from cjmap.review.compare import compare
 
     two = {"S": ["id: a, next: [s, o]", "id: s, personas: [student], next: [], exit: done", "id: o, personas: [owner], next: [], exit: done"]}
     current_text = bank(two).replace("emotion: 1", "emotion: -1", 1)  # a: -1 for everyone
@@ -279,7 +279,7 @@ def test_report_follows_each_persona_on_its_own_path_with_its_own_scores() -> No
 
 
 def test_compare_report_shows_each_persona_average_only_when_scored_per_persona(project: Path) -> None:
-    from cjmap.compare import compare
+    from cjmap.review.compare import compare
     from cjmap.render.html import comparison_to_html
 
     two = {"S": ["id: a, next: [s, o]", "id: s, personas: [student], next: [], exit: done", "id: o, personas: [owner], next: [], exit: done"]}
@@ -309,9 +309,9 @@ def test_a_card_listed_for_a_persona_off_its_path_is_a_warning(project: Path) ->
 def test_diff_and_outline_show_where_personas_start_and_which_stages_they_take(project: Path) -> None:
     from datetime import date
 
-    from cjmap.outline import outline
-    from cjmap.review import diff_specs
-    from cjmap.source import read_source
+    from cjmap.review.outline import outline
+    from cjmap.review.sides import diff_specs
+    from cjmap.source.loader import read_source
     from cjmap.validate import validate_source
 
     stages = {"A": ["id: a, next: [b]", "id: b, next: [], exit: done"], "B": ["id: c, next: [], exit: done"]}

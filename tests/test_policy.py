@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from conftest import TODAY, run_cli, write
 
-from cjmap.config import Config, Settings, find_config, load_config
+from cjmap.source.config import Config, Settings, find_config, load_config
 from cjmap.diagnostics import MapError, Severity
-from cjmap.policy import build_policy, expand
+from cjmap.lint.policy import build_policy, expand
 
 # A map with one finding of each of several severities.
 NOISY = """

@@ -13,7 +13,7 @@ import html5lib
 import pytest
 from conftest import EXAMPLES, write
 
-from cjmap.pipeline import check
+from cjmap.lint.pipeline import check
 from cjmap.render import render_journey
 from cjmap.render.dot import journey_to_dot
 from cjmap.render.html import journey_to_html

@@ -12,7 +12,7 @@ import pytest
 from conftest import EXAMPLES, TODAY, run_cli, write
 from playwright.sync_api import sync_playwright
 
-from cjmap.pipeline import check
+from cjmap.lint.pipeline import check
 from cjmap.render import render_journey
 from cjmap.render.dot import THEME
 from cjmap.render.themes import TEXT_PAIRS, THEMES, contrast

@@ -8,7 +8,7 @@ import pytest
 from conftest import MINIMAL, write
 
 from cjmap.diagnostics import MapError
-from cjmap.pipeline import load_journey
+from cjmap.lint.pipeline import load_journey
 from cjmap.resolve import Journey, slugify
 
 TEAMS_AND_CHANNELS = """

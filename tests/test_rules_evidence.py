@@ -50,7 +50,7 @@ def test_persona_without_sources_points_into_the_shared_file(project: Path) -> N
     text = "cjmap: 1\ntitle: T\nupdated: 2026-11-01\nimports: [shared.cjmap.yaml]\n" + BODY
     from datetime import date
 
-    from cjmap.pipeline import check
+    from cjmap.lint.pipeline import check
     from cjmap.rules import Context
 
     result = check(write(project, "m.cjmap.yaml", text), "m.cjmap.yaml", context=Context(today=date(2026, 11, 24)))

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from conftest import MINIMAL, lint_findings, write
 
-from cjmap.pipeline import check
+from cjmap.lint.pipeline import check
 from cjmap.resolve import Journey
 from cjmap.rules.flow import strongly_connected
 

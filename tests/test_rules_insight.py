@@ -38,7 +38,7 @@ def test_low_emotion_threshold_is_configurable(project: Path) -> None:
 
     from conftest import write
 
-    from cjmap.pipeline import check
+    from cjmap.lint.pipeline import check
     from cjmap.rules import Context
 
     path = write(project, "m.cjmap.yaml", stage("name: Quote, emotion: -1"))

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from cjmap.diagnostics import MapError
-from cjmap.safeyaml import parse_yaml
+from cjmap.source.safeyaml import parse_yaml
 
 
 def errors(text: str) -> list[tuple[str, int, int, str]]:
@@ -114,7 +114,7 @@ def test_an_alias_is_a_copy_with_the_positions_of_what_it_names() -> None:
 
 def test_a_large_file_is_read_in_one_pass(monkeypatch: pytest.MonkeyPatch) -> None:
     """libyaml reads the text once: no separate checking pass before a composing one."""
-    from cjmap import safeyaml
+    from cjmap.source import safeyaml
 
     loaders: list[object] = []
 

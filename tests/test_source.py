@@ -9,7 +9,7 @@ import pytest
 from conftest import write
 
 from cjmap.diagnostics import MapError
-from cjmap.source import load_map, read_source
+from cjmap.source.loader import load_map, read_source
 
 
 def test_non_utf8_bytes_point_at_the_byte(tmp_path: Path) -> None:

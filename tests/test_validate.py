@@ -10,8 +10,8 @@ from conftest import REPO
 
 from cjmap.diagnostics import MapError
 from cjmap.schema import schema_text
-from cjmap.safeyaml import parse_yaml
-from cjmap.source import SourceFile
+from cjmap.source.safeyaml import parse_yaml
+from cjmap.source.loader import SourceFile
 from cjmap.validate import validate_source
 
 HEAD = "cjmap: 1\ntitle: T\n"

@@ -18,7 +18,7 @@ from functools import cached_property
 
 from cjmap import model as m
 from cjmap.diagnostics import MAX_ERRORS, Diagnostic, Location, MapError, structural
-from cjmap.source import LoadedMap, PathKey, SourceFile
+from cjmap.source.loader import LoadedMap, PathKey, SourceFile
 from cjmap.validate import MAX_PERSONAS, validate_source
 
 MetricValue = int | float | str

@@ -20,7 +20,7 @@ from pydantic import BaseModel, ValidationError
 
 from cjmap.diagnostics import Diagnostic, MapError, structural
 from cjmap.model import MapFile
-from cjmap.source import PathKey, SourceFile
+from cjmap.source.loader import PathKey, SourceFile
 
 SUPPORTED_VERSION = 1
 

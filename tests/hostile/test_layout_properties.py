@@ -20,7 +20,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cjmap.pipeline import check
+from cjmap.lint.pipeline import check
 from cjmap.render import render_journey
 from cjmap.render.grid import text_width
 

@@ -88,7 +88,7 @@ def test_pyproject_whose_tool_is_not_a_table(tmp_path: Path, tool: str) -> None:
 
 def test_20000_same_names_get_distinct_ids_in_one_pass() -> None:
     """Numbering equal task names used to retry every number from 2 for each name (25 s for 20,000)."""
-    from cjmap.mermaid import _unique_ids
+    from cjmap.importers.mermaid import _unique_ids
 
     ids = _unique_ids(["Same task"] * 20_000, "task")
     assert ids[:3] == ["same-task", "same-task-2", "same-task-3"] and len(set(ids)) == 20_000
@@ -202,7 +202,7 @@ def test_a_suppression_naming_an_unknown_code_still_applies_the_known_ones(tmp_p
 
 
 def test_70000_channels_are_looked_up_quickly(tmp_path: Path) -> None:
-    from cjmap.pipeline import load_journey
+    from cjmap.lint.pipeline import load_journey
     from cjmap.render.gaps import gaps
     from cjmap.render.markdown import to_markdown
 

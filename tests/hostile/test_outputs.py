@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from conftest import MINIMAL, run_cli, write
 
-from cjmap import output
-from cjmap.output import OutputRefused, write_all, write_atomic
+from cjmap.jobs import output
+from cjmap.jobs.output import OutputRefused, write_all, write_atomic
 
 
 def test_a_failed_write_leaves_the_old_file_whole_and_no_temporary_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from conftest import MINIMAL, run_cli, write
 
-from cjmap.revisions import GitError, safe_name, split_revision, tree_at
+from cjmap.review.revisions import GitError, safe_name, split_revision, tree_at
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 
@@ -96,7 +96,7 @@ def test_safe_names(name: str, safe: bool) -> None:
 
 def test_diff_git_lays_the_revision_out_once(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """300 changed maps took 67 s when every map re-extracted the revision."""
-    import cjmap.review as review
+    import cjmap.review.sides as review
 
     for i in range(5):
         write(repo, f"m{i}.cjmap.yaml", MINIMAL)

@@ -15,8 +15,8 @@ import pytest
 from conftest import MINIMAL, write
 
 from cjmap.diagnostics import MapError
-from cjmap.safeio import FileRefused, TooBig, read_head, read_limited
-from cjmap.source import looks_like_map, read_source
+from cjmap.source.safeio import FileRefused, TooBig, read_head, read_limited
+from cjmap.source.loader import looks_like_map, read_source
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="devices and FIFOs are POSIX")
 
@@ -138,7 +138,7 @@ def test_dot_that_exceeds_its_memory_limit_fails_in_one_line(monkeypatch: pytest
 
 def test_a_flow_with_more_steps_than_the_diagram_limit_is_refused_before_dot(monkeypatch: pytest.MonkeyPatch, project: Path) -> None:
     from cjmap import render
-    from cjmap.pipeline import load_journey
+    from cjmap.lint.pipeline import load_journey
 
     journey = load_journey(write(project, "m.cjmap.yaml", MINIMAL))
     monkeypatch.setattr(render, "MAX_EDGES", 0)
@@ -159,7 +159,7 @@ def test_dot_that_writes_nothing_or_not_utf8_is_an_error(monkeypatch: pytest.Mon
 
 
 def test_an_import_chain_deeper_than_the_limit_is_one_line_not_a_recursion_error(project: Path) -> None:
-    from cjmap.source import MAX_IMPORTS, load_map
+    from cjmap.source.loader import MAX_IMPORTS, load_map
 
     for i in range(MAX_IMPORTS + 50):
         write(project, f"i{i}.cjmap.yaml", f"cjmap: 1\nimports: [i{i + 1}.cjmap.yaml]\n")
@@ -171,7 +171,7 @@ def test_an_import_chain_deeper_than_the_limit_is_one_line_not_a_recursion_error
 
 
 def test_imports_are_bounded_together_not_only_one_by_one(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from cjmap import source
+    from cjmap.source import loader as source
 
     monkeypatch.setattr(source, "MAX_TOTAL_BYTES", 50_000)
     names = [f"defs{i}.cjmap.yaml" for i in range(5)]
@@ -185,7 +185,7 @@ def test_imports_are_bounded_together_not_only_one_by_one(project: Path, monkeyp
 
 
 def test_imports_keep_their_depth_first_file_order(project: Path) -> None:
-    from cjmap.source import load_map
+    from cjmap.source.loader import load_map
 
     write(project, "a.cjmap.yaml", "cjmap: 1\nimports: [c.cjmap.yaml]\n")
     write(project, "b.cjmap.yaml", "cjmap: 1\n")
@@ -216,8 +216,8 @@ def test_wrapping_a_megabyte_label_reads_only_what_a_card_can_show() -> None:
 def test_text_patterns_stay_linear_on_long_runs() -> None:
     """Each input took from seconds to minutes with a pattern that rescanned a long run from every position;
     here they must simply finish (and still find what they look for)."""
-    from cjmap.config import _line_of
-    from cjmap.mermaid import _clean, _from_markdown
+    from cjmap.source.config import _line_of
+    from cjmap.importers.mermaid import _clean, _from_markdown
     from cjmap.render.markdown import md
     from cjmap.rules.text import _CUT
 
@@ -230,7 +230,7 @@ def test_text_patterns_stay_linear_on_long_runs() -> None:
 
 def test_team_and_channel_tables_too_big_to_read_are_left_out_in_words(project: Path) -> None:
     """3,000 teams × 3,000 stages made a 1.2 GB report."""
-    from cjmap.pipeline import load_journey
+    from cjmap.lint.pipeline import load_journey
     from cjmap.render.gaps import MAX_MATRIX_CELLS, gaps
     from cjmap.render.html import journey_to_html
 
@@ -246,7 +246,7 @@ def test_team_and_channel_tables_too_big_to_read_are_left_out_in_words(project: 
 
 def test_imports_are_bounded_by_what_their_aliases_expand_to(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """199 imports, each inside its own limits, expanded to 2 GB of report: the total counts expanded text."""
-    from cjmap import source
+    from cjmap.source import loader as source
 
     monkeypatch.setattr(source, "MAX_TOTAL_BYTES", 200_000)
     body = "cjmap: 1\nx-a: &a " + "n" * 5_000 + "\nteams:\n" + "".join(f"  - {{id: t{j}, name: *a}}\n" for j in range(20))
@@ -294,7 +294,7 @@ def test_an_import_that_is_a_fifo_says_so(project: Path) -> None:
 
 
 def test_mermaid_import_refuses_more_tasks_than_a_map_may_hold(project: Path) -> None:
-    from cjmap.mermaid import MAX_TASKS, parse_journey
+    from cjmap.importers.mermaid import MAX_TASKS, parse_journey
 
     text = "journey\n  section S\n" + "    Task: 3: Me\n" * (MAX_TASKS + 1)
     with pytest.raises(ValueError, match=f"{MAX_TASKS + 3}:5: more than 5,000 tasks"):
@@ -334,7 +334,7 @@ def test_nothing_outside_the_project_is_quoted_through_a_link(project: Path, sec
 
 
 def test_a_committed_link_to_standard_output_is_replaced_not_followed(tmp_path: Path) -> None:
-    from cjmap.output import write_atomic
+    from cjmap.jobs.output import write_atomic
 
     link = tmp_path / "report.html"
     link.symlink_to("/dev/stdout")
@@ -348,7 +348,7 @@ def test_a_committed_link_to_standard_output_is_replaced_not_followed(tmp_path: 
     ids=["flow", "quoted", "bom", "explicit-key", "tag", "late-key"],
 )
 def test_a_map_in_any_yaml_spelling_is_never_overwritten(tmp_path: Path, text: str) -> None:
-    from cjmap.output import OutputRefused, write_atomic
+    from cjmap.jobs.output import OutputRefused, write_atomic
 
     target = tmp_path / "b.html"
     target.write_text(text, encoding="utf-8")

@@ -156,8 +156,8 @@ def _write_or_exit(target: Path, text: str, inputs: Sequence[Path] = ()) -> None
 
     `inputs` are the files the command read: an output never lands on one of them.
     """
-    from cjmap.output import write_atomic
-    from cjmap.safeio import why
+    from cjmap.jobs.output import write_atomic
+    from cjmap.source.safeio import why
 
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -171,8 +171,8 @@ def _write_or_exit(target: Path, text: str, inputs: Sequence[Path] = ()) -> None
 def _checked_or_exit(path: Path, today):
     """Load and lint one map with its own settings; print its errors and exit 2 when it does not load."""
     from cjmap.diagnostics import MapError
-    from cjmap.pipeline import check
-    from cjmap.policy import PolicyFinder
+    from cjmap.lint.pipeline import check
+    from cjmap.lint.policy import PolicyFinder
 
     try:
         policy = PolicyFinder().for_path(path)

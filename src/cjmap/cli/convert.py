@@ -24,13 +24,13 @@ def import_mermaid(
     import yaml
 
     from cjmap.diagnostics import printable
-    from cjmap.mermaid import parse_journey, partial_actors, to_map_data
-    from cjmap.pipeline import output_stem
+    from cjmap.importers.mermaid import parse_journey, partial_actors, to_map_data
+    from cjmap.lint.pipeline import output_stem
 
     shown = _display(file)
     from cjmap.diagnostics import MapError
-    from cjmap.safeio import read_limited, why
-    from cjmap.source import MAX_BYTES, refuse_link_out_of_project
+    from cjmap.source.safeio import read_limited, why
+    from cjmap.source.loader import MAX_BYTES, refuse_link_out_of_project
 
     try:
         refuse_link_out_of_project(file, shown)

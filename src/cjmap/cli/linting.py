@@ -40,8 +40,8 @@ def lint(
 ) -> None:
     """Check maps and report problems: exit 0 when clean, 1 on findings at --fail-on, 2 when a map cannot be loaded."""
     from cjmap.diagnostics import MapError, Severity, summary, to_json
-    from cjmap.pipeline import LintTask, discover, lint_file
-    from cjmap.policy import PolicyFinder, SelectorError
+    from cjmap.lint.pipeline import LintTask, discover, lint_file
+    from cjmap.lint.policy import PolicyFinder, SelectorError
     from cjmap.rules import Context
 
     context = Context(today=_today(today))
@@ -67,8 +67,8 @@ def lint(
     except SelectorError as e:
         _fail(str(e))
         raise typer.Exit(EXIT_INPUT) from None
-    from cjmap.batch import default_jobs, run_all
-    from cjmap.formats import statistics, statistics_json, to_github, to_junit, to_sarif, unique
+    from cjmap.jobs.batch import default_jobs, run_all
+    from cjmap.lint.formats import statistics, statistics_json, to_github, to_junit, to_sarif, unique
 
     # one process is quicker for a handful of maps: forking workers costs more than linting them
     workers = jobs or (default_jobs() if len(tasks) >= LINT_BATCH else 1)

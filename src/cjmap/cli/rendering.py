@@ -55,8 +55,8 @@ def render(
     today: Annotated[Optional[str], typer.Option("--today", help="Date to judge freshness against (YYYY-MM-DD; default: today).")] = None,
 ) -> None:
     """Render maps to an SVG diagram and an HTML report (exit 1 when a map has lint errors)."""
-    from cjmap.batch import default_jobs, run_all
-    from cjmap.build import render_file
+    from cjmap.jobs.batch import default_jobs, run_all
+    from cjmap.jobs.build import render_file
     from cjmap.render import GRAPHVIZ_FORMATS
 
     chosen = _formats(formats)
@@ -72,7 +72,7 @@ def render(
     results = run_all(render_file, tasks, jobs or default_jobs(), "rendering")
     code = _report_renders(results, [t.policy for t in tasks])
     if watch:
-        from cjmap.watch import watch_and_render
+        from cjmap.jobs.watch import watch_and_render
 
         folders = [p for p in paths if p.is_dir()]
         find_new = _new_maps(planner, folders) if folders else None
@@ -98,7 +98,7 @@ class _Planner:
     """Turns map paths into render tasks; refuses two maps that would write the same output."""
 
     def __init__(self, paths: list[Path], output_dir: Path | None, chosen: list[str], timeout: float, theme: str, today, lanes: str = "none") -> None:
-        from cjmap.policy import PolicyFinder
+        from cjmap.lint.policy import PolicyFinder
 
         self.named = {p.resolve() for p in paths if not p.is_dir()}
         self.output_dir, self.chosen, self.timeout, self.theme, self.today = output_dir, chosen, timeout, theme, today
@@ -108,8 +108,8 @@ class _Planner:
 
     def task(self, path: Path):
         """The task for one map, or None after saying which map already writes its outputs."""
-        from cjmap.build import RenderTask
-        from cjmap.pipeline import output_stem
+        from cjmap.jobs.build import RenderTask
+        from cjmap.lint.pipeline import output_stem
         from cjmap.render import EXTENSIONS
         from cjmap.rules import Context
 
@@ -128,7 +128,7 @@ class _Planner:
 def _render_tasks(planner: _Planner, paths: list[Path]) -> list:
     """One task per map, in discovery order; any clash of outputs stops the run before anything is written."""
     from cjmap.diagnostics import MapError
-    from cjmap.pipeline import discover
+    from cjmap.lint.pipeline import discover
 
     try:
         tasks = [planner.task(path) for path in discover(paths)]
@@ -143,7 +143,7 @@ def _render_tasks(planner: _Planner, paths: list[Path]) -> list:
 def _new_maps(planner: _Planner, folders: list[Path]):
     """For --watch: tasks for maps that appeared in the watched folders since the last look."""
     from cjmap.diagnostics import MapError
-    from cjmap.pipeline import discover
+    from cjmap.lint.pipeline import discover
 
     def find(known: set[Path]) -> list:
         found = []

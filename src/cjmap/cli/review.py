@@ -42,9 +42,9 @@ def diff(
 ) -> None:
     """What changed for the customer between two versions of a map: stages, touchpoints, emotion, owners, flow, lint."""
     from cjmap.diagnostics import MapError
-    from cjmap.diff_formats import to_json, to_markdown, to_text
-    from cjmap.review import diff_changed, diff_specs
-    from cjmap.revisions import GitError
+    from cjmap.review.diff_formats import to_json, to_markdown, to_text
+    from cjmap.review.sides import diff_changed, diff_specs
+    from cjmap.review.revisions import GitError
 
     specs = specs or []
     if git is None and len(specs) != 2:
@@ -99,10 +99,10 @@ def compare(
     today: Annotated[Optional[str], typer.Option("--today", help="Date freshness findings are judged against (YYYY-MM-DD).")] = None,
 ) -> None:
     """One report of a current state against its future state: both emotion curves, resolved pain points, every change."""
-    from cjmap.compare import compare as compare_maps
-    from cjmap.compare import compared_map, doubts
+    from cjmap.review.compare import compare as compare_maps
+    from cjmap.review.compare import compared_map, doubts
     from cjmap.diagnostics import escape_controls, printable
-    from cjmap.pipeline import output_stem
+    from cjmap.lint.pipeline import output_stem
     from cjmap.render.html import comparison_to_html
 
     if len(maps) > 2:
@@ -132,8 +132,8 @@ def outline(
 ) -> None:
     """Print a map as plain lines, one fact each: a git textconv filter for readable `git diff`s of maps."""
     from cjmap.diagnostics import MapError, escape_controls
-    from cjmap.outline import outline as outline_of
-    from cjmap.source import read_source, refuse_link_out_of_project
+    from cjmap.review.outline import outline as outline_of
+    from cjmap.source.loader import read_source, refuse_link_out_of_project
     from cjmap.validate import validate_source
 
     try:  # a link out of the project is not ours to show, as a map or as text
@@ -144,8 +144,8 @@ def outline(
     try:
         data = validate_source(read_source(file, _display(file)))
     except MapError:  # not a map we can read: git still deserves the text
-        from cjmap.safeio import read_limited, why
-        from cjmap.source import MAX_BYTES
+        from cjmap.source.safeio import read_limited, why
+        from cjmap.source.loader import MAX_BYTES
 
         try:
             text = read_limited(file, MAX_BYTES).decode("utf-8", errors="replace")

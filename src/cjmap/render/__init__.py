@@ -129,7 +129,7 @@ def render_journey(
 
             outputs[fmt] = to_markdown(journey, diagnostics).encode("utf-8")
         elif fmt == "mermaid":
-            from cjmap.mermaid import to_mermaid
+            from cjmap.importers.mermaid import to_mermaid
 
             outputs[fmt] = to_mermaid(journey).encode("utf-8")
         elif fmt == "html":

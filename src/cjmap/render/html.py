@@ -213,9 +213,9 @@ def _persona_note(tp: Touchpoint, names: dict[str, str]) -> str | None:
 
 
 def comparison_to_html(comparison, generator: str, theme: str = "light") -> str:
-    """The current-against-future report (see cjmap.compare)."""
-    from cjmap.compare import overlay_curve
-    from cjmap.diff_formats import GROUPS
+    """The current-against-future report (see cjmap.review.compare)."""
+    from cjmap.review.compare import overlay_curve
+    from cjmap.review.diff_formats import GROUPS
     from cjmap.render.themes import css_variables
 
     changes = comparison.diff.changes

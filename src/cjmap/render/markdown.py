@@ -11,7 +11,7 @@ import re
 from collections.abc import Sequence
 
 from cjmap.diagnostics import Diagnostic, escape_controls
-from cjmap.mermaid import to_mermaid
+from cjmap.importers.mermaid import to_mermaid
 from cjmap.render.dot import emotion_label
 from cjmap.render.flow_lane import FlowStep, flow_steps
 from cjmap.resolve import Journey, Stage, Touchpoint

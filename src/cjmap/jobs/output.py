@@ -27,7 +27,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-from cjmap.safeio import MAP_KEY, file_kind
+from cjmap.source.safeio import MAP_KEY, file_kind
 
 __all__ = ["OutputRefused", "write_atomic", "write_all"]
 

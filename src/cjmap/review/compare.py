@@ -15,7 +15,7 @@ from pathlib import Path
 from statistics import mean
 
 from cjmap.diagnostics import Diagnostic
-from cjmap.diff import MapDiff, diff_journeys
+from cjmap.review.diff import MapDiff, diff_journeys
 from cjmap.render.curve import LEFT, PLOT, RIGHT, TOP, axis, esc, shorten, step_for, y_of
 from cjmap.resolve import Journey, Touchpoint
 
@@ -123,7 +123,7 @@ def _chain(after: dict[str | None, list[Column]], key: str | None) -> list[Colum
 
 def compared_map(future_file: Path, compares: str) -> Path | None:
     """The file a future map's `compares:` names, when it is a file inside the project (like imports)."""
-    from cjmap.config import find_project_root
+    from cjmap.source.config import find_project_root
 
     target = future_file.parent / compares
     root = find_project_root(future_file.resolve().parent)

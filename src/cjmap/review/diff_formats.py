@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 
 from cjmap.diagnostics import escape_controls, json_text, one_line, printable
-from cjmap.diff import Change, MapDiff
+from cjmap.review.diff import Change, MapDiff
 from cjmap.render.markdown import md
 
 GROUPS = (

@@ -11,11 +11,11 @@ from datetime import date
 from pathlib import Path
 
 from cjmap.diagnostics import Diagnostic, Location, MapError, structural
-from cjmap.diff import MapDiff, diff_journeys
-from cjmap.pipeline import check
-from cjmap.policy import PolicyFinder
+from cjmap.review.diff import MapDiff, diff_journeys
+from cjmap.lint.pipeline import check
+from cjmap.lint.policy import PolicyFinder
 from cjmap.resolve import Journey
-from cjmap.revisions import (
+from cjmap.review.revisions import (
     GitError,
     changed_maps,
     exists_at,
@@ -25,7 +25,7 @@ from cjmap.revisions import (
     verify,
 )
 from cjmap.rules import Context
-from cjmap.source import looks_like_map
+from cjmap.source.loader import looks_like_map
 
 
 class Trees:

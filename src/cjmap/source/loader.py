@@ -15,10 +15,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from cjmap.config import PROJECT_MARKERS, find_project_root
+from cjmap.source.config import PROJECT_MARKERS, find_project_root
 from cjmap.diagnostics import Diagnostic, Location, MapError, structural
-from cjmap.safeio import MAP_KEY, MAP_NAMES, SNIFF_BYTES, FileRefused, TooBig, outside_project, read_head, read_limited, why
-from cjmap.safeyaml import PathKey, parse_sized
+from cjmap.source.safeio import MAP_KEY, MAP_NAMES, SNIFF_BYTES, FileRefused, TooBig, outside_project, read_head, read_limited, why
+from cjmap.source.safeyaml import PathKey, parse_sized
 
 __all__ = ["MAX_BYTES", "refuse_link_out_of_project", "MAX_IMPORTS", "MAX_TOTAL_BYTES", "LoadedMap", "PathKey", "SourceFile", "load_map", "looks_like_map", "read_source"]
 

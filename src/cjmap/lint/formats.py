@@ -58,7 +58,7 @@ def to_github(diagnostics: Iterable[Diagnostic]) -> str:
 
 
 def _rule_descriptors() -> list[dict[str, object]]:
-    from cjmap.policy import UNUSED_SUPPRESSION
+    from cjmap.lint.policy import UNUSED_SUPPRESSION
     from cjmap.rules import RULES
 
     descriptors: list[dict[str, object]] = []

@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from cjmap.build import Rendered, RenderTask, render_file
+from cjmap.jobs.build import Rendered, RenderTask, render_file
 
 POLL_SECONDS = 0.25
 SETTLE_SECONDS = 0.2

@@ -11,10 +11,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cjmap.diagnostics import Diagnostic, Location, structural
-from cjmap.pipeline import check
+from cjmap.lint.pipeline import check
 
 if TYPE_CHECKING:
-    from cjmap.policy import Policy
+    from cjmap.lint.policy import Policy
     from cjmap.rules import Context
 
 
@@ -49,8 +49,8 @@ class Rendered:
 
 def render_file(task: RenderTask) -> Rendered:
     """Load, lint and render one map; write its outputs atomically, or nothing when anything fails."""
-    from cjmap.output import write_all
-    from cjmap.safeio import why
+    from cjmap.jobs.output import write_all
+    from cjmap.source.safeio import why
     from cjmap.render import RenderError, render_journey
 
     result = check(task.path, task.display, task.policy, task.context)

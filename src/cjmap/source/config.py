@@ -16,7 +16,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from cjmap.diagnostics import Location, MapError, structural
-from cjmap.safeio import FileRefused, outside_project, read_limited
+from cjmap.source.safeio import FileRefused, outside_project, read_limited
 
 if sys.version_info >= (3, 11):
     import tomllib

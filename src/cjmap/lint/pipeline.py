@@ -15,10 +15,10 @@ from typing import TYPE_CHECKING
 
 from cjmap.diagnostics import Diagnostic, MapError, Severity
 from cjmap.resolve import Journey, resolve
-from cjmap.source import MAX_BYTES, load_map, looks_like_map
+from cjmap.source.loader import MAX_BYTES, load_map, looks_like_map
 
 if TYPE_CHECKING:
-    from cjmap.policy import Policy
+    from cjmap.lint.policy import Policy
     from cjmap.rules import Context
 
 MAP_SUFFIXES = (".yaml", ".yml")
@@ -49,7 +49,7 @@ def load_journey(path: Path, display: str | None = None) -> Journey:
 
 def check(path: Path, display: str | None = None, policy: Policy | None = None, context: Context | None = None) -> Checked:
     """Load and lint one map. A map that does not load yields its CJM0xx errors only."""
-    from cjmap.policy import apply
+    from cjmap.lint.policy import apply
     from cjmap.rules import (  # rules register on import; keep start-up small
         Context,
         lint_journey,

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 
-from cjmap.config import Config, Settings
+from cjmap.source.config import Config, Settings
 from cjmap.diagnostics import OTHER_CODES, Diagnostic, Location, MapError, Severity, structural
 
 UNUSED_SUPPRESSION = ("CJM901", OTHER_CODES["CJM901"])
@@ -104,7 +104,7 @@ class _ConfigSelectors:
             raise MapError([structural("CJM007", self._where(setting, e.selector), f"setting '{setting}': {e}")]) from None
 
     def _where(self, setting: str, selector: str) -> Location:
-        from cjmap.config import line_of_value
+        from cjmap.source.config import line_of_value
 
         file = self.config.file
         if file is None:
@@ -232,7 +232,7 @@ class PolicyFinder:
         fail_on: str | None = None,
         report_unused: bool = False,
     ) -> None:
-        from cjmap.config import load_config
+        from cjmap.source.config import load_config
 
         self._explicit = load_config(config) if config else None
         self._default = Config(Settings(), Path(".").resolve())
@@ -241,7 +241,7 @@ class PolicyFinder:
 
     def for_path(self, path: Path) -> Policy:
         """The policy of the config that governs `path`; raise MapError (CJM007) when that config is wrong."""
-        from cjmap.config import find_config, load_config
+        from cjmap.source.config import find_config, load_config
 
         if self._explicit is not None:
             file, config = self._explicit.file, self._explicit

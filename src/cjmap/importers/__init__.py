@@ -1,0 +1,1 @@
+"""Maps from other tools turned into cjmap maps."""

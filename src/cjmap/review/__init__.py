@@ -1,0 +1,1 @@
+"""Reviewing maps against each other: semantic diff, current-against-future compare, outline, git revisions."""
