@@ -39,11 +39,15 @@ def test_low_emotion_threshold_is_configurable(project: Path) -> None:
     from conftest import write
 
     from cjmap.lint.pipeline import check
+    from cjmap.lint.policy import PolicyFinder
     from cjmap.rules import Context
 
     path = write(project, "m.cjmap.yaml", stage("name: Quote, emotion: -1"))
-    result = check(path, context=Context(today=date(2026, 11, 24), low_emotion=-2))
+    write(project, "cjmap.toml", "low-emotion = -2\n")
+    policy = PolicyFinder().for_path(path)
+    result = check(path, policy=policy, context=policy.context(date(2026, 11, 24)))
     assert [d.code for d in result.diagnostics] == []
+    assert [d.code for d in check(path, context=Context(today=date(2026, 11, 24))).diagnostics] == ["CJM301"]  # default -1
 
 
 @pytest.mark.parametrize(

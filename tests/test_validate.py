@@ -69,7 +69,7 @@ def problems(text: str) -> list[tuple[str, int, int, str]]:
             "stages:\n  - name: A\n    touchpoints:\n      - {name: B, next: [3]}\n",
             ("CJM002", 6, 26, "'next' item 1 must be a mapping (key: value), not the number 3"),
         ),
-        ("colour: blue\n", ("CJM002", 3, 1, "unknown key 'colour'; expected one of: cjmap, title, summary, scope, state, flow, updated, owner, compares, imports, personas, teams, channels, sources, stages (your own keys start with 'x-')")),
+        ("colour: blue\n", ("CJM002", 3, 1, "unknown key 'colour'; expected one of: cjmap, title, summary, scope, state, flow, updated, owner, compares, imports, personas, teams, channels, sources, metrics, data, stages (your own keys start with 'x-')")),
     ],
 )
 def test_schema_errors_point_at_the_node_in_plain_words(body: str, expected: tuple[str, int, int, str]) -> None:

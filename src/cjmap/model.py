@@ -105,11 +105,37 @@ class Source(Identified):
     url: Annotated[str, AfterValidator(_safe_url)] | None = Field(None, description="http, https or mailto link.")
 
 
+Number = Union[Annotated[int, Field(strict=True)], Annotated[float, Field(strict=True, allow_inf_nan=False)]]
+
+
 class NextStep(Model):
     """One way out of a touchpoint, with the condition under which it is taken."""
 
     to: Ref = Field(description="Id of the touchpoint that follows.")
     when: Text | None = Field(None, description="The condition, e.g. 'clicked the email'.")
+    share: Annotated[float, Field(strict=True, ge=0, le=1, allow_inf_nan=False)] | None = Field(
+        None, description="The part of those who reach the touchpoint that take this way, from 0 to 1 (0.62 is 62 %)."
+    )
+
+
+class Target(Model):
+    """Where a metric should be, and which way is better."""
+
+    value: Number = Field(description="The value to reach, in the metric's unit.")
+    better: Literal["higher", "lower"] = Field(description="higher: at or above the target is on target; lower: at or below.")
+
+
+class MetricDefinition(Identified):
+    """A measure the team watches (conversion, NPS, time to deliver), defined once and given values where it is measured."""
+
+    kind: Literal["count", "rate", "score", "duration", "currency"] = Field(
+        description="count (visits), rate (a percentage, 0-100), score (NPS, CSAT, CES), duration, currency."
+    )
+    unit: Text | None = Field(None, description="What a value is counted in: '%', 'min', 'EUR', 'points'. A rate's unit is '%'.")
+    target: Target | None = None
+    owner: Ref | None = Field(None, description="Id of the team that answers for this metric.")
+    source: Ref | None = Field(None, description="Id of the source its values come from.")
+    value: Number | None = Field(None, description="The value for the whole map (values at touchpoints and stages are written there).")
 
 
 def _next_shorthand(value: Any) -> Any:
@@ -142,7 +168,10 @@ class Touchpoint(Identified):
     )
     pain_points: tuple[Text, ...] = ()
     opportunities: tuple[Text, ...] = ()
-    metrics: dict[str, Metric] = Field(default_factory=dict)
+    metrics: dict[str, Metric] = Field(
+        default_factory=dict,
+        description="Values here: a metric defined under `metrics:` takes a number; any other key is a free note.",
+    )
     sources: tuple[Ref, ...] = ()
     next: tuple[NextEntry, ...] | None = Field(
         None,
@@ -155,6 +184,7 @@ class Stage(Identified):
     """A phase in time, drawn as a column: awareness, consideration, ..."""
 
     goal: Text | None = Field(None, description="What the customer wants to get done in this stage.")
+    metrics: dict[Ref, Number] = Field(default_factory=dict, description="Values of defined metrics for the whole stage.")
     touchpoints: tuple[Touchpoint, ...] = ()
 
 
@@ -187,6 +217,10 @@ class MapFile(Model):
     teams: tuple[Team, ...] = ()
     channels: tuple[Channel, ...] = ()
     sources: tuple[Source, ...] = ()
+    metrics: tuple[MetricDefinition, ...] = Field((), description="Definitions of the metrics this map (or the maps importing it) measures.")
+    data: tuple[str, ...] = Field(
+        (), description="CSV or .xlsx files of metric values (columns metric, at, value, date, persona), relative to this map."
+    )
     stages: tuple[Stage, ...] = Field((), description="Columns of the map, left to right in time.")
 
 

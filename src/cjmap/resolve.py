@@ -15,9 +15,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
+from pathlib import Path
 
 from cjmap import model as m
 from cjmap.diagnostics import MAX_ERRORS, Diagnostic, Location, MapError, structural
+from cjmap.metrics.values import Metrics
 from cjmap.source.loader import LoadedMap, PathKey, SourceFile
 from cjmap.validate import MAX_PERSONAS, validate_source
 
@@ -145,6 +147,7 @@ class Journey(Located):
     flow: str = "sequence"
     ends: tuple[str, ...] = ()  # every touchpoint where a journey ends: `end`, or in explicit flow each one without `next`
     texts: tuple[tuple[str, str], ...] = field(default=(), compare=False, repr=False)  # (file, text) of the map and its imports
+    metrics: Metrics = field(default_factory=Metrics, repr=False)  # definitions, values, trends and shares (cjmap.metrics)
 
     @property
     def touchpoints(self) -> tuple[Touchpoint, ...]:
@@ -209,9 +212,13 @@ def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:80].rstrip("-")
 
 
-def resolve(loaded: LoadedMap) -> Journey:
-    """Validate every file of a loaded map and resolve it; raise MapError listing every problem."""
-    return _Resolver(loaded).journey()
+def resolve(loaded: LoadedMap, data: Sequence[Path] = ()) -> Journey:
+    """Validate every file of a loaded map and resolve it, with its metrics and `data` files besides
+    its own; raise MapError listing every problem."""
+    from cjmap.metrics.collect import attach_metrics  # reads data files only for a map that has metrics
+
+    resolver = _Resolver(loaded)
+    return attach_metrics(resolver.journey(), resolver.files, loaded, data)
 
 
 # id, display name, position, and (file, model entry, path) for follow-up checks
@@ -229,7 +236,7 @@ class _Resolver:
             raise MapError(self.errors)
 
     def journey(self) -> Journey:
-        files = self._validate(self.loaded.files)
+        files = self.files = self._validate(self.loaded.files)
         if self.errors:
             raise MapError(self.errors)
         root_source, root = files[0]

@@ -145,9 +145,7 @@ def _today(value: Optional[str]):
 
 
 def _context_for(policy, today):
-    from cjmap.rules import Context
-
-    return Context(today=today, stale_days=policy.stale_days, low_emotion=policy.low_emotion)
+    return policy.context(today)
 
 
 

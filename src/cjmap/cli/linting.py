@@ -59,7 +59,7 @@ def lint(
         tasks = []
         for path in files:
             policy = policies.for_path(path)
-            ctx = Context(today=context.today, stale_days=policy.stale_days, low_emotion=policy.low_emotion)
+            ctx = policy.context(context.today)
             tasks.append(LintTask(path, _display(path), policy, ctx))
     except MapError as e:  # a broken config: nothing can be judged
         _print_diagnostics(e.diagnostics, stderr=True)

@@ -111,7 +111,6 @@ class _Planner:
         from cjmap.jobs.build import RenderTask
         from cjmap.lint.pipeline import output_stem
         from cjmap.render import EXTENSIONS
-        from cjmap.rules import Context
 
         policy = self.policies.for_path(path)
         folder = self.output_dir if self.output_dir is not None else path.parent
@@ -121,7 +120,7 @@ class _Planner:
             _fail(f"{_display(path)} and {self.owners[first]} would both write {targets[0][1]}; render them into different -o folders")
             return None
         self.owners[first] = _display(path)
-        context = Context(today=self.today, stale_days=policy.stale_days, low_emotion=policy.low_emotion)
+        context = policy.context(self.today)
         return RenderTask(path, _display(path), targets, policy, context, self.timeout, f"cjmap {__version__}", path.resolve() in self.named, self.theme, self.lanes)
 
 

@@ -69,7 +69,7 @@ def render_file(task: RenderTask) -> Rendered:
     try:
         outputs = render_journey(
             result.journey, formats, result.diagnostics, task.generator, task.timeout,
-            task.theme, task.context.today, task.context.stale_days, task.lanes,
+            task.theme, task.context.today, task.lanes,
         )
     except RenderError as e:
         return Rendered(**done, error=f"{task.display}: {e}")

@@ -27,11 +27,11 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-from cjmap.source.safeio import MAP_KEY, file_kind
+from cjmap.source.safeio import MAP_KEY, MAX_MAP_BYTES, file_kind
 
 __all__ = ["OutputRefused", "write_atomic", "write_all"]
 
-_MAP_LIMIT = 10 * 1024 * 1024  # the largest map file the loader reads
+_MAP_LIMIT = MAX_MAP_BYTES  # the largest map file the loader reads
 _UMASK = os.umask(0o022)
 os.umask(_UMASK)  # read once: mkstemp makes 0600 files, outputs should get the usual mode
 

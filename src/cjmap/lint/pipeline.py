@@ -61,7 +61,8 @@ def check(path: Path, display: str | None = None, policy: Policy | None = None, 
         journey = resolve(loaded)
     except MapError as e:
         return Checked(shown, None, e.diagnostics, (path,))
-    context = context or Context(today=date.today())
+    if context is None:
+        context = policy.context(date.today()) if policy is not None else Context(today=date.today())
     found = lint_journey(journey, context, policy.enabled if policy else None)
     if policy is not None:
         found = apply(found, policy, {f.display: f.text for f in loaded.files})

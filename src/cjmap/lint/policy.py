@@ -13,10 +13,16 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import date
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 
-from cjmap.source.config import Config, Settings
 from cjmap.diagnostics import OTHER_CODES, Diagnostic, Location, MapError, Severity, structural
+from cjmap.source.config import Config, Settings
+from cjmap.source.safeio import MAX_MAP_BYTES
+
+if TYPE_CHECKING:
+    from cjmap.rules import Context
 
 UNUSED_SUPPRESSION = ("CJM901", OTHER_CODES["CJM901"])
 _COMMENT = re.compile(r"(?:^|\s)#\s*cjmap:\s*(ignore-file|ignore)\b(?:\[([^\]]*)\])?", re.IGNORECASE)
@@ -58,9 +64,14 @@ class Policy:
     folder: Path = Path(".")
     fail_on: Severity = Severity.ERROR
     report_unused: bool = False
-    stale_days: int = 365
-    low_emotion: int = -1
-    max_bytes: int = 10 * 1024 * 1024  # a limit rather than a choice of findings, but set in the same file
+    options: Mapping[str, object] = field(default_factory=dict)  # rule options set by the config, by key
+    max_bytes: int = MAX_MAP_BYTES  # a limit rather than a choice of findings, but set in the same file
+
+    def context(self, today: date) -> Context:
+        """What the rules read besides the map: the date they judge by and the options this config sets."""
+        from cjmap.rules import Context
+
+        return Context(today=today, options=dict(self.options))
 
 
 def build_policy(
@@ -84,7 +95,7 @@ def build_policy(
     per_file = tuple((glob, frozenset(configured.expand("per-file-ignores", codes))) for glob, codes in s.per_file_ignores.items())
     return Policy(
         frozenset(enabled), severity, per_file, config.folder, Severity(fail_on or s.fail_on), report_unused,
-        s.stale_days, s.low_emotion, s.max_file_size,
+        s.option_values(), s.max_file_size,
     )
 
 

@@ -97,7 +97,6 @@ def render_journey(
     timeout: float = DOT_TIMEOUT,
     theme: str = "light",
     today: date | None = None,
-    stale_days: int = 365,
     lanes: str = "none",
 ) -> dict[str, bytes]:
     """Every requested output as bytes, built in memory so nothing is written half-done.
@@ -135,7 +134,7 @@ def render_journey(
         elif fmt == "html":
             from cjmap.render.html import journey_to_html
 
-            outputs[fmt] = journey_to_html(journey, report_svg, diagnostics, generator, theme, today, stale_days).encode("utf-8")
+            outputs[fmt] = journey_to_html(journey, report_svg, diagnostics, generator, theme, today).encode("utf-8")
         else:
             raise ValueError(f"unknown format {fmt!r}")
     return outputs

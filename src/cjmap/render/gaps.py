@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from cjmap.diagnostics import Diagnostic
-from cjmap.resolve import Entity, Journey, Source, Stage, Touchpoint
+from cjmap.resolve import Entity, Journey, Stage, Touchpoint
 
 
 MAX_MATRIX_CELLS = 20_000  # e.g. 100 teams × 200 stages
@@ -84,8 +84,18 @@ def gaps(journey: Journey, diagnostics: Sequence[Diagnostic]) -> Gaps:
     )
 
 
-def is_stale(source: Source, today: date, stale_days: int) -> bool:
-    return source.collected is not None and (today - source.collected).days > stale_days
+STALE_MAP, STALE_SOURCE = "CJM401", "CJM403"  # the rules that judge freshness; the report shows what they found
+
+
+def review_is_stale(diagnostics: Sequence[Diagnostic]) -> bool:
+    """Whether lint found the map's review too old (CJM401): the report marks it so, by the same limit."""
+    return any(d.code == STALE_MAP for d in diagnostics)
+
+
+def stale_sources(journey: Journey, diagnostics: Sequence[Diagnostic]) -> frozenset[str]:
+    """Ids of the sources lint found stale (CJM403), known by where their `collected` date is written."""
+    found = {d.where for d in diagnostics if d.code == STALE_SOURCE}
+    return frozenset(s.id for s in journey.sources if s.collected is not None and s.at("collected") in found)
 
 
 def age_in_words(then: date, today: date) -> str:

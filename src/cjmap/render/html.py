@@ -168,15 +168,14 @@ def journey_to_html(
     generator: str,
     theme: str = "light",
     today: date | None = None,
-    stale_days: int = 365,
 ) -> str:
     """The report for one journey; `svg` is Graphviz output (or None to leave the diagram out).
 
-    `today` dates the review age and stale sources (the same date lint judged by),
-    so a report is the same bytes for the same map on the same day.
+    `today` dates the review age (the same date lint judged by), so a report is the same bytes
+    for the same map on the same day; what is stale, the report reads from the CJM401/CJM403 findings.
     """
     from cjmap.render.curve import emotion_curve, lines_for
-    from cjmap.render.gaps import age_in_words, gaps, is_stale
+    from cjmap.render.gaps import age_in_words, gaps, review_is_stale, stale_sources
     from cjmap.render.themes import css_variables
 
     today = today or date.today()
@@ -197,8 +196,8 @@ def journey_to_html(
         theme=theme,
         theme_css=css_variables(theme),
         review_age=age_in_words(journey.updated, today) if journey.updated else None,
-        review_stale=bool(journey.updated and (today - journey.updated).days > stale_days),
-        stale_sources={s.id for s in journey.sources if is_stale(s, today, stale_days)},
+        review_stale=review_is_stale(diagnostics),
+        stale_sources=stale_sources(journey, diagnostics),
         source_name=PurePath(journey.file).name,
         persona_names=personas_by_id,
         source_names={s.id: s.name for s in journey.sources},

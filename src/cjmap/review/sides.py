@@ -24,7 +24,6 @@ from cjmap.review.revisions import (
     tree_at,
     verify,
 )
-from cjmap.rules import Context
 from cjmap.source.loader import looks_like_map
 
 
@@ -57,7 +56,7 @@ def load_side(spec: str | None, today: date, trees: Trees, finder: PolicyFinder)
             verify(spec.split(":", 1)[0], Path.cwd())
         raise MapError([structural("CJM000", Location(spec, 1, 1), "no such file")])
     policy = finder.for_path(path)
-    checked = check(path, spec, policy, Context(today=today, stale_days=policy.stale_days, low_emotion=policy.low_emotion))
+    checked = check(path, spec, policy, policy.context(today))
     if checked.journey is None:
         raise MapError(checked.diagnostics)
     return checked.journey, checked.diagnostics

@@ -6,10 +6,10 @@ from collections.abc import Iterable
 
 from cjmap.diagnostics import Diagnostic
 from cjmap.resolve import Journey
-from cjmap.rules import coverage, evidence, flow, insight, text  # noqa: F401  (importing registers the rules)
-from cjmap.rules.registry import RULES, Context, Finding, Rule, rule
+from cjmap.rules import coverage, evidence, flow, insight, metrics, text  # noqa: F401  (importing registers the rules)
+from cjmap.rules.registry import OPTIONS, RULES, Context, Finding, Option, Rule, rule
 
-__all__ = ["RULES", "Context", "Finding", "Rule", "lint_journey", "rule", "rules_markdown"]
+__all__ = ["OPTIONS", "RULES", "Context", "Finding", "Option", "Rule", "lint_journey", "rule", "rules_markdown"]
 
 
 def lint_journey(journey: Journey, context: Context, codes: Iterable[str] | None = None) -> list[Diagnostic]:
@@ -21,6 +21,9 @@ def lint_journey(journey: Journey, context: Context, codes: Iterable[str] | None
 
 def rules_markdown() -> str:
     """The rule table of README.md, generated from the rules' own docstrings."""
-    rows = ["| code | name | default | what it finds |", "|---|---|---|---|"]
-    rows += [f"| {c} | {RULES[c].name} | {RULES[c].severity.value} | {RULES[c].summary} |" for c in sorted(RULES)]
+    rows = ["| code | name | default | what it finds | options (default) |", "|---|---|---|---|---|"]
+    for code in sorted(RULES):
+        found = RULES[code]
+        options = ", ".join(f"`{o.key}` ({o.default})" for o in found.options)
+        rows.append(f"| {code} | {found.name} | {found.severity.value} | {found.summary} | {options} |")
     return "\n".join(rows) + "\n"

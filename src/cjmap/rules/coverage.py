@@ -55,6 +55,7 @@ def persona_missing_from_stage(journey: Journey, context: Context) -> Iterator[F
 
     Passes:
 
+        personas: [{id: sam, name: Sam}, {id: lee, name: Lee}]
         stages:
           - name: Purchase
             touchpoints:

@@ -145,16 +145,21 @@ def branch_without_fallback(journey: Journey, context: Context) -> Iterator[Find
 
     Fails:
 
-        - name: Gets the welcome email
-          next:
-            - {to: onboarding, when: clicked the email}
+        touchpoints:
+          - name: Gets the welcome email
+            next:
+              - {to: onboarding, when: clicked the email}
+          - {id: onboarding, name: Starts onboarding}
 
     Passes:
 
-        - name: Gets the welcome email
-          next:
-            - {to: onboarding, when: clicked the email}
-            - {to: reminder, when: never opened it}
+        touchpoints:
+          - name: Gets the welcome email
+            next:
+              - {to: onboarding, when: clicked the email}
+              - {to: reminder, when: never opened it}
+          - {id: onboarding, name: Starts onboarding}
+          - {id: reminder, name: Gets a reminder}
     """
     branches: dict[str, list[str | None]] = {}
     for edge in journey.edges:

@@ -6,17 +6,19 @@ from collections.abc import Iterator
 
 from cjmap.diagnostics import Severity
 from cjmap.resolve import Journey
-from cjmap.rules.registry import Context, Finding, rule
+from cjmap.rules.registry import Context, Finding, Option, rule
+
+LOW_EMOTION = Option("low-emotion", int, -1, "the score at or below which a touchpoint must say why", minimum=-2, maximum=2)
 
 
-@rule("CJM301", "unaddressed-low-emotion", Severity.WARNING)
+@rule("CJM301", "unaddressed-low-emotion", Severity.WARNING, options=[LOW_EMOTION])
 def unaddressed_low_emotion(journey: Journey, context: Context) -> Iterator[Finding]:
     """A touchpoint scores low on emotion and names no pain point or opportunity.
 
     A low point on the emotion curve is the most valuable thing a map shows,
     and useless without the reason: say what hurts (`pain_points`) or what
-    could be done (`opportunities`). The threshold is `low-emotion` in the
-    config (default -1). With a score per persona, the lowest one counts.
+    could be done (`opportunities`). The threshold is the `low-emotion`
+    option. With a score per persona, the lowest one counts.
 
     Fails:
 
@@ -31,7 +33,7 @@ def unaddressed_low_emotion(journey: Journey, context: Context) -> Iterator[Find
     """
     for tp in journey.touchpoints:
         lowest = min(tp.scores, default=None)  # with a score per persona, the unhappiest one counts
-        if lowest is not None and lowest <= context.low_emotion and not (tp.pain_points or tp.opportunities):
+        if lowest is not None and lowest <= context[LOW_EMOTION] and not (tp.pain_points or tp.opportunities):
             yield Finding(tp.at("emotion"), f"touchpoint '{tp.id}' scores {lowest} but names no pain point or opportunity")
 
 

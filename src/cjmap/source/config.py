@@ -1,7 +1,9 @@
 """Where a project starts, and its lint settings (`cjmap.toml` or `[tool.cjmap]`).
 
 Settings are a frozen pydantic model like the map format, so a typo in the
-config gets the same one-line treatment as a typo in a map.
+config gets the same one-line treatment as a typo in a map. The model is
+cjmap's own keys plus the options the rules declare (`stale-days`, ...), so a
+rule's threshold is written once, on the rule.
 """
 
 from __future__ import annotations
@@ -10,13 +12,14 @@ import difflib
 import re
 import sys
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, field_validator
 
 from cjmap.diagnostics import Location, MapError, structural
-from cjmap.source.safeio import FileRefused, outside_project, read_limited
+from cjmap.source.safeio import MAX_MAP_BYTES, FileRefused, outside_project, read_limited
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -41,7 +44,10 @@ def find_project_root(start: Path) -> Path:
 
 
 class Settings(BaseModel):
-    """Lint settings; keys are written kebab-case in TOML (`fail-on`, `per-file-ignores`)."""
+    """cjmap's own lint settings; keys are written kebab-case in TOML (`fail-on`, `per-file-ignores`).
+
+    A config is validated by `settings_model()`, this plus every rule option; `option_values` reads those.
+    """
 
     model_config = ConfigDict(frozen=True, extra="forbid", alias_generator=lambda name: name.replace("_", "-"))
 
@@ -50,9 +56,7 @@ class Settings(BaseModel):
     severity: dict[str, SeverityName] = Field(default_factory=dict, description="Per-rule severity, by code or name.")
     per_file_ignores: dict[str, tuple[str, ...]] = Field(default_factory=dict)
     fail_on: SeverityName = "error"
-    stale_days: int = Field(365, ge=1)
-    low_emotion: int = Field(-1, ge=-2, le=2)
-    max_file_size: int = Field(10 * 1024 * 1024, ge=1, le=100 * 1024 * 1024, description="Largest map file read, in bytes (at most 100 MB).")
+    max_file_size: int = Field(MAX_MAP_BYTES, ge=1, le=100 * 1024 * 1024, description="Largest map file read, in bytes (at most 100 MB).")
 
     @field_validator("per_file_ignores")
     @classmethod
@@ -60,6 +64,32 @@ class Settings(BaseModel):
         if any(not glob.strip() for glob in value):
             raise ValueError("a glob must not be empty; write '*.cjmap.yaml' or a folder like 'legacy/**'")
         return value
+
+    def option_values(self) -> dict[str, object]:
+        """The rule options' values by key (`stale-days`): the fields `settings_model()` adds to these."""
+        own = Settings.model_fields
+        return {name.replace("_", "-"): getattr(self, name) for name in type(self).model_fields if name not in own}
+
+
+_OWN_KEYS = frozenset(name.replace("_", "-") for name in Settings.model_fields)
+
+
+@lru_cache(maxsize=1)
+def settings_model() -> type[Settings]:
+    """Settings plus one field per rule option, with the bounds and default the rule declares.
+
+    Rules are imported here, not at the top: the loader needs this module, and rules need the loader's journey.
+    """
+    from cjmap.rules import OPTIONS
+
+    clashes = sorted(set(OPTIONS) & _OWN_KEYS)
+    if clashes:
+        raise ValueError(f"rule options {clashes} clash with cjmap's own settings")
+    fields: dict[str, Any] = {
+        option.attribute: (option.kind, Field(option.default, ge=option.minimum, le=option.maximum, description=option.doc))
+        for option in OPTIONS.values()
+    }
+    return create_model("Settings", __base__=Settings, **fields)
 
 
 @dataclass(frozen=True)
@@ -127,7 +157,7 @@ def load_config(path: Path, display: str | None = None, *, discovered: bool = Fa
                 raise MapError([structural("CJM007", where, f"'{'tool' if key == 'tool' else 'tool.cjmap'}' must be a table, not {kind}")])
             table = table.get(key, {})
     try:
-        settings = Settings.model_validate(table)
+        settings = settings_model().model_validate(table)
     except ValidationError as e:
         raise MapError([_config_error(shown, text, error) for error in e.errors(include_url=False)]) from None
     return Config(settings, path.parent.resolve(), path.resolve(), text)
@@ -149,7 +179,7 @@ def _config_error(display: str, text: str, error: Any) -> Any:
     if error["loc"] == ("per-file-ignores",) and error["type"] == "value_error":
         where = Location(display, line_of_value(text, "per-file-ignores", ""), 1)  # the empty glob itself
     if error["type"] == "extra_forbidden":
-        close = difflib.get_close_matches(key, [n.replace("_", "-") for n in Settings.model_fields], n=1)
+        close = difflib.get_close_matches(key, [n.replace("_", "-") for n in settings_model().model_fields], n=1)
         hint = f" (did you mean '{close[0]}'?)" if close else ""
         return structural("CJM007", where, f"unknown setting '{key}'{hint}")
     message = str(error["msg"]).replace("Input should be", "should be").removeprefix("Value error, ")

@@ -17,12 +17,12 @@ from pathlib import Path
 
 from cjmap.source.config import PROJECT_MARKERS, find_project_root
 from cjmap.diagnostics import Diagnostic, Location, MapError, structural
-from cjmap.source.safeio import MAP_KEY, MAP_NAMES, SNIFF_BYTES, FileRefused, TooBig, outside_project, read_head, read_limited, why
+from cjmap.source.safeio import MAP_KEY, MAP_NAMES, MAX_MAP_BYTES, SNIFF_BYTES, FileRefused, TooBig, outside_project, read_head, read_limited, why
 from cjmap.source.safeyaml import PathKey, parse_sized
 
 __all__ = ["MAX_BYTES", "refuse_link_out_of_project", "MAX_IMPORTS", "MAX_TOTAL_BYTES", "LoadedMap", "PathKey", "SourceFile", "load_map", "looks_like_map", "read_source"]
 
-MAX_BYTES = 10 * 1024 * 1024
+MAX_BYTES = MAX_MAP_BYTES  # the name the loader's callers import
 MAX_IMPORTS = 200  # files one map may pull in, transitively
 MAX_TOTAL_BYTES = 20 * 1024 * 1024  # a map and all its imports together
 

@@ -13,7 +13,7 @@ import re
 import stat
 from pathlib import Path
 
-__all__ = ["MAP_KEY", "MAP_NAMES", "SNIFF_BYTES", "FileRefused", "TooBig", "file_kind", "outside_project", "read_head", "read_limited", "why"]
+__all__ = ["MAP_KEY", "MAP_NAMES", "MAX_MAP_BYTES", "SNIFF_BYTES", "FileRefused", "TooBig", "file_kind", "outside_project", "read_head", "read_limited", "why"]
 
 _CHUNK = 1 << 20
 
@@ -21,6 +21,7 @@ _CHUNK = 1 << 20
 MAP_NAMES = (".cjmap.yaml", ".cjmap.yml")
 MAP_KEY = re.compile(rb"^cjmap[ \t]*:", re.MULTILINE)
 SNIFF_BYTES = 1 << 20
+MAX_MAP_BYTES = 10 * 1024 * 1024  # the largest map file read unless `max-file-size` says otherwise
 
 
 class FileRefused(OSError):

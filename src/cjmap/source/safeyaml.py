@@ -18,6 +18,7 @@ from datetime import date
 import yaml
 
 from cjmap.diagnostics import Diagnostic, Location, MapError, structural
+from cjmap.source.safeio import MAX_MAP_BYTES
 
 try:  # the C parser is about 9x faster; pure Python is the fallback
     from yaml import CSafeLoader as _Loader
@@ -30,7 +31,7 @@ Positions = dict[PathKey, tuple[int, int]]
 
 MAX_DEPTH = 64
 MAX_ALIAS_NODES = 100_000
-MAX_ALIAS_BYTES = 10 * 1024 * 1024  # text aliases may add: no more than a whole map file holds
+MAX_ALIAS_BYTES = MAX_MAP_BYTES  # text aliases may add: no more than a whole map file holds
 MAX_NODES = 400_000  # keys and values in one file: a 5,000-touchpoint map with every lane filled has about 200,000
 
 _TAG = "tag:yaml.org,2002:"

@@ -1,0 +1,350 @@
+"""Gather a journey's metrics: definitions from the map and its imports, values from the map and its data files.
+
+Problems in the map itself (an unknown metric on a stage, a defined metric
+given text, a definition's owner that is no team) stop the map from loading,
+as every reference does (CJM002-CJM005). Problems in a data file (a bad row,
+a file outside the project) do not: they become `DataProblem`s, reported by
+CJM601 at the file, row and column, and the rest of the data is used.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from cjmap import model as m
+from cjmap.diagnostics import Diagnostic, Location, MapError, structural
+from cjmap.metrics.cells import cell_text, parse_day, parse_number
+from cjmap.metrics.tables import Row, TableError, read_table
+from cjmap.metrics.values import MAP, DataProblem, Definition, Metrics, Place, Point, Series, Share, Target
+from cjmap.source.config import PROJECT_MARKERS
+from cjmap.source.safeio import outside_project
+
+if TYPE_CHECKING:
+    from cjmap.resolve import Journey
+    from cjmap.source.loader import LoadedMap, SourceFile
+
+REQUIRED_COLUMNS = ("metric", "at", "value", "date")
+MAX_DATA_FILES = 20
+
+
+@dataclass(frozen=True)
+class DataFile:
+    """A data file to read: where it is, how diagnostics name it, and where it was asked for."""
+
+    path: Path
+    display: str
+    asked: Location  # the `data:` entry, or the file itself when named with --data
+    named: bool = False  # named on the command line: bounded by the project it is written in
+
+
+def attach_metrics(
+    journey: Journey, files: Sequence[tuple[SourceFile, m.MapFile]], loaded: LoadedMap, extra: Sequence[Path] = ()
+) -> Journey:
+    """The journey with its metrics; raise MapError for a problem in the map's own metric keys."""
+    root_source, root = files[0]
+    if not any(data.metrics for _, data in files) and not root.data and not extra and not _has_shares(root):
+        return journey  # every older map: nothing to do, nothing read
+    errors: list[Diagnostic] = []
+    definitions = _definitions(journey, files, errors)
+    by_id = {d.id: d for d in definitions}
+    points: dict[tuple[str, Place, str | None], list[Point]] = {}
+    _map_values(files, by_id, root.updated, points)
+    _stage_values(journey, root_source, root, by_id, points, errors)
+    _touchpoint_values(journey, root_source, root, by_id, points, errors)
+    shares = _shares(journey, root_source, root)
+    for source, data in files[1:]:
+        if data.data:
+            errors.append(structural("CJM005", source.locate(("data",), key=True), "an imported file may define metrics, not name data files"))
+    if errors:
+        raise MapError(errors)
+    problems: list[DataProblem] = []
+    wanted = _data_files(root_source, root, loaded.project_root, extra, problems)
+    reader = _RowReader(journey, by_id, problems)
+    for data_file in wanted:
+        reader.read(data_file, points)
+    series = _series(journey, definitions, points)
+    metrics = Metrics(tuple(definitions), series, shares, tuple(problems), tuple(str(f.path) for f in wanted))
+    return replace(journey, metrics=metrics)
+
+
+def _has_shares(root: m.MapFile) -> bool:
+    return any(step.share is not None for s in root.stages for tp in s.touchpoints for step in tp.next or ())
+
+
+def _definitions(journey: Journey, files: Sequence[tuple[SourceFile, m.MapFile]], errors: list[Diagnostic]) -> list[Definition]:
+    """Every definition, imports first (a map redefining an imported metric is where the duplicate is reported)."""
+    from cjmap.resolve import slugify
+
+    teams, sources = {t.id for t in journey.teams}, {s.id for s in journey.sources}
+    seen: dict[str, Location] = {}
+    found = []
+    for source, data in [*files[1:], files[0]]:
+        for index, item in enumerate(data.metrics):
+            path = ("metrics", index)
+            where = source.locate(path)
+            id = item.id or slugify(item.name or "")
+            if not id:
+                errors.append(structural("CJM002", source.locate((*path, "name")), f"cannot derive an id from name '{item.name}'; add an 'id'"))
+                continue
+            if id in seen:
+                first = seen[id]
+                errors.append(structural("CJM004", where, f"duplicate metric id '{id}' (first defined at {first.file}:{first.line}:{first.column})"))
+                continue
+            seen[id] = where
+            if item.owner is not None and item.owner not in teams:
+                errors.append(structural("CJM003", source.locate((*path, "owner")), f"unknown team '{item.owner}'{_hint(item.owner, teams)}"))
+            if item.source is not None and item.source not in sources:
+                errors.append(structural("CJM003", source.locate((*path, "source")), f"unknown source '{item.source}'{_hint(item.source, sources)}"))
+            if item.kind == "rate" and item.unit not in (None, "%"):
+                message = f"metric '{id}' is a rate, a percentage from 0 to 100: its unit is '%' (or leave it out), not '{item.unit}'"
+                errors.append(structural("CJM002", source.locate((*path, "unit")), message))
+            target = Target(float(item.target.value), item.target.better) if item.target else None
+            found.append(
+                Definition(
+                    id=id, name=item.name or id, kind=item.kind, unit=item.unit, target=target, owner=item.owner,
+                    source=item.source, where=where, local=source is files[0][0],
+                )
+            )
+    local = [d for d in found if d.local]
+    return [*local, *(d for d in found if not d.local)]  # the map's own first, as it lists them
+
+
+def _map_values(
+    files: Sequence[tuple[SourceFile, m.MapFile]], by_id: dict[str, Definition], updated: date | None,
+    points: dict[tuple[str, Place, str | None], list[Point]],
+) -> None:
+    from cjmap.resolve import slugify
+
+    for source, data in files:
+        for index, item in enumerate(data.metrics):
+            id = item.id or slugify(item.name or "")
+            if item.value is not None and id in by_id:
+                where = source.locate(("metrics", index, "value"))
+                points.setdefault((id, Place("map", MAP), None), []).append(Point(float(item.value), updated, where))
+
+
+def _stage_values(
+    journey: Journey, source: SourceFile, root: m.MapFile, by_id: dict[str, Definition],
+    points: dict[tuple[str, Place, str | None], list[Point]], errors: list[Diagnostic],
+) -> None:
+    for index, (stage, item) in enumerate(zip(journey.stages, root.stages)):
+        for key, value in item.metrics.items():
+            where = source.locate(("stages", index, "metrics", key), key=True)
+            if key not in by_id:
+                errors.append(structural("CJM003", where, _unknown_metric(key, by_id) + "; a stage's metrics must be defined under 'metrics:'"))
+                continue
+            at = source.locate(("stages", index, "metrics", key))
+            points.setdefault((key, Place("stage", stage.id), None), []).append(Point(float(value), root.updated, at))
+
+
+def _touchpoint_values(
+    journey: Journey, source: SourceFile, root: m.MapFile, by_id: dict[str, Definition],
+    points: dict[tuple[str, Place, str | None], list[Point]], errors: list[Diagnostic],
+) -> None:
+    """Values of defined metrics; any other key is a free note, as in every map before definitions."""
+    for si, (stage, item) in enumerate(zip(journey.stages, root.stages)):
+        for ti, (tp, model_tp) in enumerate(zip(stage.touchpoints, item.touchpoints)):
+            for key, value in model_tp.metrics.items():
+                if key not in by_id:
+                    continue
+                path = ("stages", si, "touchpoints", ti, "metrics", key)
+                if isinstance(value, bool) or not isinstance(value, (int, float)):
+                    kind = by_id[key].kind
+                    message = f"metric '{key}' is defined (a {kind}), so its value here must be a number, not {_describe(value)}"
+                    errors.append(structural("CJM002", source.locate(path), message))
+                    continue
+                points.setdefault((key, Place("touchpoint", tp.id), None), []).append(Point(float(value), root.updated, source.locate(path)))
+
+
+def _shares(journey: Journey, source: SourceFile, root: m.MapFile) -> tuple[Share, ...]:
+    found = []
+    for si, (stage, item) in enumerate(zip(journey.stages, root.stages)):
+        for ti, (tp, model_tp) in enumerate(zip(stage.touchpoints, item.touchpoints)):
+            for ni, step in enumerate(model_tp.next or ()):
+                if step.share is not None:
+                    where = source.locate(("stages", si, "touchpoints", ti, "next", ni, "share"))
+                    found.append(Share(tp.id, step.to, float(step.share), where))
+    return tuple(found)
+
+
+def _data_files(
+    source: SourceFile, root: m.MapFile, project_root: Path, extra: Sequence[Path], problems: list[DataProblem]
+) -> list[DataFile]:
+    """The data files to read, each inside the project (as imports must be); refused ones become problems."""
+    wanted: list[DataFile] = []
+    for index, entry in enumerate(root.data):
+        asked = source.locate(("data", index))
+        target = _data_target(entry, source.path.parent, project_root, asked, problems)
+        if target is not None:
+            display = os.path.normpath(os.path.join(os.path.dirname(source.display), entry))
+            wanted.append(DataFile(target, display, asked))
+    for path in extra:
+        asked = Location(str(path))
+        try:
+            outside = outside_project(path, PROJECT_MARKERS)
+        except (OSError, ValueError, RuntimeError):
+            problems.append(DataProblem(asked, "is a symbolic link that cannot be followed"))
+            continue
+        if outside is not None:
+            problems.append(DataProblem(asked, f"leads through a symbolic link to a file outside the project {outside}; refusing to read it"))
+            continue
+        wanted.append(DataFile(path, str(path), asked, named=True))
+    seen: set[Path] = set()
+    unique = []
+    for data_file in wanted:
+        key = data_file.path.resolve()
+        if key not in seen:
+            seen.add(key)
+            unique.append(data_file)
+    if len(unique) > MAX_DATA_FILES:
+        problems.append(DataProblem(unique[MAX_DATA_FILES].asked, f"more than {MAX_DATA_FILES} data files; merge them"))
+        unique = unique[:MAX_DATA_FILES]
+    return unique
+
+
+def _data_target(entry: str, folder: Path, project_root: Path, asked: Location, problems: list[DataProblem]) -> Path | None:
+    if not entry.strip() or "\x00" in entry:
+        problems.append(DataProblem(asked, "data file path is empty or holds a NUL character"))
+        return None
+    if os.path.isabs(entry) or re.match(r"^[A-Za-z]:[\\/]", entry):
+        problems.append(DataProblem(asked, f"data file '{entry}' is absolute; write it relative to this map"))
+        return None
+    target = (folder / entry).resolve()
+    if not target.is_relative_to(project_root):
+        problems.append(DataProblem(asked, f"data file '{entry}' leaves the project root {project_root}; refusing to read it"))
+        return None
+    if not target.exists():
+        problems.append(DataProblem(asked, f"data file '{entry}' not found"))
+        return None
+    return target
+
+
+class _RowReader:
+    """Reads rows of data files into points, each bad row or cell one problem."""
+
+    def __init__(self, journey: Journey, by_id: dict[str, Definition], problems: list[DataProblem]) -> None:
+        self.by_id = by_id
+        self.problems = problems
+        self.touchpoints = {tp.id for tp in journey.touchpoints}
+        self.stages = {s.id for s in journey.stages}
+        self.personas = {p.id for p in journey.personas}
+        self.seen: dict[tuple[str, Place, str | None, date], Location] = {}  # across files: two exports may overlap
+
+    def _problem(self, where: Location, message: str) -> None:
+        self.problems.append(DataProblem(where, message))
+
+    def read(self, data_file: DataFile, points: dict[tuple[str, Place, str | None], list[Point]]) -> None:
+        try:
+            table = read_table(data_file.path, data_file.display)
+        except TableError as e:
+            self._problem(e.where, e.message)
+            return
+        missing = [c for c in REQUIRED_COLUMNS if c not in table.header]
+        if missing:
+            named = ", ".join(f"'{c}'" for c in missing)
+            self._problem(Location(data_file.display), f"missing column{'s' if len(missing) > 1 else ''} {named}; the first line names the columns: metric,at,value,date (and persona)")
+            return
+        for row in table.rows:
+            point = self._row(row, table.decimal_comma)
+            if point is not None:
+                key, value = point
+                points.setdefault(key, []).append(value)
+
+    def _row(self, row: Row, decimal_comma: bool) -> tuple[tuple[str, Place, str | None], Point] | None:
+        metric_cell, at_cell, value_cell, date_cell = (row.cells.get(c) for c in REQUIRED_COLUMNS)
+        if metric_cell is None or at_cell is None or value_cell is None or date_cell is None:
+            self._problem(row.where, "row has fewer fields than the header names")
+            return None
+        ok = True
+        metric = cell_text(metric_cell.raw)
+        if metric not in self.by_id:
+            self._problem(metric_cell.where, _unknown_metric(metric, self.by_id) if metric else "no metric named in this row")
+            ok = False
+        place = self._place(cell_text(at_cell.raw), at_cell.where)
+        ok = ok and place is not None
+        value = parse_number(value_cell.raw, decimal_comma)
+        if value is None:
+            shown = cell_text(value_cell.raw)
+            self._problem(value_cell.where, f"value '{shown}' is not a number" if shown else "no value in this row")
+            ok = False
+        day = parse_day(date_cell.raw)
+        if day is None:
+            shown = cell_text(date_cell.raw)
+            self._problem(date_cell.where, f"date '{shown}' is not a date like 2026-09-14" if shown else "no date in this row")
+            ok = False
+        persona_cell = row.cells.get("persona")
+        persona = cell_text(persona_cell.raw) if persona_cell is not None else ""
+        if persona and persona not in self.personas:
+            assert persona_cell is not None
+            self._problem(persona_cell.where, f"unknown persona '{persona}'{_hint(persona, self.personas)}")
+            ok = False
+        if not ok or place is None or value is None or day is None:
+            return None
+        key = (metric, place, persona or None)
+        first = self.seen.setdefault((*key, day), row.where)
+        if first != row.where:
+            again = f"line {first.line}" if first.file == row.where.file else f"{first.file}:{first.line}"
+            self._problem(row.where, f"{metric} at {place} on {day.isoformat()} is given twice (first on {again}); keep one")
+            return None
+        return key, Point(value, day, value_cell.where, from_data=True)
+
+    def _place(self, text: str, where: Location) -> Place | None:
+        """What `at` names: a touchpoint or stage id (`stage:` or `touchpoint:` before it when both have it), or `map`."""
+        kind, _, id = text.partition(":") if text.startswith(("stage:", "touchpoint:")) else ("", "", text)
+        id = id.strip()
+        in_touchpoints, in_stages = id in self.touchpoints, id in self.stages
+        if kind == "touchpoint" and in_touchpoints or not kind and in_touchpoints and not in_stages:
+            return Place("touchpoint", id)
+        if kind == "stage" and in_stages or not kind and in_stages and not in_touchpoints:
+            return Place("stage", id)
+        if not kind and in_touchpoints and in_stages:
+            self._problem(where, f"'{id}' is both a stage and a touchpoint; write 'stage:{id}' or 'touchpoint:{id}'")
+            return None
+        if not kind and id == MAP:
+            return Place("map", MAP)
+        if not id:
+            self._problem(where, "no 'at' in this row: name a touchpoint, a stage, or 'map'")
+            return None
+        known = self.touchpoints if kind == "touchpoint" else self.stages if kind == "stage" else self.touchpoints | self.stages
+        noun = kind or "touchpoint or stage"
+        self._problem(where, f"unknown {noun} '{id}'{_hint(id, known)}")
+        return None
+
+
+def _series(journey: Journey, definitions: Sequence[Definition], points: dict[tuple[str, Place, str | None], list[Point]]) -> tuple[Series, ...]:
+    """One series per metric, place and persona, oldest value first, in the order the map lists them."""
+    metric_order = {d.id: i for i, d in enumerate(definitions)}
+    place_order = {Place("map", MAP): 0}
+    for stage in journey.stages:
+        place_order[Place("stage", stage.id)] = len(place_order)
+        for tp in stage.touchpoints:
+            place_order[Place("touchpoint", tp.id)] = len(place_order)
+    persona_order = {p.id: i + 1 for i, p in enumerate(journey.personas)}
+    by_id = {d.id: d for d in definitions}
+    keys = sorted(points, key=lambda k: (metric_order[k[0]], place_order.get(k[1], 0), persona_order.get(k[2] or "", 0)))
+    return tuple(
+        Series(by_id[metric], place, persona, tuple(sorted(points[(metric, place, persona)], key=lambda p: p.day or date.min)))
+        for metric, place, persona in keys
+    )
+
+
+def _unknown_metric(key: str, by_id: dict[str, Definition]) -> str:
+    if not by_id:
+        return f"unknown metric '{key}' (no metrics are defined; add it under 'metrics:')"
+    return f"unknown metric '{key}'{_hint(key, set(by_id))}"
+
+
+def _hint(value: str, known: set[str]) -> str:
+    close = difflib.get_close_matches(value, sorted(known), n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def _describe(value: object) -> str:
+    return f"text '{value}'" if isinstance(value, str) else str(value)

@@ -1,0 +1,168 @@
+"""Read a data file (CSV, or .xlsx through openpyxl) into rows of cells, each cell with its place.
+
+A data file is bounded like a map: a regular file of at most MAX_DATA_BYTES,
+at most MAX_ROWS rows; an .xlsx is a zip, so its unpacked size is bounded too
+before any XML is parsed. openpyxl is imported only when an .xlsx is named,
+so `cjmap lint` of a map with a CSV stays light.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from cjmap.diagnostics import Location
+from cjmap.source.safeio import FileRefused, TooBig, read_limited, why
+
+MAX_DATA_BYTES = 10 * 1024 * 1024  # as a map: an export of a year of weekly values for 200 places is under 1 MB
+MAX_ROWS = 100_000
+MAX_UNPACKED = 30 * 1024 * 1024  # an .xlsx unpacks to a few times its size; a zip bomb to gigabytes
+MAX_ZIP_ENTRIES = 1_000
+MAX_COLUMNS = 50  # only the named columns are read; a sheet 16,384 columns wide is not walked
+XLSX_SUFFIXES = (".xlsx", ".xlsm")
+
+
+class TableError(Exception):
+    """The whole file cannot be read as a table; carries where and why."""
+
+    def __init__(self, where: Location, message: str) -> None:
+        super().__init__(message)
+        self.where, self.message = where, message
+
+
+@dataclass(frozen=True)
+class Cell:
+    raw: object  # text from a CSV; text, a number, a date or None from a spreadsheet
+    where: Location
+
+
+@dataclass(frozen=True)
+class Row:
+    where: Location
+    cells: dict[str, Cell]  # by header name, lowercased and stripped
+
+
+@dataclass(frozen=True)
+class Table:
+    header: tuple[str, ...]  # lowercased and stripped
+    rows: list[Row]
+    decimal_comma: bool = False  # a CSV with ';' between fields, as Excel writes where '3,1' means 3.1
+
+
+def read_table(path: Path, display: str) -> Table:
+    """The header and the rows of a data file; raise TableError when it cannot be read."""
+    here = Location(display)
+    try:
+        raw = read_limited(path, MAX_DATA_BYTES)
+    except TooBig as e:
+        raise TableError(here, f"data {e}") from None
+    except IsADirectoryError:
+        raise TableError(here, "is a folder, not a data file") from None
+    except FileRefused as e:
+        raise TableError(here, str(e)) from None
+    except (OSError, ValueError) as e:
+        raise TableError(here, f"cannot read data file: {why(e)}") from None
+    if path.name.lower().endswith(XLSX_SUFFIXES):
+        return _read_xlsx(raw, display)
+    return _read_csv(raw, display)
+
+
+def _read_csv(raw: bytes, display: str) -> Table:
+    try:
+        text = raw.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError as e:
+        line = raw[: e.start].count(b"\n") + 1
+        raise TableError(Location(display, line), f"data file is not UTF-8 text (byte 0x{raw[e.start]:02x}); export it as CSV UTF-8") from None
+    lines = text.splitlines()
+    if not lines or not lines[0].strip():
+        raise TableError(Location(display), "data file is empty; its first line names the columns: metric,at,value,date")
+    delimiter = max(",;\t", key=lines[0].count)  # Excel in many countries exports with ';'
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    header: tuple[str, ...] = ()
+    rows: list[Row] = []
+    last_line = 0
+    try:
+        for record in reader:
+            first_line, last_line = last_line + 1, reader.line_num
+            if not header:
+                header = tuple(name.strip().lower() for name in record)
+                continue
+            if not any(field.strip() for field in record):
+                continue  # blank lines between blocks of an export
+            if len(rows) >= MAX_ROWS:
+                raise TableError(Location(display, first_line), f"more than {MAX_ROWS:,} rows of data; keep one file per metric or per year")
+            columns = _field_columns(lines[first_line - 1], delimiter) if first_line == last_line else []
+            cells = {
+                name: Cell(value, Location(display, first_line, columns[i] if i < len(columns) else 1))
+                for i, (name, value) in enumerate(zip(header, record))
+            }
+            rows.append(Row(Location(display, first_line), cells))
+    except csv.Error as e:
+        raise TableError(Location(display, reader.line_num), f"data file is not valid CSV: {e}") from None
+    return Table(header, rows, decimal_comma=delimiter == ";")
+
+
+def _field_columns(line: str, delimiter: str) -> list[int]:
+    """The 1-based column where each field of a one-line record starts, quotes respected."""
+    pattern = re.compile(rf'\s*"(?:[^"]|"")*"[^{re.escape(delimiter)}]*|[^{re.escape(delimiter)}]*')
+    columns, position = [], 0
+    while position <= len(line):
+        columns.append(position + 1)
+        match = pattern.match(line, position)
+        position = (match.end() if match else position) + 1  # past the delimiter
+    return columns
+
+
+def _read_xlsx(raw: bytes, display: str) -> Table:
+    """The first sheet of a workbook, after checking the zip holds no more than it should."""
+    import zipfile
+
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(raw))
+        entries = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, EOFError) as e:
+        raise TableError(Location(display), f"not an .xlsx workbook ({e})") from None
+    if len(entries) > MAX_ZIP_ENTRIES:
+        raise TableError(Location(display), f"the workbook holds {len(entries):,} parts, more than {MAX_ZIP_ENTRIES:,}; refusing to open it")
+    unpacked = sum(entry.file_size for entry in entries)  # zipfile never unpacks past the declared size
+    if unpacked > MAX_UNPACKED:
+        raise TableError(
+            Location(display), f"the workbook unpacks to {unpacked:,} bytes, over the limit of {MAX_UNPACKED:,}; refusing to open it"
+        )
+    try:
+        import openpyxl
+    except ImportError:  # pragma: no cover - openpyxl is a dependency; a trimmed install may lack it
+        raise TableError(Location(display), "reading .xlsx needs openpyxl (pip install openpyxl); or export the sheet as CSV") from None
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+        try:
+            return _sheet_rows(workbook.worksheets[0], display)
+        finally:
+            workbook.close()
+    except TableError:
+        raise
+    except Exception as e:  # openpyxl raises many kinds (KeyError, zipfile, XML) for a broken workbook
+        raise TableError(Location(display), f"cannot read the workbook: {type(e).__name__}: {e}") from None
+
+
+def _sheet_rows(sheet: object, display: str) -> Table:
+    header: tuple[str, ...] = ()
+    rows: list[Row] = []
+    for number, values in enumerate(sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True), start=1):  # type: ignore[attr-defined]
+        if number > MAX_ROWS:  # blank rows too: a sheet a million rows long is refused, not walked
+            raise TableError(Location(display, number), f"more than {MAX_ROWS:,} rows; keep one sheet per metric or per year")
+        if not header:
+            if not any(v is not None for v in values):
+                continue
+            header = tuple(str(v).strip().lower() if v is not None else "" for v in values)
+            continue
+        if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
+            continue
+        cells = {name: Cell(value, Location(display, number, i + 1)) for i, (name, value) in enumerate(zip(header, values)) if name}
+        rows.append(Row(Location(display, number), cells))
+    if not header:
+        raise TableError(Location(display), "the first sheet is empty; its first row names the columns: metric, at, value, date")
+    return Table(header, rows)

@@ -1,0 +1,193 @@
+"""Metrics once resolved: definitions, the values measured where, their trend, and branch shares.
+
+What rules judge and renderers draw. These are plain frozen values, built by
+`cjmap.metrics.collect` from the map, its imports and its data files; nothing
+here reads a file or knows a model class.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from functools import cached_property
+from datetime import date
+from typing import Literal
+
+from cjmap.diagnostics import Location
+
+Kind = Literal["count", "rate", "score", "duration", "currency"]
+PlaceKind = Literal["touchpoint", "stage", "map"]
+MAP = "map"  # what `at` says for a value of the whole map
+
+
+@dataclass(frozen=True)
+class Target:
+    value: float
+    better: Literal["higher", "lower"]
+
+    def met_by(self, value: float) -> bool:
+        """On target: at or above it when higher is better, at or below when lower is."""
+        return value >= self.value if self.better == "higher" else value <= self.value
+
+
+@dataclass(frozen=True)
+class Definition:
+    """A metric the map measures: what it is, how it is counted, and where it should be."""
+
+    id: str
+    name: str
+    kind: Kind
+    unit: str | None
+    target: Target | None
+    owner: str | None
+    source: str | None
+    where: Location
+    local: bool = True  # defined in the map itself, not in an import
+
+    def format(self, value: float) -> str:
+        """A value as people read it: '3.1 %', '12,000', '42.50 EUR', '4.2 min'."""
+        return format_value(value, self.unit, self.kind)
+
+
+def format_value(value: float, unit: str | None, kind: str = "count") -> str:
+    if kind == "currency":
+        number = f"{value:,.2f}"
+    elif float(value).is_integer() and abs(value) < 1e15:
+        number = f"{int(value):,}"
+    else:
+        number = f"{value:,.3g}" if abs(value) >= 1000 else f"{value:.4g}"
+    unit = unit if unit is not None else ("%" if kind == "rate" else None)
+    return number if not unit else f"{number} {unit}"
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a value was measured: a touchpoint, a stage, or the whole map."""
+
+    kind: PlaceKind
+    id: str  # the touchpoint or stage id; MAP for the map
+
+    def __str__(self) -> str:
+        return "the map" if self.kind == "map" else f"{self.kind} '{self.id}'"
+
+
+@dataclass(frozen=True)
+class Point:
+    """One value: from the map (undated unless the map says when it was reviewed) or a data file row."""
+
+    value: float
+    day: date | None
+    where: Location
+    from_data: bool = False  # read from a data file, not written in the map
+
+
+@dataclass(frozen=True)
+class Series:
+    """Every value of one metric at one place (for one persona, or everyone), oldest first."""
+
+    metric: Definition
+    place: Place
+    persona: str | None  # None: everyone
+    points: tuple[Point, ...]
+
+    @property
+    def current(self) -> Point:
+        """The newest value: the one shown and judged."""
+        return self.points[-1]
+
+    @property
+    def trend(self) -> tuple[Point, ...]:
+        """The dated values, oldest first: what a sparkline draws (empty when fewer than two)."""
+        dated = tuple(p for p in self.points if p.day is not None)
+        return dated if len(dated) >= 2 else ()
+
+    @property
+    def on_target(self) -> bool | None:
+        """Whether the current value meets the metric's target; None without a target."""
+        target = self.metric.target
+        return None if target is None else target.met_by(self.current.value)
+
+    @property
+    def newest_day(self) -> date | None:
+        return max((p.day for p in self.points if p.day is not None), default=None)
+
+
+@dataclass(frozen=True)
+class Share:
+    """The part of those reaching a touchpoint that take one of its `next` steps (0 to 1)."""
+
+    source: str
+    target: str
+    value: float
+    where: Location
+
+
+@dataclass(frozen=True)
+class DataProblem:
+    """A row, cell or file of metric data that cannot be used, with why; CJM601 reports it."""
+
+    where: Location
+    message: str
+
+
+@dataclass(frozen=True)
+class Metrics:
+    """Everything a journey measures. Empty for a map without metric definitions, as every older map is."""
+
+    definitions: tuple[Definition, ...] = ()
+    series: tuple[Series, ...] = ()
+    shares: tuple[Share, ...] = ()
+    problems: tuple[DataProblem, ...] = ()
+    files: tuple[str, ...] = field(default=(), compare=False)  # absolute paths of the data files read (for --watch)
+
+    def definition(self, id: str) -> Definition | None:
+        return next((d for d in self.definitions if d.id == id), None)
+
+    def at(self, kind: PlaceKind, id: str = MAP, persona: str | None = None) -> tuple[Series, ...]:
+        """The series measured at one place, for everyone (persona None) or for one persona, in definition order."""
+        return self._by_place.get((Place(kind, id), persona), ())
+
+    def at_touchpoint(self, id: str, persona: str | None = None) -> tuple[Series, ...]:
+        return self.at("touchpoint", id, persona)
+
+    def at_stage(self, id: str, persona: str | None = None) -> tuple[Series, ...]:
+        return self.at("stage", id, persona)
+
+    def for_map(self, persona: str | None = None) -> tuple[Series, ...]:
+        return self.at("map", MAP, persona)
+
+    def watched(self, touchpoint: str) -> bool:
+        """Whether any defined metric has a value at this touchpoint, for anyone."""
+        return Place("touchpoint", touchpoint) in self._places
+
+    @cached_property
+    def _by_place(self) -> dict[tuple[Place, str | None], tuple[Series, ...]]:  # renderers ask once per card
+        found: dict[tuple[Place, str | None], list[Series]] = {}
+        for series in self.series:
+            found.setdefault((series.place, series.persona), []).append(series)
+        return {key: tuple(value) for key, value in found.items()}
+
+    @cached_property
+    def _places(self) -> frozenset[Place]:
+        return frozenset(s.place for s in self.series)
+
+    def share(self, source: str, target: str) -> Share | None:
+        """The share of the step from `source` to `target`, when the map gives one."""
+        return next((s for s in self.shares_from(source) if s.target == target), None)
+
+    def shares_from(self, source: str) -> tuple[Share, ...]:
+        return self._shares_by_source.get(source, ())
+
+    @cached_property
+    def _shares_by_source(self) -> dict[str, tuple[Share, ...]]:
+        found: dict[str, list[Share]] = {}
+        for share in self.shares:
+            found.setdefault(share.source, []).append(share)
+        return {key: tuple(value) for key, value in found.items()}
+
+    def drop_off(self, source: str) -> float | None:
+        """What the shares leaving a touchpoint leave unaccounted (those who exit there), when they give any."""
+        given = self.shares_from(source)
+        if not given:
+            return None
+        return max(0.0, 1.0 - math.fsum(s.value for s in given))
