@@ -291,7 +291,7 @@ class _RowReader:
         first = self.seen.setdefault((*key, day), row.where)
         if first != row.where:
             again = f"line {first.line}" if first.file == row.where.file else f"{first.file}:{first.line}"
-            self._problem(row.where, f"{metric} at {place} on {day.isoformat()} is given twice (first on {again}); keep one")
+            self._problem(row.where, f"{metric} {place.phrase} on {day.isoformat()} is given twice (first on {again}); keep one")
             return None
         return key, Point(value, day, value_cell.where, from_data=True)
 

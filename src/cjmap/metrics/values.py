@@ -70,6 +70,11 @@ class Place:
     def __str__(self) -> str:
         return "the map" if self.kind == "map" else f"{self.kind} '{self.id}'"
 
+    @property
+    def phrase(self) -> str:
+        """'at touchpoint 'checkout'', 'for the map': how a message says where a value belongs."""
+        return "for the map" if self.kind == "map" else f"at {self}"
+
 
 @dataclass(frozen=True)
 class Point:

@@ -143,9 +143,10 @@ def unused_definition(journey: Journey, context: Context) -> Iterator[Finding]:
         return
     touchpoints = journey.touchpoints
     used = {
-        "team": {tp.owner for tp in touchpoints},
+        "team": {tp.owner for tp in touchpoints} | {d.owner for d in journey.metrics.definitions},
         "channel": {tp.channel for tp in touchpoints},
-        "source": {s for tp in touchpoints for s in tp.sources} | {s for p in journey.personas for s in p.sources},
+        "source": {s for tp in touchpoints for s in tp.sources} | {s for p in journey.personas for s in p.sources}
+        | {d.source for d in journey.metrics.definitions},
     }
     kinds = (("team", journey.teams), ("channel", journey.channels), ("source", journey.sources))
     for noun, entries in kinds:

@@ -71,7 +71,7 @@ def metric_off_target(journey: Journey, context: Context) -> Iterator[Finding]:
         side = "below" if target.better == "higher" else "above"
         yield Finding(
             series.current.where,
-            f"{metric.name} at {series.place}{who} is {metric.format(series.current.value)}, "
+            f"{metric.name} {series.place.phrase}{who} is {metric.format(series.current.value)}, "
             f"{side} its target {metric.format(target.value)} ({target.better} is better)",
         )
 
@@ -161,7 +161,7 @@ def rate_out_of_range(journey: Journey, context: Context) -> Iterator[Finding]:
             continue
         for point in series.points:
             if not 0 <= point.value <= 100:
-                yield Finding(point.where, f"rate '{series.metric.id}' at {series.place} is {point.value:g} %, outside 0-100 %")
+                yield Finding(point.where, f"rate '{series.metric.id}' {series.place.phrase} is {point.value:g} %, outside 0-100 %")
 
 
 @rule("CJM605", "stale-metric-data", Severity.WARNING, options=[STALE_DAYS])
@@ -199,7 +199,7 @@ def stale_metric_data(journey: Journey, context: Context) -> Iterator[Finding]:
             age, limit = (context.today - newest.day).days, context[STALE_DAYS]
             yield Finding(
                 newest.where,
-                f"the newest {series.metric.name} at {series.place}{who} is from {newest.day.isoformat()}, {age} days ago (limit {limit})",
+                f"the newest {series.metric.name} {series.place.phrase}{who} is from {newest.day.isoformat()}, {age} days ago (limit {limit})",
             )
 
 
