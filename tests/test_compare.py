@@ -111,7 +111,7 @@ def test_columns_match_their_plain_statement_on_random_maps() -> None:
 
 
 def test_compare_of_5000_stages_is_quick(project: Path) -> None:
-    from cjmap.review.compare import overlay_curve
+    from cjmap.render.overlay import overlay_curve
     from cjmap.lint.pipeline import load_journey
 
     def stages(first: int) -> str:

@@ -9,8 +9,6 @@ following the rule that a touchpoint without `next` leads to the one after it.
 from __future__ import annotations
 
 import difflib
-import re
-import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -22,6 +20,8 @@ from cjmap.diagnostics import MAX_ERRORS, Diagnostic, Location, MapError, struct
 from cjmap.metrics.values import Metrics
 from cjmap.source.loader import LoadedMap, PathKey, SourceFile
 from cjmap.validate import MAX_PERSONAS, validate_source
+from cjmap.vocabulary.ids import id_of, slugify  # noqa: F401  (slugify: importable from here)
+from cjmap.vocabulary.personas import takes
 
 MetricValue = int | float | str
 
@@ -90,7 +90,7 @@ class Touchpoint(Located):
 
     def taken_by(self, persona: str) -> bool:
         """Whether this persona passes through this touchpoint (no `personas` list: everyone does)."""
-        return self.personas is None or persona in self.personas
+        return takes(self.personas, persona)
 
     def emotion_for(self, persona: str) -> int | None:
         """The score this persona gives here: its own when the map says, else the one score."""
@@ -206,12 +206,6 @@ class Journey(Located):
         return {c.id: c for c in self.channels}
 
 
-def slugify(text: str) -> str:
-    """An id from a name: 'Sees TV ad' -> 'sees-tv-ad'; accents folded, at most 80 characters."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:80].rstrip("-")
-
-
 def resolve(loaded: LoadedMap, data: Sequence[Path] = ()) -> Journey:
     """Validate every file of a loaded map and resolve it, with its metrics and `data` files besides
     its own; raise MapError listing every problem."""
@@ -303,7 +297,7 @@ class _Resolver:
         if item.id is not None:
             return item.id, item.name or item.id, where
         name = item.name or ""
-        derived = slugify(name)
+        derived = id_of(item)
         if not derived:
             self._error("CJM002", source.locate((*path, "name")), f"cannot derive an id from name '{name}'; add an 'id'")
         return derived, name, where

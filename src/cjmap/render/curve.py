@@ -1,5 +1,8 @@
 """The emotion curve: how each persona feels, touchpoint by touchpoint, as inline SVG.
 
+The chart's skeleton (frame, stage bands, axis, lines and points) is shared with
+the comparison's overlay (render/overlay.py), so both charts read alike.
+
 Drawn here rather than by Graphviz because it is a chart, not a graph: x is
 the touchpoints in journey order grouped in stage bands, y is emotion −2..+2,
 one line per persona (colour and dash pattern both tell them apart), and each
@@ -12,8 +15,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from cjmap.render.dot import xml_text
-from cjmap.render.grid import wrap
+from cjmap.render.grid import text_width, wrap
 from cjmap.resolve import Journey, Touchpoint
+from cjmap.vocabulary.emotion import SCALE, signed
+from cjmap.vocabulary.palettes import CURVE_STYLES
+from cjmap.vocabulary.personas import meets
 
 STEP = 100  # px between touchpoints at most: room for a short stage name over a one-touchpoint stage
 MIN_STEP = 34  # px between touchpoints at least: a map of 36 or more scrolls sideways
@@ -24,8 +30,7 @@ PLOT = 180  # height of −2..+2
 LABEL_ROWS = 3  # low-point labels take turns between rows, so a label may be three steps wide
 LABEL_LINE = 13  # px per line of a low-point label (11 px text)
 LABEL_LINES = 5  # a low-point label wraps onto this many lines before it is cut (its <title> keeps it whole)
-# (stroke, dash) per persona: told apart by pattern as well as by colour
-STYLES = (("#0550ae", ""), ("#bc4c00", "6 4"), ("#8250df", "2 3"), ("#1a7f37", "10 3 2 3"), ("#bf3989", "4 2"), ("#57606a", "1 2"))
+STYLES = CURVE_STYLES  # (stroke, dash) per persona: told apart by pattern as well as by colour
 
 
 @dataclass(frozen=True)
@@ -38,7 +43,7 @@ class Line:
     stops: frozenset[str] = frozenset()  # touchpoints where a journey stops (exits, ends): the line breaks after them
 
     def applies(self, tp: Touchpoint) -> bool:
-        return self.path is None or tp.id in self.path
+        return meets(self.path, tp.id)
 
     def score(self, tp: Touchpoint) -> int | None:
         """This line's score at a touchpoint: the persona's own, when the map gives one per persona."""
@@ -83,13 +88,7 @@ def emotion_curve(journey: Journey) -> str:
     labels, labels_height = _low_labels(touchpoints, x, step, width)
     height = TOP + PLOT + 24 + labels_height + 8
     lines = lines_for(journey)
-    out = [
-        f'<svg class="curve" role="img" aria-labelledby="curve-title curve-desc" viewBox="0 0 {width} {height}" '
-        f'width="{width}" height="{height}" style="min-width: {width}px; max-width: {width * 1.4:.0f}px" '
-        'xmlns="http://www.w3.org/2000/svg">',
-        f'<title id="curve-title">Emotion curve of the journey \u2018{esc(journey.title)}\u2019</title>',
-        f'<desc id="curve-desc">{esc(_description(journey, lines))}</desc>',
-    ]
+    out = chart_head("curve", width, height, f"Emotion curve of the journey \u2018{journey.title}\u2019", _description(journey, lines))
     out += _bands(journey, x, step)
     out += axis(width)
     for line in lines:
@@ -99,15 +98,45 @@ def emotion_curve(journey: Journey) -> str:
     return "\n".join(out)
 
 
+def chart_head(name: str, width: int, height: float, title: str, description: str) -> list[str]:
+    """The opening `<svg>` of a chart, as wide as its touchpoints need, with its title and description."""
+    return [
+        f'<svg class="curve" role="img" aria-labelledby="{name}-title {name}-desc" viewBox="0 0 {width} {height}" '
+        f'width="{width}" height="{height}" style="min-width: {width}px; max-width: {width * 1.4:.0f}px" '
+        'xmlns="http://www.w3.org/2000/svg">',
+        f'<title id="{name}-title">{esc(title)}</title>',
+        f'<desc id="{name}-desc">{esc(description)}</desc>',
+    ]
+
+
+def band(alt: bool, left: float, right: float, stage: str, label: str) -> list[str]:
+    """A stage's band behind its touchpoints, its label cut to the band's width (the `<title>` keeps the name)."""
+    chars = max(4, int((right - left - 8) / 7))
+    return [
+        f'<rect class="band{" alt" if alt else ""}" x="{left}" y="0" width="{round(right - left, 1)}" height="{TOP + PLOT + 12}"/>',
+        f'<text class="stage" x="{left + 6}" y="18"><title>{esc(stage)}</title>{esc(shorten(label, chars))}</text>',
+    ]
+
+
 def axis(width: int) -> list[str]:
     """Grid lines and labels for −2..+2 (0 dashed), across the chart."""
     out = []
-    for level in range(2, -3, -1):
+    for level in reversed(SCALE):
         y = y_of(level)
         out.append(f'<line class="grid-line{" zero" if level == 0 else ""}" x1="{LEFT}" x2="{width - RIGHT}" y1="{y}" y2="{y}"/>')
-        label = f"+{level}" if level > 0 else ("0" if level == 0 else f"\u2212{-level}")
-        out.append(f'<text class="axis" x="{LEFT - 8}" y="{y + 4}" text-anchor="end">{label}</text>')
+        out.append(f'<text class="axis" x="{LEFT - 8}" y="{y + 4}" text-anchor="end">{signed(level)}</text>')
     return out
+
+
+def polyline(points: list[tuple[float, int]], dash: str) -> str:
+    """One run of a curve through (x, score) points; `dash` a stroke-dasharray, or '' for a solid line."""
+    dashed = f' stroke-dasharray="{dash}"' if dash else ""
+    return f'<polyline points="{" ".join(f"{px},{y_of(score)}" for px, score in points)}" fill="none" stroke-width="2.5"{dashed}/>'
+
+
+def point(px: float, score: int, title: str) -> str:
+    """A scored touchpoint on a curve, titled for hover and screen readers."""
+    return f'<circle cx="{px}" cy="{y_of(score)}" r="4.5"><title>{esc(title)}</title></circle>'
 
 
 def _description(journey: Journey, lines: list[Line]) -> str:
@@ -118,7 +147,8 @@ def _description(journey: Journey, lines: list[Line]) -> str:
             low = min(scored, key=lambda s: s[1])
             high = max(scored, key=lambda s: s[1])
             parts.append(f"{line.name}: lowest {low[1]:+d} at {low[0].name}, highest {high[1]:+d} at {high[0].name}.")
-    return "Emotion from \u22122 to +2 at each touchpoint, in journey order. " + " ".join(parts)
+    scale = f"{signed(SCALE[0])} to {signed(SCALE[-1])}"
+    return f"Emotion from {scale} at each touchpoint, in journey order. " + " ".join(parts)
 
 
 def _bands(journey: Journey, x: dict[str, float], step: float) -> list[str]:
@@ -128,11 +158,7 @@ def _bands(journey: Journey, x: dict[str, float], step: float) -> list[str]:
             continue
         left = round(x[stage.touchpoints[0].id] - step / 2, 1)
         right = round(x[stage.touchpoints[-1].id] + step / 2, 1)
-        chars = max(4, int((right - left - 8) / 7))
-        out.append(f'<rect class="band{" alt" if i % 2 else ""}" x="{left}" y="0" width="{round(right - left, 1)}" height="{TOP + PLOT + 12}"/>')
-        out.append(
-            f'<text class="stage" x="{left + 6}" y="18"><title>{esc(stage.name)}</title>{esc(shorten(f"{i + 1}. {stage.name}", chars))}</text>'
-        )
+        out += band(bool(i % 2), left, right, stage.name, f"{i + 1}. {stage.name}")
     return out
 
 
@@ -150,15 +176,12 @@ def _persona_line(line: Line, touchpoints: tuple[Touchpoint, ...], x: dict[str, 
             runs[-1].append((tp, score))
             if tp.id in line.stops:  # a customer who left does not go on to the next branch's card
                 runs.append([])
-    dash = f' stroke-dasharray="{line.dash}"' if line.dash else ""
     out = [f'<g class="curve-line curve-{esc(line.id)}" stroke="{line.stroke}" fill="{line.stroke}">', f"<title>{esc(line.name)}</title>"]
     for run in runs:
         if len(run) > 1:
-            points = " ".join(f"{x[tp.id]},{y_of(score)}" for tp, score in run)
-            out.append(f'<polyline points="{points}" fill="none" stroke-width="2.5"{dash}/>')
+            out.append(polyline([(x[tp.id], score) for tp, score in run], line.dash))
     for run in runs:
-        for tp, score in run:
-            out.append(f'<circle cx="{x[tp.id]}" cy="{y_of(score)}" r="4.5"><title>{esc(f"{line.name}: {tp.name}, {score:+d}")}</title></circle>')
+        out += [point(x[tp.id], score, f"{line.name}: {tp.name}, {score:+d}") for tp, score in run]
     out.append("</g>")
     return out
 
@@ -167,8 +190,6 @@ def _low_labels(touchpoints: tuple[Touchpoint, ...], x: dict[str, float], step: 
     """Under the plot, a label for each touchpoint scoring −1 or less: its first pain point, or its name,
     wrapped to the room its row leaves it (labels take turns between rows, so neighbours in a row are
     LABEL_ROWS steps apart). Returns the markup and the height the labels take."""
-    from cjmap.render.grid import text_width
-
     low = [tp for tp in touchpoints if tp.scores and min(tp.scores) <= -1]  # with a score per persona, the lowest
     wrapped = [wrap(tp.pain_points[0] if tp.pain_points else tp.name, LABEL_ROWS * step - 10, 11, LABEL_LINES) for tp in low]
     rows = [max([len(w) for i, w in enumerate(wrapped) if i % LABEL_ROWS == r] + [0]) for r in range(LABEL_ROWS)]

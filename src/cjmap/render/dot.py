@@ -34,7 +34,6 @@ from cjmap.render.grid import (
     Grid,
     Route,
     badge_rows_height,
-    emotion_label,
     layout_grid,
     lines_height,
     meta_row_height,
@@ -42,57 +41,15 @@ from cjmap.render.grid import (
     wrap,
 )
 from cjmap.resolve import Journey
+from cjmap.vocabulary.emotion import SCALE, WORDS, emotion_label, emotion_word
+from cjmap.vocabulary.palettes import DIAGRAM_DARK, DIAGRAM_LIGHT, DIAGRAM_THEMES
 
 FONT = "Helvetica,Arial,sans-serif"
 # Graphviz draws the DOT with these: every node already has its place and every edge its route.
 ENGINE, ENGINE_ARGS = "neato", ("-n2",)
 
-# Colours are data: emotion -> (card fill, badge fill, badge text). Text on every
-# fill is dark or white with a contrast of at least 4.5:1.
-THEME = {
-    "background": "#ffffff",
-    "text": "#1f2328",
-    "muted": "#57606a",
-    "stage_fill": "#f6f8fa",
-    "stage_border": "#d0d7de",
-    "card_border": "#8c959f",
-    "edge": "#57606a",
-    "branch": "#0550ae",
-    "exit": "#a40e26",
-    "end": "#1a7f37",
-    "emotion": {
-        -2: ("#ffd8d3", "#a40e26", "#ffffff"),
-        -1: ("#ffe7cf", "#953800", "#ffffff"),
-        0: ("#eaeef2", "#57606a", "#ffffff"),
-        1: ("#dcf5e3", "#1a7f37", "#ffffff"),
-        2: ("#b9ecc8", "#116329", "#ffffff"),
-        None: ("#ffffff", "#ffffff", "#57606a"),
-    },
-}
-# The report's dark theme draws the diagram dark too: the same roles, dark fills and light text.
-DARK_THEME = {
-    "background": "#0d1117",
-    "text": "#e6edf3",
-    "muted": "#9da7b3",
-    "stage_fill": "#161b22",
-    "stage_border": "#30363d",
-    "card_border": "#6e7681",
-    "edge": "#9da7b3",
-    "branch": "#79c0ff",
-    "exit": "#ff8182",
-    "end": "#56d364",
-    "emotion": {
-        -2: ("#4c1419", "#ff8182", "#0d1117"),
-        -1: ("#3d2410", "#f0883e", "#0d1117"),
-        0: ("#21262d", "#9da7b3", "#0d1117"),
-        1: ("#12301c", "#56d364", "#0d1117"),
-        2: ("#0f3d20", "#7ee787", "#0d1117"),
-        None: ("#0d1117", "#0d1117", "#9da7b3"),
-    },
-}
-DIAGRAM_THEMES = {"light": THEME, "dark": DARK_THEME, "print": THEME}
-
-EMOTION_WORDS = {-2: "very negative", -1: "negative", 0: "neutral", 1: "positive", 2: "very positive"}
+# Colours are data (cjmap.vocabulary.palettes); the names stay importable from here
+THEME, DARK_THEME = DIAGRAM_LIGHT, DIAGRAM_DARK
 
 
 def xml_text(text: str) -> str:
@@ -123,9 +80,6 @@ def _label_lines(lines: Sequence[str]) -> str:
 def _label_text(text: str, width: float, size: float, max_lines: int) -> str:
     """Map text wrapped to `width` points, then escaped as label lines."""
     return _label_lines(wrap(text, width, size, max_lines))
-
-
-LANES = ("none", "persona", "channel")
 
 
 def _where(journey: Journey, lanes: str = "none") -> dict[str, str]:
@@ -178,7 +132,7 @@ _KEYS = (  # the legend's second row: (theme colour, text)
     ("text", "\u25cf start"),
     ("end", "\u25cf end"),
 )
-_SCALE = "very negative \u2026 very positive"
+_SCALE = f"{WORDS[SCALE[0]]} \u2026 {WORDS[SCALE[-1]]}"
 _SPLIT = "badges with names: each persona's own score (the card's colour: their mean)"
 
 
@@ -207,7 +161,7 @@ def _headings(title_lines: Sequence[str], state: str, t: dict, split: bool = Fal
     )
     swatches = "".join(
         f'<TD BGCOLOR="{t["emotion"][e][1]}" WIDTH="26"><FONT COLOR="{t["emotion"][e][2]}" POINT-SIZE="9"><B>{emotion_label(e)}</B></FONT></TD>'
-        for e in (-2, -1, 0, 1, 2)
+        for e in SCALE
     )
     scale = (
         f'<<TABLE BORDER="0" CELLSPACING="2" CELLPADDING="2"><TR>'
@@ -289,8 +243,8 @@ def _split_card(card: Card, t: dict) -> str:
 def _card_tooltip(card: Card, names: dict[str, str]) -> str:
     """What a card scored per persona says on hover: each persona's score in words, then the mean it is coloured by."""
     tp = card.touchpoint
-    scores = "; ".join(f"{names.get(p, p)}: {EMOTION_WORDS[score]} ({emotion_label(score)})" for p, score in tp.emotions)
-    mean = f"{EMOTION_WORDS[tp.emotion]} ({emotion_label(tp.emotion)})" if tp.emotion is not None else "none"
+    scores = "; ".join(f"{names.get(p, p)}: {emotion_word(score)} ({emotion_label(score)})" for p, score in tp.emotions)
+    mean = f"{emotion_word(tp.emotion)} ({emotion_label(tp.emotion)})" if tp.emotion is not None else "none"
     return f"{_cut(tp.name, 120)} \u2014 {scores}; the card's colour is their mean: {mean}"
 
 

@@ -23,6 +23,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from cjmap.resolve import Edge, Journey, Stage, Touchpoint
+from cjmap.vocabulary.emotion import emotion_label
 
 # Helvetica-Bold widths (1/1000 em) of printable ASCII. Graphviz measures Helvetica with these
 # metrics (Liberation Sans), so a line wrapped here fits the box it is wrapped for.
@@ -148,13 +149,6 @@ def wrap(text: str, width: float, size: float, max_lines: int) -> tuple[str, ...
 
 def lines_height(lines: int, size: float) -> float:
     return lines * size + 2
-
-
-def emotion_label(emotion: int | None) -> str:
-    """`+1`, `0`, `−2` (a real minus sign), or `?` when the map gives no score."""
-    if emotion is None:
-        return "?"
-    return f"+{emotion}" if emotion > 0 else ("0" if emotion == 0 else f"\u2212{-emotion}")
 
 
 @dataclass(frozen=True)

@@ -16,26 +16,21 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from pathlib import PurePath
+from typing import TYPE_CHECKING
 
 import jinja2
 from markupsafe import Markup
 
 from cjmap.diagnostics import Diagnostic
-from cjmap.render.dot import EMOTION_WORDS, THEME, emotion_label
 from cjmap.render.flow_lane import flow_steps
 from cjmap.resolve import Journey, Stage, Touchpoint
+from cjmap.vocabulary.emotion import emotion_label, emotion_word, signed
+from cjmap.vocabulary.lanes import GRID_LANES
+from cjmap.vocabulary.palettes import DIAGRAM_LIGHT, OVERLAY_STYLES, PRINT_BADGE
+from cjmap.vocabulary.personas import meets
 
-LANES = ("touchpoints", "flow", "doing", "thinking", "feeling", "pain_points", "opportunities", "owners")
-LANE_TITLES = {
-    "touchpoints": "Touchpoints",
-    "flow": "Branches and exits",
-    "doing": "Doing",
-    "thinking": "Thinking",
-    "feeling": "Feeling",
-    "pain_points": "Pain points",
-    "opportunities": "Opportunities",
-    "owners": "Owners",
-}
+if TYPE_CHECKING:
+    from cjmap.review.compare import Comparison
 
 _PROLOG = re.compile(r"\A.*?(?=<svg\b)", re.DOTALL)
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
@@ -81,11 +76,10 @@ class Badge:
 
 
 def emotion_badge(emotion: int | None, theme: str = "light") -> Badge:
-    _, fill, text = THEME["emotion"][emotion]
+    _, fill, text = DIAGRAM_LIGHT["emotion"][emotion]
     if theme == "print":  # ink only: the number and the word carry the meaning
-        fill, text = "#ffffff", "#000000"
-    word = EMOTION_WORDS.get(emotion, "no score") if emotion is not None else "no score"
-    return Badge(emotion_label(emotion), word, fill, text)
+        fill, text = PRINT_BADGE
+    return Badge(emotion_label(emotion), emotion_word(emotion), fill, text)
 
 
 def persona_keys(journey: Journey) -> dict[str, str]:
@@ -93,10 +87,10 @@ def persona_keys(journey: Journey) -> dict[str, str]:
     passes it, or 'all' when every persona's does, so the persona switch shows each one's path."""
     if not journey.personas:
         return {tp.id: "all" if tp.personas is None else " ".join(tp.personas) for tp in journey.touchpoints}
-    paths = [(p.id, set(journey.path_of(p.id))) for p in journey.personas]
+    paths = [(p.id, frozenset(journey.path_of(p.id))) for p in journey.personas]
     keys = {}
     for tp in journey.touchpoints:
-        on = [pid for pid, path in paths if tp.id in path]
+        on = [pid for pid, path in paths if meets(path, tp.id)]
         keys[tp.id] = "all" if len(on) == len(paths) else " ".join(on)
     return keys
 
@@ -157,7 +151,7 @@ def _environment() -> jinja2.Environment:
         keep_trailing_newline=True,
         undefined=jinja2.StrictUndefined,
     )
-    env.globals.update(badge=emotion_badge, stage_owners=stage_owners, lanes=LANES, lane_titles=LANE_TITLES)
+    env.globals.update(badge=emotion_badge, stage_owners=stage_owners, lanes=GRID_LANES)
     return env
 
 
@@ -211,23 +205,22 @@ def _persona_note(tp: Touchpoint, names: dict[str, str]) -> str | None:
     return "only " + ", ".join(names.get(p, p) for p in tp.personas)
 
 
-def comparison_to_html(comparison, generator: str, theme: str = "light") -> str:
+def comparison_to_html(comparison: Comparison, generator: str, theme: str = "light") -> str:
     """The current-against-future report (see cjmap.review.compare)."""
-    from cjmap.review.compare import overlay_curve
-    from cjmap.review.diff_formats import GROUPS
+    from cjmap.render.overlay import overlay_curve
     from cjmap.render.themes import css_variables
+    from cjmap.review.diff import grouped
 
-    changes = comparison.diff.changes
-    groups = [(title, [c for c in changes if c.kind in kinds]) for title, kinds in GROUPS]
     return _environment().get_template("compare.html.j2").render(
         c=comparison,
         overlay=Markup(overlay_curve(comparison)),
-        groups=[(title, found) for title, found in groups if found],
+        overlay_styles=OVERLAY_STYLES,
+        groups=grouped(comparison.diff.changes),
         generator=generator,
         theme=theme,
         theme_css=css_variables(theme),
         current_name=PurePath(comparison.current.file).name,
         future_name=PurePath(comparison.future.file).name,
-        signed=lambda v: "n/a" if v is None else (f"+{v}" if v > 0 else str(v).replace("-", "\u2212")),
+        signed=lambda v: "n/a" if v is None else signed(v),
         pain_count=lambda j: sum(len(tp.pain_points) for tp in j.touchpoints),
     )

@@ -1,30 +1,16 @@
-"""Report themes as data: colour roles per theme, checked for WCAG contrast in the tests.
+"""Report themes: colour roles per theme turned into CSS, and the WCAG contrast the tests check them by.
 
 Each theme names the same roles; the template turns them into CSS custom
-properties. The diagram has its own palettes (render/dot.py): the dark report
-draws it dark, on a dark panel; the other themes show the light one.
+properties. The colours, and the diagram's own palettes, are data in
+cjmap.vocabulary.palettes: the dark report draws the diagram dark, on a dark
+panel; the other themes show the light one.
 """
 
 from __future__ import annotations
 
-THEMES: dict[str, dict[str, str]] = {
-    "light": {
-        "text": "#1f2328", "muted": "#57606a", "background": "#ffffff", "surface": "#f6f8fa", "line": "#d0d7de",
-        "accent": "#0550ae", "bad": "#a40e26", "warn": "#9a6700", "good": "#1a7f37", "panel": "#ffffff",
-        "cell-on": "#ddf4ff", "grid-line": "#d0d7de", "band": "#f6f8fa", "band-alt": "#ffffff",
-    },
-    "dark": {
-        "text": "#e6edf3", "muted": "#9da7b3", "background": "#0d1117", "surface": "#161b22", "line": "#30363d",
-        "accent": "#79c0ff", "bad": "#ff8182", "warn": "#e3b341", "good": "#56d364", "panel": "#0d1117",
-        "cell-on": "#0c2d6b", "grid-line": "#30363d", "band": "#161b22", "band-alt": "#0d1117",
-    },
-    "print": {
-        "text": "#000000", "muted": "#3b3b3b", "background": "#ffffff", "surface": "#ffffff", "line": "#8c8c8c",
-        "accent": "#000000", "bad": "#000000", "warn": "#000000", "good": "#000000", "panel": "#ffffff",
-        "cell-on": "#e6e6e6", "grid-line": "#bdbdbd", "band": "#f2f2f2", "band-alt": "#ffffff",
-    },
-}
-THEME_NAMES = tuple(THEMES)
+from cjmap.vocabulary.palettes import REPORT_THEMES
+
+THEMES = REPORT_THEMES  # the colours are data in cjmap.vocabulary.palettes
 
 # (foreground role, background role) pairs the report draws text with
 TEXT_PAIRS = (

@@ -3,7 +3,8 @@
 The comparison lines both maps up on one axis: the future map's touchpoints
 in order, with touchpoints that only the current map has put back after their
 predecessor, so both emotion curves share their x positions and can be
-overlaid. Everything else comes from the semantic diff.
+overlaid. Everything else comes from the semantic diff. This module returns
+data only; render/html and render/overlay draw it.
 """
 
 from __future__ import annotations
@@ -16,8 +17,8 @@ from statistics import mean
 
 from cjmap.diagnostics import Diagnostic
 from cjmap.review.diff import MapDiff, diff_journeys
-from cjmap.render.curve import LEFT, PLOT, RIGHT, TOP, axis, esc, shorten, step_for, y_of
 from cjmap.resolve import Journey, Touchpoint
+from cjmap.vocabulary.personas import meets
 
 
 @dataclass(frozen=True)
@@ -40,11 +41,9 @@ class Comparison:
     def average(self, which: str, persona: str | None = None) -> float | None:
         """Mean emotion of one side; for a persona, of its own scores along its own path."""
         journey: Journey = getattr(self, which)
-        if persona is None:
-            scores = [tp.emotion for tp in journey.touchpoints if tp.emotion is not None]
-        else:
-            on_path = set(journey.path_of(persona))
-            scores = [s for tp in journey.touchpoints if tp.id in on_path and (s := tp.emotion_for(persona)) is not None]
+        path = None if persona is None else frozenset(journey.path_of(persona))
+        given = [tp.emotion if persona is None else tp.emotion_for(persona) for tp in journey.touchpoints if meets(path, tp.id)]
+        scores = [score for score in given if score is not None]
         return round(mean(scores), 1) if scores else None
 
     @property
@@ -156,44 +155,3 @@ def compare(current: Journey, future: Journey, current_findings: Sequence[Diagno
         tuple(dict.fromkeys(p for p in before if p not in after)),
         tuple(dict.fromkeys(p for p in after if p not in before)),
     )
-
-
-def overlay_curve(c: Comparison) -> str:
-    """Both emotion curves on one chart: current dashed grey, future solid blue; each point titled, and
-    named under the chart (slanted, so every name has room however narrow the step)."""
-    step = step_for(len(c.columns))
-    width = round(LEFT + RIGHT + step * len(c.columns))
-    names_height = 110
-    height = TOP + PLOT + 24 + names_height
-    x = [round(LEFT + step * (i + 0.5), 1) for i in range(len(c.columns))]
-    out = [
-        f'<svg class="curve" role="img" aria-labelledby="overlay-title overlay-desc" viewBox="0 0 {width} {height}" '
-        f'width="{width}" height="{height}" style="min-width: {width}px; max-width: {width * 1.4:.0f}px" xmlns="http://www.w3.org/2000/svg">',
-        "<title id=\"overlay-title\">Emotion, current state against future state</title>",
-        f'<desc id="overlay-desc">Average emotion {c.average("current")} now, {c.average("future")} in the future state, on a scale from \u22122 to +2.</desc>',
-    ]
-    start = band = 0
-    for i in range(1, len(c.columns) + 1):  # a band per run of columns in the same stage
-        if i == len(c.columns) or c.columns[i].stage != c.columns[start].stage:
-            left, right = round(x[start] - step / 2, 1), round(x[i - 1] + step / 2, 1)
-            chars = max(4, int((right - left - 8) / 7))
-            out.append(f'<rect class="band{" alt" if band % 2 else ""}" x="{left}" y="0" width="{round(right - left, 1)}" height="{TOP + PLOT + 12}"/>')
-            out.append(f'<text class="stage" x="{left + 6}" y="18"><title>{esc(c.columns[start].stage)}</title>{esc(shorten(c.columns[start].stage, chars))}</text>')
-            start, band = i, band + 1
-    out += axis(width)
-    base = TOP + PLOT + 22
-    for px, column in zip(x, c.columns):
-        out.append(
-            f'<text class="point-name" x="{px}" y="{base}" text-anchor="end" transform="rotate(-40 {px} {base})">'
-            f"<title>{esc(column.name)}</title>{esc(shorten(column.name, 20))}</text>"
-        )
-    for side, stroke, dash in (("current", "#6e7781", ' stroke-dasharray="6 4"'), ("future", "#0550ae", "")):
-        points = [(x[i], getattr(col, side)) for i, col in enumerate(c.columns) if getattr(col, side) is not None and getattr(col, side).emotion is not None]
-        out.append(f'<g class="curve-line curve-{side}" stroke="{stroke}" fill="{stroke}"><title>{side} state</title>')
-        if len(points) > 1:
-            out.append(f'<polyline points="{" ".join(f"{px},{y_of(tp.emotion)}" for px, tp in points)}" fill="none" stroke-width="2.5"{dash}/>')
-        for px, tp in points:
-            out.append(f'<circle cx="{px}" cy="{y_of(tp.emotion)}" r="4.5"><title>{esc(f"{side}: {tp.name}, {tp.emotion:+d}")}</title></circle>')
-        out.append("</g>")
-    out.append("</svg>")
-    return "\n".join(out)

@@ -12,8 +12,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from cjmap.diagnostics import Diagnostic
-from cjmap.render.dot import emotion_label
 from cjmap.resolve import Edge, Journey, Touchpoint
+from cjmap.vocabulary.emotion import emotion_text as _emotion
+from cjmap.vocabulary.lanes import LIST_LANES
 
 
 @dataclass(frozen=True)
@@ -24,6 +25,33 @@ class Change:
     subject: str
     detail: str
     direction: int = 0  # +1 better for the customer, -1 worse, 0 neither (emotion only)
+
+
+# Change kinds in the order every view of a diff shows them, under these headings
+GROUPS = (
+    ("Map", (
+        "map-added", "map-removed", "title", "state", "map-owner", "scope", "summary", "reviewed",
+        "persona-added", "persona-removed",
+    )),
+    ("Stages", ("stage-added", "stage-removed", "stage-renamed", "stage-moved", "stage-goal")),
+    ("Touchpoints", ("touchpoint-added", "touchpoint-removed", "touchpoint-renamed", "touchpoint-moved")),
+    ("Emotion", ("emotion",)),
+    ("Owners, channels and personas", ("owner", "channel", "personas")),
+    ("Pain points and opportunities", (
+        "pain-points-added", "pain-points-removed", "opportunities-added", "opportunities-removed", "opportunities-delivered",
+    )),
+    ("Flow", ("branch-added", "branch-removed", "step-added", "step-removed", "exit-added", "exit-removed")),
+)
+
+
+def grouped(changes: Sequence[Change]) -> list[tuple[str, list[Change]]]:
+    """The changes under their group's heading, groups in GROUPS order; empty groups left out."""
+    out = []
+    for title, kinds in GROUPS:
+        found = [c for c in changes if c.kind in kinds]
+        if found:
+            out.append((title, found))
+    return out
 
 
 @dataclass
@@ -37,10 +65,6 @@ class MapDiff:
     @property
     def changed(self) -> bool:
         return bool(self.changes or self.introduced or self.fixed)
-
-
-def _emotion(value: int | None) -> str:
-    return "no score" if value is None else emotion_label(value)
 
 
 def _text(value: str | None) -> str | None:
@@ -196,15 +220,16 @@ def _touchpoints(old: Journey, new: Journey) -> list[Change]:
             out.append(Change("owner", name, f"owner: {_ref(old_teams, before.owner)} \u2192 {_ref(new_teams, after.owner)}"))
         if before.channel != after.channel:
             out.append(Change("channel", name, f"channel: {_ref(old_channels, before.channel)} \u2192 {_ref(new_channels, after.channel)}"))
-        for lane, what in (("pain_points", "pain point"), ("opportunities", "opportunity")):
-            gone = [x for x in getattr(before, lane) if x not in getattr(after, lane)]
-            came = [x for x in getattr(after, lane) if x not in getattr(before, lane)]
-            out += [Change(f"{lane}-added".replace("_", "-"), name, f"{what} added: {x}") for x in came]
+        for lane in LIST_LANES:
+            kind = lane.id.replace("_", "-")
+            gone = [x for x in getattr(before, lane.id) if x not in getattr(after, lane.id)]
+            came = [x for x in getattr(after, lane.id) if x not in getattr(before, lane.id)]
+            out += [Change(f"{kind}-added", name, f"{lane.item} added: {x}") for x in came]
             for x in gone:
-                if lane == "opportunities" and planned and x not in still_offered:
+                if lane.id == "opportunities" and planned and x not in still_offered:
                     out.append(Change("opportunities-delivered", name, f"opportunity delivered: {x}"))
                 else:
-                    out.append(Change(f"{lane}-removed".replace("_", "-"), name, f"{what} removed: {x}"))
+                    out.append(Change(f"{kind}-removed", name, f"{lane.item} removed: {x}"))
         if before.personas != after.personas:
             show = lambda p: "everyone" if p is None else ", ".join(p) or "nobody"  # noqa: E731
             out.append(Change("personas", name, f"for {show(before.personas)} \u2192 {show(after.personas)}"))

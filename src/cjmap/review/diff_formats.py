@@ -6,28 +6,10 @@ import re
 from collections.abc import Sequence
 
 from cjmap.diagnostics import escape_controls, json_text, one_line, printable
-from cjmap.review.diff import Change, MapDiff
-from cjmap.render.markdown import md
+from cjmap.markdown_escape import md
+from cjmap.review.diff import Change, MapDiff, grouped
 
-GROUPS = (
-    ("Map", ("map-added", "map-removed", "title", "state", "map-owner", "scope", "summary", "reviewed", "persona-added", "persona-removed")),
-    ("Stages", ("stage-added", "stage-removed", "stage-renamed", "stage-moved", "stage-goal")),
-    ("Touchpoints", ("touchpoint-added", "touchpoint-removed", "touchpoint-renamed", "touchpoint-moved")),
-    ("Emotion", ("emotion",)),
-    ("Owners, channels and personas", ("owner", "channel", "personas")),
-    ("Pain points and opportunities", ("pain-points-added", "pain-points-removed", "opportunities-added", "opportunities-removed", "opportunities-delivered")),
-    ("Flow", ("branch-added", "branch-removed", "step-added", "step-removed", "exit-added", "exit-removed")),
-)
 ARROWS = {1: "\u25b2", -1: "\u25bc", 0: ""}
-
-
-def _grouped(changes: Sequence[Change]) -> list[tuple[str, list[Change]]]:
-    out = []
-    for title, kinds in GROUPS:
-        found = [c for c in changes if c.kind in kinds]
-        if found:
-            out.append((title, found))
-    return out
 
 
 def _said(c: Change, clean) -> str:
@@ -54,7 +36,7 @@ def to_text(diffs: Sequence[MapDiff]) -> str:
     lines = []
     for d in diffs:
         lines.append(f"{_shown(_heading(d))}: {_count(d) if d.changed else 'no changes for the customer'}")
-        for title, changes in _grouped(d.changes):
+        for title, changes in grouped(d.changes):
             lines.append(f"  {title}")
             lines += [f"    {_said(c, _shown)} {ARROWS[c.direction]}".rstrip() for c in changes]
         if d.introduced or d.fixed:
@@ -64,8 +46,6 @@ def to_text(diffs: Sequence[MapDiff]) -> str:
     return "\n".join(lines) + "\n" if lines else "no maps to compare\n"
 
 
-
-
 def to_markdown(diffs: Sequence[MapDiff]) -> str:
     changed = [d for d in diffs if d.changed]
     if not changed:
@@ -73,7 +53,7 @@ def to_markdown(diffs: Sequence[MapDiff]) -> str:
     out = []
     for d in changed:
         out.append(f"### `{escape_controls(_heading(d)).replace('`', '')}`\n\n{_count(d)}\n")  # a code span: no escapes needed but these
-        for title, changes in _grouped(d.changes):
+        for title, changes in grouped(d.changes):
             out.append(f"**{title}**\n")
             for c in changes:
                 arrow = {1: " (better \u25b2)", -1: " (worse \u25bc)", 0: ""}[c.direction]

@@ -8,25 +8,20 @@ from __future__ import annotations
 
 from cjmap.diagnostics import one_line
 from cjmap.model import MapFile, Touchpoint
-from cjmap.resolve import slugify
-
-
-def _emotion(value: int | None) -> str:
-    return "no score" if value is None else (f"+{value}" if value > 0 else str(value).replace("-", "\u2212"))
+from cjmap.vocabulary.emotion import emotion_text as _emotion
+from cjmap.vocabulary.ids import id_of
+from cjmap.vocabulary.lanes import LIST_LANES, TEXT_LANES
 
 
 def _touchpoint(tp: Touchpoint) -> list[str]:
-    ident = tp.id or slugify(tp.name or "")
+    ident = id_of(tp)
     scores = ", ".join(f"{who} {_emotion(v)}" for who, v in tp.emotion.items()) if isinstance(tp.emotion, dict) else _emotion(tp.emotion)
     facts = [f"channel {tp.channel or 'none'}", f"owner {tp.owner or 'none'}", f"emotion {scores}"]
     if tp.personas is not None:
         facts.append("for " + (", ".join(tp.personas) or "nobody"))
     lines = [f"    touchpoint {ident}: {tp.name or ident} ({'; '.join(facts)})"]
-    for lane in ("doing", "thinking", "feeling"):
-        if getattr(tp, lane):
-            lines.append(f"      {lane}: {getattr(tp, lane)}")
-    lines += [f"      pain point: {p}" for p in tp.pain_points]
-    lines += [f"      opportunity: {o}" for o in tp.opportunities]
+    lines += [f"      {lane.id}: {getattr(tp, lane.id)}" for lane in TEXT_LANES if getattr(tp, lane.id)]
+    lines += [f"      {lane.item}: {item}" for lane in LIST_LANES for item in getattr(tp, lane.id)]
     lines += [f"      metric {k}: {v}" for k, v in tp.metrics.items()]
     if tp.next is not None:
         if not tp.next:
@@ -52,17 +47,16 @@ def _facts(data: MapFile) -> list[str]:
         lines.append(f"flow: {data.flow}")
     lines += [f"imports {name}" for name in data.imports]
     for p in data.personas:
-        ident = p.id or slugify(p.name or "")
-        lines.append(f"persona {ident}: {p.name}" + (f" ({p.role})" if p.role else ""))
+        lines.append(f"persona {id_of(p)}: {p.name}" + (f" ({p.role})" if p.role else ""))
         if p.starts is not None:
             lines.append(f"  starts at {p.starts if isinstance(p.starts, str) else ', '.join(p.starts)}")
         if p.stages is not None:
             lines.append(f"  takes part in {', '.join(p.stages) or 'no stage'}")
-    lines += [f"team {t.id or slugify(t.name or '')}: {t.name}" for t in data.teams]
-    lines += [f"channel {c.id or slugify(c.name or '')}: {c.name}" for c in data.channels]
-    lines += [f"source {s.id or slugify(s.name or '')}: {s.name}" + (f", collected {s.collected}" if s.collected else "") for s in data.sources]
+    lines += [f"team {id_of(t)}: {t.name}" for t in data.teams]
+    lines += [f"channel {id_of(c)}: {c.name}" for c in data.channels]
+    lines += [f"source {id_of(s)}: {s.name}" + (f", collected {s.collected}" if s.collected else "") for s in data.sources]
     for i, stage in enumerate(data.stages, 1):
-        lines.append(f"stage {i} {stage.id or slugify(stage.name or '')}: {stage.name}" + (f" (goal: {stage.goal})" if stage.goal else ""))
+        lines.append(f"stage {i} {id_of(stage)}: {stage.name}" + (f" (goal: {stage.goal})" if stage.goal else ""))
         for tp in stage.touchpoints:
             lines += _touchpoint(tp)
     return lines
