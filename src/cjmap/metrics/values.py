@@ -152,6 +152,10 @@ class Metrics:
         """The series measured at one place, for everyone (persona None) or for one persona, in definition order."""
         return self._by_place.get((Place(kind, id), persona), ())
 
+    def all_at(self, kind: PlaceKind, id: str = MAP) -> tuple[Series, ...]:
+        """Every series at one place: everyone's first, then each persona's, in definition order."""
+        return tuple(s for s in self.series if s.place == Place(kind, id))
+
     def at_touchpoint(self, id: str, persona: str | None = None) -> tuple[Series, ...]:
         return self.at("touchpoint", id, persona)
 

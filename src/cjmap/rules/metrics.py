@@ -67,7 +67,7 @@ def metric_off_target(journey: Journey, context: Context) -> Iterator[Finding]:
         if target is None or series.on_target:
             continue
         metric = series.metric
-        who = f" for persona '{series.persona}'" if series.persona else ""
+        who = f" (persona '{series.persona}')" if series.persona else ""
         side = "below" if target.better == "higher" else "above"
         yield Finding(
             series.current.where,
@@ -195,7 +195,7 @@ def stale_metric_data(journey: Journey, context: Context) -> Iterator[Finding]:
         newest = max(dated, key=lambda p: p.day)  # type: ignore[arg-type, return-value]
         assert newest.day is not None
         if is_stale(newest.day, context):
-            who = f" for persona '{series.persona}'" if series.persona else ""
+            who = f" (persona '{series.persona}')" if series.persona else ""
             age, limit = (context.today - newest.day).days, context[STALE_DAYS]
             yield Finding(
                 newest.where,
@@ -243,8 +243,8 @@ def unused_metric(journey: Journey, context: Context) -> Iterator[Finding]:
 
     A definition without values draws an empty lane and judges nothing. Give
     it a value (on a touchpoint, a stage, the map, or in a data file) or
-    remove it. Metrics defined in an imported file are a shared library and
-    are not judged.
+    remove it. Metrics defined in an imported file, or in a file without
+    stages, are a shared library and are not judged.
 
     Fails:
 
@@ -256,6 +256,8 @@ def unused_metric(journey: Journey, context: Context) -> Iterator[Finding]:
         metrics:
           - {id: nps, name: NPS, kind: score, value: 34}
     """
+    if not journey.stages:
+        return  # a shared library of definitions is used by the maps importing it
     used = {s.metric.id for s in journey.metrics.series}
     for definition in journey.metrics.definitions:
         if definition.local and definition.id not in used:
