@@ -61,9 +61,27 @@ def test_persona_without_sources_points_into_the_shared_file(project: Path) -> N
     ("collected", "expected"),
     [
         ("2026-06-30", []),
+        ("2025-11-24", []),  # exactly 365 days: still fresh
+        ("2025-11-23", [("CJM403", 4, 39, "source 's' was collected 2025-11-23, 366 days ago")]),  # one day past
         ("2024-05-01", [("CJM403", 4, 39, "source 's' was collected 2024-05-01, 937 days ago")]),
     ],
 )
 def test_stale_source(project: Path, collected: str, expected: list) -> None:
     text = f"cjmap: 1\ntitle: T\nupdated: 2026-11-01\nsources: [{{id: s, name: S, collected: {collected}}}]\n" + BODY
     assert lint_findings(project, text, ("CJM403",)) == expected
+
+
+@pytest.mark.parametrize(("collected", "stale"), [("2026-05-28", False), ("2026-05-27", True)])
+def test_stale_source_follows_the_configured_limit(project: Path, collected: str, stale: bool) -> None:
+    """With `stale-days = 180`, day 180 is fresh and day 181 is stale, for sources as for the map."""
+    from datetime import date
+
+    from cjmap.lint.pipeline import check
+    from cjmap.lint.policy import PolicyFinder
+
+    write(project, "cjmap.toml", "stale-days = 180\n")
+    text = f"cjmap: 1\ntitle: T\nupdated: {collected}\nsources: [{{id: s, name: S, collected: {collected}}}]\n" + BODY
+    path = write(project, "m.cjmap.yaml", text)
+    policy = PolicyFinder().for_path(path)
+    found = [d.code for d in check(path, policy=policy, context=policy.context(date(2026, 11, 24))).diagnostics]
+    assert ("CJM401" in found, "CJM403" in found) == (stale, stale), found
