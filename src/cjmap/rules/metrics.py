@@ -250,11 +250,15 @@ def unused_metric(journey: Journey, context: Context) -> Iterator[Finding]:
 
         metrics:
           - {id: nps, name: NPS, kind: score}
+        stages:
+          - {name: Buy, touchpoints: [{name: Orders}]}
 
     Passes:
 
         metrics:
           - {id: nps, name: NPS, kind: score, value: 34}
+        stages:
+          - {name: Buy, touchpoints: [{name: Orders}]}
     """
     if not journey.stages:
         return  # a shared library of definitions is used by the maps importing it
