@@ -80,7 +80,7 @@ def _has_shares(root: m.MapFile) -> bool:
 
 def _definitions(journey: Journey, files: Sequence[tuple[SourceFile, m.MapFile]], errors: list[Diagnostic]) -> list[Definition]:
     """Every definition, imports first (a map redefining an imported metric is where the duplicate is reported)."""
-    from cjmap.resolve import slugify
+    from cjmap.vocabulary.ids import id_of
 
     teams, sources = {t.id for t in journey.teams}, {s.id for s in journey.sources}
     seen: dict[str, Location] = {}
@@ -89,7 +89,7 @@ def _definitions(journey: Journey, files: Sequence[tuple[SourceFile, m.MapFile]]
         for index, item in enumerate(data.metrics):
             path = ("metrics", index)
             where = source.locate(path)
-            id = item.id or slugify(item.name or "")
+            id = id_of(item)
             if not id:
                 errors.append(structural("CJM002", source.locate((*path, "name")), f"cannot derive an id from name '{item.name}'; add an 'id'"))
                 continue
@@ -120,11 +120,11 @@ def _map_values(
     files: Sequence[tuple[SourceFile, m.MapFile]], by_id: dict[str, Definition], updated: date | None,
     points: dict[tuple[str, Place, str | None], list[Point]],
 ) -> None:
-    from cjmap.resolve import slugify
+    from cjmap.vocabulary.ids import id_of
 
     for source, data in files:
         for index, item in enumerate(data.metrics):
-            id = item.id or slugify(item.name or "")
+            id = id_of(item)
             if item.value is not None and id in by_id:
                 where = source.locate(("metrics", index, "value"))
                 points.setdefault((id, Place("map", MAP), None), []).append(Point(float(item.value), updated, where))
