@@ -211,3 +211,41 @@ def test_opportunities_the_future_state_delivers(project: Path) -> None:
     found = changes(project, BASE, future)
     assert ("opportunities-delivered", "Searches", "opportunity delivered: Faster search") in found, found
     assert not [c for c in found if c[0] == "opportunities-removed"], found
+
+
+def test_every_kind_of_change_is_shown_under_a_heading() -> None:
+    """A kind in no group was counted ('3 changes') but never listed: flow and persona starts were lost."""
+    import ast
+
+    from cjmap.review import diff
+    from cjmap.vocabulary.lanes import LIST_LANES
+
+    tree = ast.parse(Path(diff.__file__).read_text(encoding="utf-8"))
+    made = {
+        call.args[0].value
+        for call in ast.walk(tree)
+        if isinstance(call, ast.Call) and getattr(call.func, "id", None) == "Change"
+        and call.args and isinstance(call.args[0], ast.Constant) and isinstance(call.args[0].value, str)
+    }
+    made |= {f"{lane.id.replace('_', '-')}-{end}" for lane in LIST_LANES for end in ("added", "removed")}
+    made |= {"map-added", "map-removed", "title", "state", "map-owner", "scope", "summary"}  # named by variable
+    assert {"flow", "persona-starts", "persona-stages", "emotion", "exit-added"} <= made
+    grouped = {kind for _, kinds in diff.GROUPS for kind in kinds}
+    assert made - grouped == set()
+
+
+def test_a_moved_persona_start_and_a_new_flow_are_listed(project: Path) -> None:
+    from cjmap.lint.pipeline import load_journey
+    from cjmap.review.diff import diff_journeys
+    from cjmap.review.diff_formats import to_markdown, to_text
+
+    new = BASE.replace("personas: [{id: sam, name: Sam}]", "flow: explicit\npersonas: [{id: sam, name: Sam, starts: call}]")
+    old_journey = load_journey(write(project, "old.cjmap.yaml", BASE))
+    new_journey = load_journey(write(project, "new.cjmap.yaml", new))
+    text = to_text([diff_journeys(old_journey, new_journey, old_file="old", new_file="new")])
+    assert "    flow: sequence \u2192 explicit" in text.splitlines()
+    assert "    Sam: starts at search \u2192 call" in text.splitlines()
+    shown = [line for line in text.splitlines() if line.startswith("    ")]
+    assert text.splitlines()[0] == f"old \u2192 new: {len(shown)} changes"
+    markdown = to_markdown([diff_journeys(old_journey, new_journey, old_file="old", new_file="new")])
+    assert "- **Sam**: starts at search → call" in markdown

@@ -27,11 +27,12 @@ class Change:
     direction: int = 0  # +1 better for the customer, -1 worse, 0 neither (emotion only)
 
 
-# Change kinds in the order every view of a diff shows them, under these headings
+# Every kind of change, under the heading every view of a diff shows it by (a kind left out would be counted
+# but never shown)
 GROUPS = (
     ("Map", (
-        "map-added", "map-removed", "title", "state", "map-owner", "scope", "summary", "reviewed",
-        "persona-added", "persona-removed",
+        "map-added", "map-removed", "title", "state", "map-owner", "scope", "summary", "reviewed", "flow",
+        "persona-added", "persona-removed", "persona-starts", "persona-stages",
     )),
     ("Stages", ("stage-added", "stage-removed", "stage-renamed", "stage-moved", "stage-goal")),
     ("Touchpoints", ("touchpoint-added", "touchpoint-removed", "touchpoint-renamed", "touchpoint-moved")),
