@@ -46,7 +46,8 @@ def test_a_finding_on_a_stages_own_line_is_listed_under_that_stage(project: Path
     result = linted(project, TWO_STAGES)
     [empty] = [d for d in result.diagnostics if d.code == "CJM101"]
     assert empty.where.line == 8  # the line of `- name: Second` itself
-    grouped = {stage.id if stage else None: [d.code for d in found] for stage, found in findings_by_stage(result.journey, result.diagnostics)}
+    groups = findings_by_stage(result.journey, result.diagnostics)
+    grouped = {stage.id if stage else None: [d.code for d in found] for stage, found in groups}
     assert "CJM101" in grouped["second"] and "CJM101" not in grouped.get("first", [])
 
 
@@ -70,6 +71,7 @@ def test_the_report_marks_what_lint_found(project: Path) -> None:
     result = linted(project, OLD.replace("COMMENT", ""))
     html = journey_to_html(result.journey, None, result.diagnostics, "test", today=date.fromisoformat(TODAY))
     assert "(2 years ago, due for review)" in html
-    assert html.count('<span class="stale">(stale)</span>') == 1 and '2023-05-01</time> <span class="stale">(stale)' in html
+    assert html.count('<span class="stale">(stale)</span>') == 1
+    assert '2023-05-01</time> <span class="stale">(stale)' in html
     quiet = journey_to_html(result.journey, None, (), "test", today=date.fromisoformat(TODAY))
     assert "due for review" not in quiet and "(stale)" not in quiet

@@ -37,26 +37,27 @@ def rule_with_an_option() -> Iterator[str]:
 
 
 def test_the_shipped_options_are_declared_by_their_rules() -> None:
-    assert {key: (o.default, o.minimum, o.maximum) for key, o in OPTIONS.items() if key in ("stale-days", "low-emotion")} == {
-        "stale-days": (365, 1, None),
-        "low-emotion": (-1, -2, 2),
-    }
+    shipped = {k: (o.default, o.minimum, o.maximum) for k, o in OPTIONS.items() if k in ("stale-days", "low-emotion")}
+    assert shipped == {"stale-days": (365, 1, None), "low-emotion": (-1, -2, 2)}
     assert [o.key for o in RULES["CJM401"].options] == [o.key for o in RULES["CJM403"].options] == ["stale-days"]
     assert [o.key for o in RULES["CJM301"].options] == ["low-emotion"]
 
 
-def test_a_new_rules_option_is_a_config_key_with_its_bounds_and_reaches_the_rule(project: Path, rule_with_an_option: str) -> None:
+def test_a_new_option_is_a_bounded_config_key_that_reaches_the_rule(project: Path, rule_with_an_option: str) -> None:
     config = load_config(write(project, "cjmap.toml", "quiet-window = 12\n"))
     policy = build_policy(config)
     assert policy.context(date(2026, 11, 24))[WINDOW] == 12
     assert build_policy(Config(Settings(), project)).context(date(2026, 11, 24))[WINDOW] == 7  # no config: the default
     with pytest.raises(MapError) as raised:
         load_config(write(project, "bad.toml", "quiet-window = 31\n"))
-    assert [d.message for d in raised.value.diagnostics] == ["setting 'quiet-window': should be less than or equal to 30"]
+    messages = [d.message for d in raised.value.diagnostics]
+    assert messages == ["setting 'quiet-window': should be less than or equal to 30"]
     with pytest.raises(MapError) as raised:
         load_config(write(project, "typo.toml", "quiet-windw = 3\n"))
-    assert [d.message for d in raised.value.diagnostics] == ["unknown setting 'quiet-windw' (did you mean 'quiet-window'?)"]
-    assert "quiet-window = 7: days a touchpoint may go without news (an integer, at least 1, at most 30)" in RULES["CJM999"].doc
+    messages = [d.message for d in raised.value.diagnostics]
+    assert messages == ["unknown setting 'quiet-windw' (did you mean 'quiet-window'?)"]
+    documented = "quiet-window = 7: days a touchpoint may go without news (an integer, at least 1, at most 30)"
+    assert documented in RULES["CJM999"].doc
 
 
 def test_misspelt_and_mistyped_options_are_config_errors_at_their_lines(project: Path) -> None:
@@ -71,7 +72,8 @@ def test_misspelt_and_mistyped_options_are_config_errors_at_their_lines(project:
 def test_the_policy_builds_the_context_from_the_config(project: Path) -> None:
     write(project, "cjmap.toml", "stale-days = 30\nlow-emotion = -2\n")
     context = PolicyFinder().for_path(write(project, "m.cjmap.yaml", "cjmap: 1\n")).context(date(2026, 11, 24))
-    assert (context.today, context[OPTIONS["stale-days"]], context[OPTIONS["low-emotion"]]) == (date(2026, 11, 24), 30, -2)
+    values = (context.today, context[OPTIONS["stale-days"]], context[OPTIONS["low-emotion"]])
+    assert values == (date(2026, 11, 24), 30, -2)
     assert Context(today=date(2026, 11, 24))[OPTIONS["stale-days"]] == 365  # a bare Context reads the declared default
 
 

@@ -8,7 +8,9 @@ from cjmap.diagnostics import Severity
 from cjmap.resolve import Journey
 from cjmap.rules.registry import Context, Finding, Option, rule
 
-LOW_EMOTION = Option("low-emotion", int, -1, "the score at or below which a touchpoint must say why", minimum=-2, maximum=2)
+LOW_EMOTION = Option(
+    "low-emotion", int, -1, "the score at or below which a touchpoint must say why", minimum=-2, maximum=2
+)
 
 
 @rule("CJM301", "unaddressed-low-emotion", Severity.WARNING, options=[LOW_EMOTION])

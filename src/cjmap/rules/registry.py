@@ -48,7 +48,8 @@ class Option(Generic[T]):
 
     def describe(self) -> str:
         """One line for `cjmap rule`: the key as written in TOML, its default, what it means and its bounds."""
-        bounds = [f"at least {self.minimum}" if self.minimum is not None else "", f"at most {self.maximum}" if self.maximum is not None else ""]
+        bounds = [f"at least {self.minimum}" if self.minimum is not None else ""]
+        bounds.append(f"at most {self.maximum}" if self.maximum is not None else "")
         kind = {int: "an integer", str: "text"}.get(self.kind, self.kind.__name__)
         default = f'"{self.default}"' if isinstance(self.default, str) else str(self.default)
         return f"{self.key} = {default}: {self.doc} ({', '.join([kind, *filter(None, bounds)])})"

@@ -86,8 +86,7 @@ def settings_model() -> type[Settings]:
     if clashes:
         raise ValueError(f"rule options {clashes} clash with cjmap's own settings")
     fields: dict[str, Any] = {
-        option.attribute: (option.kind, Field(option.default, ge=option.minimum, le=option.maximum, description=option.doc))
-        for option in OPTIONS.values()
+        o.attribute: (o.kind, Field(o.default, ge=o.minimum, le=o.maximum, description=o.doc)) for o in OPTIONS.values()
     }
     return create_model("Settings", __base__=Settings, **fields)
 
