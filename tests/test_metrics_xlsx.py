@@ -1,0 +1,94 @@
+"""Metric data from .xlsx workbooks: read through openpyxl, bounded before any XML is parsed, loaded only when named."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+import time
+import zipfile
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from conftest import EXAMPLES, write
+
+from cjmap.lint.pipeline import load_journey
+
+openpyxl = pytest.importorskip("openpyxl")
+
+MAP = """\
+cjmap: 1
+title: T
+updated: 2026-11-01
+metrics: [{id: conversion, name: Conversion, kind: rate, target: {value: 3.5, better: higher}}]
+data: [data.xlsx]
+stages:
+  - name: Buy
+    touchpoints: [{id: checkout, name: Checkout}]
+"""
+
+
+def workbook(path: Path, rows: list[tuple]) -> None:
+    book = openpyxl.Workbook()
+    for row in rows:
+        book.active.append(row)
+    book.save(path)
+
+
+def load(project: Path):
+    return load_journey(write(project, "m.cjmap.yaml", MAP), "m.cjmap.yaml").metrics
+
+
+def test_a_workbook_gives_values_and_its_cells_are_located(project: Path) -> None:
+    workbook(project / "data.xlsx", [
+        ("Metric", "At", "Value", "Date"),
+        ("conversion", "checkout", 3.1, datetime(2026, 9, 30)),
+        ("conversion", "checkout", 3.6, "2026-10-31"),
+        ("conversion", "chekout", "n/a", "soon"),
+    ])
+    metrics = load(project)
+    (series,) = metrics.at_touchpoint("checkout")
+    assert [p.value for p in series.trend] == [3.1, 3.6] and series.on_target
+    assert series.current.where.file == "data.xlsx" and (series.current.where.line, series.current.where.column) == (3, 3)
+    assert [(p.where.line, p.where.column, p.message) for p in metrics.problems] == [
+        (4, 2, "unknown touchpoint or stage 'chekout' (did you mean 'checkout'?)"),
+        (4, 3, "value 'n/a' is not a number"),
+        (4, 4, "date 'soon' is not a date like 2026-09-14"),
+    ]
+
+
+def test_a_file_that_is_no_workbook(project: Path) -> None:
+    (project / "data.xlsx").write_text("metric,at,value,date\n")
+    (problem,) = load(project).problems
+    assert problem.message.startswith("not an .xlsx workbook")
+
+
+def test_a_zip_bomb_is_refused_before_it_is_unpacked(project: Path) -> None:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", b"\0" * (200 * 1024 * 1024))  # 200 MB of zeros, ~200 KB packed
+    (project / "data.xlsx").write_bytes(buffer.getvalue())
+    started = time.perf_counter()
+    (problem,) = load(project).problems
+    assert time.perf_counter() - started < 2
+    assert problem.message == "the workbook unpacks to 209,715,200 bytes, over the limit of 31,457,280; refusing to open it"
+
+
+def test_a_sheet_too_long_is_refused(project: Path, monkeypatch) -> None:
+    from cjmap.metrics import tables
+
+    monkeypatch.setattr(tables, "MAX_ROWS", 5)
+    workbook(project / "data.xlsx", [("metric", "at", "value", "date"), *[(None,)] * 3, *[("conversion", "checkout", 3, "2026-10-01")] * 5])
+    (problem,) = load(project).problems
+    assert (problem.where.line, problem.message) == (6, "more than 5 rows; keep one sheet per metric or per year")
+
+
+def test_lint_of_a_map_with_a_csv_never_imports_openpyxl() -> None:
+    code = (
+        "import sys\nfrom pathlib import Path\nfrom cjmap.lint.pipeline import check\n"
+        f"assert check(Path({str(EXAMPLES / 'checkout.cjmap.yaml')!r})).journey.metrics.series\n"
+        "print(sorted(m for m in ('openpyxl', 'graphviz', 'jinja2', 'rich') if m in sys.modules))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert result.stdout.strip() == "[]", result.stderr
