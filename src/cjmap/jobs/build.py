@@ -30,6 +30,7 @@ class RenderTask:
     named: bool  # named on the command line, not found in a folder: a file without stages is then an error
     theme: str = "light"
     lanes: str = "none"  # the diagram's rows: none, persona or channel
+    data: tuple[Path, ...] = ()  # metric data files named with --data, besides the map's own
 
 
 @dataclass(frozen=True)
@@ -53,7 +54,7 @@ def render_file(task: RenderTask) -> Rendered:
     from cjmap.source.safeio import why
     from cjmap.render import RenderError, render_journey
 
-    result = check(task.path, task.display, task.policy, task.context)
+    result = check(task.path, task.display, task.policy, task.context, task.data)
     done = dict(file=result.file, diagnostics=result.diagnostics, sources=result.sources)
     if result.journey is None:
         return Rendered(**done, loaded=False)

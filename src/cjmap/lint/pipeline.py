@@ -7,7 +7,7 @@ imports Graphviz or Jinja, so `cjmap lint` stays light.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -47,8 +47,10 @@ def load_journey(path: Path, display: str | None = None) -> Journey:
     return resolve(load_map(path, display))
 
 
-def check(path: Path, display: str | None = None, policy: Policy | None = None, context: Context | None = None) -> Checked:
-    """Load and lint one map. A map that does not load yields its CJM0xx errors only."""
+def check(
+    path: Path, display: str | None = None, policy: Policy | None = None, context: Context | None = None, data: Sequence[Path] = ()
+) -> Checked:
+    """Load and lint one map (with metric `data` files besides its own). A map that does not load yields its CJM0xx errors only."""
     from cjmap.lint.policy import apply
     from cjmap.rules import (  # rules register on import; keep start-up small
         Context,
@@ -58,7 +60,7 @@ def check(path: Path, display: str | None = None, policy: Policy | None = None, 
     shown = display if display is not None else str(path)
     try:
         loaded = load_map(path, shown, max_bytes=policy.max_bytes if policy else MAX_BYTES)
-        journey = resolve(loaded)
+        journey = resolve(loaded, data)
     except MapError as e:
         return Checked(shown, None, e.diagnostics, (path,))
     if context is None:
@@ -66,7 +68,8 @@ def check(path: Path, display: str | None = None, policy: Policy | None = None, 
     found = lint_journey(journey, context, policy.enabled if policy else None)
     if policy is not None:
         found = apply(found, policy, {f.display: f.text for f in loaded.files})
-    return Checked(shown, journey, tuple(found), tuple(f.path for f in loaded.files))
+    read = (*(f.path for f in loaded.files), *(Path(f) for f in journey.metrics.files))  # data files too: --watch, and never overwritten
+    return Checked(shown, journey, tuple(found), read)
 
 
 @dataclass(frozen=True)
