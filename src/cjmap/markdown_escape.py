@@ -12,7 +12,10 @@ from cjmap.diagnostics import escape_controls
 
 _SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~])")
 # What GitHub turns into a link by itself (GFM's autolink extension): URLs, www. names and e-mail addresses
-_AUTOLINK = re.compile(r"(?i)(?:\b(?:https?|ftp)://|\bwww\.|\b(?:mailto|xmpp):)[^\s`<]*|(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_AUTOLINK = re.compile(
+    r"(?i)(?:\b(?:https?|ftp)://|\bwww\.|\b(?:mailto|xmpp):)[^\s`<]*"  # URLs and www. names
+    r"|(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+"  # e-mail addresses
+)
 
 
 def md(text: str) -> str:
@@ -22,7 +25,8 @@ def md(text: str) -> str:
     out, start = [], 0
     for match in _AUTOLINK.finditer(text):
         out.append(_inert(text[start : match.start()]))
-        out.append("`" + match[0].replace("|", "\\|") + "`")  # a code span is never a link; a table still splits on a bare |
+        # a code span is never a link; a table still splits on a bare |
+        out.append("`" + match[0].replace("|", "\\|") + "`")
         start = match.end()
     out.append(_inert(text[start:]))
     return "".join(out)

@@ -88,7 +88,8 @@ def emotion_curve(journey: Journey) -> str:
     labels, labels_height = _low_labels(touchpoints, x, step, width)
     height = TOP + PLOT + 24 + labels_height + 8
     lines = lines_for(journey)
-    out = chart_head("curve", width, height, f"Emotion curve of the journey \u2018{journey.title}\u2019", _description(journey, lines))
+    title = f"Emotion curve of the journey \u2018{journey.title}\u2019"
+    out = chart_head("curve", width, height, title, _description(journey, lines))
     out += _bands(journey, x, step)
     out += axis(width)
     for line in lines:
@@ -112,8 +113,9 @@ def chart_head(name: str, width: int, height: float, title: str, description: st
 def band(alt: bool, left: float, right: float, stage: str, label: str) -> list[str]:
     """A stage's band behind its touchpoints, its label cut to the band's width (the `<title>` keeps the name)."""
     chars = max(4, int((right - left - 8) / 7))
+    size = f'x="{left}" y="0" width="{round(right - left, 1)}" height="{TOP + PLOT + 12}"'
     return [
-        f'<rect class="band{" alt" if alt else ""}" x="{left}" y="0" width="{round(right - left, 1)}" height="{TOP + PLOT + 12}"/>',
+        f'<rect class="band{" alt" if alt else ""}" {size}/>',
         f'<text class="stage" x="{left + 6}" y="18"><title>{esc(stage)}</title>{esc(shorten(label, chars))}</text>',
     ]
 
@@ -131,7 +133,8 @@ def axis(width: int) -> list[str]:
 def polyline(points: list[tuple[float, int]], dash: str) -> str:
     """One run of a curve through (x, score) points; `dash` a stroke-dasharray, or '' for a solid line."""
     dashed = f' stroke-dasharray="{dash}"' if dash else ""
-    return f'<polyline points="{" ".join(f"{px},{y_of(score)}" for px, score in points)}" fill="none" stroke-width="2.5"{dashed}/>'
+    through = " ".join(f"{px},{y_of(score)}" for px, score in points)
+    return f'<polyline points="{through}" fill="none" stroke-width="2.5"{dashed}/>'
 
 
 def point(px: float, score: int, title: str) -> str:

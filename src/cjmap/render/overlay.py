@@ -22,7 +22,8 @@ def overlay_curve(c: Comparison) -> str:
     height = TOP + PLOT + 24 + NAMES_HEIGHT
     x = [round(LEFT + step * (i + 0.5), 1) for i in range(len(c.columns))]
     scale = f"{signed(SCALE[0])} to {signed(SCALE[-1])}"
-    description = f"Average emotion {c.average('current')} now, {c.average('future')} in the future state, on a scale from {scale}."
+    now, then = c.average("current"), c.average("future")
+    description = f"Average emotion {now} now, {then} in the future state, on a scale from {scale}."
     out = chart_head("overlay", width, height, "Emotion, current state against future state", description)
     start = bands = 0
     for i in range(1, len(c.columns) + 1):  # a band per run of columns in the same stage

@@ -42,7 +42,8 @@ class Comparison:
         """Mean emotion of one side; for a persona, of its own scores along its own path."""
         journey: Journey = getattr(self, which)
         path = None if persona is None else frozenset(journey.path_of(persona))
-        given = [tp.emotion if persona is None else tp.emotion_for(persona) for tp in journey.touchpoints if meets(path, tp.id)]
+        met = [tp for tp in journey.touchpoints if meets(path, tp.id)]
+        given = [tp.emotion if persona is None else tp.emotion_for(persona) for tp in met]
         scores = [score for score in given if score is not None]
         return round(mean(scores), 1) if scores else None
 

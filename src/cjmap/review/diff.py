@@ -39,7 +39,8 @@ GROUPS = (
     ("Emotion", ("emotion",)),
     ("Owners, channels and personas", ("owner", "channel", "personas")),
     ("Pain points and opportunities", (
-        "pain-points-added", "pain-points-removed", "opportunities-added", "opportunities-removed", "opportunities-delivered",
+        "pain-points-added", "pain-points-removed",
+        "opportunities-added", "opportunities-removed", "opportunities-delivered",
     )),
     ("Flow", ("branch-added", "branch-removed", "step-added", "step-removed", "exit-added", "exit-removed")),
 )

@@ -54,7 +54,8 @@ def _facts(data: MapFile) -> list[str]:
             lines.append(f"  takes part in {', '.join(p.stages) or 'no stage'}")
     lines += [f"team {id_of(t)}: {t.name}" for t in data.teams]
     lines += [f"channel {id_of(c)}: {c.name}" for c in data.channels]
-    lines += [f"source {id_of(s)}: {s.name}" + (f", collected {s.collected}" if s.collected else "") for s in data.sources]
+    lines += [f"source {id_of(s)}: {s.name}" + (f", collected {s.collected}" if s.collected else "")
+              for s in data.sources]
     for i, stage in enumerate(data.stages, 1):
         lines.append(f"stage {i} {id_of(stage)}: {stage.name}" + (f" (goal: {stage.goal})" if stage.goal else ""))
         for tp in stage.touchpoints:

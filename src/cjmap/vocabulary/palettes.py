@@ -71,6 +71,9 @@ THEME_NAMES = tuple(REPORT_THEMES)
 PRINT_BADGE = ("#ffffff", "#000000")  # (fill, text) of a printed report's badges: ink only, the words carry the meaning
 
 # The emotion curve: (stroke, dash) per persona, told apart by pattern as well as by colour
-CURVE_STYLES = (("#0550ae", ""), ("#bc4c00", "6 4"), ("#8250df", "2 3"), ("#1a7f37", "10 3 2 3"), ("#bf3989", "4 2"), ("#57606a", "1 2"))
+CURVE_STYLES = (
+    ("#0550ae", ""), ("#bc4c00", "6 4"), ("#8250df", "2 3"),
+    ("#1a7f37", "10 3 2 3"), ("#bf3989", "4 2"), ("#57606a", "1 2"),
+)
 # The comparison's overlay: (side, stroke, dash); the current state dashed grey, the future solid blue
 OVERLAY_STYLES = (("current", "#6e7781", "6 4"), ("future", "#0550ae", ""))
