@@ -16,8 +16,8 @@ from pathlib import Path
 from statistics import mean
 
 from cjmap.diagnostics import Diagnostic
-from cjmap.review.diff import MapDiff, diff_journeys
 from cjmap.resolve import Journey, Touchpoint
+from cjmap.review.diff import MapDiff, diff_journeys
 from cjmap.vocabulary.personas import meets
 
 

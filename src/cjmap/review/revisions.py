@@ -18,8 +18,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
-from cjmap.source.safeio import MAP_KEY, MAP_NAMES, SNIFF_BYTES
 from cjmap.source.loader import MAX_BYTES
+from cjmap.source.safeio import MAP_KEY, MAP_NAMES, SNIFF_BYTES
 
 MAP_SUFFIXES = (".yaml", ".yml")
 KEPT_SUFFIXES = (*MAP_SUFFIXES, ".toml")

@@ -11,10 +11,10 @@ from datetime import date
 from pathlib import Path
 
 from cjmap.diagnostics import Diagnostic, Location, MapError, structural
-from cjmap.review.diff import MapDiff, diff_journeys
 from cjmap.lint.pipeline import check
 from cjmap.lint.policy import PolicyFinder
 from cjmap.resolve import Journey
+from cjmap.review.diff import MapDiff, diff_journeys
 from cjmap.review.revisions import (
     GitError,
     changed_maps,
