@@ -81,7 +81,10 @@ def test_dated_rows_make_a_trend_and_the_newest_is_current(project: Path) -> Non
     (everyone,) = metrics.at_touchpoint("checkout")
     # the map's own 3.1 counts as of `updated` (2026-11-01), so it is the newest
     assert [(p.value, p.day) for p in everyone.trend] == [
-        (2.9, date(2026, 8, 31)), (3.3, date(2026, 9, 30)), (3.6, date(2026, 10, 31)), (3.1, date(2026, 11, 1)),
+        (2.9, date(2026, 8, 31)),
+        (3.3, date(2026, 9, 30)),
+        (3.6, date(2026, 10, 31)),
+        (3.1, date(2026, 11, 1)),
     ]
     (mia,) = metrics.at_touchpoint("checkout", "mia")
     assert mia.current.value == 2.2 and mia.current.where == type(mia.current.where)("data.csv", 5, 21)
@@ -118,7 +121,12 @@ def test_every_bad_row_is_a_problem_at_its_file_line_and_column(project: Path) -
         ("data.csv", 5, 25, "date '31/10/2026' is not a date like 2026-09-14"),
         ("data.csv", 6, 36, "unknown persona 'maya'"),
         ("data.csv", 7, 21, "no value in this row"),
-        ("data.csv", 9, 1, "conversion at touchpoint 'checkout' on 2026-08-31 is given twice (first on line 8); keep one"),
+        (
+            "data.csv",
+            9,
+            1,
+            "conversion at touchpoint 'checkout' on 2026-08-31 is given twice (first on line 8); keep one",
+        ),
     ]
     (series,) = metrics.at_touchpoint("checkout")  # the good row is used
     assert [p.value for p in series.points] == [3.2, 3.1]
@@ -127,7 +135,14 @@ def test_every_bad_row_is_a_problem_at_its_file_line_and_column(project: Path) -
 @pytest.mark.parametrize(
     ("csv", "expected"),
     [
-        ("metric,where,value\n", (1, 1, "missing columns 'at', 'date'; the first line names the columns: metric,at,value,date (and persona)")),
+        (
+            "metric,where,value\n",
+            (
+                1,
+                1,
+                "missing columns 'at', 'date'; the first line names the columns: metric,at,value,date (and persona)",
+            ),
+        ),
         ("", (1, 1, "data file is empty; its first line names the columns: metric,at,value,date")),
         (b"metric,at\n\xff\n", (2, 1, "data file is not UTF-8 text (byte 0xff); export it as CSV UTF-8")),
     ],
@@ -139,7 +154,7 @@ def test_a_file_that_is_no_table_is_one_problem(project: Path, csv: str | bytes,
 
 
 def test_a_semicolon_export_with_decimal_commas(project: Path) -> None:
-    csv = "metric;at;value;date\nconversion;checkout;3,4;2026-10-31\nconversion;map;\"1,5 %\";2026-10-31\n"
+    csv = 'metric;at;value;date\nconversion;checkout;3,4;2026-10-31\nconversion;map;"1,5 %";2026-10-31\n'
     metrics = journey(project, HEAD + "data: [data.csv]\n" + STAGES, csv).metrics
     assert metrics.problems == ()
     assert [p.value for p in metrics.at_touchpoint("checkout")[0].points] == [3.4, 3.1]
@@ -192,19 +207,55 @@ def test_rows_past_the_limit_are_refused(project: Path, monkeypatch) -> None:
     monkeypatch.setattr(tables, "MAX_ROWS", 3)
     csv = "metric,at,value,date\n" + "".join(f"conversion,checkout,3.1,2026-10-{d:02}\n" for d in range(1, 6))
     (problem,) = journey(project, HEAD + "data: [data.csv]\n" + STAGES, csv).metrics.problems
-    assert (problem.where.line, problem.message) == (5, "more than 3 rows of data; keep one file per metric or per year")
+    assert (problem.where.line, problem.message) == (
+        5,
+        "more than 3 rows of data; keep one file per metric or per year",
+    )
 
 
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        (HEAD + STAGES.replace("conversion: 3.0", "convrsion: 3.0"), ("CJM003", 10, 15, "unknown metric 'convrsion' (did you mean 'conversion'?); a stage's metrics must be defined under 'metrics:'")),
-        (HEAD + STAGES.replace("conversion: 3.1,", "conversion: '3.1 %',"), ("CJM002", 14, 31, "metric 'conversion' is defined (a rate), so its value here must be a number, not text '3.1 %'")),
-        (HEAD.replace('unit: "%"', "unit: pct"), ("CJM002", 6, 67, "metric 'conversion' is a rate, a percentage from 0 to 100: its unit is '%' (or leave it out), not 'pct'")),
+        (
+            HEAD + STAGES.replace("conversion: 3.0", "convrsion: 3.0"),
+            (
+                "CJM003",
+                10,
+                15,
+                "unknown metric 'convrsion' (did you mean 'conversion'?); a stage's metrics must be defined under 'metrics:'",
+            ),
+        ),
+        (
+            HEAD + STAGES.replace("conversion: 3.1,", "conversion: '3.1 %',"),
+            (
+                "CJM002",
+                14,
+                31,
+                "metric 'conversion' is defined (a rate), so its value here must be a number, not text '3.1 %'",
+            ),
+        ),
+        (
+            HEAD.replace('unit: "%"', "unit: pct"),
+            (
+                "CJM002",
+                6,
+                67,
+                "metric 'conversion' is a rate, a percentage from 0 to 100: its unit is '%' (or leave it out), not 'pct'",
+            ),
+        ),
         (HEAD.replace("kind: score,", "kind: score, owner: cx,"), ("CJM003", 7, 46, "unknown team 'cx'")),
-        (HEAD + "  - {id: nps, name: Again, kind: count}\n", ("CJM004", 8, 5, "duplicate metric id 'nps' (first defined at m.cjmap.yaml:7:5)")),
-        (HEAD.replace("kind: score", "kind: ratio"), ("CJM002", 7, 32, "'kind' must be one of 'count', 'rate', 'score', 'duration' or 'currency', got 'ratio'")),
-        (HEAD + STAGES.replace("share: 0.62", "share: 62"), ("CJM002", 16, 42, "'share': should be less than or equal to 1")),
+        (
+            HEAD + "  - {id: nps, name: Again, kind: count}\n",
+            ("CJM004", 8, 5, "duplicate metric id 'nps' (first defined at m.cjmap.yaml:7:5)"),
+        ),
+        (
+            HEAD.replace("kind: score", "kind: ratio"),
+            ("CJM002", 7, 32, "'kind' must be one of 'count', 'rate', 'score', 'duration' or 'currency', got 'ratio'"),
+        ),
+        (
+            HEAD + STAGES.replace("share: 0.62", "share: 62"),
+            ("CJM002", 16, 42, "'share': should be less than or equal to 1"),
+        ),
     ],
 )
 def test_a_mistake_in_the_maps_own_metric_keys_stops_it_loading(project: Path, text: str, expected: tuple) -> None:
@@ -214,8 +265,14 @@ def test_a_mistake_in_the_maps_own_metric_keys_stops_it_loading(project: Path, t
 
 
 def test_definitions_come_from_imports_and_an_import_may_not_name_data(project: Path) -> None:
-    write(project, "lib.cjmap.yaml", "cjmap: 1\nmetrics: [{id: csat, name: CSAT, kind: score, target: {value: 4, better: higher}}]\n")
-    text = HEAD.replace("metrics:\n", "imports: [lib.cjmap.yaml]\nmetrics:\n") + STAGES.replace("conversion: 3.0", "csat: 4.1")
+    write(
+        project,
+        "lib.cjmap.yaml",
+        "cjmap: 1\nmetrics: [{id: csat, name: CSAT, kind: score, target: {value: 4, better: higher}}]\n",
+    )
+    text = HEAD.replace("metrics:\n", "imports: [lib.cjmap.yaml]\nmetrics:\n") + STAGES.replace(
+        "conversion: 3.0", "csat: 4.1"
+    )
     metrics = journey(project, text).metrics
     assert [(d.id, d.local) for d in metrics.definitions] == [("conversion", True), ("nps", True), ("csat", False)]
     assert metrics.at_stage("buy")[0].metric.id == "csat"
@@ -239,7 +296,11 @@ def test_the_example_reads_its_csv() -> None:
 
     metrics = load_journey(EXAMPLES / "checkout.cjmap.yaml").metrics
     (conversion,) = metrics.for_map()[:1]
-    assert conversion.metric.name == "Checkout conversion" and conversion.current.value == 3.6 and len(conversion.trend) == 4
+    assert (
+        conversion.metric.name == "Checkout conversion"
+        and conversion.current.value == 3.6
+        and len(conversion.trend) == 4
+    )
     assert conversion.metric.format(conversion.current.value) == "3.6 %"
     assert {s.persona for s in metrics.all_at("touchpoint", "checkout-form")} == {"first-time", "returning"}
     assert metrics.drop_off("review-cart") == pytest.approx(0.45)

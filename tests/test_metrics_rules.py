@@ -36,8 +36,28 @@ stages:
     ("checkout", "expected"),
     [
         ("metrics: {conversion: 3.6, wait: 3}", []),  # exactly at a `lower` target is on it
-        ("metrics: {conversion: 3.4, wait: 2}", [("CJM602", 17, 31, "Checkout conversion at touchpoint 'checkout' is 3.4 %, below its target 3.5 % (higher is better)")]),
-        ("metrics: {conversion: 3.6, wait: 4.5}", [("CJM602", 17, 42, "Time to deliver at touchpoint 'checkout' is 4.5 days, above its target 3 days (lower is better)")]),
+        (
+            "metrics: {conversion: 3.4, wait: 2}",
+            [
+                (
+                    "CJM602",
+                    17,
+                    31,
+                    "Checkout conversion at touchpoint 'checkout' is 3.4 %, below its target 3.5 % (higher is better)",
+                )
+            ],
+        ),
+        (
+            "metrics: {conversion: 3.6, wait: 4.5}",
+            [
+                (
+                    "CJM602",
+                    17,
+                    42,
+                    "Time to deliver at touchpoint 'checkout' is 4.5 days, above its target 3 days (lower is better)",
+                )
+            ],
+        ),
     ],
 )
 def test_metric_off_target(project: Path, checkout: str, expected: list) -> None:
@@ -45,9 +65,20 @@ def test_metric_off_target(project: Path, checkout: str, expected: list) -> None
 
 
 def test_off_target_is_judged_on_the_newest_value_per_persona(project: Path) -> None:
-    write(project, "d.csv", "metric,at,value,date,persona\nconversion,map,2.9,2026-09-30,\nconversion,map,3.6,2026-10-31,\nconversion,map,2.1,2026-10-31,mia\n")
+    write(
+        project,
+        "d.csv",
+        "metric,at,value,date,persona\nconversion,map,2.9,2026-09-30,\nconversion,map,3.6,2026-10-31,\nconversion,map,2.1,2026-10-31,mia\n",
+    )
     found = lint_findings(project, HEAD + "data: [d.csv]\n" + stages(), ("CJM602",))
-    assert found == [("CJM602", 4, 16, "Checkout conversion for the map (persona 'mia') is 2.1 %, below its target 3.5 % (higher is better)")]
+    assert found == [
+        (
+            "CJM602",
+            4,
+            16,
+            "Checkout conversion for the map (persona 'mia') is 2.1 %, below its target 3.5 % (higher is better)",
+        )
+    ]
 
 
 @pytest.mark.parametrize(
@@ -55,9 +86,25 @@ def test_off_target_is_judged_on_the_newest_value_per_persona(project: Path) -> 
     [
         ("next: [{to: checkout, when: goes on, share: 0.6}]\n        exit: Leaves", []),
         ("next: [{to: checkout, when: goes on, share: 0.97}]", []),  # within share-slack of 100 %
-        ("next: [{to: checkout, when: goes on, share: 0.6}]", [("CJM603", 13, 53, "the shares leaving 'cart' add up to 60 %: 40 % go nowhere the map shows; add the missing way out, or an 'exit:' for those who leave")]),
-        ("next: [{to: checkout, when: a, share: 0.6}, {to: checkout, when: b}]", []),  # the rest goes the way without a share
-        ("next: [{to: checkout, when: a, share: 0.6}, {to: checkout, when: b, share: 0.5}]\n        exit: Leaves", [("CJM603", 13, 47, "the shares leaving 'cart' add up to 110 %, more than 100 %")]),
+        (
+            "next: [{to: checkout, when: goes on, share: 0.6}]",
+            [
+                (
+                    "CJM603",
+                    13,
+                    53,
+                    "the shares leaving 'cart' add up to 60 %: 40 % go nowhere the map shows; add the missing way out, or an 'exit:' for those who leave",
+                )
+            ],
+        ),
+        (
+            "next: [{to: checkout, when: a, share: 0.6}, {to: checkout, when: b}]",
+            [],
+        ),  # the rest goes the way without a share
+        (
+            "next: [{to: checkout, when: a, share: 0.6}, {to: checkout, when: b, share: 0.5}]\n        exit: Leaves",
+            [("CJM603", 13, 47, "the shares leaving 'cart' add up to 110 %, more than 100 %")],
+        ),
     ],
 )
 def test_unbalanced_shares(project: Path, cart: str, expected: list) -> None:
@@ -85,9 +132,18 @@ def test_share_slack_is_an_option(project: Path) -> None:
     [
         (HEAD + stages("metrics: {conversion: 0, wait: 2}"), []),
         (HEAD + stages("metrics: {conversion: 100, wait: 2}"), []),
-        (HEAD + stages("metrics: {conversion: 310, wait: 2}"), [("CJM604", 17, 31, "rate 'conversion' at touchpoint 'checkout' is 310 %, outside 0-100 %")]),
-        (HEAD + stages("metrics: {conversion: -1, wait: 2}"), [("CJM604", 17, 31, "rate 'conversion' at touchpoint 'checkout' is -1 %, outside 0-100 %")]),
-        (HEAD.replace("value: 3.5", "value: 350") + stages(), [("CJM604", 6, 5, "the target of rate 'conversion' is 350 %, outside 0-100 %")]),
+        (
+            HEAD + stages("metrics: {conversion: 310, wait: 2}"),
+            [("CJM604", 17, 31, "rate 'conversion' at touchpoint 'checkout' is 310 %, outside 0-100 %")],
+        ),
+        (
+            HEAD + stages("metrics: {conversion: -1, wait: 2}"),
+            [("CJM604", 17, 31, "rate 'conversion' at touchpoint 'checkout' is -1 %, outside 0-100 %")],
+        ),
+        (
+            HEAD.replace("value: 3.5", "value: 350") + stages(),
+            [("CJM604", 6, 5, "the target of rate 'conversion' is 350 %, outside 0-100 %")],
+        ),
     ],
 )
 def test_rate_out_of_range(project: Path, text: str, expected: list) -> None:
@@ -95,9 +151,15 @@ def test_rate_out_of_range(project: Path, text: str, expected: list) -> None:
 
 
 def test_stale_metric_data(project: Path) -> None:
-    write(project, "d.csv", "metric,at,value,date\nconversion,map,3.6,2025-10-31\nwait,checkout,2,2025-11-24\nwait,map,2,2024-01-01\nwait,map,2,2025-12-01\n")
+    write(
+        project,
+        "d.csv",
+        "metric,at,value,date\nconversion,map,3.6,2025-10-31\nwait,checkout,2,2025-11-24\nwait,map,2,2024-01-01\nwait,map,2,2025-12-01\n",
+    )
     found = lint_findings(project, HEAD + "data: [d.csv]\n" + stages(), ("CJM605",))
-    assert found == [("CJM605", 2, 16, "the newest Checkout conversion for the map is from 2025-10-31, 389 days ago (limit 365)")]
+    assert found == [
+        ("CJM605", 2, 16, "the newest Checkout conversion for the map is from 2025-10-31, 389 days ago (limit 365)")
+    ]
 
 
 def test_values_written_in_the_map_are_not_stale_data(project: Path) -> None:
@@ -108,8 +170,14 @@ def test_values_written_in_the_map_are_not_stale_data(project: Path) -> None:
     ("text", "expected"),
     [
         (HEAD + stages("pain_points: [Slow]\n        metrics: {conversion: 3.6, wait: 2}"), []),
-        (HEAD + stages("pain_points: [Slow]"), [("CJM606", 17, 22, "touchpoint 'checkout' has pain points but no metric watches it")]),
-        (HEAD.split("metrics:")[0] + stages("pain_points: [Slow]"), []),  # a map without metric definitions is not judged
+        (
+            HEAD + stages("pain_points: [Slow]"),
+            [("CJM606", 17, 22, "touchpoint 'checkout' has pain points but no metric watches it")],
+        ),
+        (
+            HEAD.split("metrics:")[0] + stages("pain_points: [Slow]"),
+            [],
+        ),  # a map without metric definitions is not judged
     ],
 )
 def test_unwatched_pain_point(project: Path, text: str, expected: list) -> None:
@@ -133,4 +201,7 @@ def test_unused_metric(project: Path) -> None:
 def test_bad_data_rows_are_errors_at_their_cells(project: Path) -> None:
     write(project, "d.csv", "metric,at,value,date\nconversion,checkout,abc,2026-10-31\n")
     found = lint_findings(project, HEAD + "data: [d.csv, gone.csv]\n" + stages(), ("CJM601",))
-    assert found == [("CJM601", 2, 21, "value 'abc' is not a number"), ("CJM601", 8, 15, "data file 'gone.csv' not found")]
+    assert found == [
+        ("CJM601", 2, 21, "value 'abc' is not a number"),
+        ("CJM601", 8, 15, "data file 'gone.csv' not found"),
+    ]

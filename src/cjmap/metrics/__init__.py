@@ -6,6 +6,28 @@ gathers them from the map, its imports and its data files.
 
 from __future__ import annotations
 
-from cjmap.metrics.values import MAP, DataProblem, Definition, Metrics, Place, Point, Series, Share, Target, format_value
+from cjmap.metrics.values import (
+    MAP,
+    DataProblem,
+    Definition,
+    Metrics,
+    Place,
+    Point,
+    Series,
+    Share,
+    Target,
+    format_value,
+)
 
-__all__ = ["MAP", "DataProblem", "Definition", "Metrics", "Place", "Point", "Series", "Share", "Target", "format_value"]
+__all__ = [
+    "MAP",
+    "DataProblem",
+    "Definition",
+    "Metrics",
+    "Place",
+    "Point",
+    "Series",
+    "Share",
+    "Target",
+    "format_value",
+]

@@ -61,7 +61,13 @@ def attach_metrics(
     shares = _shares(journey, root_source, root)
     for source, data in files[1:]:
         if data.data:
-            errors.append(structural("CJM005", source.locate(("data",), key=True), "an imported file may define metrics, not name data files"))
+            errors.append(
+                structural(
+                    "CJM005",
+                    source.locate(("data",), key=True),
+                    "an imported file may define metrics, not name data files",
+                )
+            )
     if errors:
         raise MapError(errors)
     problems: list[DataProblem] = []
@@ -78,7 +84,9 @@ def _has_shares(root: m.MapFile) -> bool:
     return any(step.share is not None for s in root.stages for tp in s.touchpoints for step in tp.next or ())
 
 
-def _definitions(journey: Journey, files: Sequence[tuple[SourceFile, m.MapFile]], errors: list[Diagnostic]) -> list[Definition]:
+def _definitions(
+    journey: Journey, files: Sequence[tuple[SourceFile, m.MapFile]], errors: list[Diagnostic]
+) -> list[Definition]:
     """Every definition, imports first (a map redefining an imported metric is where the duplicate is reported)."""
     from cjmap.vocabulary.ids import id_of
 
@@ -91,25 +99,59 @@ def _definitions(journey: Journey, files: Sequence[tuple[SourceFile, m.MapFile]]
             where = source.locate(path)
             id = id_of(item)
             if not id:
-                errors.append(structural("CJM002", source.locate((*path, "name")), f"cannot derive an id from name '{item.name}'; add an 'id'"))
+                errors.append(
+                    structural(
+                        "CJM002",
+                        source.locate((*path, "name")),
+                        f"cannot derive an id from name '{item.name}'; add an 'id'",
+                    )
+                )
                 continue
             if id in seen:
                 first = seen[id]
-                errors.append(structural("CJM004", where, f"duplicate metric id '{id}' (first defined at {first.file}:{first.line}:{first.column})"))
+                errors.append(
+                    structural(
+                        "CJM004",
+                        where,
+                        f"duplicate metric id '{id}' (first defined at {first.file}:{first.line}:{first.column})",
+                    )
+                )
                 continue
             seen[id] = where
             if item.owner is not None and item.owner not in teams:
-                errors.append(structural("CJM003", source.locate((*path, "owner")), f"unknown team '{item.owner}'{_hint(item.owner, teams)}"))
+                errors.append(
+                    structural(
+                        "CJM003",
+                        source.locate((*path, "owner")),
+                        f"unknown team '{item.owner}'{_hint(item.owner, teams)}",
+                    )
+                )
             if item.source is not None and item.source not in sources:
-                errors.append(structural("CJM003", source.locate((*path, "source")), f"unknown source '{item.source}'{_hint(item.source, sources)}"))
+                errors.append(
+                    structural(
+                        "CJM003",
+                        source.locate((*path, "source")),
+                        f"unknown source '{item.source}'{_hint(item.source, sources)}",
+                    )
+                )
             if item.kind == "rate" and item.unit not in (None, "%"):
-                message = f"metric '{id}' is a rate, a percentage from 0 to 100: its unit is '%' (or leave it out), not '{item.unit}'"
+                message = (
+                    f"metric '{id}' is a rate, a percentage from 0 to 100: "
+                    f"its unit is '%' (or leave it out), not '{item.unit}'"
+                )
                 errors.append(structural("CJM002", source.locate((*path, "unit")), message))
             target = Target(float(item.target.value), item.target.better) if item.target else None
             found.append(
                 Definition(
-                    id=id, name=item.name or id, kind=item.kind, unit=item.unit, target=target, owner=item.owner,
-                    source=item.source, where=where, local=source is files[0][0],
+                    id=id,
+                    name=item.name or id,
+                    kind=item.kind,
+                    unit=item.unit,
+                    target=target,
+                    owner=item.owner,
+                    source=item.source,
+                    where=where,
+                    local=source is files[0][0],
                 )
             )
     local = [d for d in found if d.local]
@@ -117,7 +159,9 @@ def _definitions(journey: Journey, files: Sequence[tuple[SourceFile, m.MapFile]]
 
 
 def _map_values(
-    files: Sequence[tuple[SourceFile, m.MapFile]], by_id: dict[str, Definition], updated: date | None,
+    files: Sequence[tuple[SourceFile, m.MapFile]],
+    by_id: dict[str, Definition],
+    updated: date | None,
     points: dict[tuple[str, Place, str | None], list[Point]],
 ) -> None:
     from cjmap.vocabulary.ids import id_of
@@ -131,22 +175,36 @@ def _map_values(
 
 
 def _stage_values(
-    journey: Journey, source: SourceFile, root: m.MapFile, by_id: dict[str, Definition],
-    points: dict[tuple[str, Place, str | None], list[Point]], errors: list[Diagnostic],
+    journey: Journey,
+    source: SourceFile,
+    root: m.MapFile,
+    by_id: dict[str, Definition],
+    points: dict[tuple[str, Place, str | None], list[Point]],
+    errors: list[Diagnostic],
 ) -> None:
     for index, (stage, item) in enumerate(zip(journey.stages, root.stages)):
         for key, value in item.metrics.items():
             where = source.locate(("stages", index, "metrics", key), key=True)
             if key not in by_id:
-                errors.append(structural("CJM003", where, _unknown_metric(key, by_id) + "; a stage's metrics must be defined under 'metrics:'"))
+                errors.append(
+                    structural(
+                        "CJM003",
+                        where,
+                        _unknown_metric(key, by_id) + "; a stage's metrics must be defined under 'metrics:'",
+                    )
+                )
                 continue
             at = source.locate(("stages", index, "metrics", key))
             points.setdefault((key, Place("stage", stage.id), None), []).append(Point(float(value), root.updated, at))
 
 
 def _touchpoint_values(
-    journey: Journey, source: SourceFile, root: m.MapFile, by_id: dict[str, Definition],
-    points: dict[tuple[str, Place, str | None], list[Point]], errors: list[Diagnostic],
+    journey: Journey,
+    source: SourceFile,
+    root: m.MapFile,
+    by_id: dict[str, Definition],
+    points: dict[tuple[str, Place, str | None], list[Point]],
+    errors: list[Diagnostic],
 ) -> None:
     """Values of defined metrics; any other key is a free note, as in every map before definitions."""
     for si, (stage, item) in enumerate(zip(journey.stages, root.stages)):
@@ -157,10 +215,13 @@ def _touchpoint_values(
                 path = ("stages", si, "touchpoints", ti, "metrics", key)
                 if isinstance(value, bool) or not isinstance(value, (int, float)):
                     kind = by_id[key].kind
-                    message = f"metric '{key}' is defined (a {kind}), so its value here must be a number, not {_describe(value)}"
+                    wanted = f"metric '{key}' is defined (a {kind}), so its value here must be a number"
+                    message = f"{wanted}, not {_describe(value)}"
                     errors.append(structural("CJM002", source.locate(path), message))
                     continue
-                points.setdefault((key, Place("touchpoint", tp.id), None), []).append(Point(float(value), root.updated, source.locate(path)))
+                points.setdefault((key, Place("touchpoint", tp.id), None), []).append(
+                    Point(float(value), root.updated, source.locate(path))
+                )
 
 
 def _shares(journey: Journey, source: SourceFile, root: m.MapFile) -> tuple[Share, ...]:
@@ -193,7 +254,12 @@ def _data_files(
             problems.append(DataProblem(asked, "is a symbolic link that cannot be followed"))
             continue
         if outside is not None:
-            problems.append(DataProblem(asked, f"leads through a symbolic link to a file outside the project {outside}; refusing to read it"))
+            problems.append(
+                DataProblem(
+                    asked,
+                    f"leads through a symbolic link to a file outside the project {outside}; refusing to read it",
+                )
+            )
             continue
         wanted.append(DataFile(path, str(path), asked, named=True))
     seen: set[Path] = set()
@@ -204,12 +270,16 @@ def _data_files(
             seen.add(key)
             unique.append(data_file)
     if len(unique) > MAX_DATA_FILES:
-        problems.append(DataProblem(unique[MAX_DATA_FILES].asked, f"more than {MAX_DATA_FILES} data files; merge them"))
+        problems.append(
+            DataProblem(unique[MAX_DATA_FILES].asked, f"more than {MAX_DATA_FILES} data files; merge them")
+        )
         unique = unique[:MAX_DATA_FILES]
     return unique
 
 
-def _data_target(entry: str, folder: Path, project_root: Path, asked: Location, problems: list[DataProblem]) -> Path | None:
+def _data_target(
+    entry: str, folder: Path, project_root: Path, asked: Location, problems: list[DataProblem]
+) -> Path | None:
     if not entry.strip() or "\x00" in entry:
         problems.append(DataProblem(asked, "data file path is empty or holds a NUL character"))
         return None
@@ -218,7 +288,9 @@ def _data_target(entry: str, folder: Path, project_root: Path, asked: Location, 
         return None
     target = (folder / entry).resolve()
     if not target.is_relative_to(project_root):
-        problems.append(DataProblem(asked, f"data file '{entry}' leaves the project root {project_root}; refusing to read it"))
+        problems.append(
+            DataProblem(asked, f"data file '{entry}' leaves the project root {project_root}; refusing to read it")
+        )
         return None
     if not target.exists():
         problems.append(DataProblem(asked, f"data file '{entry}' not found"))
@@ -249,7 +321,11 @@ class _RowReader:
         missing = [c for c in REQUIRED_COLUMNS if c not in table.header]
         if missing:
             named = ", ".join(f"'{c}'" for c in missing)
-            self._problem(Location(data_file.display), f"missing column{'s' if len(missing) > 1 else ''} {named}; the first line names the columns: metric,at,value,date (and persona)")
+            self._problem(
+                Location(data_file.display),
+                f"missing column{'s' if len(missing) > 1 else ''} {named}; "
+                "the first line names the columns: metric,at,value,date (and persona)",
+            )
             return
         for row in table.rows:
             point = self._row(row, table.decimal_comma)
@@ -265,7 +341,9 @@ class _RowReader:
         ok = True
         metric = cell_text(metric_cell.raw)
         if metric not in self.by_id:
-            self._problem(metric_cell.where, _unknown_metric(metric, self.by_id) if metric else "no metric named in this row")
+            self._problem(
+                metric_cell.where, _unknown_metric(metric, self.by_id) if metric else "no metric named in this row"
+            )
             ok = False
         place = self._place(cell_text(at_cell.raw), at_cell.where)
         ok = ok and place is not None
@@ -277,7 +355,9 @@ class _RowReader:
         day = parse_day(date_cell.raw)
         if day is None:
             shown = cell_text(date_cell.raw)
-            self._problem(date_cell.where, f"date '{shown}' is not a date like 2026-09-14" if shown else "no date in this row")
+            self._problem(
+                date_cell.where, f"date '{shown}' is not a date like 2026-09-14" if shown else "no date in this row"
+            )
             ok = False
         persona_cell = row.cells.get("persona")
         persona = cell_text(persona_cell.raw) if persona_cell is not None else ""
@@ -291,12 +371,14 @@ class _RowReader:
         first = self.seen.setdefault((*key, day), row.where)
         if first != row.where:
             again = f"line {first.line}" if first.file == row.where.file else f"{first.file}:{first.line}"
-            self._problem(row.where, f"{metric} {place.phrase} on {day.isoformat()} is given twice (first on {again}); keep one")
+            self._problem(
+                row.where, f"{metric} {place.phrase} on {day.isoformat()} is given twice (first on {again}); keep one"
+            )
             return None
         return key, Point(value, day, value_cell.where, from_data=True)
 
     def _place(self, text: str, where: Location) -> Place | None:
-        """What `at` names: a touchpoint or stage id (`stage:` or `touchpoint:` before it when both have it), or `map`."""
+        """What `at` names: a touchpoint or stage id (`stage:ID` or `touchpoint:ID` when both have it), or `map`."""
         kind, _, id = text.partition(":") if text.startswith(("stage:", "touchpoint:")) else ("", "", text)
         id = id.strip()
         in_touchpoints, in_stages = id in self.touchpoints, id in self.stages
@@ -312,13 +394,21 @@ class _RowReader:
         if not id:
             self._problem(where, "no 'at' in this row: name a touchpoint, a stage, or 'map'")
             return None
-        known = self.touchpoints if kind == "touchpoint" else self.stages if kind == "stage" else self.touchpoints | self.stages
+        known = (
+            self.touchpoints
+            if kind == "touchpoint"
+            else self.stages
+            if kind == "stage"
+            else self.touchpoints | self.stages
+        )
         noun = kind or "touchpoint or stage"
         self._problem(where, f"unknown {noun} '{id}'{_hint(id, known)}")
         return None
 
 
-def _series(journey: Journey, definitions: Sequence[Definition], points: dict[tuple[str, Place, str | None], list[Point]]) -> tuple[Series, ...]:
+def _series(
+    journey: Journey, definitions: Sequence[Definition], points: dict[tuple[str, Place, str | None], list[Point]]
+) -> tuple[Series, ...]:
     """One series per metric, place and persona, oldest value first, in the order the map lists them."""
     metric_order = {d.id: i for i, d in enumerate(definitions)}
     place_order = {Place("map", MAP): 0}
@@ -328,9 +418,16 @@ def _series(journey: Journey, definitions: Sequence[Definition], points: dict[tu
             place_order[Place("touchpoint", tp.id)] = len(place_order)
     persona_order = {p.id: i + 1 for i, p in enumerate(journey.personas)}
     by_id = {d.id: d for d in definitions}
-    keys = sorted(points, key=lambda k: (metric_order[k[0]], place_order.get(k[1], 0), persona_order.get(k[2] or "", 0)))
+    keys = sorted(
+        points, key=lambda k: (metric_order[k[0]], place_order.get(k[1], 0), persona_order.get(k[2] or "", 0))
+    )
     return tuple(
-        Series(by_id[metric], place, persona, tuple(sorted(points[(metric, place, persona)], key=lambda p: p.day or date.min)))
+        Series(
+            by_id[metric],
+            place,
+            persona,
+            tuple(sorted(points[(metric, place, persona)], key=lambda p: p.day or date.min)),
+        )
         for metric, place, persona in keys
     )
 

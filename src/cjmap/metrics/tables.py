@@ -75,10 +75,14 @@ def _read_csv(raw: bytes, display: str) -> Table:
         text = raw.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError as e:
         line = raw[: e.start].count(b"\n") + 1
-        raise TableError(Location(display, line), f"data file is not UTF-8 text (byte 0x{raw[e.start]:02x}); export it as CSV UTF-8") from None
+        raise TableError(
+            Location(display, line), f"data file is not UTF-8 text (byte 0x{raw[e.start]:02x}); export it as CSV UTF-8"
+        ) from None
     lines = text.splitlines()
     if not lines or not lines[0].strip():
-        raise TableError(Location(display), "data file is empty; its first line names the columns: metric,at,value,date")
+        raise TableError(
+            Location(display), "data file is empty; its first line names the columns: metric,at,value,date"
+        )
     delimiter = max(",;\t", key=lines[0].count)  # Excel in many countries exports with ';'
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     header: tuple[str, ...] = ()
@@ -93,7 +97,10 @@ def _read_csv(raw: bytes, display: str) -> Table:
             if not any(field.strip() for field in record):
                 continue  # blank lines between blocks of an export
             if len(rows) >= MAX_ROWS:
-                raise TableError(Location(display, first_line), f"more than {MAX_ROWS:,} rows of data; keep one file per metric or per year")
+                raise TableError(
+                    Location(display, first_line),
+                    f"more than {MAX_ROWS:,} rows of data; keep one file per metric or per year",
+                )
             columns = _field_columns(lines[first_line - 1], delimiter) if first_line == last_line else []
             cells = {
                 name: Cell(value, Location(display, first_line, columns[i] if i < len(columns) else 1))
@@ -126,16 +133,22 @@ def _read_xlsx(raw: bytes, display: str) -> Table:
     except (zipfile.BadZipFile, ValueError, EOFError) as e:
         raise TableError(Location(display), f"not an .xlsx workbook ({e})") from None
     if len(entries) > MAX_ZIP_ENTRIES:
-        raise TableError(Location(display), f"the workbook holds {len(entries):,} parts, more than {MAX_ZIP_ENTRIES:,}; refusing to open it")
+        raise TableError(
+            Location(display),
+            f"the workbook holds {len(entries):,} parts, more than {MAX_ZIP_ENTRIES:,}; refusing to open it",
+        )
     unpacked = sum(entry.file_size for entry in entries)  # zipfile never unpacks past the declared size
     if unpacked > MAX_UNPACKED:
         raise TableError(
-            Location(display), f"the workbook unpacks to {unpacked:,} bytes, over the limit of {MAX_UNPACKED:,}; refusing to open it"
+            Location(display),
+            f"the workbook unpacks to {unpacked:,} bytes, over the limit of {MAX_UNPACKED:,}; refusing to open it",
         )
     try:
         import openpyxl
     except ImportError:  # pragma: no cover - openpyxl is a dependency; a trimmed install may lack it
-        raise TableError(Location(display), "reading .xlsx needs openpyxl (pip install openpyxl); or export the sheet as CSV") from None
+        raise TableError(
+            Location(display), "reading .xlsx needs openpyxl (pip install openpyxl); or export the sheet as CSV"
+        ) from None
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
         try:
@@ -144,16 +157,19 @@ def _read_xlsx(raw: bytes, display: str) -> Table:
             workbook.close()
     except TableError:
         raise
-    except Exception as e:  # openpyxl raises many kinds (KeyError, zipfile, XML) for a broken workbook
+    except Exception as e:  # noqa: BLE001  (openpyxl raises many kinds, KeyError to XML errors, for a broken workbook)
         raise TableError(Location(display), f"cannot read the workbook: {type(e).__name__}: {e}") from None
 
 
 def _sheet_rows(sheet: object, display: str) -> Table:
     header: tuple[str, ...] = ()
     rows: list[Row] = []
-    for number, values in enumerate(sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True), start=1):  # type: ignore[attr-defined]
+    lines = sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True)  # type: ignore[attr-defined]
+    for number, values in enumerate(lines, start=1):
         if number > MAX_ROWS:  # blank rows too: a sheet a million rows long is refused, not walked
-            raise TableError(Location(display, number), f"more than {MAX_ROWS:,} rows; keep one sheet per metric or per year")
+            raise TableError(
+                Location(display, number), f"more than {MAX_ROWS:,} rows; keep one sheet per metric or per year"
+            )
         if not header:
             if not any(v is not None for v in values):
                 continue
@@ -161,8 +177,14 @@ def _sheet_rows(sheet: object, display: str) -> Table:
             continue
         if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
             continue
-        cells = {name: Cell(value, Location(display, number, i + 1)) for i, (name, value) in enumerate(zip(header, values)) if name}
+        cells = {
+            name: Cell(value, Location(display, number, i + 1))
+            for i, (name, value) in enumerate(zip(header, values))
+            if name
+        }
         rows.append(Row(Location(display, number), cells))
     if not header:
-        raise TableError(Location(display), "the first sheet is empty; its first row names the columns: metric, at, value, date")
+        raise TableError(
+            Location(display), "the first sheet is empty; its first row names the columns: metric, at, value, date"
+        )
     return Table(header, rows)

@@ -11,7 +11,12 @@ from cjmap.rules.evidence import STALE_DAYS, is_stale
 from cjmap.rules.registry import Context, Finding, Option, rule
 
 SHARE_SLACK = Option(
-    "share-slack", int, 5, "percentage points the shares leaving a touchpoint may fall short of 100 % without an exit", minimum=0, maximum=100
+    "share-slack",
+    int,
+    5,
+    "percentage points the shares leaving a touchpoint may fall short of 100 % without an exit",
+    minimum=0,
+    maximum=100,
 )
 
 
@@ -130,7 +135,8 @@ def unbalanced_shares(journey: Journey, context: Context) -> Iterator[Finding]:
         elif len(shares) == count and not by_id[source].exits and total < 1 - slack - 1e-9:
             yield Finding(
                 where,
-                f"the shares leaving '{source}' add up to {_percent(total)}: {_percent(1 - total)} go nowhere the map shows; "
+                f"the shares leaving '{source}' add up to {_percent(total)}: "
+                f"{_percent(1 - total)} go nowhere the map shows; "
                 "add the missing way out, or an 'exit:' for those who leave",
             )
 
@@ -155,13 +161,19 @@ def rate_out_of_range(journey: Journey, context: Context) -> Iterator[Finding]:
     """
     for definition in journey.metrics.definitions:
         if definition.kind == "rate" and definition.target is not None and not 0 <= definition.target.value <= 100:
-            yield Finding(definition.where, f"the target of rate '{definition.id}' is {definition.target.value:g} %, outside 0-100 %")
+            yield Finding(
+                definition.where,
+                f"the target of rate '{definition.id}' is {definition.target.value:g} %, outside 0-100 %",
+            )
     for series in journey.metrics.series:
         if series.metric.kind != "rate":
             continue
         for point in series.points:
             if not 0 <= point.value <= 100:
-                yield Finding(point.where, f"rate '{series.metric.id}' {series.place.phrase} is {point.value:g} %, outside 0-100 %")
+                yield Finding(
+                    point.where,
+                    f"rate '{series.metric.id}' {series.place.phrase} is {point.value:g} %, outside 0-100 %",
+                )
 
 
 @rule("CJM605", "stale-metric-data", Severity.WARNING, options=[STALE_DAYS])
@@ -199,7 +211,8 @@ def stale_metric_data(journey: Journey, context: Context) -> Iterator[Finding]:
             age, limit = (context.today - newest.day).days, context[STALE_DAYS]
             yield Finding(
                 newest.where,
-                f"the newest {series.metric.name} {series.place.phrase}{who} is from {newest.day.isoformat()}, {age} days ago (limit {limit})",
+                f"the newest {series.metric.name} {series.place.phrase}{who} is from {newest.day.isoformat()}, "
+                f"{age} days ago (limit {limit})",
             )
 
 
