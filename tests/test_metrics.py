@@ -264,6 +264,12 @@ def test_a_mistake_in_the_maps_own_metric_keys_stops_it_loading(project: Path, t
     assert [(d.code, d.where.line, d.where.column, d.message) for d in raised.value.diagnostics] == [expected]
 
 
+def test_a_stage_value_in_a_map_that_defines_no_metrics(project: Path) -> None:
+    text = MINIMAL.replace("  - name: Purchase\n", "  - name: Purchase\n    metrics: {nps: 31}\n")
+    with pytest.raises(MapError, match=r"unknown metric 'nps' \(no metrics are defined; add it under 'metrics:'\)"):
+        journey(project, text)
+
+
 def test_definitions_come_from_imports_and_an_import_may_not_name_data(project: Path) -> None:
     write(
         project,

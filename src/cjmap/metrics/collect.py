@@ -49,7 +49,7 @@ def attach_metrics(
 ) -> Journey:
     """The journey with its metrics; raise MapError for a problem in the map's own metric keys."""
     root_source, root = files[0]
-    if not any(data.metrics for _, data in files) and not root.data and not extra and not _has_shares(root):
+    if not any(data.metrics or data.data for _, data in files) and not extra and not _measured(root):
         return journey  # every older map: nothing to do, nothing read
     errors: list[Diagnostic] = []
     definitions = _definitions(journey, files, errors)
@@ -80,8 +80,11 @@ def attach_metrics(
     return replace(journey, metrics=metrics)
 
 
-def _has_shares(root: m.MapFile) -> bool:
-    return any(step.share is not None for s in root.stages for tp in s.touchpoints for step in tp.next or ())
+def _measured(root: m.MapFile) -> bool:
+    """Whether the map's stages say anything about metrics: a stage's values, or a share on a branch."""
+    return any(
+        s.metrics or any(step.share is not None for tp in s.touchpoints for step in tp.next or ()) for s in root.stages
+    )
 
 
 def _definitions(
