@@ -84,6 +84,25 @@ def test_a_zip_bomb_is_refused_before_it_is_unpacked(project: Path) -> None:
     )
 
 
+def test_an_entity_bomb_in_a_sheet_is_refused(project: Path) -> None:
+    workbook(project / "plain.xlsx", [("metric", "at", "value", "date")])
+    entities = "".join(f'<!ENTITY e{i} "{f"&e{i - 1};" * 10}">' for i in range(1, 10))
+    sheet = (
+        f'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e0 "lol">{entities}]>'
+        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+        '<row r="1"><c r="A1" t="inlineStr"><is><t>&e9;</t></is></c></row></sheetData></worksheet>'
+    )
+    source = zipfile.ZipFile(project / "plain.xlsx")
+    with zipfile.ZipFile(project / "data.xlsx", "w") as archive:
+        for entry in source.infolist():
+            is_sheet = entry.filename == "xl/worksheets/sheet1.xml"
+            archive.writestr(entry, sheet.encode() if is_sheet else source.read(entry.filename))
+    started = time.perf_counter()
+    (problem,) = load(project).problems
+    assert time.perf_counter() - started < 5
+    assert problem.message.startswith("cannot read the workbook: ParseError: limit on input amplification factor")
+
+
 def test_a_sheet_too_long_is_refused(project: Path, monkeypatch) -> None:
     from cjmap.metrics import tables
 
