@@ -207,7 +207,8 @@ def test_diff_names_each_persona_whose_score_moved(project: Path) -> None:
 
 
 def test_outline_markdown_and_mermaid_carry_each_persona_score(project: Path) -> None:
-    from cjmap.importers.mermaid import parse_journey, to_mermaid
+    from cjmap.importers.mermaid import parse_journey
+    from cjmap.render.mermaid import to_mermaid
     from cjmap.review.outline import outline
     from cjmap.render.markdown import to_markdown
     from cjmap.source.loader import read_source

@@ -1,35 +1,60 @@
 """The `cjmap` command: parse options, call the library, print, exit 0 / 1 / 2.
 
-One module per group of commands; this one holds the app and what they share.
+Each command is a plain function in its own module (`linting`, `rendering`, `docs`, `review`, `convert`),
+which imports only `cjmap.cli.common`; this module builds the Typer app from the table below, importing
+and building only the command that was invoked.
 """
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Sequence
-from enum import Enum
-from pathlib import Path
+from dataclasses import dataclass
+from importlib import import_module
 from typing import Annotated, Optional
 
 import typer
 
 from cjmap import __version__
+from cjmap.cli.common import EXIT_CLEAN, EXIT_FINDINGS, EXIT_INPUT  # noqa: F401 - the exit codes, as before
 # the process set-up shared with the entry point; the names stay importable from here
 from cjmap.entry import _STREAM_ERRORS, _ClosedStream, _exit_cleanly_on_sigterm, _output_failed, _robust_streams, run  # noqa: F401
 
-app = typer.Typer(
-    name="cjmap",
-    help="Compile customer journey maps written in YAML into SVG diagrams and HTML reports, and lint them.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-    rich_markup_mode=None,  # plain help: rich help costs ~130 ms of imports on every `--help`
-    context_settings={"help_option_names": ["-h", "--help"]},
-)
 
-EXIT_CLEAN, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
-LINT_BATCH = 20  # from this many maps on, lint spreads over processes
+@dataclass(frozen=True)
+class Command:
+    """One `cjmap` command: its name, the module and function that run it, and its line in `cjmap --help`.
+
+    A `group` module's function returns the Typer app of its subcommands (`cjmap import mermaid`), which
+    carries its own line, since that names what the group holds.
+    """
+
+    name: str
+    module: str
+    function: str
+    short_help: str | None = None
+    group: bool = False
+
+    def register(self, app: typer.Typer) -> None:
+        command = getattr(import_module(self.module), self.function)
+        if self.group:
+            app.add_typer(command(), name=self.name)
+        else:
+            app.command(self.name, short_help=self.short_help)(command)
+
+
+# the order of `cjmap --help`
+COMMANDS = (
+    Command("lint", "cjmap.cli.linting", "lint", "Check maps: exit 1 on findings, 2 when a map cannot load."),
+    Command("render", "cjmap.cli.rendering", "render", "Render maps to SVG diagrams and HTML reports."),
+    Command("rules", "cjmap.cli.docs", "rules", "List every lint rule."),
+    Command("rule", "cjmap.cli.docs", "rule", "Explain a rule or a diagnostic code, with examples."),
+    Command("schema", "cjmap.cli.docs", "schema", "Print the JSON Schema of the map format."),
+    Command("diff", "cjmap.cli.review", "diff", "Show what changed for the customer between two maps."),
+    Command("compare", "cjmap.cli.review", "compare", "Report a current state against its future state."),
+    Command("outline", "cjmap.cli.review", "outline", "Print a map as plain lines (a git diff textconv)."),
+    Command("import", "cjmap.cli.convert", "import_app", group=True),
+)
 
 
 def _version(value: bool) -> None:
@@ -38,7 +63,6 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
-@app.callback()
 def _root(
     version: Annotated[
         Optional[bool], typer.Option("--version", "-V", callback=_version, is_eager=True, help="Print the version and exit.")
@@ -47,147 +71,21 @@ def _root(
     """Customer journey maps as code."""
 
 
-def _console(stderr: bool = False):  # rich is imported only by commands that print findings
-    import os
-
-    from rich.console import Console
-
-    plain = bool(os.environ.get("NO_COLOR"))  # no colour and no bold either: what NO_COLOR users expect
-    return Console(stderr=stderr, soft_wrap=True, highlight=False, color_system=None if plain else "auto", no_color=plain)
-
-
-def _print_diagnostics(diagnostics: Sequence, stderr: bool = False) -> None:
-    import os
-
-    from cjmap.diagnostics import Severity, format_line, printable
-
-    stream = sys.stderr if stderr else sys.stdout
-    if not stream.isatty() and not os.environ.get("FORCE_COLOR"):  # pipes and CI logs: plain lines, no ~50 ms rich import
-        stream.writelines(format_line(d) + "\n" for d in diagnostics)
-        stream.flush()
-        return
-    from rich.text import Text
-
-    colours = {Severity.ERROR: "bold red", Severity.WARNING: "bold yellow", Severity.INFO: "bold cyan"}
-    console = _console(stderr)
-    for d in diagnostics:
-        w = d.where
-        console.print(
-            Text.assemble(
-                (f"{printable(w.file)}:{w.line}:{w.column}:", "bold"),
-                " ",
-                (d.severity.value, colours[d.severity]),
-                " ",
-                (d.code, "bold"),
-                f" {printable(d.message)} ",
-                (f"[{d.rule}]", "dim"),
-            )
-        )
-
-
-def _fail(message: str) -> None:
-    from cjmap.diagnostics import escape_controls
-
-    typer.echo(f"error: {escape_controls(message)}", err=True)  # file names and map text may hold terminal escapes
-
-
-def _wrote(target: Path) -> None:
-    """Say an output was written; its name is escaped, since a map's file name may hold terminal escapes."""
-    from cjmap.diagnostics import escape_controls
-
-    typer.echo(f"wrote {escape_controls(str(target))}", err=True)
-
-
-class OutputFormat(str, Enum):
-    text = "text"
-    json = "json"
-    github = "github"
-    sarif = "sarif"
-    junit = "junit"
-
-
-class Theme(str, Enum):
-    light = "light"
-    dark = "dark"
-    print = "print"
-
-
-class Level(str, Enum):
-    error = "error"
-    warning = "warning"
-    info = "info"
-
-
-def _selectors(values: Sequence[str] | None) -> list[str] | None:
-    """`--select CJM1,CJM2 --select dead-end` -> ['CJM1', 'CJM2', 'dead-end']."""
-    if not values:
-        return None
-    return [part.strip() for value in values for part in value.split(",") if part.strip()]
-
-
-def _relative(path: Path) -> Path:
-    try:
-        return path.resolve().relative_to(Path.cwd())
-    except ValueError:
-        return path
-
-
-def _today(value: Optional[str]):
-    from datetime import date
-
-    if value is None:
-        return date.today()
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise typer.BadParameter(f"expected a date like 2026-11-24, got {value!r}") from None
-
-
-
-def _context_for(policy, today):
-    return policy.context(today)
-
-
-
-def _write_or_exit(target: Path, text: str, inputs: Sequence[Path] = ()) -> None:
-    """Write a whole output atomically (creating its folder) and say so, or fail in one line with exit 2.
-
-    `inputs` are the files the command read: an output never lands on one of them.
-    """
-    from cjmap.jobs.output import write_atomic
-    from cjmap.source.safeio import why
-
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(target, text.encode("utf-8"), inputs)
-    except (OSError, ValueError) as e:  # ValueError: a NUL in the path
-        _fail(f"cannot write to {target}: {why(e)}")
-        raise typer.Exit(EXIT_INPUT) from None
-    _wrote(target)
-
-
-def _checked_or_exit(path: Path, today):
-    """Load and lint one map with its own settings; print its errors and exit 2 when it does not load."""
-    from cjmap.diagnostics import MapError
-    from cjmap.lint.pipeline import check
-    from cjmap.lint.policy import PolicyFinder
-
-    try:
-        policy = PolicyFinder().for_path(path)
-    except MapError as e:  # a broken config: nothing can be judged
-        _print_diagnostics(e.diagnostics, stderr=True)
-        raise typer.Exit(EXIT_INPUT) from None
-    checked = check(path, _display(path), policy, _context_for(policy, today))
-    if checked.journey is None:
-        _print_diagnostics(checked.diagnostics, stderr=True)
-        raise typer.Exit(EXIT_INPUT)
-    return checked
-
-
-def _display(path: Path) -> str:
-    """Paths as the user wrote them, without a leading './' from discovery."""
-    text = str(path)
-    return text[2:] if text.startswith("./") else text
+def build_app(commands: Sequence[Command] = COMMANDS) -> typer.Typer:
+    """The `cjmap` app with these commands registered, in this order."""
+    app = typer.Typer(
+        name="cjmap",
+        help="Compile customer journey maps written in YAML into SVG diagrams and HTML reports, and lint them.",
+        no_args_is_help=True,
+        add_completion=False,
+        pretty_exceptions_enable=False,
+        rich_markup_mode=None,  # plain help: rich help costs ~130 ms of imports on every `--help`
+        context_settings={"help_option_names": ["-h", "--help"]},
+    )
+    app.callback()(_root)
+    for command in commands:
+        command.register(app)
+    return app
 
 
 def main() -> None:
@@ -199,25 +97,16 @@ def main() -> None:
 
 
 def invoked(args: Sequence[str]) -> typer.Typer:
-    """`app` with only the command `args` name first, so typer builds one command's options, not all nine
-    (~6 ms); `app` itself for anything else (`--help`, no command, an unknown one, a root option first)."""
-    import copy
-
+    """The app with only the command `args` name first, so only that command's module is imported and only
+    its options are built (~6 ms); every command for anything else (`--help`, no command, an unknown one,
+    a root option first)."""
     name = args[0] if args else ""
-    commands = [c for c in app.registered_commands if (c.name or c.callback.__name__.lower().replace("_", "-")) == name]
-    groups = [g for g in app.registered_groups if (g.name or g.typer_instance.info.name) == name]
-    if len(commands) + len(groups) != 1:
-        return app
-    only = copy.copy(app)  # the same callback, settings and help; one command registered
-    only.registered_commands, only.registered_groups = commands, groups
-    return only
+    only = [c for c in COMMANDS if c.name == name]
+    return build_app(only or COMMANDS)
 
 
-# the commands register themselves on `app` when imported; this order is the order of `cjmap --help`
-# isort: off
-from cjmap.cli import linting  # noqa: E402,F401
-from cjmap.cli import rendering  # noqa: E402,F401
-from cjmap.cli import docs  # noqa: E402,F401
-from cjmap.cli import review  # noqa: E402,F401
-from cjmap.cli import convert  # noqa: E402,F401
-# isort: on
+def __getattr__(name: str) -> typer.Typer:
+    """`cjmap.cli.app`: the whole app, built when asked for (tests and tools that drive Typer directly)."""
+    if name == "app":
+        return build_app()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

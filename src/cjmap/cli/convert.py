@@ -1,37 +1,49 @@
-"""`cjmap import`: maps from other tools."""
+"""`cjmap import NAME FILE`: maps from other tools, one subcommand per registered importer."""
 
-from __future__ import annotations
-
-import sys
+# no `from __future__ import annotations`: typer reads the annotations of each importer's command, built
+# below with that importer's help text, as objects
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
-from cjmap import __version__
-from cjmap.cli import EXIT_INPUT, _display, _write_or_exit, app
-
-import_app = typer.Typer(help="Convert maps from other tools into cjmap maps.", no_args_is_help=True, rich_markup_mode=None)
-app.add_typer(import_app, name="import", short_help="Convert maps from other tools (Mermaid journeys).")
+from cjmap.cli.common import EXIT_INPUT, _display, _write_or_exit
+from cjmap.importers import IMPORTERS, Importer
 
 
-@import_app.command("mermaid", short_help="Convert a Mermaid journey diagram into a cjmap map.")
-def import_mermaid(
-    file: Annotated[Path, typer.Argument(metavar="FILE", help="A Mermaid journey diagram (.mmd), or Markdown holding one in a ```mermaid block.")],
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the map here instead of standard output.")] = None,
-) -> None:
-    """Turn a Mermaid `journey` diagram into a cjmap map; what cannot be carried over is a warning."""
-    import yaml
+def import_app() -> typer.Typer:
+    """`cjmap import`: one subcommand per importer, in the order they are registered."""
+    group = typer.Typer(
+        help="Convert maps from other tools into cjmap maps.",
+        short_help=f"Convert maps from other tools ({', '.join(i.reads for i in IMPORTERS.values())}).",
+        no_args_is_help=True,
+        rich_markup_mode=None,
+    )
+    for importer in IMPORTERS.values():
+        group.command(importer.name, short_help=importer.summary, help=importer.description)(_command(importer))
+    return group
 
-    from cjmap.diagnostics import printable
-    from cjmap.importers.mermaid import parse_journey, partial_actors, to_map_data
-    from cjmap.lint.pipeline import output_stem
+
+def _command(importer: Importer):
+    def command(
+        file: Annotated[Path, typer.Argument(metavar="FILE", help=importer.file_help)],
+        output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the map here instead of standard output.")] = None,
+    ) -> None:
+        import_file(importer, file, output)
+
+    return command
+
+
+def import_file(importer: Importer, file: Path, output: Optional[Path]) -> None:
+    """Read FILE inside the project, convert it, print each warning as a finding, write the map."""
+    import sys
+
+    from cjmap.diagnostics import MapError, printable
+    from cjmap.importers import ImportFailure
+    from cjmap.source.loader import MAX_BYTES, refuse_link_out_of_project
+    from cjmap.source.safeio import read_limited, why
 
     shown = _display(file)
-    from cjmap.diagnostics import MapError
-    from cjmap.source.safeio import read_limited, why
-    from cjmap.source.loader import MAX_BYTES, refuse_link_out_of_project
-
     try:
         refuse_link_out_of_project(file, shown)
     except MapError as e:
@@ -44,21 +56,13 @@ def import_mermaid(
         typer.echo(f"{shown}:1:1: error CJM000 cannot read file: {reason} [unreadable-file]", err=True)
         raise typer.Exit(EXIT_INPUT) from None
     try:
-        journey = parse_journey(text)
-    except ValueError as e:
-        where, _, message = str(e).partition(": ")
-        typer.echo(f"{shown}:{where}: error CJM010 {message} [mermaid-import]", err=True)
+        imported = importer.converter()(text, file)
+    except ImportFailure as e:
+        typer.echo(f"{shown}:{e.line}:{e.column}: error {importer.code} {e.message} [{importer.check}]", err=True)
         raise typer.Exit(EXIT_INPUT) from None
-    for w in sorted(journey.warnings + partial_actors(journey), key=lambda w: (w.line, w.column)):
-        typer.echo(f"{shown}:{w.line}:{w.column}: warning CJM010 {printable(w.message)} [mermaid-import]", err=True)
-    fallback = output_stem(file).replace("-", " ").replace("_", " ").capitalize()
-    body = yaml.safe_dump(to_map_data(journey, fallback), sort_keys=False, allow_unicode=True, width=100, default_flow_style=None)
-    header = (
-        f"# Imported from {file.name} by cjmap {__version__}. Mermaid's actors became personas: move staff,\n"
-        "# systems and devices to teams (as owners), then add channels, pain points and sources.\n"
-    )
-    text = header + body
+    for w in imported.warnings:
+        typer.echo(f"{shown}:{w.line}:{w.column}: warning {importer.code} {printable(w.message)} [{importer.check}]", err=True)
     if output is None:
-        sys.stdout.write(text)
+        sys.stdout.write(imported.text)
         return
-    _write_or_exit(output, text, inputs=[file])
+    _write_or_exit(output, imported.text, inputs=[file])

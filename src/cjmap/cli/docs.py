@@ -8,10 +8,9 @@ from typing import Annotated, Optional
 
 import typer
 
-from cjmap.cli import EXIT_INPUT, _fail, _write_or_exit, app
+from cjmap.cli.common import EXIT_INPUT, _fail, _write_or_exit
 
 
-@app.command(short_help="List every lint rule.")
 def rules(
     markdown: Annotated[bool, typer.Option("--markdown", help="Print the table as Markdown (as in README.md).")] = False,
 ) -> None:
@@ -26,7 +25,6 @@ def rules(
         typer.echo(f"{code}  {rule.name:<32} {rule.severity.value:<8} {rule.summary}")
 
 
-@app.command(short_help="Explain a rule or a diagnostic code, with examples.")
 def rule(
     code_or_name: Annotated[str, typer.Argument(metavar="CODE|NAME", help="A rule code (CJM101) or name (stage-without-touchpoints).")],
 ) -> None:
@@ -49,7 +47,6 @@ def rule(
     typer.echo(f"{code} {other[code]} ({kind})\n\n{code_meaning(code)}")
 
 
-@app.command(short_help="Print the JSON Schema of the map format.")
 def schema(
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to this file instead of standard output.")] = None,
 ) -> None:

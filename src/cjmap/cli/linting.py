@@ -3,30 +3,34 @@
 from __future__ import annotations
 
 import sys
+from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
-from cjmap.cli import (
+from cjmap.cli.common import (
     EXIT_FINDINGS,
     EXIT_INPUT,
     LINT_BATCH,
     Level,
-    OutputFormat,
     _display,
     _fail,
     _print_diagnostics,
     _selectors,
     _today,
-    app,
 )
 
 
-@app.command(short_help="Check maps: exit 1 on findings, 2 when a map cannot load.")
+from cjmap.lint.formats import LINT_FORMATS
+
+# `--format`'s choices, from the registry (an Enum, so the help lists them and typer checks them)
+OutputFormat = Enum("OutputFormat", {name: name for name in LINT_FORMATS}, type=str)  # type: ignore[misc]
+
+
 def lint(
     paths: Annotated[Optional[list[Path]], typer.Argument(metavar="PATH", help="Map files or folders (default: every map under the current folder).")] = None,
-    output_format: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")] = OutputFormat.text,
+    output_format: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")] = OutputFormat["text"],
     select: Annotated[Optional[list[str]], typer.Option("--select", help="Rules to run (codes, prefixes like CJM2, or names; comma-separated). Replaces the config's.")] = None,
     ignore: Annotated[Optional[list[str]], typer.Option("--ignore", help="Rules to skip, added to the config's.")] = None,
     config: Annotated[Optional[Path], typer.Option("--config", help="Settings file (default: cjmap.toml or [tool.cjmap] found upwards).")] = None,
@@ -39,14 +43,16 @@ def lint(
     jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", min=1, help="Maps linted at once (default: one per core when there are many).")] = None,
 ) -> None:
     """Check maps and report problems: exit 0 when clean, 1 on findings at --fail-on, 2 when a map cannot be loaded."""
-    from cjmap.diagnostics import MapError, Severity, summary, to_json
+    from cjmap.diagnostics import MapError, Severity, summary
     from cjmap.lint.pipeline import LintTask, discover, lint_file
     from cjmap.lint.policy import PolicyFinder, SelectorError
     from cjmap.rules import Context
 
     context = Context(today=_today(today))
-    if show_statistics and output_format not in (OutputFormat.text, OutputFormat.json):
-        _fail(f"--statistics prints counts as text or json, not as {output_format.value}; drop one of the two")
+    chosen = LINT_FORMATS[output_format.value]
+    if show_statistics and chosen.statistics is None:
+        counted = " or ".join(f.name for f in LINT_FORMATS.values() if f.statistics)
+        _fail(f"--statistics prints counts as {counted}, not as {chosen.name}; drop one of the two")
         raise typer.Exit(EXIT_INPUT)
     missing = [p for p in paths or () if not p.exists()]
     if missing:
@@ -67,30 +73,23 @@ def lint(
     except SelectorError as e:
         _fail(str(e))
         raise typer.Exit(EXIT_INPUT) from None
+    from cjmap.cli.progress import progress_bar
     from cjmap.jobs.batch import default_jobs, run_all
-    from cjmap.lint.formats import statistics, statistics_json, to_github, to_junit, to_sarif, unique
+    from cjmap.lint.formats import LintReport, unique
 
     # one process is quicker for a handful of maps: forking workers costs more than linting them
     workers = jobs or (default_jobs() if len(tasks) >= LINT_BATCH else 1)
-    results = list(zip(run_all(lint_file, tasks, workers, "linting"), (t.policy for t in tasks)))
+    results = list(zip(run_all(lint_file, tasks, workers, progress_bar("linting")), (t.policy for t in tasks)))
 
     diagnostics = unique(d for r, _ in results for d in r.diagnostics)
-    if show_statistics and output_format is OutputFormat.json:
-        sys.stdout.write(statistics_json(diagnostics))
-    elif show_statistics:
-        sys.stdout.write(statistics(diagnostics))
-    elif output_format is OutputFormat.json:
-        sys.stdout.write(to_json(diagnostics))
-    elif output_format is OutputFormat.github:
-        sys.stdout.write(to_github(diagnostics))
-    elif output_format is OutputFormat.sarif:
-        sys.stdout.write(to_sarif(diagnostics))
-    elif output_format is OutputFormat.junit:
-        worst = min((p.fail_on for _, p in results), key=lambda s: s.rank, default=Severity.ERROR)
-        sys.stdout.write(to_junit([(r.file, r.diagnostics) for r, _ in results], worst))
-    else:
+    if show_statistics and chosen.statistics is not None:
+        sys.stdout.write(chosen.statistics(diagnostics))
+    elif chosen.for_people:
         _print_diagnostics(diagnostics)
-    if not quiet and output_format is OutputFormat.text:
+    else:
+        worst = min((p.fail_on for _, p in results), key=lambda s: s.rank, default=Severity.ERROR)
+        sys.stdout.write(chosen.write(LintReport(diagnostics, [(r.file, r.diagnostics) for r, _ in results], worst)))
+    if not quiet and chosen.for_people:
         typer.echo(summary(diagnostics, len(files)) if files else "no maps found (YAML files with a top-level 'cjmap:' key)", err=True)
     if any(not r.loaded for r, _ in results):
         raise typer.Exit(EXIT_INPUT)

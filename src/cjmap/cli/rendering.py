@@ -10,7 +10,7 @@ from typing import Annotated, Optional
 import typer
 
 from cjmap import __version__
-from cjmap.cli import (
+from cjmap.cli.common import (
     EXIT_CLEAN,
     EXIT_FINDINGS,
     EXIT_INPUT,
@@ -20,8 +20,8 @@ from cjmap.cli import (
     _print_diagnostics,
     _today,
     _wrote,
-    app,
 )
+from cjmap.render.outputs import OUTPUT_FORMATS
 
 
 class Lanes(str, Enum):
@@ -33,20 +33,21 @@ class Lanes(str, Enum):
 
 
 def _formats(value: str) -> list[str]:
-    from cjmap.render import FORMATS
-
     chosen = [f.strip().lower() for f in value.split(",") if f.strip()]
-    unknown = [f for f in chosen if f not in FORMATS]
+    unknown = [f for f in chosen if f not in OUTPUT_FORMATS]
     if unknown or not chosen:
-        raise typer.BadParameter(f"choose from {', '.join(FORMATS)} (comma-separated), got {value!r}")
+        raise typer.BadParameter(f"choose from {', '.join(OUTPUT_FORMATS)} (comma-separated), got {value!r}")
     return list(dict.fromkeys(chosen))
 
 
-@app.command(short_help="Render maps to SVG diagrams and HTML reports.")
+FORMAT_HELP = f"Comma-separated: {', '.join(OUTPUT_FORMATS)}."
+DEFAULT_FORMATS = ",".join(f.name for f in OUTPUT_FORMATS.values() if f.default)
+
+
 def render(
     paths: Annotated[list[Path], typer.Argument(metavar="PATH", help="Map files or folders (every map inside, definitions-only files skipped).")],
     output_dir: Annotated[Optional[Path], typer.Option("--output-dir", "-o", help="Folder for the outputs (default: beside each map).")] = None,
-    formats: Annotated[str, typer.Option("--format", "-f", help="Comma-separated: svg, html, png, pdf, dot, mermaid, markdown.")] = "svg,html",
+    formats: Annotated[str, typer.Option("--format", "-f", help=FORMAT_HELP)] = DEFAULT_FORMATS,
     timeout: Annotated[float, typer.Option("--timeout", min=1, max=3600, help="Seconds Graphviz may take for one map.")] = 60.0,
     jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", min=1, help="Maps rendered at once (default: one per core).")] = None,
     watch: Annotated[bool, typer.Option("--watch", "-w", help="Stay running and re-render a map when it or one of its imports is saved (and new maps in the folders given).")] = False,
@@ -55,21 +56,20 @@ def render(
     today: Annotated[Optional[str], typer.Option("--today", help="Date to judge freshness against (YYYY-MM-DD; default: today).")] = None,
 ) -> None:
     """Render maps to an SVG diagram and an HTML report (exit 1 when a map has lint errors)."""
+    from cjmap.cli.progress import progress_bar
     from cjmap.jobs.batch import default_jobs, run_all
     from cjmap.jobs.build import render_file
-    from cjmap.render import GRAPHVIZ_FORMATS
-
     chosen = _formats(formats)
     missing = [p for p in paths if not p.exists()]
     if missing:
         for p in missing:
             typer.echo(f"{_display(p)}:1:1: error CJM000 no such file or folder [unreadable-file]", err=True)
         raise typer.Exit(EXIT_INPUT)
-    if set(GRAPHVIZ_FORMATS) & set(chosen):
+    if any(OUTPUT_FORMATS[fmt].graphviz for fmt in chosen):
         _require_dot()
     planner = _Planner(paths, output_dir, chosen, timeout, theme.value, _today(today), lanes.value)
     tasks = _render_tasks(planner, paths)
-    results = run_all(render_file, tasks, jobs or default_jobs(), "rendering")
+    results = run_all(render_file, tasks, jobs or default_jobs(), progress_bar("rendering"))
     code = _report_renders(results, [t.policy for t in tasks])
     if watch:
         from cjmap.jobs.watch import watch_and_render
@@ -110,11 +110,10 @@ class _Planner:
         """The task for one map, or None after saying which map already writes its outputs."""
         from cjmap.jobs.build import RenderTask
         from cjmap.lint.pipeline import output_stem
-        from cjmap.render import EXTENSIONS
 
         policy = self.policies.for_path(path)
         folder = self.output_dir if self.output_dir is not None else path.parent
-        targets = tuple((fmt, folder / f"{output_stem(path)}.{EXTENSIONS.get(fmt, fmt)}") for fmt in self.chosen)
+        targets = tuple((fmt, folder / f"{output_stem(path)}.{OUTPUT_FORMATS[fmt].suffix}") for fmt in self.chosen)
         first = targets[0][1].resolve()
         if first in self.owners:
             _fail(f"{_display(path)} and {self.owners[first]} would both write {targets[0][1]}; render them into different -o folders")

@@ -10,7 +10,7 @@ from typing import Annotated, Optional
 import typer
 
 from cjmap import __version__
-from cjmap.cli import (
+from cjmap.cli.common import (
     EXIT_FINDINGS,
     EXIT_INPUT,
     Theme,
@@ -22,7 +22,6 @@ from cjmap.cli import (
     _relative,
     _today,
     _write_or_exit,
-    app,
 )
 
 
@@ -32,7 +31,6 @@ class DiffFormat(str, Enum):
     json = "json"
 
 
-@app.command(short_help="Show what changed for the customer between two maps.")
 def diff(
     specs: Annotated[Optional[list[str]], typer.Argument(metavar="OLD NEW", help="Two maps: files, or git revisions as REV:path (main:maps/car.cjmap.yaml).")] = None,
     git: Annotated[Optional[str], typer.Option("--git", metavar="REF", help="Compare every map changed in the working tree against REF (then the arguments are optional paths to limit it).")] = None,
@@ -91,7 +89,6 @@ def _print_coloured_diff(text: str) -> None:
         console.print(Text(line, style=style))
 
 
-@app.command(short_help="Report a current state against its future state.")
 def compare(
     maps: Annotated[list[Path], typer.Argument(metavar="[CURRENT] FUTURE", help="The current-state map and the future-state map; FUTURE alone when it says `compares: current.cjmap.yaml`.")],
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="The report to write (default: FUTURE-compare.html beside the future map).")] = None,
@@ -126,7 +123,6 @@ def compare(
     _write_or_exit(target, html, inputs=[*maps, *current.sources, *future.sources])
 
 
-@app.command(short_help="Print a map as plain lines (a git diff textconv).")
 def outline(
     file: Annotated[Path, typer.Argument(metavar="FILE", help="A map file.")],
 ) -> None:

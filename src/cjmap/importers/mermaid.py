@@ -1,86 +1,19 @@
-"""Mermaid `journey` diagrams in and out.
-
-Out: a journey as Mermaid text (sections = stages, tasks = touchpoints, score =
-emotion + 3, actors = personas), so GitHub shows a map natively.
-In: Mermaid text read the way Mermaid's own grammar reads it (a task is
-`name: score: actor, actor`; `%%` starts a comment; `accTitle`/`accDescr`
-are metadata), turned into the data of a cjmap map. Anything that cannot be
-carried over becomes a warning with its line, never a silent loss.
+"""Mermaid `journey` diagrams in: read the way Mermaid's own grammar reads them (a task is
+`name: score: actor, actor`; `%%` starts a comment; `accTitle`/`accDescr` are metadata), turned into
+the data of a cjmap map. Anything that cannot be carried over becomes a warning with its line, never a
+silent loss. `cjmap.render.mermaid` writes them.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 
-from cjmap.resolve import Journey, Touchpoint, slugify
+from cjmap.importers import Imported, ImportFailure, ImportWarning
+from cjmap.render.mermaid import GUARD, NO_SCORE, SCORE_OFFSET
+from cjmap.resolve import slugify
 
-SCORE_OFFSET = 3  # Mermaid scores 1..5 <-> cjmap emotion -2..+2
-NO_SCORE = 3  # Mermaid draws a task without a usable score as neutral
-
-
-# ---------------------------------------------------------------- out
-
-
-def _clean(text: str) -> str:
-    """Text Mermaid's journey grammar can hold: no ':', '#', ';' or line breaks (they end a field)."""
-    text = re.sub(r"[\r\n]+", " ", text)
-    text = re.sub(r" ?: ?", " \u2013 ", " ".join(text.split())).replace("#", "no. ").replace(";", ",").replace("%%", "%")  # %% starts a comment
-    return " ".join(text.split()) or "-"
-
-
-# Mermaid's journey lexer (case-insensitive, first rule wins) reads these at the start of a task as
-# something else: `%` as a comment, `journey` as the diagram's keyword, `title ` and `section ` as those
-# lines, `accTitle:`/`accDescr` as metadata. A zero-width space in front keeps the task a task and
-# draws nothing; `import mermaid` drops it again.
-_KEYWORD_START = re.compile(r"(?i)^(?:%|journey\b|title\s|section\s|acc(?:title|descr)\b)")
-_GUARD = "\u200b"
-
-
-def _task_name(text: str) -> str:
-    name = _clean(text)
-    return _GUARD + name if _KEYWORD_START.match(name) else name
-
-
-def to_mermaid(journey: Journey) -> str:
-    """A Mermaid `journey` block for a map; tasks with no emotion score 3 (neutral), as Mermaid would."""
-    names = {p.id: _clean(p.name).replace(",", " \u2013") for p in journey.personas}  # ',' separates actors
-    lines = ["journey", f"  title {_clean(journey.title)}"]
-    if journey.summary:
-        lines.append(f"  accDescr: {_clean(journey.summary)}")
-    for stage in journey.stages:
-        lines.append(f"  section {_clean(stage.name)}")
-        for tp in stage.touchpoints:
-            actors = [p for p in (tp.personas if tp.personas is not None else names) if p in names]
-            for emotion, who in _tasks(tp, actors):
-                score = NO_SCORE if emotion is None else emotion + SCORE_OFFSET
-                lines.append(f"    {_task_name(tp.name)}: {score}" + (f": {', '.join(names[p] for p in who)}" if who else ""))
-    return "\n".join(lines) + "\n"
-
-
-def _tasks(tp: Touchpoint, actors: list[str]) -> list[tuple[int | None, list[str]]]:
-    """(score, actors) of the Mermaid tasks one touchpoint becomes.
-
-    A Mermaid task has one score. With a score per persona, personas who feel
-    the same share a task and each other score gets a task of its own, so every
-    persona's line in Mermaid's chart keeps its own score.
-    """
-    if not tp.emotions:
-        return [(tp.emotion, actors)]
-    groups: dict[int | None, list[str]] = {}
-    for persona in actors:
-        groups.setdefault(tp.emotion_for(persona), []).append(persona)
-    return list(groups.items()) or [(tp.emotion, actors)]
-
-
-# ---------------------------------------------------------------- in
-
-
-@dataclass
-class ImportWarning:
-    line: int
-    column: int
-    message: str
 
 
 @dataclass
@@ -133,7 +66,7 @@ def parse_journey(text: str) -> MermaidJourney:
             if line.split()[0] == "journey":
                 started = True
                 continue
-            raise ValueError(f"{number}:{column}: not a Mermaid journey diagram (it starts with {line.split()[0]!r}, not 'journey')")
+            raise ImportFailure(number, column, f"not a Mermaid journey diagram (it starts with {line.split()[0]!r}, not 'journey')")
         keyword, _, rest = line.partition(" ")
         if keyword == "title":
             result.title = rest.strip() or None
@@ -156,9 +89,11 @@ def parse_journey(text: str) -> MermaidJourney:
             _task(line, number, column, result)
             tasks += 1
             if tasks > MAX_TASKS:
-                raise ValueError(f"{number}:{column}: more than {MAX_TASKS:,} tasks; a map holds at most {MAX_TASKS:,} touchpoints, so split the diagram")
+                raise ImportFailure(
+                    number, column, f"more than {MAX_TASKS:,} tasks; a map holds at most {MAX_TASKS:,} touchpoints, so split the diagram"
+                )
     if not started:
-        raise ValueError("1:1: no Mermaid journey diagram found")
+        raise ImportFailure(1, 1, "no Mermaid journey diagram found")
     return result
 
 
@@ -185,7 +120,7 @@ def _task(line: str, number: int, column: int, result: MermaidJourney) -> None:
         )
     name = ":".join(parts[: cut + 1])
     pieces = fields[cut:]
-    name = " ".join(name.strip().strip('"').split()).removeprefix(_GUARD)
+    name = " ".join(name.strip().strip('"').split()).removeprefix(GUARD)
     if not name:
         result.warnings.append(ImportWarning(number, column, "task without a name skipped"))
         return
@@ -284,3 +219,21 @@ def _start(actor: str, tasks: list[_Task], ids: list[str]) -> dict[str, str]:
     """
     first = next((i for i, t in enumerate(tasks) if actor in t.actors), None)
     return {} if first is None or first == 0 else {"starts": ids[first]}
+
+
+def convert(text: str, file: Path) -> Imported:
+    """`cjmap import mermaid`: the map's YAML, headed by what to review, and every warning in line order."""
+    import yaml
+
+    from cjmap import __version__
+    from cjmap.lint.pipeline import output_stem
+
+    journey = parse_journey(text)
+    warnings = sorted(journey.warnings + partial_actors(journey), key=lambda w: (w.line, w.column))
+    fallback = output_stem(file).replace("-", " ").replace("_", " ").capitalize()
+    body = yaml.safe_dump(to_map_data(journey, fallback), sort_keys=False, allow_unicode=True, width=100, default_flow_style=None)
+    header = (
+        f"# Imported from {file.name} by cjmap {__version__}. Mermaid's actors became personas: move staff,\n"
+        "# systems and devices to teams (as owners), then add channels, pain points and sources.\n"
+    )
+    return Imported(header + body, tuple(warnings))

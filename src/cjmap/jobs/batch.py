@@ -1,16 +1,16 @@
-"""Many maps at once: the work spread over processes, results in input order, a progress bar on a TTY.
+"""Many maps at once: the work spread over processes, results in input order, progress told to a callback.
 
 Maps are independent, and each is CPU work in Python plus a `dot` process, so
 processes (not threads) give real parallelism. The order of results never
 depends on which worker finished first, so output and exit codes are the same
-for `--jobs 1` and `--jobs N`.
+for `--jobs 1` and `--jobs N`. The library prints nothing: the CLI draws a progress bar from the callback.
 """
 
 from __future__ import annotations
 
 import os
-import sys
 from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from typing import TYPE_CHECKING, TypeVar
 
 if TYPE_CHECKING:
@@ -18,6 +18,13 @@ if TYPE_CHECKING:
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
+# entered with the number of items once the workers have started (a bar's thread must not be forked);
+# what it yields is called, in this process, each time an item is done
+Progress = Callable[[int], AbstractContextManager[Callable[[], None]]]
+
+
+def _no_progress(total: int) -> AbstractContextManager[Callable[[], None]]:
+    return nullcontext(lambda: None)
 
 
 def default_jobs() -> int:
@@ -28,14 +35,13 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def run_all(work: Callable[[Item], Result], items: Sequence[Item], jobs: int, description: str) -> list[Result]:
-    """`[work(item) for item in items]`, over up to `jobs` processes; a bar on stderr when it is a terminal."""
+def run_all(work: Callable[[Item], Result], items: Sequence[Item], jobs: int, progress: Progress = _no_progress) -> list[Result]:
+    """`[work(item) for item in items]`, over up to `jobs` processes, telling `progress` as each is done."""
     if not items:
         return []
     workers = min(jobs, len(items))
-    show = len(items) > 1 and sys.stderr.isatty()
     if workers <= 1:
-        with _progress(show, description, len(items)) as advance:
+        with progress(len(items)) as advance:
             results = []
             for item in items:
                 results.append(work(item))
@@ -49,7 +55,7 @@ def run_all(work: Callable[[Item], Result], items: Sequence[Item], jobs: int, de
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_leave_interrupts_to_the_parent)
     try:
         futures = [pool.submit(_in_worker, work, item) for item in items]  # workers are forked here, before any bar thread
-        with _progress(show, description, len(items)) as advance:
+        with progress(len(items)) as advance:
             for future in futures:
                 future.add_done_callback(lambda _f: advance())
             results = [_result(f) for f in futures]
@@ -103,35 +109,3 @@ def _stop(pool) -> None:
 
 def _result(future: Future) -> Result:
     return future.result()
-
-
-class _progress:
-    """A transient rich progress bar, or nothing: rich is imported only when a bar is shown."""
-
-    def __init__(self, show: bool, description: str, total: int) -> None:
-        self._show, self._description, self._total = show, description, total
-        self._bar = None
-
-    def __enter__(self) -> Callable[[], None]:
-        if not self._show:
-            return lambda: None
-        from rich.console import Console
-        from rich.progress import (
-            BarColumn,
-            MofNCompleteColumn,
-            Progress,
-            TextColumn,
-            TimeElapsedColumn,
-        )
-
-        self._bar = Progress(
-            TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-            console=Console(stderr=True), transient=True,
-        )
-        self._bar.__enter__()
-        task = self._bar.add_task(self._description, total=self._total)
-        return lambda: self._bar.advance(task)
-
-    def __exit__(self, *exc: object) -> None:
-        if self._bar is not None:
-            self._bar.__exit__(*exc)

@@ -1,18 +1,19 @@
-"""Machine formats for findings: GitHub annotations, SARIF 2.1.0, JUnit XML, statistics.
+"""Output formats of `cjmap lint`, registered in `LINT_FORMATS`: text, JSON, GitHub annotations,
+SARIF 2.1.0, JUnit XML, and the statistics.
 
-Each formatter only reads diagnostics (and the rule registry for SARIF's rule
-metadata); none of them decides what to report.
+Each formatter only reads findings (and the rule registry for SARIF's rule metadata); none of them
+decides what to report. `--format`'s choices and the README's table come from the registry: adding
+a format is one function and one line there.
 """
 
 from __future__ import annotations
 
 import os
 import re
-import xml.etree.ElementTree as ET
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import PurePath
-from urllib.parse import quote
 
 from cjmap import __version__
 from cjmap.diagnostics import (
@@ -25,6 +26,7 @@ from cjmap.diagnostics import (
     format_line,
     json_text,
     printable,
+    to_json,
 )
 
 HOME = "https://github.com/cjmap/cjmap"
@@ -130,6 +132,8 @@ def to_sarif(diagnostics: Iterable[Diagnostic]) -> str:
 def _uri(file: str) -> str:
     """A file as a SARIF `uri` (a URI reference, RFC 3986): spaces, `#`, `%`, controls and non-ASCII
     percent-encoded from the file name's own bytes, so a viewer opens the file that was meant."""
+    from urllib.parse import quote
+
     return quote(os.fsencode(PurePath(file).as_posix()), safe="/")
 
 
@@ -143,6 +147,8 @@ def _xml_text(text: str) -> str:
 
 def to_junit(results: Sequence[tuple[str, Sequence[Diagnostic]]], fail_on: Severity) -> str:
     """JUnit XML with one test case per map: it fails when a finding reaches `fail_on`."""
+    import xml.etree.ElementTree as ET
+
     suite = ET.Element("testsuite", name="cjmap lint", tests=str(len(results)))
     failures = 0
     for file, diagnostics in results:
@@ -179,3 +185,68 @@ def statistics(diagnostics: Iterable[Diagnostic]) -> str:
 def statistics_json(diagnostics: Iterable[Diagnostic]) -> str:
     """The same counts for tools: `{"statistics": [{"code", "rule", "count"}]}`, most frequent first."""
     return json_text({"statistics": [{"code": code, "rule": name, "count": n} for (code, name), n in _counts(diagnostics)]})
+
+
+@dataclass(frozen=True)
+class LintReport:
+    """What a lint run found, as every format may need it."""
+
+    diagnostics: Sequence[Diagnostic]  # each once, sorted (see `unique`)
+    maps: Sequence[tuple[str, Sequence[Diagnostic]]]  # per map linted, in input order
+    fail_on: Severity  # the lowest --fail-on among the maps' settings
+
+
+def to_text(report: LintReport) -> str:
+    """One `file:line:column: severity CODE message [rule]` line per finding."""
+    return "".join(format_line(d) + "\n" for d in report.diagnostics)
+
+
+@dataclass(frozen=True)
+class LintFormat:
+    name: str  # what --format takes
+    summary: str  # one line for the README table
+    write: Callable[[LintReport], str]
+    statistics: Callable[[Sequence[Diagnostic]], str] | None = None  # --statistics in this format, if it has one
+    for_people: bool = False  # coloured on a terminal, with a summary on standard error
+
+
+LINT_FORMATS: dict[str, LintFormat] = {
+    f.name: f
+    for f in (
+        LintFormat(
+            "text",
+            "people and editors: `file:line:column: severity CODE message [rule]`, coloured on a terminal",
+            to_text,
+            statistics,
+            for_people=True,
+        ),
+        LintFormat(
+            "json",
+            'other tools: `{"diagnostics": [{"file", "line", "column", "severity", "code", "rule", "message"}]}`',
+            lambda r: to_json(r.diagnostics),
+            statistics_json,
+        ),
+        LintFormat(
+            "github",
+            "GitHub Actions annotations on the pull request: `::error file=…,line=…,col=…,title=CJM101 stage-without-touchpoints::…`",
+            lambda r: to_github(r.diagnostics),
+        ),
+        LintFormat(
+            "sarif",
+            "SARIF 2.1.0 for GitHub code scanning and other viewers, with each rule's documentation as help text",
+            lambda r: to_sarif(r.diagnostics),
+        ),
+        LintFormat(
+            "junit",
+            "CI test reports: one test case per map, failing when a finding reaches `--fail-on`",
+            lambda r: to_junit(r.maps, r.fail_on),
+        ),
+    )
+}
+
+
+def lint_formats_markdown() -> str:
+    """The README's table of lint formats, generated so it cannot drift from `LINT_FORMATS`."""
+    rows = ["| `--format` | for |", "|---|---|"]
+    rows += [f"| `{f.name}` | {f.summary} |" for f in LINT_FORMATS.values()]
+    return "\n".join(rows) + "\n"

@@ -1,16 +1,19 @@
-"""Outputs of a resolved journey: DOT text, SVG through Graphviz, the HTML report."""
+"""Outputs of a resolved journey: every format in `cjmap.render.outputs`, and Graphviz run safely.
+
+Importing this package loads no library code, so the CLI can list the formats for `--help` cheaply.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from typing import TYPE_CHECKING
 
-from cjmap.diagnostics import Diagnostic
-from cjmap.resolve import Journey
+if TYPE_CHECKING:
+    from datetime import date
 
-FORMATS = ("svg", "html", "png", "pdf", "dot", "mermaid", "markdown")
-GRAPHVIZ_FORMATS = ("svg", "html", "png", "pdf")  # the ones that need `dot`
-EXTENSIONS = {"mermaid": "mmd", "markdown": "md"}  # the file name ending when it is not the format name
+    from cjmap.diagnostics import Diagnostic
+    from cjmap.resolve import Journey
+
 DOT_TIMEOUT = 60.0
 MAX_EDGES = 10_000  # two per touchpoint at the 5,000-touchpoint limit; 20,000 drove dot past 6 GB
 DOT_MEMORY = 4 * 2**30  # address space for the Graphviz child: 5,000 touchpoints need well under 1 GiB
@@ -103,38 +106,14 @@ def render_journey(
 
     `lanes` draws the diagram with a band of rows per persona or per channel (none, persona, channel).
     """
-    from cjmap.render.dot import ENGINE, ENGINE_ARGS, journey_to_dot
+    from cjmap.render.outputs import OUTPUT_FORMATS, Rendering
 
     if len(journey.edges) > MAX_EDGES:
         raise RenderError(
             f"the flow has {len(journey.edges):,} steps (next), over the diagram limit of {MAX_EDGES:,}; split the map or remove branches"
         )
-    dot_source = journey_to_dot(journey, lanes=lanes)
-    outputs: dict[str, bytes] = {}
-    draw = {"engine": ENGINE, "args": ENGINE_ARGS}  # every place is in the DOT: Graphviz only draws it
-    svg = described_svg(layout_svg(dot_source, timeout, **draw), journey) if {"svg", "html"} & set(formats) else None
-    # the dark report shows the diagram dark too; the .svg file keeps the light one
-    report_svg = described_svg(layout_svg(journey_to_dot(journey, "dark", lanes), timeout, **draw), journey) if theme == "dark" and "html" in formats else svg
-    for fmt in formats:
-        if fmt == "dot":
-            outputs[fmt] = dot_source.encode("utf-8")
-        elif fmt == "svg":
-            assert svg is not None
-            outputs[fmt] = svg.encode("utf-8")
-        elif fmt in ("png", "pdf"):
-            outputs[fmt] = layout(dot_source, fmt, timeout, **draw)
-        elif fmt == "markdown":
-            from cjmap.render.markdown import to_markdown
-
-            outputs[fmt] = to_markdown(journey, diagnostics).encode("utf-8")
-        elif fmt == "mermaid":
-            from cjmap.importers.mermaid import to_mermaid
-
-            outputs[fmt] = to_mermaid(journey).encode("utf-8")
-        elif fmt == "html":
-            from cjmap.render.html import journey_to_html
-
-            outputs[fmt] = journey_to_html(journey, report_svg, diagnostics, generator, theme, today).encode("utf-8")
-        else:
-            raise ValueError(f"unknown format {fmt!r}")
-    return outputs
+    unknown = [fmt for fmt in formats if fmt not in OUTPUT_FORMATS]
+    if unknown:
+        raise ValueError(f"unknown format {unknown[0]!r}")
+    rendering = Rendering(journey, diagnostics, generator, timeout, theme, today, lanes)
+    return {fmt: OUTPUT_FORMATS[fmt].render(rendering) for fmt in formats}

@@ -1,0 +1,138 @@
+"""Output formats of `cjmap render`, one declaration each, registered in `OUTPUT_FORMATS`.
+
+A format is a name, a file suffix, a line of help and a function from a `Rendering` to the file's text
+or bytes, named as "module:function" so that listing the formats (`--format` help, the README table)
+imports none of them. Adding a format is one module with that function and one line below.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from functools import cached_property
+from importlib import import_module
+from typing import TYPE_CHECKING, Callable, Union
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from cjmap.diagnostics import Diagnostic
+    from cjmap.resolve import Journey
+
+
+@dataclass
+class Rendering:
+    """One journey being rendered, and what several formats share, laid out once when first asked for:
+    the DOT text (dot, png, pdf, svg), the diagram's SVG (svg, html) and the dark report's SVG."""
+
+    journey: Journey
+    diagnostics: Sequence[Diagnostic]
+    generator: str
+    timeout: float
+    theme: str = "light"
+    today: date | None = None
+    lanes: str = "none"
+
+    @cached_property
+    def dot_source(self) -> str:
+        from cjmap.render.dot import journey_to_dot
+
+        return journey_to_dot(self.journey, lanes=self.lanes)
+
+    def layout(self, fmt: str) -> bytes:
+        """The finished layout drawn by Graphviz as `fmt` (every place is in the DOT: Graphviz only draws it)."""
+        from cjmap import render
+        from cjmap.render.dot import ENGINE, ENGINE_ARGS
+
+        return render.layout(self.dot_source, fmt, self.timeout, engine=ENGINE, args=ENGINE_ARGS)
+
+    def _svg(self, dot_source: str) -> str:
+        from cjmap import render
+        from cjmap.render.dot import ENGINE, ENGINE_ARGS
+
+        return render.described_svg(render.layout_svg(dot_source, self.timeout, engine=ENGINE, args=ENGINE_ARGS), self.journey)
+
+    @cached_property
+    def svg(self) -> str:
+        return self._svg(self.dot_source)
+
+    @cached_property
+    def report_svg(self) -> str:
+        """The diagram in the report: the dark report shows it dark too; the .svg file keeps the light one."""
+        if self.theme != "dark":
+            return self.svg
+        from cjmap.render.dot import journey_to_dot
+
+        return self._svg(journey_to_dot(self.journey, "dark", self.lanes))
+
+
+Build = Callable[[Rendering], Union[str, bytes]]
+
+
+@dataclass(frozen=True)
+class OutputFormat:
+    name: str  # what --format takes
+    suffix: str  # the output file's ending: car.cjmap.yaml -> car.<suffix>
+    summary: str  # one line for the README table
+    build: str  # "module:function", a `Build`
+    graphviz: bool = False  # needs Graphviz's `dot`/`neato` on the PATH
+    default: bool = False  # written when --format is not given
+
+    def render(self, rendering: Rendering) -> bytes:
+        module, _, function = self.build.partition(":")
+        built: str | bytes = getattr(import_module(module), function)(rendering)
+        return built.encode("utf-8") if isinstance(built, str) else built
+
+
+OUTPUT_FORMATS: dict[str, OutputFormat] = {
+    f.name: f
+    for f in (
+        OutputFormat("svg", "svg", "the flow diagram", "cjmap.render.outputs:svg", graphviz=True, default=True),
+        OutputFormat("html", "html", "the report: one file, no script, no network", "cjmap.render.outputs:html", graphviz=True, default=True),
+        OutputFormat("png", "png", "the flow diagram as an image", "cjmap.render.outputs:png", graphviz=True),
+        OutputFormat("pdf", "pdf", "the flow diagram as a PDF", "cjmap.render.outputs:pdf", graphviz=True),
+        OutputFormat("dot", "dot", "the finished layout in DOT; `neato -n2 -Tsvg` draws it", "cjmap.render.outputs:dot"),
+        OutputFormat("mermaid", "mmd", "a Mermaid `journey` diagram, which GitHub draws in Markdown", "cjmap.render.mermaid:output"),
+        OutputFormat("markdown", "md", "title, facts, the Mermaid block and the grid as a table", "cjmap.render.outputs:markdown"),
+    )
+}
+
+
+def outputs_markdown() -> str:
+    """The README's table of output formats, generated so it cannot drift from `OUTPUT_FORMATS`."""
+    rows = ["| `--format` | file | Graphviz | what |", "|---|---|---|---|"]
+    for f in OUTPUT_FORMATS.values():
+        rows.append(f"| `{f.name}`{' (default)' if f.default else ''} | `car.{f.suffix}` | {'yes' if f.graphviz else 'no'} | {f.summary} |")
+    return "\n".join(rows) + "\n"
+
+
+# the built-in formats made from functions of other modules, imported only when that format is rendered
+
+
+def svg(rendering: Rendering) -> str:
+    return rendering.svg
+
+
+def png(rendering: Rendering) -> bytes:
+    return rendering.layout("png")
+
+
+def pdf(rendering: Rendering) -> bytes:
+    return rendering.layout("pdf")
+
+
+def dot(rendering: Rendering) -> str:
+    return rendering.dot_source
+
+
+def html(rendering: Rendering) -> str:
+    from cjmap.render.html import journey_to_html
+
+    r = rendering
+    return journey_to_html(r.journey, r.report_svg, r.diagnostics, r.generator, r.theme, r.today)
+
+
+def markdown(rendering: Rendering) -> str:
+    from cjmap.render.markdown import to_markdown
+
+    return to_markdown(rendering.journey, rendering.diagnostics)
