@@ -11,7 +11,7 @@ import io
 import os
 import sys
 
-EXIT_INPUT = 2  # as cjmap.cli.EXIT_INPUT: the output could not be written
+EXIT_INPUT = 2  # as cjmap.cli.common.EXIT_INPUT: the output could not be written
 # writing to standard output fails with these: a full disk (/dev/full), a closed descriptor, a closed pipe, I/O
 _STREAM_ERRORS = {errno.ENOSPC, errno.EBADF, errno.EPIPE, errno.EIO, errno.EDQUOT, errno.EFBIG}
 

@@ -17,8 +17,16 @@ import typer
 
 from cjmap import __version__
 from cjmap.cli.common import EXIT_CLEAN, EXIT_FINDINGS, EXIT_INPUT  # noqa: F401 - the exit codes, as before
+
 # the process set-up shared with the entry point; the names stay importable from here
-from cjmap.entry import _STREAM_ERRORS, _ClosedStream, _exit_cleanly_on_sigterm, _output_failed, _robust_streams, run  # noqa: F401
+from cjmap.entry import (  # noqa: F401
+    _STREAM_ERRORS,
+    _ClosedStream,
+    _exit_cleanly_on_sigterm,
+    _output_failed,
+    _robust_streams,
+    run,
+)
 
 
 @dataclass(frozen=True)
@@ -65,7 +73,8 @@ def _version(value: bool) -> None:
 
 def _root(
     version: Annotated[
-        Optional[bool], typer.Option("--version", "-V", callback=_version, is_eager=True, help="Print the version and exit.")
+        Optional[bool],
+        typer.Option("--version", "-V", callback=_version, is_eager=True, help="Print the version and exit."),
     ] = None,
 ) -> None:
     """Customer journey maps as code."""

@@ -23,7 +23,9 @@ def _console(stderr: bool = False):  # rich is imported only by commands that pr
     from rich.console import Console
 
     plain = bool(os.environ.get("NO_COLOR"))  # no colour and no bold either: what NO_COLOR users expect
-    return Console(stderr=stderr, soft_wrap=True, highlight=False, color_system=None if plain else "auto", no_color=plain)
+    return Console(
+        stderr=stderr, soft_wrap=True, highlight=False, color_system=None if plain else "auto", no_color=plain
+    )
 
 
 def _print_diagnostics(diagnostics: Sequence, stderr: bool = False) -> None:
@@ -32,7 +34,8 @@ def _print_diagnostics(diagnostics: Sequence, stderr: bool = False) -> None:
     from cjmap.diagnostics import Severity, format_line, printable
 
     stream = sys.stderr if stderr else sys.stdout
-    if not stream.isatty() and not os.environ.get("FORCE_COLOR"):  # pipes and CI logs: plain lines, no ~50 ms rich import
+    # pipes and CI logs: plain lines, no ~50 ms rich import
+    if not stream.isatty() and not os.environ.get("FORCE_COLOR"):
         stream.writelines(format_line(d) + "\n" for d in diagnostics)
         stream.flush()
         return

@@ -27,7 +27,9 @@ def import_app() -> typer.Typer:
 def _command(importer: Importer):
     def command(
         file: Annotated[Path, typer.Argument(metavar="FILE", help=importer.file_help)],
-        output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the map here instead of standard output.")] = None,
+        output: Annotated[
+            Optional[Path], typer.Option("--output", "-o", help="Write the map here instead of standard output.")
+        ] = None,
     ) -> None:
         import_file(importer, file, output)
 
@@ -61,7 +63,9 @@ def import_file(importer: Importer, file: Path, output: Optional[Path]) -> None:
         typer.echo(f"{shown}:{e.line}:{e.column}: error {importer.code} {e.message} [{importer.check}]", err=True)
         raise typer.Exit(EXIT_INPUT) from None
     for w in imported.warnings:
-        typer.echo(f"{shown}:{w.line}:{w.column}: warning {importer.code} {printable(w.message)} [{importer.check}]", err=True)
+        typer.echo(
+            f"{shown}:{w.line}:{w.column}: warning {importer.code} {printable(w.message)} [{importer.check}]", err=True
+        )
     if output is None:
         sys.stdout.write(imported.text)
         return

@@ -12,7 +12,9 @@ from cjmap.cli.common import EXIT_INPUT, _fail, _write_or_exit
 
 
 def rules(
-    markdown: Annotated[bool, typer.Option("--markdown", help="Print the table as Markdown (as in README.md).")] = False,
+    markdown: Annotated[
+        bool, typer.Option("--markdown", help="Print the table as Markdown (as in README.md).")
+    ] = False,
 ) -> None:
     """List every lint rule: code, name, default severity and what it finds."""
     from cjmap.rules import RULES, rules_markdown
@@ -26,7 +28,9 @@ def rules(
 
 
 def rule(
-    code_or_name: Annotated[str, typer.Argument(metavar="CODE|NAME", help="A rule code (CJM101) or name (stage-without-touchpoints).")],
+    code_or_name: Annotated[
+        str, typer.Argument(metavar="CODE|NAME", help="A rule code (CJM101) or name (stage-without-touchpoints).")
+    ],
 ) -> None:
     """Print a rule's documentation, with a failing and a passing example (or what a loading error means)."""
     from cjmap.diagnostics import OTHER_CODES, STRUCTURAL_CODES, code_meaning
@@ -42,13 +46,18 @@ def rule(
     if code is None:
         _fail(f"no rule or code '{wanted}' (see `cjmap rules`, and README.md for CJM0xx)")
         raise typer.Exit(EXIT_INPUT)
-    kinds = {"CJM010": "from `cjmap import mermaid`", "CJM901": "warning about the suppression comments themselves"}
+    from cjmap.importers import IMPORTERS
+
+    kinds = {i.code: f"from `cjmap import {i.name}`" for i in IMPORTERS.values()}
+    kinds["CJM901"] = "warning about the suppression comments themselves"
     kind = kinds.get(code, "error: the map could not be loaded, so it is not linted or rendered; it cannot be ignored")
     typer.echo(f"{code} {other[code]} ({kind})\n\n{code_meaning(code)}")
 
 
 def schema(
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to this file instead of standard output.")] = None,
+    output: Annotated[
+        Optional[Path], typer.Option("--output", "-o", help="Write to this file instead of standard output.")
+    ] = None,
 ) -> None:
     """Print the JSON Schema of the map format (for editors and other tools)."""
     from cjmap.schema import schema_text

@@ -20,8 +20,6 @@ from cjmap.cli.common import (
     _selectors,
     _today,
 )
-
-
 from cjmap.lint.formats import LINT_FORMATS
 
 # `--format`'s choices, from the registry (an Enum, so the help lists them and typer checks them)
@@ -29,18 +27,53 @@ OutputFormat = Enum("OutputFormat", {name: name for name in LINT_FORMATS}, type=
 
 
 def lint(
-    paths: Annotated[Optional[list[Path]], typer.Argument(metavar="PATH", help="Map files or folders (default: every map under the current folder).")] = None,
-    output_format: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")] = OutputFormat["text"],
-    select: Annotated[Optional[list[str]], typer.Option("--select", help="Rules to run (codes, prefixes like CJM2, or names; comma-separated). Replaces the config's.")] = None,
-    ignore: Annotated[Optional[list[str]], typer.Option("--ignore", help="Rules to skip, added to the config's.")] = None,
-    config: Annotated[Optional[Path], typer.Option("--config", help="Settings file (default: cjmap.toml or [tool.cjmap] found upwards).")] = None,
-    fail_on: Annotated[Optional[Level], typer.Option("--fail-on", help="Lowest severity that makes the exit code 1 (default: error).")] = None,
-    exit_zero: Annotated[bool, typer.Option("--exit-zero", help="Exit 0 even when findings are reported (2 still means a map could not be loaded).")] = False,
+    paths: Annotated[
+        Optional[list[Path]],
+        typer.Argument(metavar="PATH", help="Map files or folders (default: every map under the current folder)."),
+    ] = None,
+    output_format: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")] = OutputFormat[
+        "text"
+    ],
+    select: Annotated[
+        Optional[list[str]],
+        typer.Option(
+            "--select",
+            help="Rules to run (codes, prefixes like CJM2, or names; comma-separated). Replaces the config's.",
+        ),
+    ] = None,
+    ignore: Annotated[
+        Optional[list[str]], typer.Option("--ignore", help="Rules to skip, added to the config's.")
+    ] = None,
+    config: Annotated[
+        Optional[Path],
+        typer.Option("--config", help="Settings file (default: cjmap.toml or [tool.cjmap] found upwards)."),
+    ] = None,
+    fail_on: Annotated[
+        Optional[Level], typer.Option("--fail-on", help="Lowest severity that makes the exit code 1 (default: error).")
+    ] = None,
+    exit_zero: Annotated[
+        bool,
+        typer.Option(
+            "--exit-zero", help="Exit 0 even when findings are reported (2 still means a map could not be loaded)."
+        ),
+    ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print findings only, no summary.")] = False,
-    show_statistics: Annotated[bool, typer.Option("--statistics", help="Print how often each rule fired instead of the findings.")] = False,
-    today: Annotated[Optional[str], typer.Option("--today", help="Date to judge freshness against (YYYY-MM-DD; default: today).")] = None,
-    report_unused: Annotated[bool, typer.Option("--report-unused-ignores", help="Report `# cjmap: ignore` comments that suppress nothing (CJM901).")] = False,
-    jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", min=1, help="Maps linted at once (default: one per core when there are many).")] = None,
+    show_statistics: Annotated[
+        bool, typer.Option("--statistics", help="Print how often each rule fired instead of the findings.")
+    ] = False,
+    today: Annotated[
+        Optional[str], typer.Option("--today", help="Date to judge freshness against (YYYY-MM-DD; default: today).")
+    ] = None,
+    report_unused: Annotated[
+        bool,
+        typer.Option(
+            "--report-unused-ignores", help="Report `# cjmap: ignore` comments that suppress nothing (CJM901)."
+        ),
+    ] = False,
+    jobs: Annotated[
+        Optional[int],
+        typer.Option("--jobs", "-j", min=1, help="Maps linted at once (default: one per core when there are many)."),
+    ] = None,
 ) -> None:
     """Check maps and report problems: exit 0 when clean, 1 on findings at --fail-on, 2 when a map cannot be loaded."""
     from cjmap.diagnostics import MapError, Severity, summary
@@ -60,7 +93,9 @@ def lint(
             typer.echo(f"{p}:1:1: error CJM000 no such file or folder [unreadable-file]", err=True)
         raise typer.Exit(EXIT_INPUT)
     try:
-        policies = PolicyFinder(config, _selectors(select), _selectors(ignore), fail_on.value if fail_on else None, report_unused)
+        policies = PolicyFinder(
+            config, _selectors(select), _selectors(ignore), fail_on.value if fail_on else None, report_unused
+        )
         files = list(discover(paths or [Path(".")]))
         tasks = []
         for path in files:
@@ -90,7 +125,10 @@ def lint(
         worst = min((p.fail_on for _, p in results), key=lambda s: s.rank, default=Severity.ERROR)
         sys.stdout.write(chosen.write(LintReport(diagnostics, [(r.file, r.diagnostics) for r, _ in results], worst)))
     if not quiet and chosen.for_people:
-        typer.echo(summary(diagnostics, len(files)) if files else "no maps found (YAML files with a top-level 'cjmap:' key)", err=True)
+        typer.echo(
+            summary(diagnostics, len(files)) if files else "no maps found (YAML files with a top-level 'cjmap:' key)",
+            err=True,
+        )
     if any(not r.loaded for r, _ in results):
         raise typer.Exit(EXIT_INPUT)
     failing = any(d.severity.rank >= p.fail_on.rank for r, p in results for d in r.diagnostics)

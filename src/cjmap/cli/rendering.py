@@ -45,20 +45,44 @@ DEFAULT_FORMATS = ",".join(f.name for f in OUTPUT_FORMATS.values() if f.default)
 
 
 def render(
-    paths: Annotated[list[Path], typer.Argument(metavar="PATH", help="Map files or folders (every map inside, definitions-only files skipped).")],
-    output_dir: Annotated[Optional[Path], typer.Option("--output-dir", "-o", help="Folder for the outputs (default: beside each map).")] = None,
+    paths: Annotated[
+        list[Path],
+        typer.Argument(
+            metavar="PATH", help="Map files or folders (every map inside, definitions-only files skipped)."
+        ),
+    ],
+    output_dir: Annotated[
+        Optional[Path], typer.Option("--output-dir", "-o", help="Folder for the outputs (default: beside each map).")
+    ] = None,
     formats: Annotated[str, typer.Option("--format", "-f", help=FORMAT_HELP)] = DEFAULT_FORMATS,
-    timeout: Annotated[float, typer.Option("--timeout", min=1, max=3600, help="Seconds Graphviz may take for one map.")] = 60.0,
-    jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", min=1, help="Maps rendered at once (default: one per core).")] = None,
-    watch: Annotated[bool, typer.Option("--watch", "-w", help="Stay running and re-render a map when it or one of its imports is saved (and new maps in the folders given).")] = False,
+    timeout: Annotated[
+        float, typer.Option("--timeout", min=1, max=3600, help="Seconds Graphviz may take for one map.")
+    ] = 60.0,
+    jobs: Annotated[
+        Optional[int], typer.Option("--jobs", "-j", min=1, help="Maps rendered at once (default: one per core).")
+    ] = None,
+    watch: Annotated[
+        bool,
+        typer.Option(
+            "--watch",
+            "-w",
+            help="Stay running and re-render a map when it or one of its imports is saved"
+            " (and new maps in the folders given).",
+        ),
+    ] = False,
     theme: Annotated[Theme, typer.Option("--theme", help="Colours of the HTML report.")] = Theme.light,
-    lanes: Annotated[Lanes, typer.Option("--lanes", help="Rows of the diagram: one lane, a band per persona, or per channel.")] = Lanes.none,
-    today: Annotated[Optional[str], typer.Option("--today", help="Date to judge freshness against (YYYY-MM-DD; default: today).")] = None,
+    lanes: Annotated[
+        Lanes, typer.Option("--lanes", help="Rows of the diagram: one lane, a band per persona, or per channel.")
+    ] = Lanes.none,
+    today: Annotated[
+        Optional[str], typer.Option("--today", help="Date to judge freshness against (YYYY-MM-DD; default: today).")
+    ] = None,
 ) -> None:
     """Render maps to an SVG diagram and an HTML report (exit 1 when a map has lint errors)."""
     from cjmap.cli.progress import progress_bar
     from cjmap.jobs.batch import default_jobs, run_all
     from cjmap.jobs.build import render_file
+
     chosen = _formats(formats)
     missing = [p for p in paths if not p.exists()]
     if missing:
@@ -77,7 +101,11 @@ def render(
         folders = [p for p in paths if p.is_dir()]
         find_new = _new_maps(planner, folders) if folders else None
         watch_and_render(
-            tasks, results, lambda result, task: _report_renders([result], [task.policy]), lambda line: typer.echo(line, err=True), find_new=find_new
+            tasks,
+            results,
+            lambda result, task: _report_renders([result], [task.policy]),
+            lambda line: typer.echo(line, err=True),
+            find_new=find_new,
         )
         code = EXIT_CLEAN  # stopped by the user, who saw every result as it came
     raise typer.Exit(code)
@@ -97,7 +125,16 @@ def _require_dot() -> None:
 class _Planner:
     """Turns map paths into render tasks; refuses two maps that would write the same output."""
 
-    def __init__(self, paths: list[Path], output_dir: Path | None, chosen: list[str], timeout: float, theme: str, today, lanes: str = "none") -> None:
+    def __init__(
+        self,
+        paths: list[Path],
+        output_dir: Path | None,
+        chosen: list[str],
+        timeout: float,
+        theme: str,
+        today,
+        lanes: str = "none",
+    ) -> None:
         from cjmap.lint.policy import PolicyFinder
 
         self.named = {p.resolve() for p in paths if not p.is_dir()}
@@ -116,11 +153,25 @@ class _Planner:
         targets = tuple((fmt, folder / f"{output_stem(path)}.{OUTPUT_FORMATS[fmt].suffix}") for fmt in self.chosen)
         first = targets[0][1].resolve()
         if first in self.owners:
-            _fail(f"{_display(path)} and {self.owners[first]} would both write {targets[0][1]}; render them into different -o folders")
+            _fail(
+                f"{_display(path)} and {self.owners[first]} would both write {targets[0][1]};"
+                " render them into different -o folders"
+            )
             return None
         self.owners[first] = _display(path)
         context = policy.context(self.today)
-        return RenderTask(path, _display(path), targets, policy, context, self.timeout, f"cjmap {__version__}", path.resolve() in self.named, self.theme, self.lanes)
+        return RenderTask(
+            path,
+            _display(path),
+            targets,
+            policy,
+            context,
+            self.timeout,
+            f"cjmap {__version__}",
+            path.resolve() in self.named,
+            self.theme,
+            self.lanes,
+        )
 
 
 def _render_tasks(planner: _Planner, paths: list[Path]) -> list:
@@ -178,7 +229,10 @@ def _report_renders(results: Sequence, policies: Sequence) -> int:
     rendered = [r for r in results if not r.skipped]
     if len(rendered) > 1:
         failed = sum(r.failed for r in rendered)
-        typer.echo(f"rendered {len(rendered) - failed} of {len(rendered)} maps" + (f"; {failed} failed" if failed else ""), err=True)
+        typer.echo(
+            f"rendered {len(rendered) - failed} of {len(rendered)} maps" + (f"; {failed} failed" if failed else ""),
+            err=True,
+        )
     elif not rendered:
         typer.echo("no maps to render (YAML files with a top-level 'cjmap:' key and stages)", err=True)
     return code

@@ -32,17 +32,37 @@ class DiffFormat(str, Enum):
 
 
 def diff(
-    specs: Annotated[Optional[list[str]], typer.Argument(metavar="OLD NEW", help="Two maps: files, or git revisions as REV:path (main:maps/car.cjmap.yaml).")] = None,
-    git: Annotated[Optional[str], typer.Option("--git", metavar="REF", help="Compare every map changed in the working tree against REF (then the arguments are optional paths to limit it).")] = None,
-    output_format: Annotated[DiffFormat, typer.Option("--format", "-f", help="text, markdown (for a pull-request comment) or json.")] = DiffFormat.text,
-    exit_code: Annotated[bool, typer.Option("--exit-code", help="Exit 1 when anything changed, like `git diff --exit-code`.")] = False,
-    today: Annotated[Optional[str], typer.Option("--today", help="Date freshness findings are judged against (YYYY-MM-DD).")] = None,
+    specs: Annotated[
+        Optional[list[str]],
+        typer.Argument(
+            metavar="OLD NEW", help="Two maps: files, or git revisions as REV:path (main:maps/car.cjmap.yaml)."
+        ),
+    ] = None,
+    git: Annotated[
+        Optional[str],
+        typer.Option(
+            "--git",
+            metavar="REF",
+            help="Compare every map changed in the working tree against REF"
+            " (then the arguments are optional paths to limit it).",
+        ),
+    ] = None,
+    output_format: Annotated[
+        DiffFormat, typer.Option("--format", "-f", help="text, markdown (for a pull-request comment) or json.")
+    ] = DiffFormat.text,
+    exit_code: Annotated[
+        bool, typer.Option("--exit-code", help="Exit 1 when anything changed, like `git diff --exit-code`.")
+    ] = False,
+    today: Annotated[
+        Optional[str], typer.Option("--today", help="Date freshness findings are judged against (YYYY-MM-DD).")
+    ] = None,
 ) -> None:
-    """What changed for the customer between two versions of a map: stages, touchpoints, emotion, owners, flow, lint."""
+    """What changed for the customer between two versions of a map: stages, touchpoints, emotion, owners, flow,
+    lint."""
     from cjmap.diagnostics import MapError
     from cjmap.review.diff_formats import to_json, to_markdown, to_text
-    from cjmap.review.sides import diff_changed, diff_specs
     from cjmap.review.revisions import GitError
+    from cjmap.review.sides import diff_changed, diff_specs
 
     specs = specs or []
     if git is None and len(specs) != 2:
@@ -90,17 +110,32 @@ def _print_coloured_diff(text: str) -> None:
 
 
 def compare(
-    maps: Annotated[list[Path], typer.Argument(metavar="[CURRENT] FUTURE", help="The current-state map and the future-state map; FUTURE alone when it says `compares: current.cjmap.yaml`.")],
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="The report to write (default: FUTURE-compare.html beside the future map).")] = None,
+    maps: Annotated[
+        list[Path],
+        typer.Argument(
+            metavar="[CURRENT] FUTURE",
+            help="The current-state map and the future-state map;"
+            " FUTURE alone when it says `compares: current.cjmap.yaml`.",
+        ),
+    ],
+    output: Annotated[
+        Optional[Path],
+        typer.Option(
+            "--output", "-o", help="The report to write (default: FUTURE-compare.html beside the future map)."
+        ),
+    ] = None,
     theme: Annotated[Theme, typer.Option("--theme", help="Colours of the report.")] = Theme.light,
-    today: Annotated[Optional[str], typer.Option("--today", help="Date freshness findings are judged against (YYYY-MM-DD).")] = None,
+    today: Annotated[
+        Optional[str], typer.Option("--today", help="Date freshness findings are judged against (YYYY-MM-DD).")
+    ] = None,
 ) -> None:
-    """One report of a current state against its future state: both emotion curves, resolved pain points, every change."""
-    from cjmap.review.compare import compare as compare_maps
-    from cjmap.review.compare import compared_map, doubts
+    """One report of a current state against its future state: both emotion curves, resolved pain points, every
+    change."""
     from cjmap.diagnostics import escape_controls, printable
     from cjmap.lint.pipeline import output_stem
     from cjmap.render.html import comparison_to_html
+    from cjmap.review.compare import compare as compare_maps
+    from cjmap.review.compare import compared_map, doubts
 
     if len(maps) > 2:
         raise typer.BadParameter("give CURRENT and FUTURE, or FUTURE alone")
@@ -108,18 +143,28 @@ def compare(
     if len(loaded) == 1:
         future = loaded[0]
         if not future.journey.compares:
-            _fail(f"{_display(maps[0])} names no current state: give CURRENT too, or add `compares: current.cjmap.yaml` to it")
+            _fail(
+                f"{_display(maps[0])} names no current state:"
+                " give CURRENT too, or add `compares: current.cjmap.yaml` to it"
+            )
             raise typer.Exit(EXIT_INPUT)
         current_path = compared_map(maps[0], future.journey.compares)
         if current_path is None:
-            _fail(f"{printable(_display(maps[0]))}: compares: '{printable(future.journey.compares)}' is not a map file inside the project")
+            _fail(
+                f"{printable(_display(maps[0]))}: compares: '{printable(future.journey.compares)}'"
+                " is not a map file inside the project"
+            )
             raise typer.Exit(EXIT_INPUT)
         loaded.insert(0, _checked_or_exit(current_path, _today(today)))
     current, future = loaded
     for doubt in doubts(current.journey, future.journey):
         typer.echo(f"warning: {escape_controls(doubt)}", err=True)
     target = output or maps[-1].parent / f"{output_stem(maps[-1])}-compare.html"
-    html = comparison_to_html(compare_maps(current.journey, future.journey, current.diagnostics, future.diagnostics), f"cjmap {__version__}", theme.value)
+    html = comparison_to_html(
+        compare_maps(current.journey, future.journey, current.diagnostics, future.diagnostics),
+        f"cjmap {__version__}",
+        theme.value,
+    )
     _write_or_exit(target, html, inputs=[*maps, *current.sources, *future.sources])
 
 
@@ -140,8 +185,8 @@ def outline(
     try:
         data = validate_source(read_source(file, _display(file)))
     except MapError:  # not a map we can read: git still deserves the text
-        from cjmap.source.safeio import read_limited, why
         from cjmap.source.loader import MAX_BYTES
+        from cjmap.source.safeio import read_limited, why
 
         try:
             text = read_limited(file, MAX_BYTES).decode("utf-8", errors="replace")

@@ -78,8 +78,8 @@ IMPORTERS: dict[str, Importer] = {
 
 def importers_markdown() -> str:
     """The README's table of importers, generated so it cannot drift from `IMPORTERS`."""
-    rows = ["| `cjmap import` | reads | files | findings |", "|---|---|---|---|"]
+    rows = ["| command | files | does | findings |", "|---|---|---|---|"]
     for i in IMPORTERS.values():
         suffixes = ", ".join(f"`{s}`" for s in i.suffixes)
-        rows.append(f"| `{i.name}` | {i.summary} | {suffixes} | {i.code} {i.check} |")
+        rows.append(f"| `cjmap import {i.name} FILE` | {suffixes} | {i.summary} | {i.code} {i.check} |")
     return "\n".join(rows) + "\n"

@@ -15,7 +15,6 @@ from cjmap.render.mermaid import GUARD, NO_SCORE, SCORE_OFFSET
 from cjmap.resolve import slugify
 
 
-
 @dataclass
 class _Task:
     name: str
@@ -58,7 +57,9 @@ def parse_journey(text: str) -> MermaidJourney:
         line = raw.strip()
         if not line or line.startswith("%%"):
             if _DIRECTIVE.match(line):
-                result.warnings.append(ImportWarning(number, 1, "Mermaid directive (theme or config) not carried over"))
+                result.warnings.append(
+                    ImportWarning(number, 1, "Mermaid directive (theme or config) not carried over")
+                )
             continue
         column = len(raw) - len(raw.lstrip()) + 1
         line = re.sub(r"\s%%.*$", "", line).strip()  # a comment after content
@@ -66,7 +67,9 @@ def parse_journey(text: str) -> MermaidJourney:
             if line.split()[0] == "journey":
                 started = True
                 continue
-            raise ImportFailure(number, column, f"not a Mermaid journey diagram (it starts with {line.split()[0]!r}, not 'journey')")
+            raise ImportFailure(
+                number, column, f"not a Mermaid journey diagram (it starts with {line.split()[0]!r}, not 'journey')"
+            )
         keyword, _, rest = line.partition(" ")
         if keyword == "title":
             result.title = rest.strip() or None
@@ -90,7 +93,10 @@ def parse_journey(text: str) -> MermaidJourney:
             tasks += 1
             if tasks > MAX_TASKS:
                 raise ImportFailure(
-                    number, column, f"more than {MAX_TASKS:,} tasks; a map holds at most {MAX_TASKS:,} touchpoints, so split the diagram"
+                    number,
+                    column,
+                    f"more than {MAX_TASKS:,} tasks; a map holds at most {MAX_TASKS:,} touchpoints,"
+                    " so split the diagram",
                 )
     if not started:
         raise ImportFailure(1, 1, "no Mermaid journey diagram found")
@@ -99,7 +105,9 @@ def parse_journey(text: str) -> MermaidJourney:
 
 def _from_markdown(text: str) -> str:
     """The first fenced mermaid block that holds a journey, when given Markdown; the text itself otherwise."""
-    blocks = re.findall(r"^[ \t]*(?:```|~~~)[ \t]*\{?\.?mermaid[^\n]*\n(.*?)^[ \t]*(?:```|~~~)", text, re.MULTILINE | re.DOTALL)
+    blocks = re.findall(
+        r"^[ \t]*(?:```|~~~)[ \t]*\{?\.?mermaid[^\n]*\n(.*?)^[ \t]*(?:```|~~~)", text, re.MULTILINE | re.DOTALL
+    )
     for block in blocks:
         if re.search(r"^[ \t]*journey\b", block, re.MULTILINE):
             offset = text.index(block)
@@ -110,13 +118,19 @@ def _from_markdown(text: str) -> str:
 def _task(line: str, number: int, column: int, result: MermaidJourney) -> None:
     if not result.sections:
         result.sections.append(_Section("Journey"))
-        result.warnings.append(ImportWarning(number, column, "task before any section; put in a stage named 'Journey'"))
+        result.warnings.append(
+            ImportWarning(number, column, "task before any section; put in a stage named 'Journey'")
+        )
     parts = line.split(":")
     fields = [f.strip() for f in parts[1:]]
     cut = _score_field(fields)  # where the score is; Mermaid itself always takes the first field
     if cut:
         result.warnings.append(
-            ImportWarning(number, column, f"task name contains ':'; Mermaid reads it as {parts[0].strip()!r}, cjmap keeps the whole name")
+            ImportWarning(
+                number,
+                column,
+                f"task name contains ':'; Mermaid reads it as {parts[0].strip()!r}, cjmap keeps the whole name",
+            )
         )
     name = ":".join(parts[: cut + 1])
     pieces = fields[cut:]
@@ -131,10 +145,16 @@ def _task(line: str, number: int, column: int, result: MermaidJourney) -> None:
         value = float(pieces[0])
         score = min(5, max(1, round(value)))
         if score != value:
-            result.warnings.append(ImportWarning(number, column, f"task {name!r} scores {pieces[0]}, outside Mermaid's 1-5; imported as {score}"))
+            result.warnings.append(
+                ImportWarning(
+                    number, column, f"task {name!r} scores {pieces[0]}, outside Mermaid's 1-5; imported as {score}"
+                )
+            )
     actors = [a.strip() for a in (pieces[1] if len(pieces) > 1 else "").split(",") if a.strip()]
     if len(pieces) > 2:
-        result.warnings.append(ImportWarning(number, column, f"text after the actors of task {name!r} dropped: {':'.join(pieces[2:])!r}"))
+        result.warnings.append(
+            ImportWarning(number, column, f"text after the actors of task {name!r} dropped: {':'.join(pieces[2:])!r}")
+        )
     result.sections[-1].tasks.append(_Task(name, score, actors, number))
 
 
@@ -153,7 +173,14 @@ def partial_actors(journey: MermaidJourney) -> list[ImportWarning]:
     for actor, line in first_line.items():
         present = sum(any(actor in t.actors for t in s.tasks) for s in sections)
         if present < len(sections):
-            out.append(ImportWarning(line, 1, f"actor {actor!r} takes part in {present} of {len(sections)} sections; if it is staff, a system or a device rather than a customer, move it to teams"))
+            out.append(
+                ImportWarning(
+                    line,
+                    1,
+                    f"actor {actor!r} takes part in {present} of {len(sections)} sections; if it is staff,"
+                    " a system or a device rather than a customer, move it to teams",
+                )
+            )
     return out
 
 
@@ -231,7 +258,9 @@ def convert(text: str, file: Path) -> Imported:
     journey = parse_journey(text)
     warnings = sorted(journey.warnings + partial_actors(journey), key=lambda w: (w.line, w.column))
     fallback = output_stem(file).replace("-", " ").replace("_", " ").capitalize()
-    body = yaml.safe_dump(to_map_data(journey, fallback), sort_keys=False, allow_unicode=True, width=100, default_flow_style=None)
+    body = yaml.safe_dump(
+        to_map_data(journey, fallback), sort_keys=False, allow_unicode=True, width=100, default_flow_style=None
+    )
     header = (
         f"# Imported from {file.name} by cjmap {__version__}. Mermaid's actors became personas: move staff,\n"
         "# systems and devices to teams (as owners), then add channels, pain points and sources.\n"

@@ -35,7 +35,9 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def run_all(work: Callable[[Item], Result], items: Sequence[Item], jobs: int, progress: Progress = _no_progress) -> list[Result]:
+def run_all(
+    work: Callable[[Item], Result], items: Sequence[Item], jobs: int, progress: Progress = _no_progress
+) -> list[Result]:
     """`[work(item) for item in items]`, over up to `jobs` processes, telling `progress` as each is done."""
     if not items:
         return []
@@ -54,7 +56,9 @@ def run_all(work: Callable[[Item], Result], items: Sequence[Item], jobs: int, pr
     context = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_leave_interrupts_to_the_parent)
     try:
-        futures = [pool.submit(_in_worker, work, item) for item in items]  # workers are forked here, before any bar thread
+        futures = [
+            pool.submit(_in_worker, work, item) for item in items
+        ]  # workers are forked here, before any bar thread
         with progress(len(items)) as advance:
             for future in futures:
                 future.add_done_callback(lambda _f: advance())
@@ -96,7 +100,8 @@ def _in_worker(work: Callable[[Item], Result], item: Item) -> Result:
 
 
 def _stop(pool) -> None:
-    """Cancel what has not started and end the workers mid-map; their outputs are staged, so nothing is half-written."""
+    """Cancel what has not started and end the workers mid-map; their outputs are staged, so nothing is
+    half-written."""
     processes = list((getattr(pool, "_processes", None) or {}).values())  # no public way to end running work
     pool.shutdown(wait=False, cancel_futures=True)
     for process in processes:

@@ -54,7 +54,8 @@ def to_github(diagnostics: Iterable[Diagnostic]) -> str:
     lines = []
     for d in diagnostics:
         w = d.where
-        props = f"file={_escape_property(w.file)},line={w.line},col={w.column},title={_escape_property(f'{d.code} {d.rule}')}"
+        title = _escape_property(f"{d.code} {d.rule}")
+        props = f"file={_escape_property(w.file)},line={w.line},col={w.column},title={title}"
         lines.append(f"::{_GITHUB_LEVEL[d.severity]} {props}::{_escape_data(d.message)}")
     return "".join(line + "\n" for line in lines)
 
@@ -65,32 +66,38 @@ def _rule_descriptors() -> list[dict[str, object]]:
 
     descriptors: list[dict[str, object]] = []
     for code, name in STRUCTURAL_CODES.items():
-        descriptors.append({
-            "id": code,
-            "name": name,
-            "shortDescription": {"text": f"The map could not be loaded ({name})."},
-            "fullDescription": {"text": f"The map could not be loaded: {CODE_MEANINGS[code]}."},
-            "defaultConfiguration": {"level": "error"},
-        })
+        descriptors.append(
+            {
+                "id": code,
+                "name": name,
+                "shortDescription": {"text": f"The map could not be loaded ({name})."},
+                "fullDescription": {"text": f"The map could not be loaded: {CODE_MEANINGS[code]}."},
+                "defaultConfiguration": {"level": "error"},
+            }
+        )
     for code in sorted(RULES):
         rule = RULES[code]
-        descriptors.append({
-            "id": code,
-            "name": rule.name,
-            "shortDescription": {"text": rule.summary},
-            "fullDescription": {"text": rule.doc},
-            "help": {"text": rule.doc, "markdown": rule.doc},
-            "helpUri": f"{HOME}#rules",
-            "defaultConfiguration": {"level": _SARIF_LEVEL[rule.severity]},
-        })
+        descriptors.append(
+            {
+                "id": code,
+                "name": rule.name,
+                "shortDescription": {"text": rule.summary},
+                "fullDescription": {"text": rule.doc},
+                "help": {"text": rule.doc, "markdown": rule.doc},
+                "helpUri": f"{HOME}#rules",
+                "defaultConfiguration": {"level": _SARIF_LEVEL[rule.severity]},
+            }
+        )
     code, name = UNUSED_SUPPRESSION
-    descriptors.append({
-        "id": code,
-        "name": name,
-        "shortDescription": {"text": "A `# cjmap: ignore[...]` comment suppresses nothing, or names no rule."},
-        "fullDescription": {"text": code_meaning(code)},
-        "defaultConfiguration": {"level": "warning"},
-    })
+    descriptors.append(
+        {
+            "id": code,
+            "name": name,
+            "shortDescription": {"text": "A `# cjmap: ignore[...]` comment suppresses nothing, or names no rule."},
+            "fullDescription": {"text": code_meaning(code)},
+            "defaultConfiguration": {"level": "warning"},
+        }
+    )
     return descriptors
 
 
@@ -157,7 +164,10 @@ def to_junit(results: Sequence[tuple[str, Sequence[Diagnostic]]], fail_on: Sever
         if failing:
             failures += 1
             failure = ET.SubElement(
-                case, "failure", type=failing[0].code, message=f"{len(failing)} finding{'s' if len(failing) != 1 else ''} at or above {fail_on.value}"
+                case,
+                "failure",
+                type=failing[0].code,
+                message=f"{len(failing)} finding{'s' if len(failing) != 1 else ''} at or above {fail_on.value}",
             )
             failure.text = "\n".join(_xml_text(format_line(d)) for d in failing)
         others = [d for d in diagnostics if d not in failing]
@@ -184,7 +194,9 @@ def statistics(diagnostics: Iterable[Diagnostic]) -> str:
 
 def statistics_json(diagnostics: Iterable[Diagnostic]) -> str:
     """The same counts for tools: `{"statistics": [{"code", "rule", "count"}]}`, most frequent first."""
-    return json_text({"statistics": [{"code": code, "rule": name, "count": n} for (code, name), n in _counts(diagnostics)]})
+    return json_text(
+        {"statistics": [{"code": code, "rule": name, "count": n} for (code, name), n in _counts(diagnostics)]}
+    )
 
 
 @dataclass(frozen=True)
@@ -228,7 +240,8 @@ LINT_FORMATS: dict[str, LintFormat] = {
         ),
         LintFormat(
             "github",
-            "GitHub Actions annotations on the pull request: `::error file=…,line=…,col=…,title=CJM101 stage-without-touchpoints::…`",
+            "GitHub Actions annotations on the pull request:"
+            " `::error file=…,line=…,col=…,title=CJM101 stage-without-touchpoints::…`",
             lambda r: to_github(r.diagnostics),
         ),
         LintFormat(

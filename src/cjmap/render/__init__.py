@@ -46,7 +46,9 @@ def _limit_memory() -> None:  # pragma: no cover - runs in the child between for
     resource.setrlimit(resource.RLIMIT_AS, (DOT_MEMORY, DOT_MEMORY))
 
 
-def layout(dot_source: str, fmt: str, timeout: float = DOT_TIMEOUT, *, engine: str = "dot", args: Sequence[str] = ()) -> bytes:
+def layout(
+    dot_source: str, fmt: str, timeout: float = DOT_TIMEOUT, *, engine: str = "dot", args: Sequence[str] = ()
+) -> bytes:
     """Run Graphviz `<engine> -T<fmt>` on DOT text, bounded in time and memory, or raise RenderError in one line."""
     import os
     import subprocess
@@ -58,16 +60,21 @@ def layout(dot_source: str, fmt: str, timeout: float = DOT_TIMEOUT, *, engine: s
     limit = {"preexec_fn": _limit_memory} if os.name == "posix" else {}
     try:
         # run_check passes `timeout` on to subprocess.run, which kills dot when it expires
-        done = execute.run_check(command, input=dot_source.encode("utf-8"), capture_output=True, quiet=True, timeout=timeout, **limit)
+        done = execute.run_check(
+            command, input=dot_source.encode("utf-8"), capture_output=True, quiet=True, timeout=timeout, **limit
+        )
     except graphviz.ExecutableNotFound:
         raise RenderError(INSTALL_GRAPHVIZ) from None
     except subprocess.TimeoutExpired:
-        raise RenderError(f"Graphviz ({engine}) took longer than {timeout:g} s and was stopped (raise it with --timeout)") from None
+        raise RenderError(
+            f"Graphviz ({engine}) took longer than {timeout:g} s and was stopped (raise it with --timeout)"
+        ) from None
     except graphviz.CalledProcessError as e:
         stderr = (e.stderr or b"").decode("utf-8", "replace").strip().splitlines()
         if e.returncode < 0 or any("memory" in line.lower() or "alloc" in line.lower() for line in stderr):
             raise RenderError(
-                f"Graphviz ({engine}) ran out of its memory limit of {DOT_MEMORY // 2**30} GiB laying out this diagram; split the map"
+                f"Graphviz ({engine}) ran out of its memory limit of {DOT_MEMORY // 2**30} GiB"
+                " laying out this diagram; split the map"
             ) from None
         first = _printable(stderr[0]) if stderr else f"exit code {e.returncode}"
         raise RenderError(f"Graphviz ({engine}) failed: {first}") from None
@@ -87,7 +94,10 @@ def described_svg(svg: str, journey: Journey) -> str:
 
     stages = ", ".join(f"{i}. {s.name}" for i, s in enumerate(journey.stages, 1))
     count = len(journey.touchpoints)
-    desc = f"Flow diagram: {count} touchpoint{'s' if count != 1 else ''} in {len(journey.stages)} stages ({stages}), cards coloured and scored by emotion from −2 to +2."
+    desc = (
+        f"Flow diagram: {count} touchpoint{'s' if count != 1 else ''} in {len(journey.stages)} stages ({stages}),"
+        " cards coloured and scored by emotion from −2 to +2."
+    )
     head = f"<title>{xml_text(journey.title)}</title>\n<desc>{xml_text(desc)}</desc>\n"
     return re.sub(r"(<svg\b[^>]*>\n?)", lambda m: m[1] + head, svg, count=1)
 
@@ -110,7 +120,8 @@ def render_journey(
 
     if len(journey.edges) > MAX_EDGES:
         raise RenderError(
-            f"the flow has {len(journey.edges):,} steps (next), over the diagram limit of {MAX_EDGES:,}; split the map or remove branches"
+            f"the flow has {len(journey.edges):,} steps (next), over the diagram limit of {MAX_EDGES:,};"
+            " split the map or remove branches"
         )
     unknown = [fmt for fmt in formats if fmt not in OUTPUT_FORMATS]
     if unknown:

@@ -17,7 +17,9 @@ NO_SCORE = 3  # Mermaid draws a task without a usable score as neutral
 def _clean(text: str) -> str:
     """Text Mermaid's journey grammar can hold: no ':', '#', ';' or line breaks (they end a field)."""
     text = re.sub(r"[\r\n]+", " ", text)
-    text = re.sub(r" ?: ?", " \u2013 ", " ".join(text.split())).replace("#", "no. ").replace(";", ",").replace("%%", "%")  # %% starts a comment
+    text = (
+        re.sub(r" ?: ?", " \u2013 ", " ".join(text.split())).replace("#", "no. ").replace(";", ",").replace("%%", "%")
+    )  # %% starts a comment
     return " ".join(text.split()) or "-"
 
 
@@ -46,7 +48,9 @@ def to_mermaid(journey: Journey) -> str:
             actors = [p for p in (tp.personas if tp.personas is not None else names) if p in names]
             for emotion, who in _tasks(tp, actors):
                 score = NO_SCORE if emotion is None else emotion + SCORE_OFFSET
-                lines.append(f"    {_task_name(tp.name)}: {score}" + (f": {', '.join(names[p] for p in who)}" if who else ""))
+                lines.append(
+                    f"    {_task_name(tp.name)}: {score}" + (f": {', '.join(names[p] for p in who)}" if who else "")
+                )
     return "\n".join(lines) + "\n"
 
 

@@ -50,7 +50,9 @@ class Rendering:
         from cjmap import render
         from cjmap.render.dot import ENGINE, ENGINE_ARGS
 
-        return render.described_svg(render.layout_svg(dot_source, self.timeout, engine=ENGINE, args=ENGINE_ARGS), self.journey)
+        return render.described_svg(
+            render.layout_svg(dot_source, self.timeout, engine=ENGINE, args=ENGINE_ARGS), self.journey
+        )
 
     @cached_property
     def svg(self) -> str:
@@ -88,12 +90,31 @@ OUTPUT_FORMATS: dict[str, OutputFormat] = {
     f.name: f
     for f in (
         OutputFormat("svg", "svg", "the flow diagram", "cjmap.render.outputs:svg", graphviz=True, default=True),
-        OutputFormat("html", "html", "the report: one file, no script, no network", "cjmap.render.outputs:html", graphviz=True, default=True),
+        OutputFormat(
+            "html",
+            "html",
+            "the report: one file, no script, no network",
+            "cjmap.render.outputs:html",
+            graphviz=True,
+            default=True,
+        ),
         OutputFormat("png", "png", "the flow diagram as an image", "cjmap.render.outputs:png", graphviz=True),
         OutputFormat("pdf", "pdf", "the flow diagram as a PDF", "cjmap.render.outputs:pdf", graphviz=True),
-        OutputFormat("dot", "dot", "the finished layout in DOT; `neato -n2 -Tsvg` draws it", "cjmap.render.outputs:dot"),
-        OutputFormat("mermaid", "mmd", "a Mermaid `journey` diagram, which GitHub draws in Markdown", "cjmap.render.mermaid:output"),
-        OutputFormat("markdown", "md", "title, facts, the Mermaid block and the grid as a table", "cjmap.render.outputs:markdown"),
+        OutputFormat(
+            "dot", "dot", "the finished layout in DOT; `neato -n2 -Tsvg` draws it", "cjmap.render.outputs:dot"
+        ),
+        OutputFormat(
+            "mermaid",
+            "mmd",
+            "a Mermaid `journey` diagram, which GitHub draws in Markdown",
+            "cjmap.render.mermaid:output",
+        ),
+        OutputFormat(
+            "markdown",
+            "md",
+            "title, facts, the Mermaid block and the grid as a table",
+            "cjmap.render.outputs:markdown",
+        ),
     )
 }
 
@@ -102,7 +123,8 @@ def outputs_markdown() -> str:
     """The README's table of output formats, generated so it cannot drift from `OUTPUT_FORMATS`."""
     rows = ["| `--format` | file | Graphviz | what |", "|---|---|---|---|"]
     for f in OUTPUT_FORMATS.values():
-        rows.append(f"| `{f.name}`{' (default)' if f.default else ''} | `car.{f.suffix}` | {'yes' if f.graphviz else 'no'} | {f.summary} |")
+        name = f"`{f.name}` (default)" if f.default else f"`{f.name}`"
+        rows.append(f"| {name} | `car.{f.suffix}` | {'yes' if f.graphviz else 'no'} | {f.summary} |")
     return "\n".join(rows) + "\n"
 
 

@@ -1,0 +1,190 @@
+"""Output formats, lint formats and importers are registries: the CLI, its help and the README read them,
+so one declaration adds one. The CLI's commands are registered in one table, without import cycles."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import MINIMAL, REPO, TODAY, run_cli, write
+
+from cjmap.importers import IMPORTERS, Imported, Importer, ImportFailure, ImportWarning
+from cjmap.lint.formats import LINT_FORMATS, LintFormat
+from cjmap.render.outputs import OUTPUT_FORMATS, OutputFormat, Rendering
+
+README = (REPO / "README.md").read_text(encoding="utf-8")
+CLI = REPO / "src" / "cjmap" / "cli"
+
+
+def shout(rendering: Rendering) -> str:
+    """A throwaway output format: the title in capitals."""
+    return rendering.journey.title.upper() + "\n"
+
+
+def lines_import(text: str, path: Path) -> Imported:
+    """A throwaway importer: one stage, a touchpoint per line; an empty file is refused."""
+    names = [line.strip() for line in text.splitlines() if line.strip()]
+    if not names:
+        raise ImportFailure(1, 1, "no lines")
+    touchpoints = "".join(f"      - name: {name}\n" for name in names)
+    warning = ImportWarning(1, 1, "every line became a touchpoint")
+    return Imported(
+        f"cjmap: 1\ntitle: {path.stem}\nstages:\n  - name: All\n    touchpoints:\n{touchpoints}", (warning,)
+    )
+
+
+def double(n: int) -> int:
+    return 2 * n
+
+
+def generated(name: str) -> str:
+    return README.split(f"<!-- {name}:start -->\n", 1)[1].split(f"<!-- {name}:end -->", 1)[0]
+
+
+def test_readme_tables_are_generated_from_the_registries() -> None:
+    from cjmap.cli.readme import regenerated
+    from cjmap.importers import importers_markdown
+    from cjmap.lint.formats import lint_formats_markdown
+    from cjmap.render.outputs import outputs_markdown
+
+    assert generated("outputs") == outputs_markdown(), "regenerate with `python -m cjmap.cli.readme`"
+    assert generated("lint-formats") == lint_formats_markdown()
+    assert generated("importers") == importers_markdown()
+    assert all(f"| `{name}`" in generated("outputs") for name in OUTPUT_FORMATS)
+    assert regenerated(README) == README
+    assert regenerated(README.replace("| `pdf` |", "| `pdf-old` |")) == README  # a stale table is rewritten
+
+
+def test_render_format_help_defaults_and_choices_come_from_the_registry(project: Path) -> None:
+    names = ", ".join(OUTPUT_FORMATS)
+    help_text = " ".join(run_cli("render", "--help").stdout.split())
+    assert f"Comma-separated: {names}." in help_text
+    defaults = ",".join(f.name for f in OUTPUT_FORMATS.values() if f.default)
+    assert f"[default: {defaults}]" in help_text
+    write(project, "m.cjmap.yaml", MINIMAL)
+    refused = run_cli("render", "m.cjmap.yaml", "--format", "svg,jpeg", cwd=project)
+    assert refused.returncode == 2 and f"choose from {names} (comma-separated)" in refused.stderr
+
+
+def test_a_registered_output_format_is_rendered_under_its_suffix(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(
+        OUTPUT_FORMATS, "shout", OutputFormat("shout", "txt", "the title, loudly", "test_registries:shout")
+    )
+    write(project, "m.cjmap.yaml", MINIMAL)
+    result = run_cli("render", "m.cjmap.yaml", "--format", "shout,dot", "--today", TODAY, cwd=project)
+    assert result.returncode == 0, result.stderr
+    assert (project / "m.txt").read_text() == "MINIMAL\n"
+    assert "digraph" in (project / "m.dot").read_text()
+    from cjmap.render.outputs import outputs_markdown
+
+    assert "| `shout` | `car.txt` | no | the title, loudly |" in outputs_markdown()
+
+
+def test_lint_format_choices_and_the_statistics_refusal_come_from_the_registry(project: Path) -> None:
+    assert f"--format <{'|'.join(LINT_FORMATS)}>" in run_cli("lint", "--help").stdout
+    counted = " or ".join(f.name for f in LINT_FORMATS.values() if f.statistics)
+    assert counted == "text or json"
+    refused = run_cli("lint", "--statistics", "--format", "sarif", cwd=project)
+    assert refused.returncode == 2 and f"--statistics prints counts as {counted}, not as sarif" in refused.stderr
+
+
+def test_lint_writes_what_the_chosen_format_returns(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write(project, "a.cjmap.yaml", MINIMAL)
+    write(project, "b.cjmap.yaml", MINIMAL + "  - name: Retention\n")
+    counted = LintFormat(
+        "github", "test", lambda r: f"{len(r.maps)} maps, {len(r.diagnostics)} findings, {r.fail_on.value}\n"
+    )
+    monkeypatch.setitem(LINT_FORMATS, "github", counted)
+    result = run_cli("lint", "--today", TODAY, "--format", "github", "a.cjmap.yaml", "b.cjmap.yaml", cwd=project)
+    assert result.stdout == "2 maps, 1 findings, error\n" and result.returncode == 1
+    assert result.stderr == ""  # only a format for people gets the summary
+
+
+def test_a_registered_importer_is_a_subcommand(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    lines = Importer(
+        "lines",
+        (".txt",),
+        "plain lists",
+        "Convert a list of lines into a map.",
+        "One touchpoint per line.",
+        "A text file.",
+        "CJM010",
+        "lines-import",
+        "test_registries:lines_import",
+    )
+    monkeypatch.setitem(IMPORTERS, "lines", lines)
+    assert "import   Convert maps from other tools (Mermaid journeys, plain lists)." in run_cli("--help").stdout
+    assert "lines    Convert a list of lines into a map." in run_cli("import", "--help").stdout
+    write(project, "steps.txt", "Sees an ad\nBuys\n")
+    result = run_cli("import", "lines", "steps.txt", "-o", "steps.cjmap.yaml", cwd=project)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.splitlines() == [
+        "steps.txt:1:1: warning CJM010 every line became a touchpoint [lines-import]",
+        "wrote steps.cjmap.yaml",
+    ]
+    assert run_cli("lint", "--today", TODAY, "steps.cjmap.yaml", cwd=project).returncode in (0, 1)  # a map that loads
+    write(project, "empty.txt", "\n")
+    refused = run_cli("import", "lines", "empty.txt", cwd=project)
+    assert (refused.returncode, refused.stderr) == (2, "empty.txt:1:1: error CJM010 no lines [lines-import]\n")
+
+
+def test_the_mermaid_importer_is_registered_as_cjmap_import_mermaid() -> None:
+    mermaid = IMPORTERS["mermaid"]
+    assert (mermaid.code, mermaid.check) == ("CJM010", "mermaid-import")
+    imported = mermaid.converter()("journey\n  section S\n    Pay: 9: Me\n", Path("day.mmd"))
+    assert "title: Day" in imported.text and imported.text.startswith("# Imported from day.mmd")
+    assert [(w.line, w.column) for w in imported.warnings] == [(3, 5)]
+
+
+def test_batch_tells_its_progress_callback_and_prints_nothing(capfd: pytest.CaptureFixture[str]) -> None:
+    from contextlib import contextmanager
+
+    from cjmap.jobs.batch import run_all
+
+    for jobs in (1, 3):
+        seen: list[object] = []
+
+        @contextmanager
+        def progress(total: int):
+            seen.append(("start", total))
+            yield lambda: seen.append("done")
+            seen.append("end")
+
+        assert run_all(double, [1, 2, 3, 4], jobs, progress) == [2, 4, 6, 8]
+        assert seen == [("start", 4), "done", "done", "done", "done", "end"], jobs
+    assert run_all(double, [5], 1) == [10]  # no callback: nothing to tell
+    assert capfd.readouterr() == ("", "")
+
+
+def test_command_modules_import_only_the_shared_helpers() -> None:
+    """No cycle: `cjmap.cli` registers the commands by name; a command module imports no other, nor `cjmap.cli`."""
+    commands = {"linting", "rendering", "docs", "review", "convert"}
+    for module in CLI.glob("*.py"):
+        tree = ast.parse(module.read_text(encoding="utf-8"))
+        imported = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module}
+        imported |= {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
+        from_cli = {name for name in imported if name == "cjmap.cli" or name.startswith("cjmap.cli.")}
+        assert not {f"cjmap.cli.{c}" for c in commands} & from_cli, module.name
+        assert "cjmap.cli" not in from_cli, module.name
+    source = (CLI / "__init__.py").read_text(encoding="utf-8")
+    assert "noqa: E402" not in source and "isort: off" not in source
+
+
+def test_only_the_invoked_command_is_imported_and_help_lists_the_table_in_order() -> None:
+    from cjmap.cli import COMMANDS
+
+    code = (
+        "import sys; from cjmap.cli import invoked; invoked(['lint'])\n"
+        "print(sorted(m for m in sys.modules if m.startswith('cjmap.cli.')))"
+    )
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert loaded.strip() == "['cjmap.cli.common', 'cjmap.cli.linting']"
+    listed = [
+        line.split()[0] for line in run_cli("--help").stdout.split("Commands:\n", 1)[1].splitlines() if line.strip()
+    ]
+    assert listed == [c.name for c in COMMANDS]
