@@ -26,6 +26,9 @@ from cjmap.lint.formats import LINT_FORMATS
 OutputFormat = Enum("OutputFormat", {name: name for name in LINT_FORMATS}, type=str)  # type: ignore[misc]
 
 
+DATA_HELP = "CSV or .xlsx of metric values (metric,at,value,date[,persona]) besides the map's own; one map only."
+
+
 def lint(
     paths: Annotated[
         Optional[list[Path]],
@@ -74,6 +77,10 @@ def lint(
         Optional[int],
         typer.Option("--jobs", "-j", min=1, help="Maps linted at once (default: one per core when there are many)."),
     ] = None,
+    data: Annotated[
+        Optional[list[Path]],
+        typer.Option("--data", metavar="FILE", help=DATA_HELP),
+    ] = None,
 ) -> None:
     """Check maps and report problems: exit 0 when clean, 1 on findings at --fail-on, 2 when a map cannot be loaded."""
     from cjmap.diagnostics import MapError, Severity, summary
@@ -87,6 +94,7 @@ def lint(
         counted = " or ".join(f.name for f in LINT_FORMATS.values() if f.statistics)
         _fail(f"--statistics prints counts as {counted}, not as {chosen.name}; drop one of the two")
         raise typer.Exit(EXIT_INPUT)
+    check_data_option(paths or [], data)
     missing = [p for p in paths or () if not p.exists()]
     if missing:
         for p in missing:
@@ -101,7 +109,7 @@ def lint(
         for path in files:
             policy = policies.for_path(path)
             ctx = policy.context(context.today)
-            tasks.append(LintTask(path, _display(path), policy, ctx))
+            tasks.append(LintTask(path, _display(path), policy, ctx, tuple(data or ())))
     except MapError as e:  # a broken config: nothing can be judged
         _print_diagnostics(e.diagnostics, stderr=True)
         raise typer.Exit(EXIT_INPUT) from None
@@ -134,3 +142,16 @@ def lint(
     failing = any(d.severity.rank >= p.fail_on.rank for r, p in results for d in r.diagnostics)
     if failing and not exit_zero:
         raise typer.Exit(EXIT_FINDINGS)
+
+
+def check_data_option(paths: list[Path], data: list[Path] | None) -> None:
+    """--data belongs to one map: its rows name that map's touchpoints. Exit 2 when it cannot be used."""
+    if not data:
+        return
+    if len(paths) != 1 or paths[0].is_dir():
+        _fail("--data goes with one map: name a single map file")
+        raise typer.Exit(EXIT_INPUT)
+    for path in data:
+        if not path.exists():
+            typer.echo(f"{_display(path)}:1:1: error CJM000 no such data file [unreadable-file]", err=True)
+            raise typer.Exit(EXIT_INPUT)

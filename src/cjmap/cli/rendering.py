@@ -21,6 +21,7 @@ from cjmap.cli.common import (
     _today,
     _wrote,
 )
+from cjmap.cli.linting import DATA_HELP, check_data_option
 from cjmap.render.outputs import OUTPUT_FORMATS
 
 
@@ -77,6 +78,10 @@ def render(
     today: Annotated[
         Optional[str], typer.Option("--today", help="Date to judge freshness against (YYYY-MM-DD; default: today).")
     ] = None,
+    data: Annotated[
+        Optional[list[Path]],
+        typer.Option("--data", metavar="FILE", help=DATA_HELP),
+    ] = None,
 ) -> None:
     """Render maps to an SVG diagram and an HTML report (exit 1 when a map has lint errors)."""
     from cjmap.cli.progress import progress_bar
@@ -89,9 +94,10 @@ def render(
         for p in missing:
             typer.echo(f"{_display(p)}:1:1: error CJM000 no such file or folder [unreadable-file]", err=True)
         raise typer.Exit(EXIT_INPUT)
+    check_data_option(paths, data)
     if any(OUTPUT_FORMATS[fmt].graphviz for fmt in chosen):
         _require_dot()
-    planner = _Planner(paths, output_dir, chosen, timeout, theme.value, _today(today), lanes.value)
+    planner = _Planner(paths, output_dir, chosen, timeout, theme.value, _today(today), lanes.value, tuple(data or ()))
     tasks = _render_tasks(planner, paths)
     results = run_all(render_file, tasks, jobs or default_jobs(), progress_bar("rendering"))
     code = _report_renders(results, [t.policy for t in tasks])
@@ -134,12 +140,13 @@ class _Planner:
         theme: str,
         today,
         lanes: str = "none",
+        data: tuple[Path, ...] = (),
     ) -> None:
         from cjmap.lint.policy import PolicyFinder
 
         self.named = {p.resolve() for p in paths if not p.is_dir()}
         self.output_dir, self.chosen, self.timeout, self.theme, self.today = output_dir, chosen, timeout, theme, today
-        self.lanes = lanes
+        self.lanes, self.data = lanes, data
         self.policies = PolicyFinder()
         self.owners: dict[Path, str] = {}
 
@@ -171,6 +178,7 @@ class _Planner:
             path.resolve() in self.named,
             self.theme,
             self.lanes,
+            self.data,
         )
 
 

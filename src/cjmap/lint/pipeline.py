@@ -80,6 +80,7 @@ class LintTask:
     display: str
     policy: Policy
     context: Context
+    data: tuple[Path, ...] = ()  # metric data files named with --data, besides the map's own
 
 
 @dataclass(frozen=True)
@@ -92,7 +93,7 @@ class Linted:
 
 
 def lint_file(task: LintTask) -> Linted:
-    checked = check(task.path, task.display, task.policy, task.context)
+    checked = check(task.path, task.display, task.policy, task.context, task.data)
     return Linted(checked.file, checked.loaded, checked.diagnostics)
 
 
