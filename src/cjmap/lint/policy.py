@@ -47,7 +47,11 @@ def expand(selectors: Iterable[str]) -> set[str]:
         if selector.upper() == "ALL":
             codes |= set(RULES)
             continue
-        matched = {c for c, r in RULES.items() if c.startswith(selector.upper()) and selector.upper().startswith("CJM") or r.name == selector}
+        matched = {
+            c
+            for c, r in RULES.items()
+            if c.startswith(selector.upper()) and selector.upper().startswith("CJM") or r.name == selector
+        }
         if not matched:
             raise SelectorError(selector)
         codes |= matched
@@ -91,11 +95,21 @@ def build_policy(
     else:
         chosen = configured.expand("select", s.select) if s.select is not None else None
     enabled = (chosen if chosen is not None else set(RULES)) - configured.expand("ignore", s.ignore) - expand(ignore)
-    severity = {code: Severity(level) for key, level in s.severity.items() for code in configured.expand("severity", [key])}
-    per_file = tuple((glob, frozenset(configured.expand("per-file-ignores", codes))) for glob, codes in s.per_file_ignores.items())
+    severity = {
+        code: Severity(level) for key, level in s.severity.items() for code in configured.expand("severity", [key])
+    }
+    per_file = tuple(
+        (glob, frozenset(configured.expand("per-file-ignores", codes))) for glob, codes in s.per_file_ignores.items()
+    )
     return Policy(
-        frozenset(enabled), severity, per_file, config.folder, Severity(fail_on or s.fail_on), report_unused,
-        s.option_values(), s.max_file_size,
+        frozenset(enabled),
+        severity,
+        per_file,
+        config.folder,
+        Severity(fail_on or s.fail_on),
+        report_unused,
+        s.option_values(),
+        s.max_file_size,
     )
 
 
@@ -112,7 +126,9 @@ class _ConfigSelectors:
         try:
             return expand(selectors)
         except SelectorError as e:
-            raise MapError([structural("CJM007", self._where(setting, e.selector), f"setting '{setting}': {e}")]) from None
+            raise MapError(
+                [structural("CJM007", self._where(setting, e.selector), f"setting '{setting}': {e}")]
+            ) from None
 
     def _where(self, setting: str, selector: str) -> Location:
         from cjmap.source.config import line_of_value
@@ -210,7 +226,10 @@ def apply(diagnostics: Sequence[Diagnostic], policy: Policy, texts: Mapping[str,
     for in_file in by_file.values():
         for s in in_file.items:
             for selector in s.unknown:  # always: a typo here would otherwise silence nothing, unseen
-                message = f"suppression names '{selector}', which is no rule (see `cjmap rules`); the rest of the comment still applies"
+                message = (
+                    f"suppression names '{selector}', which is no rule (see `cjmap rules`); "
+                    "the rest of the comment still applies"
+                )
                 kept.append(Diagnostic(s.where, Severity.WARNING, code, message, name))
             if policy.report_unused and not s.used and not (s.unknown and not s.codes):
                 what = "every rule" if s.codes is None else ", ".join(sorted(s.codes))

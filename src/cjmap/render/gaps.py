@@ -57,9 +57,14 @@ def _matrix(title: str, journey: Journey, rows: Sequence[Entity], key: str) -> M
     return Matrix(title, tuple(rows), cells)
 
 
-def findings_by_stage(journey: Journey, diagnostics: Sequence[Diagnostic]) -> tuple[tuple[Stage | None, tuple[Diagnostic, ...]], ...]:
+def findings_by_stage(
+    journey: Journey, diagnostics: Sequence[Diagnostic]
+) -> tuple[tuple[Stage | None, tuple[Diagnostic, ...]], ...]:
     """Each finding in the map's own file goes to the stage whose lines hold it; the rest are map-wide."""
-    starts = sorted(((stage.where.line, stage) for stage in journey.stages if stage.where.file == journey.file), key=lambda pair: pair[0])
+    starts = sorted(
+        ((stage.where.line, stage) for stage in journey.stages if stage.where.file == journey.file),
+        key=lambda pair: pair[0],
+    )
     lines = [line for line, _ in starts]  # in file order, so the stage holding a line is found by bisection
     groups: dict[str | None, list[Diagnostic]] = {}
     for d in diagnostics:

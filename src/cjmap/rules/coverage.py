@@ -145,7 +145,8 @@ def unused_definition(journey: Journey, context: Context) -> Iterator[Finding]:
     used = {
         "team": {tp.owner for tp in touchpoints} | {d.owner for d in journey.metrics.definitions},
         "channel": {tp.channel for tp in touchpoints},
-        "source": {s for tp in touchpoints for s in tp.sources} | {s for p in journey.personas for s in p.sources}
+        "source": {s for tp in touchpoints for s in tp.sources}
+        | {s for p in journey.personas for s in p.sources}
         | {d.source for d in journey.metrics.definitions},
     }
     kinds = (("team", journey.teams), ("channel", journey.channels), ("source", journey.sources))

@@ -40,7 +40,10 @@ def stale_map(journey: Journey, context: Context) -> Iterator[Finding]:
     """
     if journey.updated is not None and is_stale(journey.updated, context):
         age, limit = _age(journey.updated, context), context[STALE_DAYS]
-        yield Finding(journey.at("updated"), f"map was last reviewed {journey.updated.isoformat()}, {age} days ago (limit {limit})")
+        yield Finding(
+            journey.at("updated"),
+            f"map was last reviewed {journey.updated.isoformat()}, {age} days ago (limit {limit})",
+        )
 
 
 @rule("CJM402", "persona-without-sources", Severity.INFO)
@@ -86,7 +89,10 @@ def stale_source(journey: Journey, context: Context) -> Iterator[Finding]:
     for source in journey.sources:
         if source.collected is not None and is_stale(source.collected, context):
             age = _age(source.collected, context)
-            yield Finding(source.at("collected"), f"source '{source.id}' was collected {source.collected.isoformat()}, {age} days ago")
+            yield Finding(
+                source.at("collected"),
+                f"source '{source.id}' was collected {source.collected.isoformat()}, {age} days ago",
+            )
 
 
 @rule("CJM404", "missing-review-date", Severity.INFO)

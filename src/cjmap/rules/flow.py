@@ -11,7 +11,9 @@ from cjmap.rules.registry import Context, Finding, rule
 
 # A branch is the fallback when it has no condition, starts with "otherwise"/"else",
 # or states the negative case ("never opened it", "leaves without booking").
-_FALLBACK = re.compile(r"^\s*(otherwise|else)\b|\b(never|not|no|without|nothing|none|neither|nor)\b|n't\b", re.IGNORECASE)
+_FALLBACK = re.compile(
+    r"^\s*(otherwise|else)\b|\b(never|not|no|without|nothing|none|neither|nor)\b|n't\b", re.IGNORECASE
+)
 
 
 def _successors(journey: Journey) -> dict[str, list[str]]:
@@ -168,7 +170,9 @@ def branch_without_fallback(journey: Journey, context: Context) -> Iterator[Find
     for tp in journey.touchpoints:
         conditions = branches.get(tp.id, [])
         if conditions and not any(_is_fallback(c) for c in conditions) and tp.exit_reason is None:
-            yield Finding(tp.at("next"), f"touchpoint '{tp.id}' branches on conditions but has no 'otherwise' path or exit")
+            yield Finding(
+                tp.at("next"), f"touchpoint '{tp.id}' branches on conditions but has no 'otherwise' path or exit"
+            )
 
 
 @rule("CJM204", "loop-without-exit", Severity.ERROR)
@@ -255,14 +259,21 @@ def persona_handed_off(journey: Journey, context: Context) -> Iterator[Finding]:
             target = by_id[edge.target]
             if not any(target.taken_by(p) for p in takers):
                 reported = True
-                who = "persona " + ", ".join(f"'{p}'" for p in takers) if len(takers) < 4 else f"the {len(takers)} personas"
+                who = (
+                    "persona " + ", ".join(f"'{p}'" for p in takers)
+                    if len(takers) < 4
+                    else f"the {len(takers)} personas"
+                )
                 yield Finding(edge.where, f"'{tp.id}' hands {who} to '{target.id}', which none of them takes")
         if reported:
             continue
         for persona in takers:
             if not any(by_id[e.target].taken_by(persona) for e in edges) and not tp.exits:
                 names = ", ".join(f"'{e.target}'" for e in edges)
-                yield Finding(edges[0].where, f"'{tp.id}' hands persona '{persona}' only to {names}, which '{persona}' never takes")
+                yield Finding(
+                    edges[0].where,
+                    f"'{tp.id}' hands persona '{persona}' only to {names}, which '{persona}' never takes",
+                )
 
 
 @rule("CJM206", "persona-off-path", Severity.WARNING)
@@ -301,4 +312,7 @@ def persona_off_path(journey: Journey, context: Context) -> Iterator[Finding]:
         for persona in tp.personas or ():
             if persona in paths and tp.id not in paths[persona][0]:
                 starts = ", ".join(f"'{s}'" for s in paths[persona][1]) or "nowhere"
-                yield Finding(tp.at("personas"), f"touchpoint '{tp.id}' lists persona '{persona}', whose path from {starts} never reaches it")
+                yield Finding(
+                    tp.at("personas"),
+                    f"touchpoint '{tp.id}' lists persona '{persona}', whose path from {starts} never reaches it",
+                )

@@ -36,7 +36,9 @@ def unaddressed_low_emotion(journey: Journey, context: Context) -> Iterator[Find
     for tp in journey.touchpoints:
         lowest = min(tp.scores, default=None)  # with a score per persona, the unhappiest one counts
         if lowest is not None and lowest <= context[LOW_EMOTION] and not (tp.pain_points or tp.opportunities):
-            yield Finding(tp.at("emotion"), f"touchpoint '{tp.id}' scores {lowest} but names no pain point or opportunity")
+            yield Finding(
+                tp.at("emotion"), f"touchpoint '{tp.id}' scores {lowest} but names no pain point or opportunity"
+            )
 
 
 @rule("CJM302", "pain-point-without-opportunity", Severity.INFO)
@@ -62,7 +64,10 @@ def pain_point_without_opportunity(journey: Journey, context: Context) -> Iterat
             continue
         for tp in stage.touchpoints:
             if tp.pain_points:
-                yield Finding(tp.at("pain_points"), f"touchpoint '{tp.id}' has pain points but its stage '{stage.id}' names no opportunity")
+                yield Finding(
+                    tp.at("pain_points"),
+                    f"touchpoint '{tp.id}' has pain points but its stage '{stage.id}' names no opportunity",
+                )
 
 
 @rule("CJM303", "missing-emotion", Severity.INFO)

@@ -64,5 +64,8 @@ def comment_cuts_text(journey: Journey, context: Context) -> Iterator[Finding]:
                 continue
             at = column + lines[line][column:].index("#") + 1
             kept = f"'{event.value}'" if event.value else "empty"
-            message = f"'#{cut[1]}' is a comment, so the value is {kept}; quote the value if '#' is part of it, or write '# ' for a comment"
+            message = (
+                f"'#{cut[1]}' is a comment, so the value is {kept}; "
+                "quote the value if '#' is part of it, or write '# ' for a comment"
+            )
             yield Finding(Location(file, line + 1, at), message)

@@ -51,12 +51,16 @@ class Settings(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid", alias_generator=lambda name: name.replace("_", "-"))
 
-    select: tuple[str, ...] | None = Field(None, description="Rules to run: codes, prefixes (CJM2) or names. Default: all.")
+    select: tuple[str, ...] | None = Field(
+        None, description="Rules to run: codes, prefixes (CJM2) or names. Default: all."
+    )
     ignore: tuple[str, ...] = ()
     severity: dict[str, SeverityName] = Field(default_factory=dict, description="Per-rule severity, by code or name.")
     per_file_ignores: dict[str, tuple[str, ...]] = Field(default_factory=dict)
     fail_on: SeverityName = "error"
-    max_file_size: int = Field(MAX_MAP_BYTES, ge=1, le=100 * 1024 * 1024, description="Largest map file read, in bytes (at most 100 MB).")
+    max_file_size: int = Field(
+        MAX_MAP_BYTES, ge=1, le=100 * 1024 * 1024, description="Largest map file read, in bytes (at most 100 MB)."
+    )
 
     @field_validator("per_file_ignores")
     @classmethod
@@ -143,7 +147,15 @@ def load_config(path: Path, display: str | None = None, *, discovered: bool = Fa
     except UnicodeDecodeError:
         raise MapError([structural("CJM007", Location(shown), "config is not UTF-8 text")]) from None
     except tomllib.TOMLDecodeError as e:
-        raise MapError([structural("CJM007", _toml_error_location(shown, text, str(e)), f"invalid TOML: {re.sub(r' [(]at .*[)]$', '', str(e))}")]) from None
+        raise MapError(
+            [
+                structural(
+                    "CJM007",
+                    _toml_error_location(shown, text, str(e)),
+                    f"invalid TOML: {re.sub(r' [(]at .*[)]$', '', str(e))}",
+                )
+            ]
+        ) from None
     except RecursionError:  # tomllib recurses once per nested array or inline table
         raise MapError([structural("CJM007", Location(shown), "invalid TOML: values nested too deeply")]) from None
     if path.name == "pyproject.toml":
@@ -153,7 +165,15 @@ def load_config(path: Path, display: str | None = None, *, discovered: bool = Fa
             if key in table and not isinstance(table[key], dict):
                 where = Location(shown, _line_of(text, key), 1)
                 kind = "an array" if isinstance(table[key], list) else "a single value"
-                raise MapError([structural("CJM007", where, f"'{'tool' if key == 'tool' else 'tool.cjmap'}' must be a table, not {kind}")])
+                raise MapError(
+                    [
+                        structural(
+                            "CJM007",
+                            where,
+                            f"'{'tool' if key == 'tool' else 'tool.cjmap'}' must be a table, not {kind}",
+                        )
+                    ]
+                )
             table = table.get(key, {})
     try:
         settings = settings_model().model_validate(table)
