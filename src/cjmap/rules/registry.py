@@ -48,11 +48,14 @@ class Option(Generic[T]):
 
     def describe(self) -> str:
         """One line for `cjmap rule`: the key as written in TOML, its default, what it means and its bounds."""
-        bounds = [f"at least {self.minimum}" if self.minimum is not None else ""]
-        bounds.append(f"at most {self.maximum}" if self.maximum is not None else "")
-        kind = {int: "an integer", str: "text"}.get(self.kind, self.kind.__name__)
+        kind: str = {int: "an integer", str: "text"}.get(self.kind, self.kind.__name__)
+        limits = [kind]
+        if self.minimum is not None:
+            limits.append(f"at least {self.minimum}")
+        if self.maximum is not None:
+            limits.append(f"at most {self.maximum}")
         default = f'"{self.default}"' if isinstance(self.default, str) else str(self.default)
-        return f"{self.key} = {default}: {self.doc} ({', '.join([kind, *filter(None, bounds)])})"
+        return f"{self.key} = {default}: {self.doc} ({', '.join(limits)})"
 
 
 @dataclass(frozen=True)
