@@ -151,3 +151,19 @@ def _display(path: Path) -> str:
     """Paths as the user wrote them, without a leading './' from discovery."""
     text = str(path)
     return text[2:] if text.startswith("./") else text
+
+
+DATA_HELP = "CSV or .xlsx of metric values (metric,at,value,date[,persona]) besides the map's own; one map only."
+
+
+def check_data_option(paths: list[Path], data: list[Path] | None) -> None:
+    """--data belongs to one map: its rows name that map's touchpoints. Exit 2 when it cannot be used."""
+    if not data:
+        return
+    if len(paths) != 1 or paths[0].is_dir():
+        _fail("--data goes with one map: name a single map file")
+        raise typer.Exit(EXIT_INPUT)
+    for path in data:
+        if not path.exists():
+            typer.echo(f"{_display(path)}:1:1: error CJM000 no such data file [unreadable-file]", err=True)
+            raise typer.Exit(EXIT_INPUT)

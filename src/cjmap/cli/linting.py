@@ -10,6 +10,7 @@ from typing import Annotated, Optional
 import typer
 
 from cjmap.cli.common import (
+    DATA_HELP,
     EXIT_FINDINGS,
     EXIT_INPUT,
     LINT_BATCH,
@@ -19,14 +20,12 @@ from cjmap.cli.common import (
     _print_diagnostics,
     _selectors,
     _today,
+    check_data_option,
 )
 from cjmap.lint.formats import LINT_FORMATS
 
 # `--format`'s choices, from the registry (an Enum, so the help lists them and typer checks them)
 OutputFormat = Enum("OutputFormat", {name: name for name in LINT_FORMATS}, type=str)  # type: ignore[misc]
-
-
-DATA_HELP = "CSV or .xlsx of metric values (metric,at,value,date[,persona]) besides the map's own; one map only."
 
 
 def lint(
@@ -142,16 +141,3 @@ def lint(
     failing = any(d.severity.rank >= p.fail_on.rank for r, p in results for d in r.diagnostics)
     if failing and not exit_zero:
         raise typer.Exit(EXIT_FINDINGS)
-
-
-def check_data_option(paths: list[Path], data: list[Path] | None) -> None:
-    """--data belongs to one map: its rows name that map's touchpoints. Exit 2 when it cannot be used."""
-    if not data:
-        return
-    if len(paths) != 1 or paths[0].is_dir():
-        _fail("--data goes with one map: name a single map file")
-        raise typer.Exit(EXIT_INPUT)
-    for path in data:
-        if not path.exists():
-            typer.echo(f"{_display(path)}:1:1: error CJM000 no such data file [unreadable-file]", err=True)
-            raise typer.Exit(EXIT_INPUT)

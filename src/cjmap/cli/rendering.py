@@ -11,6 +11,7 @@ import typer
 
 from cjmap import __version__
 from cjmap.cli.common import (
+    DATA_HELP,
     EXIT_CLEAN,
     EXIT_FINDINGS,
     EXIT_INPUT,
@@ -20,8 +21,8 @@ from cjmap.cli.common import (
     _print_diagnostics,
     _today,
     _wrote,
+    check_data_option,
 )
-from cjmap.cli.linting import DATA_HELP, check_data_option
 from cjmap.render.outputs import OUTPUT_FORMATS
 
 
