@@ -30,7 +30,8 @@ def _is_type_checking(node: ast.If) -> bool:
 
 
 def _imports(nodes: Iterable[ast.AST], module: str, is_package: bool) -> Iterator[str]:
-    """Every module named by an import among `nodes`, at any depth, relative imports made absolute."""
+    """Every module named by an import among `nodes`, at any depth (function bodies too), relative imports made
+    absolute; `from a import b` names `a` and `a.b` (b may be a module)."""
     for node in nodes:
         if isinstance(node, ast.If) and _is_type_checking(node):
             yield from _imports(node.orelse, module, is_package)
@@ -41,19 +42,22 @@ def _imports(nodes: Iterable[ast.AST], module: str, is_package: bool) -> Iterato
             if node.level:
                 base = module.split(".") if is_package else module.split(".")[:-1]
                 base = base[: len(base) - node.level + 1]
-                yield ".".join([*base, *([node.module] if node.module else [])])
-            elif node.module:
-                yield node.module
+                source = ".".join([*base, *([node.module] if node.module else [])])
+            else:
+                source = node.module or ""
+            yield source
+            yield from (f"{source}.{alias.name}" for alias in node.names)
         yield from _imports(ast.iter_child_nodes(node), module, is_package)
 
 
 def import_graph() -> dict[str, set[str]]:
-    """Module -> the modules it imports (anything, not only cjmap's)."""
+    """Module -> the modules it imports: cjmap's by full name, others by their top-level package."""
+    paths = {_module_name(path): path for path in sorted(PACKAGE.rglob("*.py"))}
     graph = {}
-    for path in sorted(PACKAGE.rglob("*.py")):
-        module = _module_name(path)
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-        graph[module] = set(_imports([tree], module, path.name == "__init__.py"))
+    for module, path in paths.items():
+        named = set(_imports([ast.parse(path.read_text(encoding="utf-8"))], module, path.name == "__init__.py"))
+        graph[module] = {name for name in named if name in paths}  # `a.b` where b is a class or function: dropped
+        graph[module] |= {name.split(".")[0] for name in named if name.split(".")[0] != "cjmap"}
     return graph
 
 
@@ -185,3 +189,27 @@ def test_the_core_leans_on_no_part_but_source() -> None:
     for core in ("diagnostics", "model", "schema", "validate", "resolve", "vocabulary", "markdown_escape"):
         reached = set(_reaches(core)) - beneath
         assert not reached, (core, {p: _reaches(core)[p] for p in reached})
+
+
+def reached_from(module: str, graph: Mapping[str, set[str]]) -> set[str]:
+    """Every module `module` may load, at once or later in a function: what it imports, their packages, and so on."""
+    seen: set[str] = set()
+    stack = [module]
+    while stack:
+        name = stack.pop()
+        parents = [".".join(name.split(".")[:i]) for i in range(1, name.count(".") + 1)]
+        for found in (name, *parents):
+            if found not in seen:
+                seen.add(found)
+                stack.extend(graph.get(found, ()))
+    return seen
+
+
+def test_the_lint_path_can_load_no_renderer() -> None:
+    """Nothing lint may ever import, however deep in a function, is Graphviz, Jinja, rich or one of cjmap's outputs
+    (the CLI tests check the same in a real run)."""
+    reached = reached_from("cjmap.lint.pipeline", GRAPH)
+    assert {"cjmap.resolve", "cjmap.rules", "cjmap.rules.flow", "cjmap.vocabulary.personas"} <= reached
+    assert not {"graphviz", "jinja2", "markupsafe", "rich", "typer"} & reached
+    assert not {m for m in reached if part_of(m) in ("render", "review", "jobs", "cli", "importers")}
+    assert "jinja2" in reached_from("cjmap.render.html", GRAPH)  # the check sees a heavy import where there is one
