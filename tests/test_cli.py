@@ -1,4 +1,8 @@
-"""The `cjmap` command through its real entry point: outputs, exit codes, messages."""
+"""The `cjmap` command: outputs, exit codes, messages.
+
+Run in this process (`run_cli`, the same output and exit code as the real command); the tests of the entry point
+itself (the console script, `--version` before typer, what is imported) start the real process.
+"""
 
 from __future__ import annotations
 
@@ -9,13 +13,13 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import EXAMPLES, MINIMAL, TODAY, run_cli, write
+from conftest import EXAMPLES, MINIMAL, TODAY, run_cli, run_process, write
 
 EMPTY_STAGE = MINIMAL + "  - name: Retention\n"
 
 
 def test_version() -> None:
-    result = run_cli("--version")
+    result = run_process("--version")
     assert result.returncode == 0
     assert result.stdout.startswith("cjmap 0.")
 
@@ -206,8 +210,8 @@ def test_version_is_answered_before_typer_is_imported() -> None:
         result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
         assert result.stdout.splitlines()[-2:] == ["exit 0", "[]"], result.stdout
         through_typer = subprocess.run([sys.executable, "-c", "from cjmap.cli import main; main()", *args], capture_output=True, text=True)
-        assert result.stdout.splitlines()[0] == through_typer.stdout.rstrip("\n") == run_cli(*args).stdout.rstrip("\n")
-    assert run_cli("--version", "lint").stdout == run_cli("--version").stdout  # not alone: typer's eager option, same line
+        assert result.stdout.splitlines()[0] == through_typer.stdout.rstrip("\n") == run_process(*args).stdout.rstrip("\n")
+    assert run_process("--version", "lint").stdout == run_process("--version").stdout  # not alone: typer's eager option, same line
 
 
 def test_rules_lists_every_rule_and_rule_explains_one_by_code_or_name() -> None:

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import MINIMAL, TODAY, run_cli, write
+from conftest import MINIMAL, TODAY, run_cli, run_process, write
 from test_hostile import assert_outputs_untouched, generated
 
 TOUCHPOINT_WITH_METRIC = MINIMAL.replace("{name: Buys, channel: web, owner: sales, emotion: 2}", "{name: Buys, channel: web, owner: sales, emotion: 2, metrics: {reach: VALUE}}")
@@ -181,7 +181,7 @@ def test_any_output_encoding_and_file_names_that_are_not_utf_8(tmp_path: Path, e
         assert b"Traceback" not in result.stderr, (command, result.stderr.decode(errors="replace"))
         assert result.returncode in (0, 1), (command, result.stderr)
         result.stdout.decode(encoding)  # what was printed is in the encoding asked for
-    assert "b\\xe9.cjmap.yaml:" in run_cli("lint", ".", cwd=project, env=env).stdout
+    assert "b\\xe9.cjmap.yaml:" in run_process("lint", ".", cwd=project, env=env).stdout
 
 
 def test_100000_suppression_comments_are_matched_quickly(tmp_path: Path) -> None:
