@@ -52,7 +52,9 @@ def cli_environment(env: dict[str, str] | None = None) -> dict[str, str]:
     return {**os.environ, "NO_COLOR": "1", "COLUMNS": "200", **(env or {})}
 
 
-def run_process(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def run_process(
+    *args: str, cwd: Path | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     """`python -m cjmap ARGS`, as a user runs it: real process, real exit code."""
     return subprocess.run(
         [sys.executable, "-m", "cjmap", *args],
@@ -146,7 +148,8 @@ def _sigterm_kept() -> Iterator[None]:
 def _captured() -> Iterator[tuple[io.TextIOWrapper, io.TextIOWrapper]]:
     """Standard streams as a process writing into pipes has them: the locale's encoding, its error handlers."""
     encoding = locale.getpreferredencoding(False)
-    out = io.TextIOWrapper(io.BytesIO(), encoding=encoding, errors=_errors(sys.__stdout__, "strict"), write_through=True)
+    out_errors = _errors(sys.__stdout__, "strict")
+    out = io.TextIOWrapper(io.BytesIO(), encoding=encoding, errors=out_errors, write_through=True)
     err = io.TextIOWrapper(io.BytesIO(), encoding=encoding, errors="backslashreplace", write_through=True)
     before = sys.stdin, sys.stdout, sys.stderr
     sys.stdin, sys.stdout, sys.stderr = io.TextIOWrapper(io.BytesIO(), encoding=encoding), out, err
@@ -186,13 +189,16 @@ stages:
 """
 
 
-def lint_findings(project: Path, text: str, codes: tuple[str, ...] = (), today: str = TODAY) -> list[tuple[str, int, int, str]]:
-    """Lint a map written into `project`; (code, line, column, message) of findings whose code starts with one of `codes`."""
+def lint_findings(
+    project: Path, text: str, codes: tuple[str, ...] = (), today: str = TODAY
+) -> list[tuple[str, int, int, str]]:
+    """Lint a map written into `project`: (code, line, column, message) of findings whose code starts with `codes`."""
     from datetime import date
 
     from cjmap.lint.pipeline import check
     from cjmap.rules import Context
 
-    result = check(write(project, "m.cjmap.yaml", text), "m.cjmap.yaml", context=Context(today=date.fromisoformat(today)))
+    context = Context(today=date.fromisoformat(today))
+    result = check(write(project, "m.cjmap.yaml", text), "m.cjmap.yaml", context=context)
     assert result.loaded, result.diagnostics
     return [(d.code, d.where.line, d.where.column, d.message) for d in result.diagnostics if d.code.startswith(codes)]

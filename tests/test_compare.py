@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import html5lib
 from conftest import EXAMPLES, MINIMAL, TODAY, run_cli, write
+from goldens import assert_golden
 
 from cjmap.review.compare import compare
 from cjmap.lint.pipeline import check
 from cjmap.render.html import comparison_to_html
 
-GOLDEN = Path(__file__).parent / "golden" / "car-purchase-compare.html"
 SVG = "{http://www.w3.org/2000/svg}"
 
 
@@ -24,9 +23,7 @@ def car_comparison():
 
 def test_comparison_golden() -> None:
     html = comparison_to_html(car_comparison(), "cjmap test")
-    if os.environ.get("CJMAP_UPDATE_GOLDENS"):
-        GOLDEN.write_text(html, encoding="utf-8")
-    assert html == GOLDEN.read_text(encoding="utf-8")
+    assert_golden("car-purchase-compare.html", html)
 
 
 def test_resolved_pain_points_and_aligned_columns() -> None:

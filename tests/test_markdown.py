@@ -6,14 +6,13 @@ import re
 from pathlib import Path
 
 from conftest import EXAMPLES, TODAY, run_cli, write
-
-GOLDEN = Path(__file__).parent / "golden" / "running-shoes.md"
+from goldens import assert_golden
 
 
 def test_markdown_golden(tmp_path: Path) -> None:
     result = run_cli("render", "--today", TODAY, str(EXAMPLES / "running-shoes.cjmap.yaml"), "--format", "markdown", "-o", str(tmp_path))
     assert result.returncode == 0, result.stderr
-    assert (tmp_path / "running-shoes.md").read_text() == GOLDEN.read_text()
+    assert_golden("running-shoes.md", (tmp_path / "running-shoes.md").read_text(encoding="utf-8"))
 
 
 def test_map_text_stays_text_in_markdown(project: Path) -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 from conftest import EXAMPLES, TODAY, run_cli, write
+from goldens import assert_golden
 
 from cjmap.importers.mermaid import parse_journey
 
@@ -126,8 +127,7 @@ def test_round_trip_keeps_every_task_score_and_actor(project: Path) -> None:
 def test_export_of_an_example_is_the_reviewed_golden(tmp_path: Path) -> None:
     result = run_cli("render", str(EXAMPLES / "running-shoes.cjmap.yaml"), "--format", "mermaid", "-o", str(tmp_path))
     assert result.returncode == 0, result.stderr
-    golden = Path(__file__).parent / "golden" / "running-shoes.mmd"
-    assert (tmp_path / "running-shoes.mmd").read_text() == golden.read_text()
+    assert_golden("running-shoes.mmd", (tmp_path / "running-shoes.mmd").read_text(encoding="utf-8"))
 
 
 def test_export_keeps_text_mermaid_would_cut(project: Path) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 import xml.etree.ElementTree as ET
 from datetime import date
@@ -12,14 +11,13 @@ from pathlib import Path
 import html5lib
 import pytest
 from conftest import EXAMPLES, write
+from goldens import assert_golden
 
 from cjmap.lint.pipeline import check
 from cjmap.render import render_journey
 from cjmap.render.dot import journey_to_dot
 from cjmap.render.html import journey_to_html
 
-GOLDEN = Path(__file__).parent / "golden"
-UPDATE = os.environ.get("CJMAP_UPDATE_GOLDENS") == "1"
 GENERATOR = "cjmap (test)"
 # A stand-in diagram so the HTML golden does not depend on the Graphviz version.
 PLACEHOLDER_SVG = '<?xml version="1.0"?>\n<!-- c -->\n<svg width="10pt" height="10pt" viewBox="0 0 10 10" xmlns="http://www.w3.org/2000/svg"><title>journey</title></svg>\n'
@@ -30,14 +28,6 @@ def car():
     result = check(EXAMPLES / "car-purchase.cjmap.yaml", "examples/car-purchase.cjmap.yaml")
     assert result.journey is not None
     return result
-
-
-def assert_golden(name: str, actual: str) -> None:
-    """Compare with tests/golden/NAME; CJMAP_UPDATE_GOLDENS=1 rewrites it (review the diff by eye)."""
-    path = GOLDEN / name
-    if UPDATE:
-        path.write_text(actual, encoding="utf-8")
-    assert actual == path.read_text(encoding="utf-8"), f"{name} changed; if intended, regenerate with CJMAP_UPDATE_GOLDENS=1"
 
 
 def test_dot_golden() -> None:
