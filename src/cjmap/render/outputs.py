@@ -90,31 +90,12 @@ OUTPUT_FORMATS: dict[str, OutputFormat] = {
     f.name: f
     for f in (
         OutputFormat("svg", "svg", "the flow diagram", "cjmap.render.outputs:svg", graphviz=True, default=True),
-        OutputFormat(
-            "html",
-            "html",
-            "the report: one file, no script, no network",
-            "cjmap.render.outputs:html",
-            graphviz=True,
-            default=True,
-        ),
+        OutputFormat("html", "html", "the report, one file", "cjmap.render.outputs:html", graphviz=True, default=True),
         OutputFormat("png", "png", "the flow diagram as an image", "cjmap.render.outputs:png", graphviz=True),
         OutputFormat("pdf", "pdf", "the flow diagram as a PDF", "cjmap.render.outputs:pdf", graphviz=True),
-        OutputFormat(
-            "dot", "dot", "the finished layout in DOT; `neato -n2 -Tsvg` draws it", "cjmap.render.outputs:dot"
-        ),
-        OutputFormat(
-            "mermaid",
-            "mmd",
-            "a Mermaid `journey` diagram, which GitHub draws in Markdown",
-            "cjmap.render.mermaid:output",
-        ),
-        OutputFormat(
-            "markdown",
-            "md",
-            "title, facts, the Mermaid block and the grid as a table",
-            "cjmap.render.outputs:markdown",
-        ),
+        OutputFormat("dot", "dot", "the finished layout; `neato -n2 -Tsvg` draws it", "cjmap.render.outputs:dot"),
+        OutputFormat("mermaid", "mmd", "a Mermaid `journey`, which GitHub draws", "cjmap.render.mermaid:output"),
+        OutputFormat("markdown", "md", "facts, Mermaid block and grid as a table", "cjmap.render.outputs:markdown"),
     )
 }
 
