@@ -59,7 +59,7 @@ def diff(
 ) -> None:
     """What changed for the customer between two versions of a map: stages, touchpoints, emotion, owners, flow,
     lint."""
-    from cjmap.diagnostics import MapError
+    from cjmap.diagnostics import Diagnostic, MapError
     from cjmap.review.diff_formats import to_json, to_markdown, to_text
     from cjmap.review.revisions import GitError
     from cjmap.review.sides import diff_changed, diff_specs
@@ -67,7 +67,7 @@ def diff(
     specs = specs or []
     if git is None and len(specs) != 2:
         raise typer.BadParameter("give OLD and NEW, or --git REF")
-    errors = []
+    errors: list[Diagnostic] = []
     try:
         if git is not None:
             pairs, errors = diff_changed(git, specs, _today(today), lambda path: _display(_relative(path)))

@@ -162,7 +162,7 @@ def partial_actors(journey: MermaidJourney) -> list[ImportWarning]:
     """Actors missing from some sections: often staff, systems or devices rather than customers,
     and each would make `cjmap lint` report CJM102 persona-missing-from-stage until it is moved to teams."""
     sections = [s for s in journey.sections if s.tasks]
-    out = []
+    out: list[ImportWarning] = []
     first_line: dict[str, int] = {}
     for s in sections:
         for t in s.tasks:

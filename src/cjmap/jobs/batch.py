@@ -112,5 +112,5 @@ def _stop(pool) -> None:
             process.kill()
 
 
-def _result(future: Future) -> Result:
+def _result(future: Future[Result]) -> Result:
     return future.result()
