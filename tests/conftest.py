@@ -30,6 +30,7 @@ PROGRAM = "python -m cjmap"  # how click names the command in usage lines when r
 PROCESS_ONLY_VARIABLES = ("PYTHONIOENCODING", "PYTHONUTF8", "PYTHONPATH", "LANG", "LC_ALL", "LC_CTYPE")
 # outputs cjmap writes to its own descriptors, which in this process are pytest's
 DESCRIPTOR_PATHS = ("/dev/stdout", "/dev/stderr", "/dev/fd/", "/proc/self/fd/")
+TIME_LIMIT = 120  # seconds: a command that hangs fails its test instead of stalling the suite, as run_process's timeout
 
 
 @pytest.fixture
@@ -62,7 +63,7 @@ def run_process(
         env=cli_environment(env),
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=TIME_LIMIT,
     )
 
 
@@ -82,7 +83,8 @@ def run_cli(*args: str, cwd: Path | None = None, env: dict[str, str] | None = No
     from cjmap.entry import run
 
     with _working_folder(cwd), _environment(full_env), _argv(args), _sigterm_kept(), _captured() as (out, err):
-        returncode = _exit_code(lambda: run(lambda: invoked(args)(args=list(args), prog_name=PROGRAM)), err)
+        with _time_limit(TIME_LIMIT, args):
+            returncode = _exit_code(lambda: run(lambda: invoked(args)(args=list(args), prog_name=PROGRAM)), err)
     return subprocess.CompletedProcess([sys.executable, "-m", "cjmap", *args], returncode, _decoded(out), _decoded(err))
 
 
@@ -95,10 +97,37 @@ def _exit_code(command, err: io.TextIOWrapper) -> int:
             return stop.code or 0
         err.write(f"{stop.code}\n")
         return 1
+    except CommandTimedOut:
+        raise
     except BaseException:  # noqa: BLE001 - an uncaught error ends a real process with a traceback and exit 1
         err.write(traceback.format_exc())
         return 1
     return 0
+
+
+class CommandTimedOut(BaseException):
+    """A command run in this process took longer than TIME_LIMIT (a BaseException: the library's handlers let it by)."""
+
+
+@contextlib.contextmanager
+def _time_limit(seconds: float, args: tuple[str, ...]) -> Iterator[None]:
+    """Interrupt the command after `seconds`, with SIGALRM (only the main thread can set it; elsewhere no limit)."""
+    import threading
+
+    if not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(signum: int, frame: object) -> None:
+        raise CommandTimedOut(f"cjmap {' '.join(args)} took longer than {seconds:g} s")
+
+    before = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, before)
 
 
 @contextlib.contextmanager

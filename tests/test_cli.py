@@ -13,6 +13,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from conftest import EXAMPLES, MINIMAL, TODAY, run_cli, run_process, write
 
 EMPTY_STAGE = MINIMAL + "  - name: Retention\n"
@@ -245,3 +246,27 @@ def test_command_lists_fit_an_80_column_terminal_without_cut_sentences() -> None
         assert result.returncode == 0
         commands = result.stdout.split("Commands:\n", 1)[1].splitlines()
         assert commands and all(len(line) <= 80 and not line.endswith("...") for line in commands), commands
+
+
+def test_a_command_run_in_process_leaves_the_test_process_as_it_found_it(project: Path) -> None:
+    import signal
+
+    write(project, "shop.cjmap.yaml", MINIMAL)
+    before = (os.getcwd(), dict(os.environ), list(sys.argv), sys.stdout, sys.stderr, sys.stdin)
+    handlers = (signal.getsignal(signal.SIGTERM), signal.getsignal(signal.SIGALRM))
+    assert run_cli("render", "shop.cjmap.yaml", "--format", "dot", cwd=project, env={"CJMAP_X": "1"}).returncode == 0
+    assert (os.getcwd(), dict(os.environ), list(sys.argv), sys.stdout, sys.stderr, sys.stdin) == before
+    assert (signal.getsignal(signal.SIGTERM), signal.getsignal(signal.SIGALRM)) == handlers
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+
+
+def test_a_command_that_hangs_in_process_fails_its_test(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import time
+
+    import conftest
+
+    write(project, "shop.cjmap.yaml", MINIMAL)
+    monkeypatch.setattr(conftest, "TIME_LIMIT", 0.5)
+    monkeypatch.setattr("cjmap.source.loader.parse_sized", lambda *args: time.sleep(30))
+    with pytest.raises(conftest.CommandTimedOut, match="cjmap lint shop.cjmap.yaml took longer than 0.5 s"):
+        run_cli("lint", "shop.cjmap.yaml", cwd=project)
