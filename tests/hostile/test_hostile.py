@@ -14,7 +14,6 @@ import re
 import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -55,9 +54,7 @@ def assert_outputs_untouched(project: Path, stem: str) -> None:
 def test_corpus_case(corpus: Path, case: Path) -> None:
     code, prefix, text = expectation(case)
     for command in (["lint", case.name], ["render", case.name]):
-        started = time.perf_counter()
-        result = run_cli(*command, cwd=corpus)
-        assert time.perf_counter() - started < 20, f"{command} took too long"
+        result = run_cli(*command, cwd=corpus)  # a case that hangs fails at run_cli's time limit
         output = result.stdout + result.stderr
         assert result.returncode == 2, output
         assert "Traceback" not in output
@@ -149,10 +146,11 @@ def test_failing_dot_is_one_line_and_keeps_old_outputs(tmp_path: Path) -> None:
 
 def test_slow_dot_is_stopped_with_a_clear_message(tmp_path: Path) -> None:
     project = generated(tmp_path, "m.cjmap.yaml", MINIMAL.encode())
-    env = fake_dot(tmp_path, "sleep 30\n")
-    started = time.perf_counter()
+    started = tmp_path / "engine.pid"
+    env = fake_dot(tmp_path, f"echo $$ > {started}\nexec sleep 30\n")
     result = run_cli("render", "--timeout", "1", "m.cjmap.yaml", cwd=project, env=env)
-    assert time.perf_counter() - started < 15
+    with pytest.raises(ProcessLookupError):  # stopped means gone, not left sleeping behind the error
+        os.kill(int(started.read_text()), 0)
     assert result.returncode == 2
     assert re.search(r"error: m\.cjmap\.yaml: Graphviz \((dot|neato)\) took longer than 1 s and was stopped", result.stderr)
     assert_outputs_untouched(project, "m")
@@ -192,28 +190,29 @@ def test_terminal_escapes_in_map_text_are_not_printed_raw(corpus: Path) -> None:
     assert "\\x1b[2J" in result.stdout
 
 
-def test_too_many_touchpoints_or_values_are_refused_quickly(tmp_path: Path) -> None:
+def test_too_many_touchpoints_or_values_are_refused_while_reading(tmp_path: Path) -> None:
     touchpoint = "      - {name: T, emotion: 1}\n"
     many = "cjmap: 1\ntitle: T\nstages:\n  - name: S\n    touchpoints:\n" + touchpoint * 5_001
     project = generated(tmp_path, "m.cjmap.yaml", many.encode())
     result = run_cli("lint", "m.cjmap.yaml", cwd=project)
     assert result.returncode == 2
     assert result.stdout.startswith("m.cjmap.yaml:4:3: error CJM002 the map has 5,001 touchpoints, more than the 5,000 cjmap handles")
-    values = "cjmap: 1\ntitle: T\nx-data: [" + "1, " * 400_001 + "1]\n"
+    # refused while streaming, at the value over the limit: the broken YAML after it is never reached
+    values = "cjmap: 1\ntitle: T\nx-data: [" + "1, " * 400_001 + "1]\nbroken: [unclosed\n"
     (project / "m.cjmap.yaml").write_text(values)
-    started = time.perf_counter()
     result = run_cli("lint", "m.cjmap.yaml", cwd=project)
-    assert result.returncode == 2 and time.perf_counter() - started < 20
-    assert "error CJM001 more than 400,000 keys and values in one file" in result.stdout
+    assert result.returncode == 2
+    over = 400_001 - 7  # the list item that is the 400,001st value: the map, its 5 keys and values, the list come first
+    column = len("x-data: [") + 1 + 3 * (over - 1)
+    message = "more than 400,000 keys and values in one file; split the map"
+    assert result.stdout.splitlines() == [f"m.cjmap.yaml:3:{column}: error CJM001 {message} [yaml-syntax]"]
 
 
-def test_many_errors_stop_quickly(tmp_path: Path) -> None:
+def test_many_errors_stop_after_100(tmp_path: Path) -> None:
     touchpoints = "".join(f"      - {{id: t{i}, name: T, next: [missing-{i}]}}\n" for i in range(5000))
     text = "cjmap: 1\ntitle: T\nstages:\n  - name: S\n    touchpoints:\n" + touchpoints
     project = generated(tmp_path, "m.cjmap.yaml", text.encode())
-    started = time.perf_counter()
     result = run_cli("lint", "m.cjmap.yaml", cwd=project)
-    assert time.perf_counter() - started < 20
     assert result.returncode == 2
     lines = result.stdout.splitlines()
     assert len(lines) == 101 and "stopped after 100 errors" in lines[-1]
