@@ -211,7 +211,29 @@ def test_only_the_invoked_command_is_imported_and_help_lists_the_table_in_order(
     )
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert loaded.strip() == "['cjmap.cli.common', 'cjmap.cli.linting']"
+    listing = subprocess.run(
+        [sys.executable, "-c", code.replace("['lint']", "['--help']")], capture_output=True, text=True
+    )
+    assert (
+        listing.stdout.strip() == "['cjmap.cli.common', 'cjmap.cli.convert']"
+    )  # the import group names its importers
     listed = [
         line.split()[0] for line in run_cli("--help").stdout.split("Commands:\n", 1)[1].splitlines() if line.strip()
     ]
     assert listed == [c.name for c in COMMANDS]
+    from cjmap.cli import build_app, invoked
+
+    assert invoked(["--help"]).registered_commands[0].callback is not build_app().registered_commands[0].callback
+    whole = cli_here_app(build_app(), "--help")
+    assert cli_here_app(invoked(["--help"]), "--help") == whole == cli_here_app(invoked(["-h"]), "-h")
+
+
+def cli_here_app(app, *args: str) -> str:
+    """What `app` prints for `args`, in this process."""
+    import contextlib
+    import io
+
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.suppress(SystemExit):
+        app(args=list(args), prog_name="cjmap")
+    return out.getvalue()

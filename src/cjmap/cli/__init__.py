@@ -43,12 +43,20 @@ class Command:
     short_help: str | None = None
     group: bool = False
 
-    def register(self, app: typer.Typer) -> None:
+    def register(self, app: typer.Typer, listed_only: bool = False) -> None:
+        """Add the command to `app`; `listed_only` adds just its line for `cjmap --help`, without importing it."""
+        if listed_only and not self.group:
+            app.command(self.name, short_help=self.short_help)(_listed)
+            return
         command = getattr(import_module(self.module), self.function)
         if self.group:
             app.add_typer(command(), name=self.name)
         else:
             app.command(self.name, short_help=self.short_help)(command)
+
+
+def _listed() -> None:
+    """Stands in for a command in `cjmap --help`, which shows only each command's name and line."""
 
 
 # the order of `cjmap --help`
@@ -80,8 +88,8 @@ def _root(
     """Customer journey maps as code."""
 
 
-def build_app(commands: Sequence[Command] = COMMANDS) -> typer.Typer:
-    """The `cjmap` app with these commands registered, in this order."""
+def build_app(commands: Sequence[Command] = COMMANDS, listed_only: bool = False) -> typer.Typer:
+    """The `cjmap` app with these commands registered, in this order (only listed, for `cjmap --help`)."""
     app = typer.Typer(
         name="cjmap",
         help="Compile customer journey maps written in YAML into SVG diagrams and HTML reports, and lint them.",
@@ -93,7 +101,7 @@ def build_app(commands: Sequence[Command] = COMMANDS) -> typer.Typer:
     )
     app.callback()(_root)
     for command in commands:
-        command.register(app)
+        command.register(app, listed_only)
     return app
 
 
@@ -107,11 +115,13 @@ def main() -> None:
 
 def invoked(args: Sequence[str]) -> typer.Typer:
     """The app with only the command `args` name first, so only that command's module is imported and only
-    its options are built (~6 ms); every command for anything else (`--help`, no command, an unknown one,
-    a root option first)."""
+    its options are built (~6 ms); for `cjmap`, `cjmap --help` and `-h`, every command's line and no command
+    module; every command for anything else (an unknown command, a root option first)."""
     name = args[0] if args else ""
     only = [c for c in COMMANDS if c.name == name]
-    return build_app(only or COMMANDS)
+    if only:
+        return build_app(only)
+    return build_app(COMMANDS, listed_only=name in ("", "--help", "-h"))
 
 
 def __getattr__(name: str) -> typer.Typer:
