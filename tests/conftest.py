@@ -67,12 +67,15 @@ def run_process(
     )
 
 
-def run_cli(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def run_cli(
+    *args: str, cwd: Path | None = None, env: dict[str, str] | None = None, time_limit: float | None = None
+) -> subprocess.CompletedProcess[str]:
     """`cjmap ARGS` in this process, as `run_process` would run it: same output, same exit code.
 
     The command goes through the entry point's `run` (exit 130 on Ctrl-C, 2 when output fails), with the working
-    folder, environment, `sys.argv`, standard streams and SIGTERM handler put back afterwards. What only a real
-    process does (a stream encoding set by variables, output to /dev/stdout) is refused: use `run_process`.
+    folder, environment, `sys.argv`, standard streams and SIGTERM handler put back afterwards, and stopped with
+    CommandTimedOut after `time_limit` seconds (default TIME_LIMIT). What only a real process does (a stream
+    encoding set by variables, output to /dev/stdout) is refused: use `run_process`.
     """
     full_env = cli_environment(env)
     if any(full_env.get(name) != os.environ.get(name) for name in PROCESS_ONLY_VARIABLES):
@@ -83,7 +86,7 @@ def run_cli(*args: str, cwd: Path | None = None, env: dict[str, str] | None = No
     from cjmap.entry import run
 
     with _working_folder(cwd), _environment(full_env), _argv(args), _sigterm_kept(), _captured() as (out, err):
-        with _time_limit(TIME_LIMIT, args):
+        with _time_limit(time_limit or TIME_LIMIT, args):
             returncode = _exit_code(lambda: run(lambda: invoked(args)(args=list(args), prog_name=PROGRAM)), err)
     return subprocess.CompletedProcess([sys.executable, "-m", "cjmap", *args], returncode, _decoded(out), _decoded(err))
 

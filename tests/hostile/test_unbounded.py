@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from conftest import MINIMAL, write
+from conftest import MINIMAL, run_cli, write
 
 from cjmap.diagnostics import MapError
 from cjmap.source.safeio import FileRefused, TooBig, read_head, read_limited
@@ -22,9 +21,8 @@ pytestmark = pytest.mark.skipif(os.name != "posix", reason="devices and FIFOs ar
 
 
 def cjmap(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    """The CLI with a short timeout: a hang on a FIFO fails the test instead of stalling the suite."""
-    env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "200"}
-    return subprocess.run([sys.executable, "-m", "cjmap", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=30)
+    """The CLI with a short time limit: a hang on a FIFO fails the test instead of stalling the suite."""
+    return run_cli(*args, cwd=cwd, time_limit=30)
 
 
 @pytest.fixture
