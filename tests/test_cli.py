@@ -194,7 +194,7 @@ def test_version_and_help_load_no_library_code() -> None:
             "import sys; from cjmap.cli import main; sys.argv=['cjmap', *%r]\n"
             "try:\n    main()\nexcept SystemExit:\n    pass\n"
             "print(sorted(m for m in sys.modules if m.split('.')[0] in ('graphviz', 'jinja2', 'yaml', 'rich') "
-            "or m in ('cjmap.model', 'cjmap.source.config', 'cjmap.lint.pipeline')))"
+            "or m in ('cjmap.model', 'cjmap.lint.config', 'cjmap.lint.pipeline')))"
         ) % (args,)
         result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
         assert result.stdout.strip().splitlines()[-1] == "[]", (args, result.stdout[-300:])

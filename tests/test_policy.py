@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from conftest import TODAY, run_cli, write
 
-from cjmap.source.config import Config, Settings, find_config, load_config
+from cjmap.lint.config import Config, Settings, find_config, load_config
 from cjmap.diagnostics import MapError, Severity
 from cjmap.lint.policy import build_policy, expand
 

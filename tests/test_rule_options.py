@@ -13,7 +13,7 @@ from conftest import write
 from cjmap.diagnostics import MapError, Severity
 from cjmap.lint.policy import PolicyFinder, build_policy
 from cjmap.rules import OPTIONS, RULES, Context, Finding, Option, rule
-from cjmap.source.config import Config, Settings, load_config, settings_model
+from cjmap.lint.config import Config, Settings, load_config, settings_model
 
 WINDOW = Option("quiet-window", int, 7, "days a touchpoint may go without news", minimum=1, maximum=30)
 

@@ -214,7 +214,7 @@ def test_wrapping_a_megabyte_label_reads_only_what_a_card_can_show() -> None:
 def test_text_patterns_stay_linear_on_long_runs() -> None:
     """Each input took from seconds to minutes with a pattern that rescanned a long run from every position;
     here they must simply finish (and still find what they look for)."""
-    from cjmap.source.config import _line_of
+    from cjmap.lint.config import _line_of
     from cjmap.importers.mermaid import _from_markdown
     from cjmap.render.mermaid import _clean
     from cjmap.render.markdown import md

@@ -18,7 +18,7 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
 from cjmap.diagnostics import OTHER_CODES, Diagnostic, Location, MapError, Severity, structural
-from cjmap.source.config import Config, Settings
+from cjmap.lint.config import Config, Settings
 from cjmap.source.safeio import MAX_MAP_BYTES
 
 if TYPE_CHECKING:
@@ -131,7 +131,7 @@ class _ConfigSelectors:
             ) from None
 
     def _where(self, setting: str, selector: str) -> Location:
-        from cjmap.source.config import line_of_value
+        from cjmap.lint.config import line_of_value
 
         file = self.config.file
         if file is None:
@@ -262,7 +262,7 @@ class PolicyFinder:
         fail_on: str | None = None,
         report_unused: bool = False,
     ) -> None:
-        from cjmap.source.config import load_config
+        from cjmap.lint.config import load_config
 
         self._explicit = load_config(config) if config else None
         self._default = Config(Settings(), Path(".").resolve())
@@ -271,7 +271,7 @@ class PolicyFinder:
 
     def for_path(self, path: Path) -> Policy:
         """The policy of the config that governs `path`; raise MapError (CJM007) when that config is wrong."""
-        from cjmap.source.config import find_config, load_config
+        from cjmap.lint.config import find_config, load_config
 
         if self._explicit is not None:
             file, config = self._explicit.file, self._explicit

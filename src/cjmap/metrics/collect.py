@@ -23,7 +23,7 @@ from cjmap.diagnostics import Diagnostic, Location, MapError, structural
 from cjmap.metrics.cells import cell_text, parse_day, parse_number
 from cjmap.metrics.tables import Row, TableError, read_table
 from cjmap.metrics.values import MAP, DataProblem, Definition, Metrics, Place, Point, Series, Share, Target
-from cjmap.source.config import PROJECT_MARKERS
+from cjmap.source.project import PROJECT_MARKERS
 from cjmap.source.safeio import outside_project
 
 if TYPE_CHECKING:

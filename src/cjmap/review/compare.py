@@ -123,7 +123,7 @@ def _chain(after: dict[str | None, list[Column]], key: str | None) -> list[Colum
 
 def compared_map(future_file: Path, compares: str) -> Path | None:
     """The file a future map's `compares:` names, when it is a file inside the project (like imports)."""
-    from cjmap.source.config import find_project_root
+    from cjmap.source.project import find_project_root
 
     target = future_file.parent / compares
     root = find_project_root(future_file.resolve().parent)

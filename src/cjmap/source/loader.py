@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from cjmap.source.config import PROJECT_MARKERS, find_project_root
+from cjmap.source.project import PROJECT_MARKERS, find_project_root
 from cjmap.diagnostics import Diagnostic, Location, MapError, structural
 from cjmap.source.safeio import MAP_KEY, MAP_NAMES, MAX_MAP_BYTES, SNIFF_BYTES, FileRefused, TooBig, outside_project, read_head, read_limited, why
 from cjmap.source.safeyaml import PathKey, parse_sized

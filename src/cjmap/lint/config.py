@@ -1,4 +1,4 @@
-"""Where a project starts, and its lint settings (`cjmap.toml` or `[tool.cjmap]`).
+"""A project's lint settings (`cjmap.toml` or `[tool.cjmap]`).
 
 Settings are a frozen pydantic model like the map format, so a typo in the
 config gets the same one-line treatment as a typo in a map. The model is
@@ -19,6 +19,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, field_validator
 
 from cjmap.diagnostics import Location, MapError, structural
+from cjmap.rules import OPTIONS
+from cjmap.source.project import PROJECT_MARKERS
 from cjmap.source.safeio import MAX_MAP_BYTES, FileRefused, outside_project, read_limited
 
 if sys.version_info >= (3, 11):
@@ -26,21 +28,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - exercised on Python 3.10 only
     import tomli as tomllib
 
-PROJECT_MARKERS = ("cjmap.toml", "pyproject.toml", ".git")
 SeverityName = Literal["error", "warning", "info"]
-
-
-def find_project_root(start: Path) -> Path:
-    """The nearest folder at or above `start` holding a project marker, else `start`.
-
-    Imports may not leave this folder, so a map cannot read files it was never
-    meant to see; with no marker, the map's own folder is the safe bound.
-    """
-    start = start.resolve()
-    for folder in (start, *start.parents):
-        if any((folder / marker).exists() for marker in PROJECT_MARKERS):
-            return folder
-    return start
 
 
 class Settings(BaseModel):
@@ -82,10 +70,7 @@ _OWN_KEYS = frozenset(name.replace("_", "-") for name in Settings.model_fields)
 def settings_model() -> type[Settings]:
     """Settings plus one field per rule option, with the bounds and default the rule declares.
 
-    Rules are imported here, not at the top: the loader needs this module, and rules need the loader's journey.
     """
-    from cjmap.rules import OPTIONS
-
     clashes = sorted(set(OPTIONS) & _OWN_KEYS)
     if clashes:
         raise ValueError(f"rule options {clashes} clash with cjmap's own settings")
