@@ -1,1 +1,1 @@
-"""Reading what users and attackers hand us: bounded files, YAML with positions, imports, project settings."""
+"""Reading what users and attackers hand us: bounded files, YAML with positions, imports, where a project starts."""
