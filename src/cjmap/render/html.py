@@ -25,7 +25,7 @@ from cjmap.diagnostics import Diagnostic
 from cjmap.render.flow_lane import flow_steps
 from cjmap.resolve import Journey, Stage, Touchpoint
 from cjmap.vocabulary.emotion import emotion_label, emotion_word, signed
-from cjmap.vocabulary.lanes import GRID_LANES
+from cjmap.vocabulary.lanes import GRID_LANES, Lane
 from cjmap.vocabulary.palettes import DIAGRAM_LIGHT, OVERLAY_STYLES, PRINT_BADGE
 from cjmap.vocabulary.personas import meets
 
@@ -93,6 +93,26 @@ def persona_keys(journey: Journey) -> dict[str, str]:
         on = [pid for pid, path in paths if meets(path, tp.id)]
         keys[tp.id] = "all" if len(on) == len(paths) else " ".join(on)
     return keys
+
+
+KPI_LANE = Lane("kpis", "Metrics", "kpis")
+FUNNEL_LANE = Lane("funnel", "Funnel", "funnel")
+
+
+def report_lanes(journey: Journey) -> tuple[Lane, ...]:
+    """The grid's lanes: a map that measures something adds its metrics under the touchpoints, then its funnel
+    when it gives branch shares; every other map keeps exactly the lanes it always had."""
+    metrics = journey.metrics
+    extra = (KPI_LANE,) * bool(metrics.series) + (FUNNEL_LANE,) * bool(metrics.shares)
+    if not extra:
+        return GRID_LANES
+    at = next(i for i, lane in enumerate(GRID_LANES) if lane.kind == "touchpoints") + 1
+    return (*GRID_LANES[:at], *extra, *GRID_LANES[at:])
+
+
+def free_metrics(journey: Journey, tp: Touchpoint) -> list[tuple[str, object]]:
+    """A card's notes: the `metrics` keys that are no defined metric (defined ones show in the Metrics lane)."""
+    return [(key, value) for key, value in tp.metrics if journey.metrics.definition(key) is None]
 
 
 def stage_owners(journey: Journey, stage: Stage) -> list[str]:
@@ -169,6 +189,8 @@ def journey_to_html(
     for the same map on the same day; what is stale, the report reads from the CJM401/CJM403 findings.
     """
     from cjmap.render.curve import emotion_curve, lines_for
+    from cjmap.render.funnel import funnel, percent
+    from cjmap.render.kpi import kpis_at
     from cjmap.render.gaps import age_in_words, gaps, review_is_stale, stale_sources
     from cjmap.render.themes import css_variables
 
@@ -196,6 +218,12 @@ def journey_to_html(
         persona_names=personas_by_id,
         source_names={s.id: s.name for s in journey.sources},
         touchpoint_persona_note=_persona_note,
+        lanes=report_lanes(journey),
+        free_metrics=lambda tp: free_metrics(journey, tp),
+        map_kpis=kpis_at(journey, "map"),
+        kpis_at=lambda kind, id: kpis_at(journey, kind, id),
+        funnel={f.stage.id: f for f in funnel(journey)},
+        percent=percent,
     )
 
 
