@@ -132,11 +132,17 @@ _KEYS = (  # the legend's second row: (theme colour, text)
     ("text", "\u25cf start"),
     ("end", "\u25cf end"),
 )
+_SHARE_KEY = ("branch", "\u2192 62 %: share of customers taking a branch (wider: more)")
 _SCALE = f"{WORDS[SCALE[0]]} \u2026 {WORDS[SCALE[-1]]}"
 _SPLIT = "badges with names: each persona's own score (the card's colour: their mean)"
 
 
-def _heading_boxes(title_lines: Sequence[str], split: bool = False) -> tuple[Box, Box, Box]:
+def _keys(shares: bool) -> tuple[tuple[str, str], ...]:
+    """The flow key; a map giving branch shares also says what an edge's width means."""
+    return (*_KEYS[:2], _SHARE_KEY, *_KEYS[2:]) if shares else _KEYS
+
+
+def _heading_boxes(title_lines: Sequence[str], split: bool = False, shares: bool = False) -> tuple[Box, Box, Box]:
     """Title with state, the emotion scale and the flow key, stacked at the top left (sizes as Graphviz measures them).
 
     `split`: the map has a card with a score per persona, which the scale's row then explains.
@@ -147,12 +153,14 @@ def _heading_boxes(title_lines: Sequence[str], split: bool = False) -> tuple[Box
     if split:
         scale_w += text_width(_SPLIT, LABEL_SIZE) + 6
     scale = Box(0, title.bottom + 4, scale_w, 19)
-    keys_w = sum(text_width(text, LABEL_SIZE) + 4 for _, text in _KEYS) + len(_KEYS) * 12
+    keys_w = sum(text_width(text, LABEL_SIZE) + 4 for _, text in _keys(shares)) + len(_keys(shares)) * 12
     keys = Box(0, scale.bottom + 2, keys_w, 19)
     return title, scale, keys
 
 
-def _headings(title_lines: Sequence[str], state: str, t: dict, split: bool = False) -> tuple[str, str, str]:
+def _headings(
+    title_lines: Sequence[str], state: str, t: dict, split: bool = False, shares: bool = False
+) -> tuple[str, str, str]:
     """Title and state, then a legend in two rows: a reader needs no other key to the diagram."""
     title = (
         f'<<TABLE BORDER="0" CELLSPACING="0" CELLPADDING="1">'
@@ -171,7 +179,8 @@ def _headings(title_lines: Sequence[str], state: str, t: dict, split: bool = Fal
         + "</TR></TABLE>>"
     )
     keys = "".join(
-        f'<TD><FONT POINT-SIZE="9" COLOR="{t[colour]}">{html.escape(text)}</FONT></TD><TD WIDTH="12"></TD>' for colour, text in _KEYS
+        f'<TD><FONT POINT-SIZE="9" COLOR="{t[colour]}">{html.escape(text)}</FONT></TD><TD WIDTH="12"></TD>'
+        for colour, text in _keys(shares)
     )
     return title, scale, f'<<TABLE BORDER="0" CELLSPACING="0" CELLPADDING="2"><TR>{keys}</TR></TABLE>>'
 
@@ -314,7 +323,7 @@ def _straight(a: tuple[float, float], b: tuple[float, float]) -> list[tuple[floa
 def journey_grid(journey: Journey, lanes: str = "none") -> Grid:
     """Where everything of the diagram goes (see render/grid.py); `lanes`: none, persona or channel."""
     title_lines = wrap(journey.title, 760, TITLE_SIZE, 2)
-    boxes = _heading_boxes(title_lines, any(tp.emotions for tp in journey.touchpoints))
+    boxes = _heading_boxes(title_lines, any(tp.emotions for tp in journey.touchpoints), bool(journey.metrics.shares))
     if lanes == "none":
         return layout_grid(journey, _where(journey), title_lines, boxes[-1].bottom, max(b.w for b in boxes))
     order, lane_of = lanes_of(journey, lanes)
@@ -329,7 +338,12 @@ def journey_to_dot(journey: Journey, theme: str = "light", lanes: str = "none") 
 
 
 def _edge_attrs(route: Route, t: dict, canvas: _Canvas) -> list[str]:
-    attrs = [f"id={_quote(route.id)}", f"pos={canvas.spline(route.points)}"]
+    points = route.points
+    if route.share is not None:  # wider as more customers take it: 1 pt for none, 6 pt for everyone
+        points = _pulled_back(points, share_width(route.share) - 1)  # a wide arrowhead's outline stays off the card
+    attrs = [f"id={_quote(route.id)}", f"pos={canvas.spline(points)}"]
+    if route.share is not None:
+        attrs.append(f"penwidth={share_width(route.share):.2f}")
     if route.kind == "exit":
         return attrs + ["style=dashed", f'color="{t["exit"]}"']
     colour = t["branch"] if route.kind == "branch" or route.label else t["edge"]
@@ -338,8 +352,26 @@ def _edge_attrs(route: Route, t: dict, canvas: _Canvas) -> list[str]:
         attrs.append("style=dashed")
     if route.label and route.label_box:
         box = route.label_box
-        attrs += [f"label=<{_label_lines(route.label)}>", f'lp="{canvas.at(box.cx, box.cy)}"', f'fontcolor="{colour}"']
+        lines = _label_lines(route.label)
+        if route.share is not None:  # the share is the label's first line, in bold
+            lines = f"<B>{_label_lines(route.label[:1])}</B>{_label_lines(route.label[1:])}"
+        attrs += [f"label=<{lines}>", f'lp="{canvas.at(box.cx, box.cy)}"', f'fontcolor="{colour}"']
     return attrs
+
+
+def _pulled_back(points: Sequence[tuple[float, float]], by: float) -> tuple[tuple[float, float], ...]:
+    """The route with its tip moved `by` points back along its last segment (never past the segment's start)."""
+    (ax, ay), (bx, by_) = points[-2], points[-1]
+    length = abs(bx - ax) + abs(by_ - ay)  # routes run straight along x or y
+    if length <= 0:
+        return tuple(points)
+    step = min(by, length / 3) / length
+    return (*points[:-1], (bx - (bx - ax) * step, by_ - (by_ - ay) * step))
+
+
+def share_width(share: float) -> float:
+    """An edge's pen width for the part of customers taking it (0..1)."""
+    return 1 + 5 * min(max(share, 0.0), 1.0)
 
 
 def _dot_lines(journey: Journey, grid: Grid, t: dict, lanes: str = "none") -> Iterator[str]:
@@ -354,7 +386,12 @@ def _dot_lines(journey: Journey, grid: Grid, t: dict, lanes: str = "none") -> It
     yield f'  node [shape=plain, fontname={_quote(FONT)}, fontsize={NAME_SIZE}, fontcolor="{t["text"]}"];'
     yield f'  edge [fontname={_quote(FONT)}, fontsize={LABEL_SIZE}, color="{t["edge"]}", fontcolor="{t["muted"]}", arrowsize=0.7];'
     split = any(card.badges for card in grid.cards)
-    headings = zip(("title", "legend-emotion", "legend-flow"), _heading_boxes(grid.title_lines, split), _headings(grid.title_lines, state, t, split))
+    shares = bool(journey.metrics.shares)
+    headings = zip(
+        ("title", "legend-emotion", "legend-flow"),
+        _heading_boxes(grid.title_lines, split, shares),
+        _headings(grid.title_lines, state, t, split, shares),
+    )
     for name, box, label in headings:
         placed = Box(grid.title.x + box.x, grid.title.y + box.y, box.w, box.h)
         yield f'  "{name}" [id="{name}", pos="{canvas.at(placed.cx, placed.cy)}!", label={label}];'

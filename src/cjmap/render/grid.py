@@ -216,8 +216,9 @@ class Route:
     target: str
     kind: str  # next | branch | back | exit | start | end
     points: tuple[tuple[float, float], ...]
-    label: tuple[str, ...]  # the condition, wrapped
+    label: tuple[str, ...]  # the condition, wrapped; first its share ("70 %") when the map gives one
     label_box: Box | None
+    share: float | None = None  # the part of those reaching the source that take this step (or leave, on an exit)
 
 
 @dataclass(frozen=True)
@@ -391,6 +392,39 @@ def persona_badges(tp: Touchpoint, tags: dict[str, str]) -> tuple[tuple[Badge, .
 LANE_TITLE_W = 96  # lane titles, left of the first column
 
 
+def share_text(part: float) -> str:
+    """A share as the diagram labels it: '62 %', '4.5 %' (one decimal below 10 %)."""
+    value = part * 100
+    if 0 < value < 10 and abs(value - round(value)) >= 0.05:
+        return f"{value:.1f} %"
+    return f"{int(value + 0.5)} %"
+
+
+def _share_line(journey: Journey, edge: Edge) -> tuple[str, ...]:
+    share = journey.metrics.share(edge.source, edge.target)
+    return (share_text(share.value),) if share else ()
+
+
+UNACCOUNTED = 0.005  # a rest of shares below half a percent is rounding, not customers
+
+
+def _unaccounted(journey: Journey, tp_id: str) -> bool:
+    """Shares leaving this touchpoint leave a rest, but the map names no exit for it: the diagram shows the rest."""
+    rest = journey.metrics.drop_off(tp_id)
+    return rest is not None and rest >= UNACCOUNTED
+
+
+def _exit_text(journey: Journey, tp: Touchpoint) -> str:
+    """What an exit box says: '45 % leave: …' when the shares tell how many, the rest when no exit is named."""
+    rest = journey.metrics.drop_off(tp.id)
+    if not tp.exits:
+        return f"{share_text(rest or 0)} unaccounted (no exit named)"
+    said = f"leaves: {tp.exit_reason}" if tp.exit_reason else "leaves the journey"
+    if rest is None:
+        return said
+    return f"{share_text(rest)} leave: {tp.exit_reason}" if tp.exit_reason else f"{share_text(rest)} leave the journey"
+
+
 def layout_grid(
     journey: Journey,
     where: dict[str, str],
@@ -455,9 +489,10 @@ def layout_grid(
         j1, r1, k1 = place[edge.source]
         j2, r2, k2 = place[edge.target]
         branch = bool(edge.condition) or out_count[edge.source] > 1
-        label = wrap(edge.condition, LABEL_W, LABEL_SIZE, LABEL_LINES) if edge.condition else ()
+        share = _share_line(journey, edge)
+        label = share + (wrap(edge.condition, LABEL_W, LABEL_SIZE, LABEL_LINES) if edge.condition else ())
         if j1 == j2 and r2 == r1 + 1:  # the next card down: its condition in the right half of the gap between them
-            label = wrap(edge.condition, BESIDE_W, LABEL_SIZE, LABEL_LINES + 1) if edge.condition else ()
+            label = share + (wrap(edge.condition, BESIDE_W, LABEL_SIZE, LABEL_LINES + 1) if edge.condition else ())
             plan = _Plan(edge_id, edge, "branch" if branch else "next", "bottom", "top", (), None, label)
         elif k2 > k1:  # forward: out of the right side, into the left side (the right side within one column)
             kind = "branch" if branch else "next"
@@ -491,9 +526,9 @@ def layout_grid(
 
     # what sits in each gap under a card: its exit (left half), a condition (right half), the end marker
     exit_lines = {
-        tp.id: wrap(f"leaves: {tp.exit_reason}" if tp.exit_reason else "leaves the journey", EXIT_W - 10, LABEL_SIZE, EXIT_LINES)
+        tp.id: wrap(_exit_text(journey, tp), EXIT_W - 10, LABEL_SIZE, EXIT_LINES)
         for tp in journey.touchpoints
-        if tp.exits
+        if tp.exits or _unaccounted(journey, tp.id)
     }
     zone = [0.0] * (rows + 1)  # gap r lies above row r; gap `rows` is under the last row
     for tp_id, ex in exit_lines.items():
@@ -722,14 +757,22 @@ def layout_grid(
                 label_box = Box(gutter_left(j1 + 1) + 3 + column * column_w, label_top, w, h)
             else:
                 label_box = Box(col_x[j1] - 3 - column * column_w - w, label_top, w, h)
-        routes.append(Route(plan.id, f"tp-{plan.edge.source}", f"tp-{plan.edge.target}", plan.kind, points, plan.label, label_box))
+        share = journey.metrics.share(plan.edge.source, plan.edge.target)
+        routes.append(
+            Route(
+                plan.id, f"tp-{plan.edge.source}", f"tp-{plan.edge.target}", plan.kind, points, plan.label, label_box,
+                share.value if share else None,
+            )
+        )
 
     exits = []
     for tp_id, ex in exit_lines.items():
         card = cards[tp_id].box
         box = Box(card.x + 4, card.bottom + 10, EXIT_W, lines_height(len(ex), LABEL_SIZE) + 6)
         exits.append(Marker(f"exit-{tp_id}", box, ex))
-        routes.append(Route(f"edge-exit-{tp_id}", f"tp-{tp_id}", f"exit-{tp_id}", "exit", ((box.cx, card.bottom), (box.cx, box.y)), (), None))
+        points = ((box.cx, card.bottom), (box.cx, box.y))
+        leaving = journey.metrics.drop_off(tp_id)
+        routes.append(Route(f"edge-exit-{tp_id}", f"tp-{tp_id}", f"exit-{tp_id}", "exit", points, (), None, leaving))
     starts, ends = [], []
     for n, tp_id in enumerate(start_ids):
         card = cards[tp_id].box
@@ -746,7 +789,7 @@ def layout_grid(
     for n, tp_id in enumerate(end_ids):
         card = cards[tp_id].box
         node = "end" if n == 0 else f"end-{tp_id}"
-        x = card.cx + (20 if cards[tp_id].touchpoint.exits else 0)  # clear of an exit box under the card
+        x = card.cx + (20 if tp_id in exit_lines else 0)  # clear of an exit box under the card
         box = Box(x - END_R, card.bottom + 14, 2 * END_R, 2 * END_R)
         ends.append(Marker(node, box, ()))
         routes.append(Route("edge-" + node, f"tp-{tp_id}", node, "end", ((box.cx, card.bottom), (box.cx, box.y)), (), None))
