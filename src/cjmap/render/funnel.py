@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from cjmap.resolve import Journey, Stage, Touchpoint
+from cjmap.vocabulary.shares import percent as written
 
 
 @dataclass(frozen=True)
@@ -86,10 +87,5 @@ def funnel(journey: Journey) -> tuple[StageFunnel, ...]:
 
 
 def percent(part: float | None) -> str:
-    """'55 %', '12.1 %' (below 10 % one decimal), or '?' when the map does not say."""
-    if part is None:
-        return "?"
-    value = part * 100
-    if 0 < value < 10 and abs(value - round(value)) >= 0.05:
-        return f"{value:.1f} %"
-    return f"{int(value + 0.5)} %"  # half up, as people round: 38.5 % is 39 %
+    """'55 %', '4.4 %', or '?' when the map does not say."""
+    return "?" if part is None else written(part)

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 from cjmap.resolve import Edge, Journey, Stage, Touchpoint
 from cjmap.vocabulary.emotion import emotion_label
+from cjmap.vocabulary.shares import percent
 
 # Helvetica-Bold widths (1/1000 em) of printable ASCII. Graphviz measures Helvetica with these
 # metrics (Liberation Sans), so a line wrapped here fits the box it is wrapped for.
@@ -392,17 +393,9 @@ def persona_badges(tp: Touchpoint, tags: dict[str, str]) -> tuple[tuple[Badge, .
 LANE_TITLE_W = 96  # lane titles, left of the first column
 
 
-def share_text(part: float) -> str:
-    """A share as the diagram labels it: '62 %', '4.5 %' (one decimal below 10 %)."""
-    value = part * 100
-    if 0 < value < 10 and abs(value - round(value)) >= 0.05:
-        return f"{value:.1f} %"
-    return f"{int(value + 0.5)} %"
-
-
 def _share_line(journey: Journey, edge: Edge) -> tuple[str, ...]:
     share = journey.metrics.share(edge.source, edge.target)
-    return (share_text(share.value),) if share else ()
+    return (percent(share.value),) if share else ()
 
 
 UNACCOUNTED = 0.005  # a rest of shares below half a percent is rounding, not customers
@@ -418,11 +411,11 @@ def _exit_text(journey: Journey, tp: Touchpoint) -> str:
     """What an exit box says: '45 % leave: …' when the shares tell how many, the rest when no exit is named."""
     rest = journey.metrics.drop_off(tp.id)
     if not tp.exits:
-        return f"{share_text(rest or 0)} unaccounted (no exit named)"
+        return f"{percent(rest or 0)} unaccounted (no exit named)"
     said = f"leaves: {tp.exit_reason}" if tp.exit_reason else "leaves the journey"
     if rest is None:
         return said
-    return f"{share_text(rest)} leave: {tp.exit_reason}" if tp.exit_reason else f"{share_text(rest)} leave the journey"
+    return f"{percent(rest)} leave: {tp.exit_reason}" if tp.exit_reason else f"{percent(rest)} leave the journey"
 
 
 def layout_grid(

@@ -12,9 +12,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from cjmap.diagnostics import Diagnostic
+from cjmap.metrics.values import Definition, Series, Target
 from cjmap.resolve import Edge, Journey, Touchpoint
 from cjmap.vocabulary.emotion import emotion_text as _emotion
 from cjmap.vocabulary.lanes import LIST_LANES
+from cjmap.vocabulary.shares import percent
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,9 @@ GROUPS = (
         "opportunities-added", "opportunities-removed", "opportunities-delivered",
     )),
     ("Flow", ("branch-added", "branch-removed", "step-added", "step-removed", "exit-added", "exit-removed")),
+    ("Metrics", (
+        "metric", "metric-measured", "metric-unmeasured", "metric-added", "metric-removed", "metric-target", "share",
+    )),
 )
 
 
@@ -101,6 +106,7 @@ def diff_journeys(
         result.changes += _stages(old, new)
         result.changes += _touchpoints(old, new)
         result.changes += _flow(old, new)
+        result.changes += metric_changes(old, new)
     old_keys = {(d.code, d.message) for d in old_findings}
     new_keys = {(d.code, d.message) for d in new_findings}
     result.introduced = [d for d in new_findings if (d.code, d.message) not in old_keys]
@@ -273,4 +279,93 @@ def _flow(old: Journey, new: Journey) -> list[Change]:
     for id, reason in old_exits.items():
         if id in new_t and id not in new_exits:
             out.append(Change("exit-removed", names[id], f"no longer an exit{' (was: ' + reason + ')' if reason else ''}"))
+    return out
+
+
+def _target(definition: Definition) -> str:
+    target = definition.target
+    return "none" if target is None else f"{definition.format(target.value)} ({target.better} is better)"
+
+
+def _target_change(before: Definition, after: Definition) -> str:
+    """'target 3.8 % → 3.5 % (higher is better)'; each side's direction when that changed too."""
+    was, now = before.target, after.target
+    if was is not None and now is not None and was.better == now.better:
+        return f"target {before.format(was.value)} \u2192 {after.format(now.value)} ({now.better} is better)"
+    return f"target {_target(before)} \u2192 {_target(after)}"
+
+
+def _place_name(journey: Journey, series: Series) -> str:
+    """The change's subject: the touchpoint's or stage's name, or 'map' for the whole journey's values."""
+    place = series.place
+    if place.kind == "touchpoint":
+        return next((tp.name for tp in journey.touchpoints if tp.id == place.id), place.id)
+    if place.kind == "stage":
+        return next((s.name for s in journey.stages if s.id == place.id), place.id)
+    return "map"
+
+
+def _moved(before: float, after: float, target: Target | None) -> int:
+    """+1 when the value moved the way its target says is better, -1 the other way, 0 without a target."""
+    if target is None or before == after:
+        return 0
+    return 1 if (after > before) == (target.better == "higher") else -1
+
+
+def metric_changes(old: Journey, new: Journey) -> list[Change]:
+    """Definitions added, removed or retargeted; current values that changed, appeared or went; branch shares.
+
+    'Checkout conversion 3.1 % → 3.6 %, target 3.5 % (better)': values are compared where they were measured
+    (the same metric, place and persona), by their current value, in the new version's units."""
+    out: list[Change] = []
+    before_defs = {d.id: d for d in old.metrics.definitions}
+    after_defs = {d.id: d for d in new.metrics.definitions}
+    for id, d in after_defs.items():
+        if id not in before_defs:
+            out.append(Change("metric-added", d.name, f"metric defined: {d.kind}, target {_target(d)}"))
+        elif before_defs[id].target != d.target:
+            out.append(Change("metric-target", d.name, _target_change(before_defs[id], d)))
+    out += [Change("metric-removed", d.name, "metric no longer defined") for id, d in before_defs.items() if id not in after_defs]
+    names = {p.id: p.name for p in (*old.personas, *new.personas)}
+    before = {(s.metric.id, s.place, s.persona): s for s in old.metrics.series}
+    after = {(s.metric.id, s.place, s.persona): s for s in new.metrics.series}
+    for key, series in after.items():
+        d = series.metric
+        who = f" for {names.get(series.persona, series.persona)}" if series.persona else ""
+        was = before.get(key)
+        now = series.current.value
+        target = f", target {d.format(d.target.value)}" if d.target else ""
+        if was is None:
+            out.append(Change("metric-measured", _place_name(new, series), f"{d.name}{who} now measured: {d.format(now)}{target}"))
+        elif was.current.value != now:
+            direction = _moved(was.current.value, now, d.target)
+            word = {1: " (better)", -1: " (worse)", 0: ""}[direction]
+            detail = f"{d.name}{who} {d.format(was.current.value)} \u2192 {d.format(now)}{target}{word}"
+            out.append(Change("metric", _place_name(new, series), detail, direction))
+    for key, series in before.items():
+        if key not in after:
+            d = series.metric
+            who = f" for {names.get(series.persona, series.persona)}" if series.persona else ""
+            detail = f"{d.name}{who} no longer measured (was {d.format(series.current.value)})"
+            out.append(Change("metric-unmeasured", _place_name(old, series), detail))
+    out += _share_changes(old, new)
+    return out
+
+
+def _share_changes(old: Journey, new: Journey) -> list[Change]:
+    """A branch's share that changed, appeared or went: 'share of Pays by card 70 % → 64 %'."""
+    names = {tp.id: tp.name for tp in (*old.touchpoints, *new.touchpoints)}
+    before = {(s.source, s.target): s.value for s in old.metrics.shares}
+    after = {(s.source, s.target): s.value for s in new.metrics.shares}
+    out = []
+    for (source, target), value in after.items():
+        was = before.get((source, target))
+        if was != value:
+            shown = "no share" if was is None else percent(was)
+            detail = f"{shown} \u2192 {percent(value)} go on to {names.get(target, target)}"
+            out.append(Change("share", names.get(source, source), detail))
+    for (source, target), was in before.items():
+        if (source, target) not in after:
+            detail = f"{percent(was)} \u2192 no share given for going on to {names.get(target, target)}"
+            out.append(Change("share", names.get(source, source), detail))
     return out
