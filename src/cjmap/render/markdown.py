@@ -47,11 +47,19 @@ def to_markdown(journey: Journey, diagnostics: Sequence[Diagnostic]) -> str:
     facts += [f"**Owner** {md(journey.owner)}"] if journey.owner else []
     facts += [f"**Last reviewed** {journey.updated.isoformat()}"] if journey.updated else []
     facts.append(f"**Findings** {len(diagnostics)}")
-    lines += [" · ".join(facts), "", "```mermaid", to_mermaid(journey).rstrip(), "```", ""]
+    lines += [" · ".join(facts), ""]
+    if journey.metrics.all_at("map"):
+        from cjmap.render.kpi import kpi_line, kpis_at
+
+        lines += ["**Metrics for the whole journey**", ""]
+        lines += [f"- {md(kpi_line(k))}" for k in kpis_at(journey, "map")] + [""]
+    lines += ["```mermaid", to_mermaid(journey).rstrip(), "```", ""]
     lines.append("| | " + " | ".join(f"{i}. {md(s.name)}" for i, s in enumerate(journey.stages, 1)) + " |")
     lines.append("|---|" + "---|" * len(journey.stages))
     flow = flow_steps(journey)
     for lane in LANES:
+        if lane.kind == "flow":  # a map that measures something: its metrics, then its funnel, under the touchpoints
+            lines += _measured_rows(journey)
         if lane.kind == "flow":
             cells = [_flow_cell(s, flow) for s in journey.stages]
             if any(c.strip() for c in cells):
@@ -80,3 +88,30 @@ def _scores(tp: Touchpoint, names: dict[str, str]) -> str:
     if not tp.emotions:
         return emotion_label(tp.emotion)
     return "; ".join(f"{md(names.get(p, p))}: {emotion_label(score)}" for p, score in tp.emotions)
+
+
+def _measured_rows(journey: Journey) -> list[str]:
+    """The Metrics row (each value with its target and status in words) and the Funnel row, when the map has them."""
+    from cjmap.render.funnel import funnel, percent
+    from cjmap.render.kpi import kpi_line, kpis_at
+
+    rows = []
+    if journey.metrics.series:
+        cells = []
+        for stage in journey.stages:
+            items = [f"*whole stage*: {md(kpi_line(k))}" for k in kpis_at(journey, "stage", stage.id)]
+            for tp in stage.touchpoints:
+                items += [f"*{md(tp.name)}*: {md(kpi_line(k))}" for k in kpis_at(journey, "touchpoint", tp.id)]
+            cells.append("<br>".join(items) or " ")
+        rows.append("| **Metrics** | " + " | ".join(cells) + " |")
+    stages = funnel(journey)
+    if stages:
+        cells = []
+        for f in stages:
+            items = [f"**{percent(f.reach)}** enter"]
+            for step in f.steps:
+                leave = f", {percent(step.leave)} leave" if step.leave else ""
+                items.append(f"*{md(step.touchpoint.name)}*: {percent(step.reach)} reach{leave}")
+            cells.append("<br>".join(items))
+        rows.append("| **Funnel** (from branch shares) | " + " | ".join(cells) + " |")
+    return rows
