@@ -121,7 +121,11 @@ class MapError(Exception):
         ordered = sorted(diagnostics, key=lambda d: d.sort_key)
         if len(ordered) > MAX_ERRORS:
             first_hidden = ordered[MAX_ERRORS]  # the note points where the unshown errors begin
-            note = structural(first_hidden.code, first_hidden.where, f"stopped after {MAX_ERRORS} errors; the rest, from here on, are not shown")
+            note = structural(
+                first_hidden.code,
+                first_hidden.where,
+                f"stopped after {MAX_ERRORS} errors; the rest, from here on, are not shown",
+            )
             ordered = [*ordered[:MAX_ERRORS], note]
         self.diagnostics = tuple(ordered)
         super().__init__("\n".join(format_line(d) for d in self.diagnostics))
@@ -193,9 +197,7 @@ def summary(diagnostics: Sequence[Diagnostic], files: int) -> str:
     """A closing line such as `2 errors, 1 warning in 3 files`."""
     counts = {s: sum(1 for d in diagnostics if d.severity is s) for s in Severity}
     parts = [
-        f"{n} {s.value}{'' if n == 1 else 's'}"
-        for s, n in sorted(counts.items(), key=lambda kv: -kv[0].rank)
-        if n
+        f"{n} {s.value}{'' if n == 1 else 's'}" for s, n in sorted(counts.items(), key=lambda kv: -kv[0].rank) if n
     ]
     where = f"{files} file{'' if files == 1 else 's'}"
     return f"{', '.join(parts)} in {where}" if parts else f"no problems in {where}"

@@ -58,7 +58,9 @@ class Model(BaseModel):
 class Identified(Model):
     """Something other entries refer to: `id` may be left out and derived from `name`."""
 
-    id: Slug | None = Field(None, description="Slug: lowercase letters, digits, '-' and '_'. Derived from name when left out.")
+    id: Slug | None = Field(
+        None, description="Slug: lowercase letters, digits, '-' and '_'. Derived from name when left out."
+    )
     name: Text | None = Field(None, description="What people read; the id is derived from it when left out.")
 
     @model_validator(mode="after")
@@ -83,10 +85,12 @@ class Persona(Identified):
     quote: Text | None = Field(None, description="Something this persona really said, in their words.")
     sources: tuple[Ref, ...] = Field((), description="Ids of the sources this persona rests on.")
     starts: Ref | tuple[Ref, ...] | None = Field(
-        None, description="Where this persona enters the journey: a touchpoint id or a list. Default: its first touchpoint in the file."
+        None,
+        description="Where this persona enters the journey: a touchpoint id or a list. Default: its first touchpoint in the file.",
     )
     stages: tuple[Ref, ...] | None = Field(
-        None, description="The stages this persona takes part in; coverage rules judge only these. Default: every stage."
+        None,
+        description="The stages this persona takes part in; coverage rules judge only these. Default: every stage.",
     )
 
 
@@ -122,7 +126,9 @@ class Target(Model):
     """Where a metric should be, and which way is better."""
 
     value: Number = Field(description="The value to reach, in the metric's unit.")
-    better: Literal["higher", "lower"] = Field(description="higher: at or above the target is on target; lower: at or below.")
+    better: Literal["higher", "lower"] = Field(
+        description="higher: at or above the target is on target; lower: at or below."
+    )
 
 
 class MetricDefinition(Identified):
@@ -131,11 +137,15 @@ class MetricDefinition(Identified):
     kind: Literal["count", "rate", "score", "duration", "currency"] = Field(
         description="count (visits), rate (a percentage, 0-100), score (NPS, CSAT, CES), duration, currency."
     )
-    unit: Text | None = Field(None, description="What a value is counted in: '%', 'min', 'EUR', 'points'. A rate's unit is '%'.")
+    unit: Text | None = Field(
+        None, description="What a value is counted in: '%', 'min', 'EUR', 'points'. A rate's unit is '%'."
+    )
     target: Target | None = None
     owner: Ref | None = Field(None, description="Id of the team that answers for this metric.")
     source: Ref | None = Field(None, description="Id of the source its values come from.")
-    value: Number | None = Field(None, description="The value for the whole map (values at touchpoints and stages are written there).")
+    value: Number | None = Field(
+        None, description="The value for the whole map (values at touchpoints and stages are written there)."
+    )
 
 
 def _next_shorthand(value: Any) -> Any:
@@ -143,6 +153,8 @@ def _next_shorthand(value: Any) -> Any:
 
 
 NextEntry = Annotated[NextStep, BeforeValidator(_next_shorthand, json_schema_input_type=Union[Ref, NextStep])]
+
+
 def _unicode_minus(value: Any) -> Any:
     """`−1` with the minus sign reports and outlines print (U+2212), copied back into a map, is -1."""
     if isinstance(value, str) and re.fullmatch(r"\s*\u2212\s*\d+\s*", value):
@@ -150,7 +162,11 @@ def _unicode_minus(value: Any) -> Any:
     return value
 
 
-Emotion = Annotated[int, Field(ge=-2, le=2, strict=True, description="-2 very negative ... +2 very positive."), BeforeValidator(_unicode_minus)]
+Emotion = Annotated[
+    int,
+    Field(ge=-2, le=2, strict=True, description="-2 very negative ... +2 very positive."),
+    BeforeValidator(_unicode_minus),
+]
 Metric = Union[Annotated[int, Field(strict=True)], Annotated[float, Field(strict=True)], str]
 
 
@@ -159,7 +175,9 @@ class Touchpoint(Identified):
 
     channel: Ref | None = None
     owner: Ref | None = Field(None, description="Id of the team that owns this touchpoint.")
-    personas: tuple[Ref, ...] | None = Field(None, description="Limit this touchpoint to these personas; absent means all.")
+    personas: tuple[Ref, ...] | None = Field(
+        None, description="Limit this touchpoint to these personas; absent means all."
+    )
     doing: Text | None = None
     thinking: Text | None = None
     feeling: Text | None = None
@@ -184,7 +202,9 @@ class Stage(Identified):
     """A phase in time, drawn as a column: awareness, consideration, ..."""
 
     goal: Text | None = Field(None, description="What the customer wants to get done in this stage.")
-    metrics: dict[Ref, Number] = Field(default_factory=dict, description="Values of defined metrics for the whole stage.")
+    metrics: dict[Ref, Number] = Field(
+        default_factory=dict, description="Values of defined metrics for the whole stage."
+    )
     touchpoints: tuple[Touchpoint, ...] = ()
 
 
@@ -211,15 +231,20 @@ class MapFile(Model):
     )
     updated: date | None = Field(None, description="When the map was last reviewed (YYYY-MM-DD).")
     owner: Text | None = Field(None, description="Who keeps this map up to date.")
-    compares: Text | None = Field(None, description="In a future-state map: the current-state map it improves on (a path relative to this file).")
+    compares: Text | None = Field(
+        None, description="In a future-state map: the current-state map it improves on (a path relative to this file)."
+    )
     imports: tuple[str, ...] = Field((), description="Files whose personas, teams, channels and sources this map uses.")
     personas: tuple[Persona, ...] = ()
     teams: tuple[Team, ...] = ()
     channels: tuple[Channel, ...] = ()
     sources: tuple[Source, ...] = ()
-    metrics: tuple[MetricDefinition, ...] = Field((), description="Definitions of the metrics this map (or the maps importing it) measures.")
+    metrics: tuple[MetricDefinition, ...] = Field(
+        (), description="Definitions of the metrics this map (or the maps importing it) measures."
+    )
     data: tuple[str, ...] = Field(
-        (), description="CSV or .xlsx files of metric values (columns metric, at, value, date, persona), relative to this map."
+        (),
+        description="CSV or .xlsx files of metric values (columns metric, at, value, date, persona), relative to this map.",
     )
     stages: tuple[Stage, ...] = Field((), description="Columns of the map, left to right in time.")
 

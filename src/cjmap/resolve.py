@@ -145,9 +145,15 @@ class Journey(Located):
     edges: tuple[Edge, ...]
     end: str | None  # the touchpoint where the journey ends, if any (the last one, in sequence flow)
     flow: str = "sequence"
-    ends: tuple[str, ...] = ()  # every touchpoint where a journey ends: `end`, or in explicit flow each one without `next`
-    texts: tuple[tuple[str, str], ...] = field(default=(), compare=False, repr=False)  # (file, text) of the map and its imports
-    metrics: Metrics = field(default_factory=Metrics, repr=False)  # definitions, values, trends and shares (cjmap.metrics)
+    ends: tuple[
+        str, ...
+    ] = ()  # every touchpoint where a journey ends: `end`, or in explicit flow each one without `next`
+    texts: tuple[tuple[str, str], ...] = field(
+        default=(), compare=False, repr=False
+    )  # (file, text) of the map and its imports
+    metrics: Metrics = field(
+        default_factory=Metrics, repr=False
+    )  # definitions, values, trends and shares (cjmap.metrics)
 
     @property
     def touchpoints(self) -> tuple[Touchpoint, ...]:
@@ -198,7 +204,9 @@ class Journey(Located):
         return self._channels_by_id.get(id) if id is not None else None
 
     @cached_property
-    def _teams_by_id(self) -> dict[str, Entity]:  # looked up once per touchpoint: 70,000 channels made a scan each time cost minutes
+    def _teams_by_id(
+        self,
+    ) -> dict[str, Entity]:  # looked up once per touchpoint: 70,000 channels made a scan each time cost minutes
         return {t.id: t for t in self.teams}
 
     @cached_property
@@ -236,7 +244,11 @@ class _Resolver:
         root_source, root = files[0]
         for source, data in files[1:]:
             if data.stages:
-                self._error("CJM005", source.locate(("stages",), key=True), "an imported file may define personas, teams, channels and sources, not stages")
+                self._error(
+                    "CJM005",
+                    source.locate(("stages",), key=True),
+                    "an imported file may define personas, teams, channels and sources, not stages",
+                )
         if root.stages and root.title is None:
             self._error("CJM002", root_source.locate(()), "a map with stages needs a 'title'")
 
@@ -251,12 +263,18 @@ class _Resolver:
         )
         if len(defined["personas"]) > MAX_PERSONAS:  # each file may be under the limit; together they are judged too
             where = defined["personas"][MAX_PERSONAS][2]
-            self._error("CJM002", where, f"{len(defined['personas']):,} personas with the imports, more than the {MAX_PERSONAS} cjmap handles")
+            self._error(
+                "CJM002",
+                where,
+                f"{len(defined['personas']):,} personas with the imports, more than the {MAX_PERSONAS} cjmap handles",
+            )
             raise MapError(self.errors)
         known = {kind: {i: n for i, n, _, _ in defined[kind]} for kind in kinds}
         stages = self._stages(root_source, root, known)
         edges, ends = self._flow(root_source, root, stages)
-        personas = tuple(self._persona(i, n, w, src, item, path, known, stages) for i, n, w, (src, item, path) in defined["personas"])
+        personas = tuple(
+            self._persona(i, n, w, src, item, path, known, stages) for i, n, w, (src, item, path) in defined["personas"]
+        )
         if self.errors:
             raise MapError(self.errors)
         return Journey(
@@ -299,7 +317,9 @@ class _Resolver:
         name = item.name or ""
         derived = id_of(item)
         if not derived:
-            self._error("CJM002", source.locate((*path, "name")), f"cannot derive an id from name '{name}'; add an 'id'")
+            self._error(
+                "CJM002", source.locate((*path, "name")), f"cannot derive an id from name '{name}'; add an 'id'"
+            )
         return derived, name, where
 
     def _define(self, kind: str, files: Sequence[tuple[SourceFile, m.MapFile]]) -> list[_Defined]:
@@ -315,7 +335,11 @@ class _Resolver:
                 if id in seen:
                     at = source.locate((*path, "id")) if item.id else where
                     first = seen[id]
-                    self._error("CJM004", at, f"duplicate {_SINGULAR[kind]} id '{id}' (first defined at {first.file}:{first.line}:{first.column})")
+                    self._error(
+                        "CJM004",
+                        at,
+                        f"duplicate {_SINGULAR[kind]} id '{id}' (first defined at {first.file}:{first.line}:{first.column})",
+                    )
                     continue
                 seen[id] = where
                 result.append((id, name, where, (source, item, path)))
@@ -336,13 +360,22 @@ class _Resolver:
             message = f"unknown {noun} '{value}' (defined: {shown}{more})"
         self._error("CJM003", where, message)
 
-    def _check_refs(self, kind: str, values: Iterable[str], known: dict[str, str], source: SourceFile, path: PathKey) -> None:
+    def _check_refs(
+        self, kind: str, values: Iterable[str], known: dict[str, str], source: SourceFile, path: PathKey
+    ) -> None:
         for index, value in enumerate(values):
             self._check_ref(kind, value, known, source.locate((*path, index)))
 
     def _persona(
-        self, id: str, name: str, where: Location, source: SourceFile, item: m.Identified, path: PathKey,
-        known: dict[str, dict[str, str]], stages: tuple[Stage, ...],
+        self,
+        id: str,
+        name: str,
+        where: Location,
+        source: SourceFile,
+        item: m.Identified,
+        path: PathKey,
+        known: dict[str, dict[str, str]],
+        stages: tuple[Stage, ...],
     ) -> Persona:
         assert isinstance(item, m.Persona)
         self._check_refs("sources", item.sources, known["sources"], source, (*path, "sources"))
@@ -361,11 +394,23 @@ class _Resolver:
                 if start not in touchpoints:
                     self._check_ref("touchpoints", start, {t: tp.name for t, tp in touchpoints.items()}, spot)
                 elif not touchpoints[start].taken_by(id):
-                    self._error("CJM003", spot, f"persona '{id}' starts at '{start}', which lists only {_listed(touchpoints[start].personas)}; add '{id}' to its personas")
+                    self._error(
+                        "CJM003",
+                        spot,
+                        f"persona '{id}' starts at '{start}', which lists only {_listed(touchpoints[start].personas)}; add '{id}' to its personas",
+                    )
         return Persona(
-            id=id, name=name, role=item.role, goals=item.goals, frustrations=item.frustrations,
-            quote=item.quote, sources=item.sources, where=where, spots=source.spots(path),
-            starts=starts, stages=item.stages,
+            id=id,
+            name=name,
+            role=item.role,
+            goals=item.goals,
+            frustrations=item.frustrations,
+            quote=item.quote,
+            sources=item.sources,
+            where=where,
+            spots=source.spots(path),
+            starts=starts,
+            stages=item.stages,
         )
 
     def _stages(self, source: SourceFile, root: m.MapFile, known: dict[str, dict[str, str]]) -> tuple[Stage, ...]:
@@ -385,21 +430,42 @@ class _Resolver:
                 emotions = self._emotions(tp, source, t_path, known)
                 touchpoints.append(
                     Touchpoint(
-                        id=t_id, name=t_name, stage=s_id, channel=tp.channel, owner=tp.owner,
-                        personas=tp.personas, doing=tp.doing, thinking=tp.thinking, feeling=tp.feeling,
-                        emotion=_mean(emotions) if isinstance(tp.emotion, dict) else tp.emotion, emotions=emotions,
-                        pain_points=tp.pain_points, opportunities=tp.opportunities,
-                        metrics=tuple(tp.metrics.items()), sources=tp.sources,
-                        exits=tp.next == () or tp.exit is not None, exit_reason=tp.exit, where=t_where,
+                        id=t_id,
+                        name=t_name,
+                        stage=s_id,
+                        channel=tp.channel,
+                        owner=tp.owner,
+                        personas=tp.personas,
+                        doing=tp.doing,
+                        thinking=tp.thinking,
+                        feeling=tp.feeling,
+                        emotion=_mean(emotions) if isinstance(tp.emotion, dict) else tp.emotion,
+                        emotions=emotions,
+                        pain_points=tp.pain_points,
+                        opportunities=tp.opportunities,
+                        metrics=tuple(tp.metrics.items()),
+                        sources=tp.sources,
+                        exits=tp.next == () or tp.exit is not None,
+                        exit_reason=tp.exit,
+                        where=t_where,
                         spots=source.spots(t_path),
                     )
                 )
             stages.append(
-                Stage(id=s_id, name=s_name, goal=stage.goal, touchpoints=tuple(touchpoints), where=s_where, spots=source.spots(s_path))
+                Stage(
+                    id=s_id,
+                    name=s_name,
+                    goal=stage.goal,
+                    touchpoints=tuple(touchpoints),
+                    where=s_where,
+                    spots=source.spots(s_path),
+                )
             )
         return tuple(stages)
 
-    def _emotions(self, tp: m.Touchpoint, source: SourceFile, path: PathKey, known: dict[str, dict[str, str]]) -> tuple[tuple[str, int], ...]:
+    def _emotions(
+        self, tp: m.Touchpoint, source: SourceFile, path: PathKey, known: dict[str, dict[str, str]]
+    ) -> tuple[tuple[str, int], ...]:
         """Scores per persona, each naming a persona that takes this touchpoint."""
         if not isinstance(tp.emotion, dict):
             return ()
@@ -408,10 +474,23 @@ class _Resolver:
             if persona not in known["personas"]:
                 self._check_ref("personas", persona, known["personas"], where)
             elif tp.personas is not None and persona not in tp.personas:
-                self._error("CJM003", where, f"emotion for persona '{persona}', who does not take this touchpoint (it lists only {_listed(tp.personas)})")
+                self._error(
+                    "CJM003",
+                    where,
+                    f"emotion for persona '{persona}', who does not take this touchpoint (it lists only {_listed(tp.personas)})",
+                )
         return tuple(tp.emotion.items())
 
-    def _unique(self, noun: str, id: str, explicit: bool, seen: dict[str, Location], source: SourceFile, path: PathKey, where: Location) -> None:
+    def _unique(
+        self,
+        noun: str,
+        id: str,
+        explicit: bool,
+        seen: dict[str, Location],
+        source: SourceFile,
+        path: PathKey,
+        where: Location,
+    ) -> None:
         if not id:
             return
         if id in seen:
@@ -421,7 +500,9 @@ class _Resolver:
         else:
             seen[id] = where
 
-    def _touchpoint_refs(self, tp: m.Touchpoint, source: SourceFile, path: PathKey, known: dict[str, dict[str, str]]) -> None:
+    def _touchpoint_refs(
+        self, tp: m.Touchpoint, source: SourceFile, path: PathKey, known: dict[str, dict[str, str]]
+    ) -> None:
         if tp.channel is not None:
             self._check_ref("channels", tp.channel, known["channels"], source.locate((*path, "channel")))
         if tp.owner is not None:
@@ -429,7 +510,9 @@ class _Resolver:
         self._check_refs("personas", tp.personas or (), known["personas"], source, (*path, "personas"))
         self._check_refs("sources", tp.sources, known["sources"], source, (*path, "sources"))
 
-    def _flow(self, source: SourceFile, root: m.MapFile, stages: tuple[Stage, ...]) -> tuple[tuple[Edge, ...], tuple[str, ...]]:
+    def _flow(
+        self, source: SourceFile, root: m.MapFile, stages: tuple[Stage, ...]
+    ) -> tuple[tuple[Edge, ...], tuple[str, ...]]:
         """Edges from `next`, or (in sequence flow) to the following touchpoint in file order; and where journeys end.
 
         In sequence flow the last touchpoint is the end; in explicit flow every

@@ -51,12 +51,26 @@ def validate_source(source: SourceFile) -> MapFile:
         raise MapError([structural("CJM006", source.locate(()), "file is empty; a map starts with 'cjmap: 1'")])
     _check_numbers(source, data)
     if not isinstance(data, dict):
-        raise MapError([structural("CJM002", source.locate(()), f"a map must be a mapping of keys at the top, not {describe(data)}")])
+        raise MapError(
+            [
+                structural(
+                    "CJM002", source.locate(()), f"a map must be a mapping of keys at the top, not {describe(data)}"
+                )
+            ]
+        )
     if "cjmap" not in data:
         raise MapError([structural("CJM006", source.locate(()), "missing 'cjmap: 1' at the top; is this a cjmap map?")])
     version = data["cjmap"]
     if version != SUPPORTED_VERSION or isinstance(version, bool):
-        raise MapError([structural("CJM006", source.locate(("cjmap",)), f"unsupported format version {version!r}; this cjmap reads version {SUPPORTED_VERSION}")])
+        raise MapError(
+            [
+                structural(
+                    "CJM006",
+                    source.locate(("cjmap",)),
+                    f"unsupported format version {version!r}; this cjmap reads version {SUPPORTED_VERSION}",
+                )
+            ]
+        )
     _check_size(source, data)
     try:
         return MapFile.model_validate(data)

@@ -49,9 +49,7 @@ DEFAULT_FORMATS = ",".join(f.name for f in OUTPUT_FORMATS.values() if f.default)
 def render(
     paths: Annotated[
         list[Path],
-        typer.Argument(
-            metavar="PATH", help="Map files or folders (every map inside, definitions-only files skipped)."
-        ),
+        typer.Argument(metavar="PATH", help="Map files or folders (every map inside, definitions-only files skipped)."),
     ],
     output_dir: Annotated[
         Optional[Path], typer.Option("--output-dir", "-o", help="Folder for the outputs (default: beside each map).")

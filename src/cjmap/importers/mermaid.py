@@ -57,9 +57,7 @@ def parse_journey(text: str) -> MermaidJourney:
         line = raw.strip()
         if not line or line.startswith("%%"):
             if _DIRECTIVE.match(line):
-                result.warnings.append(
-                    ImportWarning(number, 1, "Mermaid directive (theme or config) not carried over")
-                )
+                result.warnings.append(ImportWarning(number, 1, "Mermaid directive (theme or config) not carried over"))
             continue
         column = len(raw) - len(raw.lstrip()) + 1
         line = re.sub(r"\s%%.*$", "", line).strip()  # a comment after content
@@ -118,9 +116,7 @@ def _from_markdown(text: str) -> str:
 def _task(line: str, number: int, column: int, result: MermaidJourney) -> None:
     if not result.sections:
         result.sections.append(_Section("Journey"))
-        result.warnings.append(
-            ImportWarning(number, column, "task before any section; put in a stage named 'Journey'")
-        )
+        result.warnings.append(ImportWarning(number, column, "task before any section; put in a stage named 'Journey'"))
     parts = line.split(":")
     fields = [f.strip() for f in parts[1:]]
     cut = _score_field(fields)  # where the score is; Mermaid itself always takes the first field

@@ -61,16 +61,28 @@ def render_file(task: RenderTask) -> Rendered:
     if not result.journey.stages:
         if not task.named:
             return Rendered(**done, skipped=True)
-        nothing = structural("CJM002", Location(result.file, 1, 1), "nothing to render: the file defines no stages (a shared definitions file?)")
+        nothing = structural(
+            "CJM002",
+            Location(result.file, 1, 1),
+            "nothing to render: the file defines no stages (a shared definitions file?)",
+        )
         return Rendered(**{**done, "diagnostics": (*result.diagnostics, nothing)}, loaded=False)
     clash = next((t for _, t in task.targets if _same_file(t, task.path)), None)
     if clash is not None:
-        return Rendered(**done, error=f"{clash} is the map itself; rename the map to *.cjmap.yaml or choose another -o folder")
+        return Rendered(
+            **done, error=f"{clash} is the map itself; rename the map to *.cjmap.yaml or choose another -o folder"
+        )
     formats = [fmt for fmt, _ in task.targets]
     try:
         outputs = render_journey(
-            result.journey, formats, result.diagnostics, task.generator, task.timeout,
-            task.theme, task.context.today, task.lanes,
+            result.journey,
+            formats,
+            result.diagnostics,
+            task.generator,
+            task.timeout,
+            task.theme,
+            task.context.today,
+            task.lanes,
         )
     except RenderError as e:
         return Rendered(**done, error=f"{task.display}: {e}")

@@ -132,7 +132,9 @@ def refuse_inputs(targets: Iterable[Path], inputs: Iterable[Path]) -> None:
         except OSError:
             continue
         if any(os.path.samestat(here, source) for source in sources):
-            raise OutputRefused("it is an input of this command; refusing to write over it (choose another output)", target)
+            raise OutputRefused(
+                "it is an input of this command; refusing to write over it (choose another output)", target
+            )
 
 
 def write_all(files: Sequence[tuple[Path, bytes]], inputs: Iterable[Path] = ()) -> None:

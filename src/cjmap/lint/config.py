@@ -68,9 +68,7 @@ _OWN_KEYS = frozenset(name.replace("_", "-") for name in Settings.model_fields)
 
 @lru_cache(maxsize=1)
 def settings_model() -> type[Settings]:
-    """Settings plus one field per rule option, with the bounds and default the rule declares.
-
-    """
+    """Settings plus one field per rule option, with the bounds and default the rule declares."""
     clashes = sorted(set(OPTIONS) & _OWN_KEYS)
     if clashes:
         raise ValueError(f"rule options {clashes} clash with cjmap's own settings")

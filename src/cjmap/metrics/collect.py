@@ -273,9 +273,7 @@ def _data_files(
             seen.add(key)
             unique.append(data_file)
     if len(unique) > MAX_DATA_FILES:
-        problems.append(
-            DataProblem(unique[MAX_DATA_FILES].asked, f"more than {MAX_DATA_FILES} data files; merge them")
-        )
+        problems.append(DataProblem(unique[MAX_DATA_FILES].asked, f"more than {MAX_DATA_FILES} data files; merge them"))
         unique = unique[:MAX_DATA_FILES]
     return unique
 

@@ -142,17 +142,29 @@ def doubts(current: Journey, future: Journey) -> list[str]:
     elif current.state == "future":
         out.append(f"{current.file} says 'state: future' but is compared as the current state")
     ids = {tp.id for tp in current.touchpoints} | {tp.name for tp in current.touchpoints}
-    if current.touchpoints and future.touchpoints and not any(tp.id in ids or tp.name in ids for tp in future.touchpoints):
+    if (
+        current.touchpoints
+        and future.touchpoints
+        and not any(tp.id in ids or tp.name in ids for tp in future.touchpoints)
+    ):
         out.append(f"{current.file} and {future.file} share no touchpoint (by id or name); are they the same journey?")
     return out
 
 
-def compare(current: Journey, future: Journey, current_findings: Sequence[Diagnostic] = (), future_findings: Sequence[Diagnostic] = ()) -> Comparison:
+def compare(
+    current: Journey,
+    future: Journey,
+    current_findings: Sequence[Diagnostic] = (),
+    future_findings: Sequence[Diagnostic] = (),
+) -> Comparison:
     diff = diff_journeys(current, future, current_findings, future_findings, current.file, future.file)
     before = [p for tp in current.touchpoints for p in tp.pain_points]
     after = [p for tp in future.touchpoints for p in tp.pain_points]
     return Comparison(
-        current, future, diff, _columns(current, future),
+        current,
+        future,
+        diff,
+        _columns(current, future),
         tuple(dict.fromkeys(p for p in before if p not in after)),
         tuple(dict.fromkeys(p for p in after if p not in before)),
     )

@@ -15,7 +15,11 @@ from cjmap.vocabulary.lanes import LIST_LANES, TEXT_LANES
 
 def _touchpoint(tp: Touchpoint) -> list[str]:
     ident = id_of(tp)
-    scores = ", ".join(f"{who} {_emotion(v)}" for who, v in tp.emotion.items()) if isinstance(tp.emotion, dict) else _emotion(tp.emotion)
+    scores = (
+        ", ".join(f"{who} {_emotion(v)}" for who, v in tp.emotion.items())
+        if isinstance(tp.emotion, dict)
+        else _emotion(tp.emotion)
+    )
     facts = [f"channel {tp.channel or 'none'}", f"owner {tp.owner or 'none'}", f"emotion {scores}"]
     if tp.personas is not None:
         facts.append("for " + (", ".join(tp.personas) or "nobody"))
@@ -54,8 +58,9 @@ def _facts(data: MapFile) -> list[str]:
             lines.append(f"  takes part in {', '.join(p.stages) or 'no stage'}")
     lines += [f"team {id_of(t)}: {t.name}" for t in data.teams]
     lines += [f"channel {id_of(c)}: {c.name}" for c in data.channels]
-    lines += [f"source {id_of(s)}: {s.name}" + (f", collected {s.collected}" if s.collected else "")
-              for s in data.sources]
+    lines += [
+        f"source {id_of(s)}: {s.name}" + (f", collected {s.collected}" if s.collected else "") for s in data.sources
+    ]
     for i, stage in enumerate(data.stages, 1):
         lines.append(f"stage {i} {id_of(stage)}: {stage.name}" + (f" (goal: {stage.goal})" if stage.goal else ""))
         for tp in stage.touchpoints:

@@ -119,7 +119,9 @@ def tree_at(rev: str, cwd: Path) -> Iterator[Path]:
             data = read_rest()
             laid_out += len(names)
             if laid_out > MAX_LAID_OUT:
-                raise GitError(f"{rev} holds more than {MAX_LAID_OUT:,} maps and configs; cjmap diff lays out at most that many")
+                raise GitError(
+                    f"{rev} holds more than {MAX_LAID_OUT:,} maps and configs; cjmap diff lays out at most that many"
+                )
             first = None
             for name in names:
                 first = _lay_out(base, name, data, first)
@@ -143,7 +145,11 @@ def _blobs(oids: list[str], root: Path) -> Iterator[tuple[str, bytes, Callable[[
         return
     try:
         process = subprocess.Popen(
-            ["git", "cat-file", "--batch"], cwd=root, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
+            ["git", "cat-file", "--batch"],
+            cwd=root,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
         )
     except FileNotFoundError:
         raise GitError("git is not installed") from None
@@ -238,6 +244,14 @@ def changed_maps(ref: str, cwd: Path, paths: list[str]) -> list[str]:
     """YAML files (repository-relative) that differ between `ref` and the working tree, untracked ones included."""
     verify(ref, cwd)
     spec = ["--", *paths] if paths else []
-    tracked = _git("diff", "--name-only", "--no-renames", "-z", ref, *spec, cwd=cwd).decode("utf-8", "surrogateescape").split("\0")
-    untracked = _git("ls-files", "--others", "--exclude-standard", "--full-name", "-z", *spec, cwd=cwd).decode("utf-8", "surrogateescape").split("\0")
+    tracked = (
+        _git("diff", "--name-only", "--no-renames", "-z", ref, *spec, cwd=cwd)
+        .decode("utf-8", "surrogateescape")
+        .split("\0")
+    )
+    untracked = (
+        _git("ls-files", "--others", "--exclude-standard", "--full-name", "-z", *spec, cwd=cwd)
+        .decode("utf-8", "surrogateescape")
+        .split("\0")
+    )
     return sorted({n for n in tracked + untracked if n.endswith(MAP_SUFFIXES) and safe_name(n)})

@@ -40,7 +40,9 @@ class Trees:
         return self._folders[rev]
 
 
-def load_side(spec: str | None, today: date, trees: Trees, finder: PolicyFinder) -> tuple[Journey | None, tuple[Diagnostic, ...]]:
+def load_side(
+    spec: str | None, today: date, trees: Trees, finder: PolicyFinder
+) -> tuple[Journey | None, tuple[Diagnostic, ...]]:
     """The journey and findings of `spec` (a file, or REV:path); (None, ()) for a side that does not exist."""
     if spec is None:
         return None, ()
@@ -63,7 +65,12 @@ def load_side(spec: str | None, today: date, trees: Trees, finder: PolicyFinder)
 
 
 def diff_specs(
-    old: str | None, new: str | None, today: date, label: str | None = None, finder: PolicyFinder | None = None, trees: Trees | None = None
+    old: str | None,
+    new: str | None,
+    today: date,
+    label: str | None = None,
+    finder: PolicyFinder | None = None,
+    trees: Trees | None = None,
 ) -> MapDiff:
     """The semantic diff of two sides; `label` names a map that is on both sides under one path."""
     finder = finder or PolicyFinder()

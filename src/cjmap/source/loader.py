@@ -17,10 +17,32 @@ from pathlib import Path
 
 from cjmap.source.project import PROJECT_MARKERS, find_project_root
 from cjmap.diagnostics import Diagnostic, Location, MapError, structural
-from cjmap.source.safeio import MAP_KEY, MAP_NAMES, MAX_MAP_BYTES, SNIFF_BYTES, FileRefused, TooBig, outside_project, read_head, read_limited, why
+from cjmap.source.safeio import (
+    MAP_KEY,
+    MAP_NAMES,
+    MAX_MAP_BYTES,
+    SNIFF_BYTES,
+    FileRefused,
+    TooBig,
+    outside_project,
+    read_head,
+    read_limited,
+    why,
+)
 from cjmap.source.safeyaml import PathKey, parse_sized
 
-__all__ = ["MAX_BYTES", "refuse_link_out_of_project", "MAX_IMPORTS", "MAX_TOTAL_BYTES", "LoadedMap", "PathKey", "SourceFile", "load_map", "looks_like_map", "read_source"]
+__all__ = [
+    "MAX_BYTES",
+    "refuse_link_out_of_project",
+    "MAX_IMPORTS",
+    "MAX_TOTAL_BYTES",
+    "LoadedMap",
+    "PathKey",
+    "SourceFile",
+    "load_map",
+    "looks_like_map",
+    "read_source",
+]
 
 MAX_BYTES = MAX_MAP_BYTES  # the name the loader's callers import
 MAX_IMPORTS = 200  # files one map may pull in, transitively
@@ -47,7 +69,6 @@ class SourceFile:
             if path[:end] in self.positions:
                 return Location(self.display, *self.positions[path[:end]])
         return Location(self.display)
-
 
     def spots(self, path: PathKey) -> dict[str, Location]:
         """Where each key's value sits in the mapping at `path`, so rules can point at one field."""
@@ -145,10 +166,20 @@ def refuse_link_out_of_project(path: Path, display: str, code: str = "CJM000") -
     except (OSError, ValueError, RuntimeError):  # a loop of links, or a path the system refuses
         raise MapError([structural(code, Location(display), "is a symbolic link that cannot be followed")]) from None
     if here is not None:
-        raise MapError([structural(code, Location(display), f"leads through a symbolic link to a file outside the project {here}; refusing to read it")])
+        raise MapError(
+            [
+                structural(
+                    code,
+                    Location(display),
+                    f"leads through a symbolic link to a file outside the project {here}; refusing to read it",
+                )
+            ]
+        )
 
 
-def _follow_imports(root: SourceFile, project_root: Path, seen: dict[Path, SourceFile], errors: list[Diagnostic], max_bytes: int) -> None:
+def _follow_imports(
+    root: SourceFile, project_root: Path, seen: dict[Path, SourceFile], errors: list[Diagnostic], max_bytes: int
+) -> None:
     """Read every file `root` imports, depth first in file order, without recursion.
 
     Each file is bounded by itself; together they are bounded too (MAX_IMPORTS files,
@@ -168,7 +199,9 @@ def _follow_imports(root: SourceFile, project_root: Path, seen: dict[Path, Sourc
         if target is None or target in seen:
             continue
         if len(seen) >= MAX_IMPORTS:
-            errors.append(structural("CJM005", where, f"more than {MAX_IMPORTS} imported files; merge shared definitions"))
+            errors.append(
+                structural("CJM005", where, f"more than {MAX_IMPORTS} imported files; merge shared definitions")
+            )
             return
         display = os.path.normpath(os.path.join(os.path.dirname(importer.display), entry))
         try:
@@ -178,10 +211,18 @@ def _follow_imports(root: SourceFile, project_root: Path, seen: dict[Path, Sourc
             continue
         total += imported.weight
         if total > MAX_TOTAL_BYTES:
-            errors.append(structural("CJM005", where, f"the map and its imports hold more than {MAX_TOTAL_BYTES:,} bytes together, aliases expanded; split them"))
+            errors.append(
+                structural(
+                    "CJM005",
+                    where,
+                    f"the map and its imports hold more than {MAX_TOTAL_BYTES:,} bytes together, aliases expanded; split them",
+                )
+            )
             return
         if not (isinstance(imported.data, dict) and "cjmap" in imported.data):
-            errors.append(structural("CJM005", where, f"imported file '{entry}' is not a cjmap file (it has no 'cjmap:' key)"))
+            errors.append(
+                structural("CJM005", where, f"imported file '{entry}' is not a cjmap file (it has no 'cjmap:' key)")
+            )
             continue
         seen[target] = imported
         stack.append((imported, (*chain, target), iter(_import_entries(imported))))
@@ -196,7 +237,12 @@ def _import_entries(importer: SourceFile) -> list[tuple[int, str]]:
 
 
 def _import_target(
-    entry: str, importer: SourceFile, project_root: Path, chain: tuple[Path, ...], where: Location, errors: list[Diagnostic]
+    entry: str,
+    importer: SourceFile,
+    project_root: Path,
+    chain: tuple[Path, ...],
+    where: Location,
+    errors: list[Diagnostic],
 ) -> Path | None:
     """Where an import points, or None after recording why it may not be followed."""
     if not entry.strip():
@@ -213,7 +259,7 @@ def _import_target(
         errors.append(structural("CJM005", where, f"import '{entry}' leaves the project root {project_root}"))
         return None
     if target in chain:
-        names = " -> ".join(p.name for p in (*chain[chain.index(target):], target))
+        names = " -> ".join(p.name for p in (*chain[chain.index(target) :], target))
         errors.append(structural("CJM005", where, f"import cycle: {names}"))
         return None
     if not target.exists():  # a device or pipe exists: reading it says why it is refused

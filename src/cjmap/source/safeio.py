@@ -13,7 +13,19 @@ import re
 import stat
 from pathlib import Path
 
-__all__ = ["MAP_KEY", "MAP_NAMES", "MAX_MAP_BYTES", "SNIFF_BYTES", "FileRefused", "TooBig", "file_kind", "outside_project", "read_head", "read_limited", "why"]
+__all__ = [
+    "MAP_KEY",
+    "MAP_NAMES",
+    "MAX_MAP_BYTES",
+    "SNIFF_BYTES",
+    "FileRefused",
+    "TooBig",
+    "file_kind",
+    "outside_project",
+    "read_head",
+    "read_limited",
+    "why",
+]
 
 _CHUNK = 1 << 20
 

@@ -69,9 +69,23 @@ def parse_sized(text: str, display: str) -> tuple[object, Positions, Positions, 
 class _Collection:
     """A mapping or sequence being read: where it goes, and what it has so far."""
 
-    __slots__ = ("anchor", "is_map", "key", "key_lines", "key_positions", "mark", "merge_list", "merges", "path", "positions", "value")
+    __slots__ = (
+        "anchor",
+        "is_map",
+        "key",
+        "key_lines",
+        "key_positions",
+        "mark",
+        "merge_list",
+        "merges",
+        "path",
+        "positions",
+        "value",
+    )
 
-    def __init__(self, is_map: bool, path: PathKey | None, positions: Positions, key_positions: Positions, mark: yaml.Mark) -> None:
+    def __init__(
+        self, is_map: bool, path: PathKey | None, positions: Positions, key_positions: Positions, mark: yaml.Mark
+    ) -> None:
         self.is_map = is_map
         self.path = path  # None: the value is refused and thrown away, but still read through
         self.value: dict[str, object] | list[object] = {} if is_map else []
@@ -108,7 +122,9 @@ class _Reader:
             if kind in _NODE_EVENTS:
                 self._nodes += 1
                 if self._nodes > MAX_NODES:  # refused while streaming, before the values cost memory
-                    raise self._fatal(event.start_mark, f"more than {MAX_NODES:,} keys and values in one file; split the map")
+                    raise self._fatal(
+                        event.start_mark, f"more than {MAX_NODES:,} keys and values in one file; split the map"
+                    )
             if self._open_anchors or (kind in _ANCHORED_EVENTS and event.anchor is not None):
                 self._log.append(event)
             self._event(event, kind, False)
@@ -137,7 +153,11 @@ class _Reader:
             self._anchor(event, (index, index))
         tag = event.tag
         if tag is None or tag == "!":
-            tag = _STR_TAG if not event.implicit[0] else self._resolver.resolve(yaml.ScalarNode, event.value, event.implicit)
+            tag = (
+                _STR_TAG
+                if not event.implicit[0]
+                else self._resolver.resolve(yaml.ScalarNode, event.value, event.implicit)
+            )
         parent = self._stack[-1] if self._stack else None
         if parent is not None and parent.is_map and parent.key is _NEED_KEY:
             self._key(parent, event, tag)
@@ -244,7 +264,9 @@ class _Reader:
         """The path of the next value under `parent`, and the position tables it is recorded in."""
         if parent is None:
             return (), self.positions, self.key_positions
-        if parent.is_map and parent.key is _MERGE:  # merged keys keep their own positions until the mapping knows its explicit keys
+        if (
+            parent.is_map and parent.key is _MERGE
+        ):  # merged keys keep their own positions until the mapping knows its explicit keys
             merge: tuple[object, Positions, Positions] = (None, {}, {})
             parent.merges.append(merge)
             return parent.path, merge[1], merge[2]
@@ -307,9 +329,13 @@ class _Reader:
         self._alias_nodes += 1
         self._alias_bytes += size
         if self._alias_nodes > MAX_ALIAS_NODES:
-            raise self._fatal(mark, f"aliases expand to more than {MAX_ALIAS_NODES:,} values; refusing a possible YAML bomb")
+            raise self._fatal(
+                mark, f"aliases expand to more than {MAX_ALIAS_NODES:,} values; refusing a possible YAML bomb"
+            )
         if self._alias_bytes > MAX_ALIAS_BYTES:
-            raise self._fatal(mark, f"aliases expand to more than {MAX_ALIAS_BYTES:,} bytes of text; refusing a possible YAML bomb")
+            raise self._fatal(
+                mark, f"aliases expand to more than {MAX_ALIAS_BYTES:,} bytes of text; refusing a possible YAML bomb"
+            )
 
     def _where(self, mark: yaml.Mark) -> Location:
         return Location(self.display, mark.line + 1, mark.column + 1)
