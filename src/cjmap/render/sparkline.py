@@ -41,7 +41,8 @@ def sparkline(points: Sequence[Point], target: Target | None, label: str) -> Mar
 
     line = " ".join(f"{x(p):.1f},{y(p.value):.1f}" for p in dated)
     parts = [
-        f'<svg class="sparkline" role="img" aria-label="{html.escape(label, quote=True)}" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="sparkline" role="img" '
+        f'aria-label="{html.escape(label, quote=True)}" '
         f'width="{WIDTH}" height="{HEIGHT}" viewBox="0 0 {WIDTH} {HEIGHT}">'
     ]
     if target is not None:

@@ -325,7 +325,8 @@ def metric_changes(old: Journey, new: Journey) -> list[Change]:
             out.append(Change("metric-added", d.name, f"metric defined: {d.kind}, target {_target(d)}"))
         elif before_defs[id].target != d.target:
             out.append(Change("metric-target", d.name, _target_change(before_defs[id], d)))
-    out += [Change("metric-removed", d.name, "metric no longer defined") for id, d in before_defs.items() if id not in after_defs]
+    gone = [d for i, d in before_defs.items() if i not in after_defs]
+    out += [Change("metric-removed", d.name, "metric no longer defined") for d in gone]
     names = {p.id: p.name for p in (*old.personas, *new.personas)}
     before = {(s.metric.id, s.place, s.persona): s for s in old.metrics.series}
     after = {(s.metric.id, s.place, s.persona): s for s in new.metrics.series}
@@ -336,7 +337,8 @@ def metric_changes(old: Journey, new: Journey) -> list[Change]:
         now = series.current.value
         target = f", target {d.format(d.target.value)}" if d.target else ""
         if was is None:
-            out.append(Change("metric-measured", _place_name(new, series), f"{d.name}{who} now measured: {d.format(now)}{target}"))
+            detail = f"{d.name}{who} now measured: {d.format(now)}{target}"
+            out.append(Change("metric-measured", _place_name(new, series), detail))
         elif was.current.value != now:
             direction = _moved(was.current.value, now, d.target)
             word = {1: " (better)", -1: " (worse)", 0: ""}[direction]
