@@ -102,7 +102,7 @@ def _exit_code(command, err: io.TextIOWrapper) -> int:
         return 1
     except CommandTimedOut:
         raise
-    except BaseException:  # noqa: BLE001 - an uncaught error ends a real process with a traceback and exit 1
+    except BaseException:  # an uncaught error ends a real process with a traceback and exit 1
         err.write(traceback.format_exc())
         return 1
     return 0

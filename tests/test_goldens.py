@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from conftest import REPO
 from goldens import GOLDEN, GOLDENS, assert_golden
 
