@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import subprocess
 import sys
-import time
 import zipfile
 from datetime import datetime
 from pathlib import Path
@@ -70,14 +69,21 @@ def test_a_file_that_is_no_workbook(project: Path) -> None:
     assert problem.message.startswith("not an .xlsx workbook")
 
 
-def test_a_zip_bomb_is_refused_before_it_is_unpacked(project: Path) -> None:
+def test_a_zip_bomb_is_refused_before_it_is_unpacked(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("xl/worksheets/sheet1.xml", b"\0" * (200 * 1024 * 1024))  # 200 MB of zeros, ~200 KB packed
     (project / "data.xlsx").write_bytes(buffer.getvalue())
-    started = time.perf_counter()
+    opened: list[str] = []
+    real_open = zipfile.ZipFile.open
+
+    def recording_open(self: zipfile.ZipFile, name: object, *args: object, **kwargs: object) -> object:
+        opened.append(str(name))
+        return real_open(self, name, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(zipfile.ZipFile, "open", recording_open)
     (problem,) = load(project).problems
-    assert time.perf_counter() - started < 2
+    assert opened == []  # refused from the sizes the zip declares, before any part is unpacked
     assert (
         problem.message
         == "the workbook unpacks to 209,715,200 bytes, over the limit of 31,457,280; refusing to open it"
@@ -97,9 +103,7 @@ def test_an_entity_bomb_in_a_sheet_is_refused(project: Path) -> None:
         for entry in source.infolist():
             is_sheet = entry.filename == "xl/worksheets/sheet1.xml"
             archive.writestr(entry, sheet.encode() if is_sheet else source.read(entry.filename))
-    started = time.perf_counter()
-    (problem,) = load(project).problems
-    assert time.perf_counter() - started < 5
+    (problem,) = load(project).problems  # expat stops the expansion: no wall clock needed to see it
     assert problem.message.startswith("cannot read the workbook: ParseError: limit on input amplification factor")
 
 
