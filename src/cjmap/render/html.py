@@ -190,11 +190,12 @@ def journey_to_html(
     """
     from cjmap.render.curve import emotion_curve, lines_for
     from cjmap.render.funnel import funnel, percent
-    from cjmap.render.kpi import kpis_at
+    from cjmap.render.kpi import kpis_by_place
     from cjmap.render.gaps import age_in_words, gaps, review_is_stale, stale_sources
     from cjmap.render.themes import css_variables
 
     today = today or date.today()
+    kpis = kpis_by_place(journey)
     label = f"Flow diagram of the journey '{journey.title}'"
     personas_by_id = {p.id: p.name for p in journey.personas}
     counts = Counter(d.severity.value for d in diagnostics)
@@ -220,8 +221,8 @@ def journey_to_html(
         touchpoint_persona_note=_persona_note,
         lanes=report_lanes(journey),
         free_metrics=lambda tp: free_metrics(journey, tp),
-        map_kpis=kpis_at(journey, "map"),
-        kpis_at=lambda kind, id: kpis_at(journey, kind, id),
+        map_kpis=kpis.get(("map", "map"), []),
+        kpis_at=lambda kind, id: kpis.get((kind, id), []),
         funnel={f.stage.id: f for f in funnel(journey)},
         percent=percent,
     )

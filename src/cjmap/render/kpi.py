@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
-from cjmap.metrics.values import Definition, PlaceKind, Series
+from cjmap.metrics.values import Definition, Series
 from cjmap.render.sparkline import sparkline
 from cjmap.resolve import Journey
 
@@ -46,14 +46,13 @@ def target_text(definition: Definition) -> str | None:
     return f"target {sign} {definition.format(target.value)}"
 
 
-def kpi(journey: Journey, series: Series) -> Kpi:
+def kpi(journey: Journey, series: Series, names: dict[str, str], sources: dict[str, str]) -> Kpi:
+    """One series as the KPI lane shows it; `names` and `sources` name personas and sources by id."""
     definition = series.metric
     status = NO_TARGET if series.on_target is None else (ON if series.on_target else OFF)
-    names = {p.id: p.name for p in journey.personas}
     who = names.get(series.persona, series.persona) if series.persona else None
     current = series.current
     team = journey.team(definition.owner) if definition.owner else None
-    sources = {s.id: s.name for s in journey.sources}
     facts = [definition.name]
     if definition.target is not None:
         facts.append(f"{definition.target.better} is better")
@@ -81,9 +80,15 @@ def kpi(journey: Journey, series: Series) -> Kpi:
     )
 
 
-def kpis_at(journey: Journey, kind: PlaceKind, id: str = "map") -> list[Kpi]:
-    """Every metric measured at one place: everyone's values first, then each persona's."""
-    return [kpi(journey, series) for series in journey.metrics.all_at(kind, id)]
+def kpis_by_place(journey: Journey) -> dict[tuple[str, str], list[Kpi]]:
+    """Every place's KPIs at once, keyed by (kind, id) ("map", "map" for the whole journey's), in the map's order
+    of metrics, each persona's after everyone's: asking place by place would read every series each time."""
+    names = {p.id: p.name for p in journey.personas}
+    sources = {s.id: s.name for s in journey.sources}
+    found: dict[tuple[str, str], list[Kpi]] = {}
+    for series in journey.metrics.series:
+        found.setdefault((series.place.kind, series.place.id), []).append(kpi(journey, series, names, sources))
+    return found
 
 
 def kpi_line(item: Kpi) -> str:

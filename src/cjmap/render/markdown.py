@@ -49,10 +49,10 @@ def to_markdown(journey: Journey, diagnostics: Sequence[Diagnostic]) -> str:
     facts.append(f"**Findings** {len(diagnostics)}")
     lines += [" · ".join(facts), ""]
     if journey.metrics.all_at("map"):
-        from cjmap.render.kpi import kpi_line, kpis_at
+        from cjmap.render.kpi import kpi_line, kpis_by_place
 
         lines += ["**Metrics for the whole journey**", ""]
-        lines += [f"- {md(kpi_line(k))}" for k in kpis_at(journey, "map")] + [""]
+        lines += [f"- {md(kpi_line(k))}" for k in kpis_by_place(journey).get(("map", "map"), [])] + [""]
     lines += ["```mermaid", to_mermaid(journey).rstrip(), "```", ""]
     lines.append("| | " + " | ".join(f"{i}. {md(s.name)}" for i, s in enumerate(journey.stages, 1)) + " |")
     lines.append("|---|" + "---|" * len(journey.stages))
@@ -93,15 +93,16 @@ def _scores(tp: Touchpoint, names: dict[str, str]) -> str:
 def _measured_rows(journey: Journey) -> list[str]:
     """The Metrics row (each value with its target and status in words) and the Funnel row, when the map has them."""
     from cjmap.render.funnel import funnel, percent
-    from cjmap.render.kpi import kpi_line, kpis_at
+    from cjmap.render.kpi import kpi_line, kpis_by_place
 
     rows = []
     if journey.metrics.series:
         cells = []
+        kpis = kpis_by_place(journey)
         for stage in journey.stages:
-            items = [f"*whole stage*: {md(kpi_line(k))}" for k in kpis_at(journey, "stage", stage.id)]
+            items = [f"*whole stage*: {md(kpi_line(k))}" for k in kpis.get(("stage", stage.id), [])]
             for tp in stage.touchpoints:
-                items += [f"*{md(tp.name)}*: {md(kpi_line(k))}" for k in kpis_at(journey, "touchpoint", tp.id)]
+                items += [f"*{md(tp.name)}*: {md(kpi_line(k))}" for k in kpis.get(("touchpoint", tp.id), [])]
             cells.append("<br>".join(items) or " ")
         rows.append("| **Metrics** | " + " | ".join(cells) + " |")
     stages = funnel(journey)
