@@ -65,7 +65,10 @@ CODE_MEANINGS: dict[str, str] = {
     "CJM004": "an id defined twice",
     "CJM005": "an import that is missing, absolute, outside the project, not a map, part of a cycle, or defines stages",
     "CJM006": "`cjmap:` missing or not `1`, or an empty file",
-    "CJM007": "`cjmap.toml` or `[tool.cjmap]` is not valid TOML or has an unknown or wrong setting, or a selector naming no rule",
+    "CJM007": (
+        "`cjmap.toml` or `[tool.cjmap]` is not valid TOML or has an unknown or wrong setting, "
+        "or a selector naming no rule"
+    ),
     "CJM010": (
         "`cjmap import mermaid`: the file holds no journey diagram (error), "
         "or a part of it could not be carried over as it was (warning)"

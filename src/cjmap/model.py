@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
@@ -35,6 +35,12 @@ def _schema_extra(schema: dict[str, Any], cls: type) -> None:
     schema["patternProperties"] = {"^x-": {"description": "Your own data; cjmap keeps out of it."}}
     if issubclass(cls, Identified):
         schema["anyOf"] = [{"required": ["id"]}, {"required": ["name"]}]
+
+
+def _map_schema_extra(schema: dict[str, Any], cls: type) -> None:
+    """The whole map's schema also names its JSON Schema dialect and its own id."""
+    _schema_extra(schema, cls)
+    schema.update({"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": SCHEMA_ID})
 
 
 class Model(BaseModel):
@@ -86,7 +92,10 @@ class Persona(Identified):
     sources: tuple[Ref, ...] = Field((), description="Ids of the sources this persona rests on.")
     starts: Ref | tuple[Ref, ...] | None = Field(
         None,
-        description="Where this persona enters the journey: a touchpoint id or a list. Default: its first touchpoint in the file.",
+        description=(
+            "Where this persona enters the journey: a touchpoint id or a list. "
+            "Default: its first touchpoint in the file."
+        ),
     )
     stages: tuple[Ref, ...] | None = Field(
         None,
@@ -109,7 +118,7 @@ class Source(Identified):
     url: Annotated[str, AfterValidator(_safe_url)] | None = Field(None, description="http, https or mailto link.")
 
 
-Number = Union[Annotated[int, Field(strict=True)], Annotated[float, Field(strict=True, allow_inf_nan=False)]]
+Number = Annotated[int, Field(strict=True)] | Annotated[float, Field(strict=True, allow_inf_nan=False)]
 
 
 class NextStep(Model):
@@ -132,7 +141,9 @@ class Target(Model):
 
 
 class MetricDefinition(Identified):
-    """A measure the team watches (conversion, NPS, time to deliver), defined once and given values where it is measured."""
+    """
+    A measure the team watches (conversion, NPS, time to deliver), defined once and given values where it is measured.
+    """
 
     kind: Literal["count", "rate", "score", "duration", "currency"] = Field(
         description="count (visits), rate (a percentage, 0-100), score (NPS, CSAT, CES), duration, currency."
@@ -152,7 +163,7 @@ def _next_shorthand(value: Any) -> Any:
     return {"to": value} if isinstance(value, str) else value
 
 
-NextEntry = Annotated[NextStep, BeforeValidator(_next_shorthand, json_schema_input_type=Union[Ref, NextStep])]
+NextEntry = Annotated[NextStep, BeforeValidator(_next_shorthand, json_schema_input_type=Ref | NextStep)]
 
 
 def _unicode_minus(value: Any) -> Any:
@@ -167,7 +178,7 @@ Emotion = Annotated[
     Field(ge=-2, le=2, strict=True, description="-2 very negative ... +2 very positive."),
     BeforeValidator(_unicode_minus),
 ]
-Metric = Union[Annotated[int, Field(strict=True)], Annotated[float, Field(strict=True)], str]
+Metric = Annotated[int, Field(strict=True)] | Annotated[float, Field(strict=True)] | str
 
 
 class Touchpoint(Identified):
@@ -213,10 +224,7 @@ class MapFile(Model):
 
     model_config = ConfigDict(
         title="cjmap journey map",
-        json_schema_extra=lambda schema, cls: (
-            _schema_extra(schema, cls),
-            schema.update({"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": SCHEMA_ID}),
-        ),
+        json_schema_extra=_map_schema_extra,
     )
 
     cjmap: Literal[1] = Field(description="Format version; always 1.")
@@ -244,7 +252,9 @@ class MapFile(Model):
     )
     data: tuple[str, ...] = Field(
         (),
-        description="CSV or .xlsx files of metric values (columns metric, at, value, date, persona), relative to this map.",
+        description=(
+            "CSV or .xlsx files of metric values (columns metric, at, value, date, persona), relative to this map."
+        ),
     )
     stages: tuple[Stage, ...] = Field((), description="Columns of the map, left to right in time.")
 

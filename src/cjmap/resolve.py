@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
+from itertools import pairwise
 from pathlib import Path
 
 from cjmap import model as m
@@ -145,15 +146,10 @@ class Journey(Located):
     edges: tuple[Edge, ...]
     end: str | None  # the touchpoint where the journey ends, if any (the last one, in sequence flow)
     flow: str = "sequence"
-    ends: tuple[
-        str, ...
-    ] = ()  # every touchpoint where a journey ends: `end`, or in explicit flow each one without `next`
-    texts: tuple[tuple[str, str], ...] = field(
-        default=(), compare=False, repr=False
-    )  # (file, text) of the map and its imports
-    metrics: Metrics = field(
-        default_factory=Metrics, repr=False
-    )  # definitions, values, trends and shares (cjmap.metrics)
+    # every touchpoint where a journey ends: `end`, or in explicit flow each one without `next`
+    ends: tuple[str, ...] = ()
+    texts: tuple[tuple[str, str], ...] = field(default=(), compare=False, repr=False)  # (file, text) of map and imports
+    metrics: Metrics = field(default_factory=Metrics, repr=False)  # definitions, values, trends and shares
 
     @property
     def touchpoints(self) -> tuple[Touchpoint, ...]:
@@ -182,7 +178,7 @@ class Journey(Located):
         for found in self.personas:
             persona = found.id
             order = [tp.id for tp in touchpoints if tp.taken_by(persona)]
-            following = dict(zip(order, order[1:]))  # file order as this persona lives it
+            following = dict(pairwise(order))  # file order as this persona lives it
             seen = {s for s in found.starts if s in by_id and by_id[s].taken_by(persona)}
             stack = list(seen)
             while stack:
@@ -260,6 +256,7 @@ class _Resolver:
         sources = tuple(
             Source(id=i, name=n, collected=item.collected, url=item.url, where=w, spots=src.spots(path))
             for i, n, w, (src, item, path) in defined["sources"]
+            if isinstance(item, m.Source)  # every one is; this tells the type checker so
         )
         if len(defined["personas"]) > MAX_PERSONAS:  # each file may be under the limit; together they are judged too
             where = defined["personas"][MAX_PERSONAS][2]
@@ -325,7 +322,7 @@ class _Resolver:
     def _define(self, kind: str, files: Sequence[tuple[SourceFile, m.MapFile]]) -> list[_Defined]:
         """Every entry of one kind across the map and its imports, duplicates reported."""
         seen: dict[str, Location] = {}
-        result = []
+        result: list[_Defined] = []
         for source, data in files:
             for index, item in enumerate(getattr(data, kind)):
                 path = (kind, index)
@@ -338,7 +335,8 @@ class _Resolver:
                     self._error(
                         "CJM004",
                         at,
-                        f"duplicate {_SINGULAR[kind]} id '{id}' (first defined at {first.file}:{first.line}:{first.column})",
+                        f"duplicate {_SINGULAR[kind]} id '{id}' "
+                        f"(first defined at {first.file}:{first.line}:{first.column})",
                     )
                     continue
                 seen[id] = where
@@ -397,7 +395,8 @@ class _Resolver:
                     self._error(
                         "CJM003",
                         spot,
-                        f"persona '{id}' starts at '{start}', which lists only {_listed(touchpoints[start].personas)}; add '{id}' to its personas",
+                        f"persona '{id}' starts at '{start}', which lists only "
+                        f"{_listed(touchpoints[start].personas)}; add '{id}' to its personas",
                     )
         return Persona(
             id=id,
@@ -477,7 +476,8 @@ class _Resolver:
                 self._error(
                     "CJM003",
                     where,
-                    f"emotion for persona '{persona}', who does not take this touchpoint (it lists only {_listed(tp.personas)})",
+                    f"emotion for persona '{persona}', who does not take this touchpoint "
+                    f"(it lists only {_listed(tp.personas)})",
                 )
         return tuple(tp.emotion.items())
 
@@ -520,8 +520,8 @@ class _Resolver:
         """
         ordered = [
             (tp, model_tp, ("stages", si, "touchpoints", ti))
-            for si, (stage, model_stage) in enumerate(zip(stages, root.stages))
-            for ti, (tp, model_tp) in enumerate(zip(stage.touchpoints, model_stage.touchpoints))
+            for si, (stage, model_stage) in enumerate(zip(stages, root.stages, strict=True))
+            for ti, (tp, model_tp) in enumerate(zip(stage.touchpoints, model_stage.touchpoints, strict=True))
         ]
         ids = {tp.id: tp.name for tp, _, _ in ordered}
         explicit = root.flow == "explicit"

@@ -17,6 +17,7 @@ from datetime import date
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from cjmap.diagnostics import Diagnostic, MapError, structural
 from cjmap.model import MapFile
@@ -86,14 +87,20 @@ def _check_size(source: SourceFile, data: dict) -> None:
     """Refuse absurdly large journeys before validating them: time and memory grow with every touchpoint."""
     personas = data.get("personas")
     if isinstance(personas, list) and len(personas) > MAX_PERSONAS:
-        message = f"{len(personas):,} personas, more than the {MAX_PERSONAS} cjmap handles in one file; a map is drawn for a few"
+        message = (
+            f"{len(personas):,} personas, more than the {MAX_PERSONAS} cjmap handles in one file; "
+            "a map is drawn for a few"
+        )
         raise MapError([structural("CJM002", source.locate(("personas", MAX_PERSONAS)), message)])
     stages = data.get("stages")
     if not isinstance(stages, list):
         return
     count = sum(len(s["touchpoints"]) for s in stages if isinstance(s, dict) and isinstance(s.get("touchpoints"), list))
     if count > MAX_TOUCHPOINTS:
-        message = f"the map has {count:,} touchpoints, more than the {MAX_TOUCHPOINTS:,} cjmap handles; split it into several maps"
+        message = (
+            f"the map has {count:,} touchpoints, more than the {MAX_TOUCHPOINTS:,} cjmap handles; "
+            "split it into several maps"
+        )
         raise MapError([structural("CJM002", source.locate(("stages",)), message)])
 
 
@@ -120,7 +127,7 @@ def _check_numbers(source: SourceFile, data: object) -> None:
 
 def schema_diagnostics(source: SourceFile, error: ValidationError) -> list[Diagnostic]:
     """One diagnostic per offending node, however many union branches pydantic tried."""
-    by_path: dict[PathKey, list[dict[str, Any]]] = defaultdict(list)
+    by_path: dict[PathKey, list[ErrorDetails]] = defaultdict(list)
     for item in error.errors(include_url=False):
         by_path[_data_path(source.data, item["loc"], item["type"])].append(item)
     result = []
@@ -150,7 +157,7 @@ def _data_path(data: object, loc: tuple[int | str, ...], kind: str) -> PathKey:
     return tuple(path)
 
 
-def _message(path: PathKey, items: list[dict[str, Any]]) -> str:
+def _message(path: PathKey, items: list[ErrorDetails]) -> str:
     first = items[0]
     kind, value = first["type"], first.get("input")
     label = _label(path)
@@ -162,9 +169,15 @@ def _message(path: PathKey, items: list[dict[str, Any]]) -> str:
         who = f" for '{path[-1]}'" if path[-1] != "emotion" else ""
         return f"emotion{who} must be a whole number from -2 (very negative) to 2 (very positive), got {value!r}"
     if path and path[-1] == "emotion" and {i["type"] for i in items} <= {"int_type", "dict_type", "int_from_float"}:
-        return f"emotion must be a whole number from -2 (very negative) to 2 (very positive), or one per persona like {{student: 1, retiree: -2}}; not {describe(value)}"
+        return (
+            "emotion must be a whole number from -2 (very negative) to 2 (very positive), "
+            f"or one per persona like {{student: 1, retiree: -2}}; not {describe(value)}"
+        )
     if kind == "string_pattern_mismatch":
-        return f"{label} '{value}' is not a valid id: use lowercase letters, digits, '-' and '_', starting with a letter or digit"
+        return (
+            f"{label} '{value}' is not a valid id: "
+            "use lowercase letters, digits, '-' and '_', starting with a letter or digit"
+        )
     if kind == "literal_error":
         return f"{label} must be one of {first['ctx']['expected']}, got {value!r}"
     if kind == "string_too_short":

@@ -9,7 +9,6 @@ import sys
 from collections.abc import Sequence
 from enum import Enum
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -97,7 +96,7 @@ def _relative(path: Path) -> Path:
         return path
 
 
-def _today(value: Optional[str]):
+def _today(value: str | None):
     from datetime import date
 
     if value is None:

@@ -3,7 +3,7 @@
 # no `from __future__ import annotations`: typer reads the annotations of each importer's command, built
 # below with that importer's help text, as objects
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -28,7 +28,7 @@ def _command(importer: Importer):
     def command(
         file: Annotated[Path, typer.Argument(metavar="FILE", help=importer.file_help)],
         output: Annotated[
-            Optional[Path], typer.Option("--output", "-o", help="Write the map here instead of standard output.")
+            Path | None, typer.Option("--output", "-o", help="Write the map here instead of standard output.")
         ] = None,
     ) -> None:
         import_file(importer, file, output)
@@ -36,7 +36,7 @@ def _command(importer: Importer):
     return command
 
 
-def import_file(importer: Importer, file: Path, output: Optional[Path]) -> None:
+def import_file(importer: Importer, file: Path, output: Path | None) -> None:
     """Read FILE inside the project, convert it, print each warning as a finding, write the map."""
     import sys
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -24,34 +24,33 @@ from cjmap.cli.common import (
 )
 from cjmap.lint.formats import LINT_FORMATS
 
-# `--format`'s choices, from the registry (an Enum, so the help lists them and typer checks them)
+# `--format`'s choices, from the registry (an Enum, so the help lists them and typer checks them);
+# mypy cannot see members made at run time
 OutputFormat = Enum("OutputFormat", {name: name for name in LINT_FORMATS}, type=str)  # type: ignore[misc]
 
 
 def lint(
     paths: Annotated[
-        Optional[list[Path]],
+        list[Path] | None,
         typer.Argument(metavar="PATH", help="Map files or folders (default: every map under the current folder)."),
     ] = None,
     output_format: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")] = OutputFormat[
         "text"
     ],
     select: Annotated[
-        Optional[list[str]],
+        list[str] | None,
         typer.Option(
             "--select",
             help="Rules to run (codes, prefixes like CJM2, or names; comma-separated). Replaces the config's.",
         ),
     ] = None,
-    ignore: Annotated[
-        Optional[list[str]], typer.Option("--ignore", help="Rules to skip, added to the config's.")
-    ] = None,
+    ignore: Annotated[list[str] | None, typer.Option("--ignore", help="Rules to skip, added to the config's.")] = None,
     config: Annotated[
-        Optional[Path],
+        Path | None,
         typer.Option("--config", help="Settings file (default: cjmap.toml or [tool.cjmap] found upwards)."),
     ] = None,
     fail_on: Annotated[
-        Optional[Level], typer.Option("--fail-on", help="Lowest severity that makes the exit code 1 (default: error).")
+        Level | None, typer.Option("--fail-on", help="Lowest severity that makes the exit code 1 (default: error).")
     ] = None,
     exit_zero: Annotated[
         bool,
@@ -64,7 +63,7 @@ def lint(
         bool, typer.Option("--statistics", help="Print how often each rule fired instead of the findings.")
     ] = False,
     today: Annotated[
-        Optional[str], typer.Option("--today", help="Date to judge freshness against (YYYY-MM-DD; default: today).")
+        str | None, typer.Option("--today", help="Date to judge freshness against (YYYY-MM-DD; default: today).")
     ] = None,
     report_unused: Annotated[
         bool,
@@ -73,11 +72,11 @@ def lint(
         ),
     ] = False,
     jobs: Annotated[
-        Optional[int],
+        int | None,
         typer.Option("--jobs", "-j", min=1, help="Maps linted at once (default: one per core when there are many)."),
     ] = None,
     data: Annotated[
-        Optional[list[Path]],
+        list[Path] | None,
         typer.Option("--data", metavar="FILE", help=DATA_HELP),
     ] = None,
 ) -> None:
@@ -121,7 +120,9 @@ def lint(
 
     # one process is quicker for a handful of maps: forking workers costs more than linting them
     workers = jobs or (default_jobs() if len(tasks) >= LINT_BATCH else 1)
-    results = list(zip(run_all(lint_file, tasks, workers, progress_bar("linting")), (t.policy for t in tasks)))
+    results = list(
+        zip(run_all(lint_file, tasks, workers, progress_bar("linting")), (t.policy for t in tasks), strict=True)
+    )
 
     diagnostics = unique(d for r, _ in results for d in r.diagnostics)
     if show_statistics and chosen.statistics is not None:

@@ -48,11 +48,16 @@ TABLES: dict[str, Callable[[], str]] = {
 }
 
 
+def _between_markers(table: str) -> Callable[[re.Match[str]], str]:
+    """A replacement for re.sub that keeps both markers and puts the table between them, backslashes and all."""
+    return lambda match: match[1] + table + match[3]
+
+
 def regenerated(readme: str) -> str:
     """The README with every generated table replaced by what its registry says now."""
     for name, table in TABLES.items():
         pattern = re.compile(rf"(<!-- {re.escape(name)}:start -->\n)(.*?)(<!-- {re.escape(name)}:end -->)", re.DOTALL)
-        readme = pattern.sub(lambda m, t=table(): m[1] + t + m[3], readme)  # type: ignore[misc]
+        readme = pattern.sub(_between_markers(table()), readme)
     return readme
 
 

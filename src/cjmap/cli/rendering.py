@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -52,14 +52,14 @@ def render(
         typer.Argument(metavar="PATH", help="Map files or folders (every map inside, definitions-only files skipped)."),
     ],
     output_dir: Annotated[
-        Optional[Path], typer.Option("--output-dir", "-o", help="Folder for the outputs (default: beside each map).")
+        Path | None, typer.Option("--output-dir", "-o", help="Folder for the outputs (default: beside each map).")
     ] = None,
     formats: Annotated[str, typer.Option("--format", "-f", help=FORMAT_HELP)] = DEFAULT_FORMATS,
     timeout: Annotated[
         float, typer.Option("--timeout", min=1, max=3600, help="Seconds Graphviz may take for one map.")
     ] = 60.0,
     jobs: Annotated[
-        Optional[int], typer.Option("--jobs", "-j", min=1, help="Maps rendered at once (default: one per core).")
+        int | None, typer.Option("--jobs", "-j", min=1, help="Maps rendered at once (default: one per core).")
     ] = None,
     watch: Annotated[
         bool,
@@ -75,10 +75,10 @@ def render(
         Lanes, typer.Option("--lanes", help="Rows of the diagram: one lane, a band per persona, or per channel.")
     ] = Lanes.none,
     today: Annotated[
-        Optional[str], typer.Option("--today", help="Date to judge freshness against (YYYY-MM-DD; default: today).")
+        str | None, typer.Option("--today", help="Date to judge freshness against (YYYY-MM-DD; default: today).")
     ] = None,
     data: Annotated[
-        Optional[list[Path]],
+        list[Path] | None,
         typer.Option("--data", metavar="FILE", help=DATA_HELP),
     ] = None,
 ) -> None:
@@ -223,7 +223,7 @@ def _new_maps(planner: _Planner, folders: list[Path]):
 def _report_renders(results: Sequence, policies: Sequence) -> int:
     """Print each map's findings and files in input order, a summary for batches; return the exit code."""
     code = EXIT_CLEAN
-    for result, policy in zip(results, policies):
+    for result, policy in zip(results, policies, strict=True):
         _print_diagnostics(result.diagnostics, stderr=True)
         for target in result.written:
             _wrote(target)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -33,13 +33,13 @@ class DiffFormat(str, Enum):
 
 def diff(
     specs: Annotated[
-        Optional[list[str]],
+        list[str] | None,
         typer.Argument(
             metavar="OLD NEW", help="Two maps: files, or git revisions as REV:path (main:maps/car.cjmap.yaml)."
         ),
     ] = None,
     git: Annotated[
-        Optional[str],
+        str | None,
         typer.Option(
             "--git",
             metavar="REF",
@@ -54,7 +54,7 @@ def diff(
         bool, typer.Option("--exit-code", help="Exit 1 when anything changed, like `git diff --exit-code`.")
     ] = False,
     today: Annotated[
-        Optional[str], typer.Option("--today", help="Date freshness findings are judged against (YYYY-MM-DD).")
+        str | None, typer.Option("--today", help="Date freshness findings are judged against (YYYY-MM-DD).")
     ] = None,
 ) -> None:
     """What changed for the customer between two versions of a map: stages, touchpoints, emotion, owners, flow,
@@ -119,14 +119,14 @@ def compare(
         ),
     ],
     output: Annotated[
-        Optional[Path],
+        Path | None,
         typer.Option(
             "--output", "-o", help="The report to write (default: FUTURE-compare.html beside the future map)."
         ),
     ] = None,
     theme: Annotated[Theme, typer.Option("--theme", help="Colours of the report.")] = Theme.light,
     today: Annotated[
-        Optional[str], typer.Option("--today", help="Date freshness findings are judged against (YYYY-MM-DD).")
+        str | None, typer.Option("--today", help="Date freshness findings are judged against (YYYY-MM-DD).")
     ] = None,
 ) -> None:
     """One report of a current state against its future state: both emotion curves, resolved pain points, every

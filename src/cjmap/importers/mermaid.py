@@ -210,7 +210,7 @@ def _unique_ids(names: list[str], fallback: str) -> list[str]:
 def to_map_data(journey: MermaidJourney, fallback_title: str) -> dict:
     """The data of a cjmap map (ready for YAML) holding every section, task, score and actor."""
     actors = list(dict.fromkeys(a for s in journey.sections for t in s.tasks for a in t.actors))
-    actor_ids = dict(zip(actors, _unique_ids(actors, "persona")))
+    actor_ids = dict(zip(actors, _unique_ids(actors, "persona"), strict=True))
     tasks = [t for s in journey.sections for t in s.tasks]
     task_ids = iter(_unique_ids([t.name for t in tasks], "task"))
     stage_ids = iter(_unique_ids([s.name for s in journey.sections], "stage"))

@@ -56,9 +56,8 @@ def run_all(
     context = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_leave_interrupts_to_the_parent)
     try:
-        futures = [
-            pool.submit(_in_worker, work, item) for item in items
-        ]  # workers are forked here, before any bar thread
+        # workers are forked here, before any bar thread
+        futures = [pool.submit(_in_worker, work, item) for item in items]
         with progress(len(items)) as advance:
             for future in futures:
                 future.add_done_callback(lambda _f: advance())

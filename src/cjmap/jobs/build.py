@@ -6,7 +6,7 @@ one error line) and the CLI prints results in input order.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -51,26 +51,26 @@ class Rendered:
 def render_file(task: RenderTask) -> Rendered:
     """Load, lint and render one map; write its outputs atomically, or nothing when anything fails."""
     from cjmap.jobs.output import write_all
-    from cjmap.source.safeio import why
     from cjmap.render import RenderError, render_journey
+    from cjmap.source.safeio import why
 
     result = check(task.path, task.display, task.policy, task.context, task.data)
-    done = dict(file=result.file, diagnostics=result.diagnostics, sources=result.sources)
+    done = Rendered(file=result.file, diagnostics=result.diagnostics, sources=result.sources)
     if result.journey is None:
-        return Rendered(**done, loaded=False)
+        return replace(done, loaded=False)
     if not result.journey.stages:
         if not task.named:
-            return Rendered(**done, skipped=True)
+            return replace(done, skipped=True)
         nothing = structural(
             "CJM002",
             Location(result.file, 1, 1),
             "nothing to render: the file defines no stages (a shared definitions file?)",
         )
-        return Rendered(**{**done, "diagnostics": (*result.diagnostics, nothing)}, loaded=False)
+        return replace(done, diagnostics=(*result.diagnostics, nothing), loaded=False)
     clash = next((t for _, t in task.targets if _same_file(t, task.path)), None)
     if clash is not None:
-        return Rendered(
-            **done, error=f"{clash} is the map itself; rename the map to *.cjmap.yaml or choose another -o folder"
+        return replace(
+            done, error=f"{clash} is the map itself; rename the map to *.cjmap.yaml or choose another -o folder"
         )
     formats = [fmt for fmt, _ in task.targets]
     try:
@@ -85,14 +85,14 @@ def render_file(task: RenderTask) -> Rendered:
             task.lanes,
         )
     except RenderError as e:
-        return Rendered(**done, error=f"{task.display}: {e}")
+        return replace(done, error=f"{task.display}: {e}")
     try:
         task.targets[0][1].parent.mkdir(parents=True, exist_ok=True)
         write_all([(target, outputs[fmt]) for fmt, target in task.targets], inputs=(task.path, *result.sources))
     except (OSError, ValueError) as e:  # name the output the user asked for, not our temporary file
         where = getattr(e, "filename", None) or task.targets[0][1]
-        return Rendered(**done, error=f"cannot write to {where}: {why(e)}")
-    return Rendered(**done, written=tuple(target for _, target in task.targets))
+        return replace(done, error=f"cannot write to {where}: {why(e)}")
+    return replace(done, written=tuple(target for _, target in task.targets))
 
 
 def _same_file(target: Path, source: Path) -> bool:

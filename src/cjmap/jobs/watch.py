@@ -64,7 +64,7 @@ def watch_and_render(
     `say` shows a line of progress (the library itself never prints).
     """
     tasks = list(tasks)
-    watched = [_watched(task, result, set()) for task, result in zip(tasks, first)]
+    watched = [_watched(task, result, set()) for task, result in zip(tasks, first, strict=True)]
     stamps = [_stamp(files) for files in watched]
     known = {task.path.resolve() for task in tasks}
     say(f"watching {len(tasks)} map{'s' if len(tasks) != 1 else ''} and their imports; Ctrl-C to stop")
@@ -94,7 +94,7 @@ def watch_and_render(
                 report(result, task)
                 watched[i] = _watched(task, result, watched[i])
                 # stamps as they were before rendering: a save during the render is caught next time round
-                before = {path: rest for path, *rest in now}
-                stamps[i] = tuple((path, *before.get(path, rest)) for path, *rest in _stamp(watched[i]))
+                before = {path: (mtime, size) for path, mtime, size in now}
+                stamps[i] = tuple((path, *before.get(path, (mtime, size))) for path, mtime, size in _stamp(watched[i]))
     except KeyboardInterrupt:
         say("stopped watching")

@@ -54,7 +54,10 @@ def check(
     context: Context | None = None,
     data: Sequence[Path] = (),
 ) -> Checked:
-    """Load and lint one map (with metric `data` files besides its own). A map that does not load yields its CJM0xx errors only."""
+    """Load and lint one map (with metric `data` files besides its own).
+
+    A map that does not load yields its CJM0xx errors only.
+    """
     from cjmap.lint.policy import apply
     from cjmap.rules import (  # rules register on import; keep start-up small
         Context,
@@ -72,10 +75,8 @@ def check(
     found = lint_journey(journey, context, policy.enabled if policy else None)
     if policy is not None:
         found = apply(found, policy, {f.display: f.text for f in loaded.files})
-    read = (
-        *(f.path for f in loaded.files),
-        *(Path(f) for f in journey.metrics.files),
-    )  # data files too: --watch, and never overwritten
+    # data files too: --watch, and never overwritten
+    read = (*(f.path for f in loaded.files), *(Path(f) for f in journey.metrics.files))
     return Checked(shown, journey, tuple(found), read)
 
 

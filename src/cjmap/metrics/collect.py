@@ -185,7 +185,7 @@ def _stage_values(
     points: dict[tuple[str, Place, str | None], list[Point]],
     errors: list[Diagnostic],
 ) -> None:
-    for index, (stage, item) in enumerate(zip(journey.stages, root.stages)):
+    for index, (stage, item) in enumerate(zip(journey.stages, root.stages, strict=True)):
         for key, value in item.metrics.items():
             where = source.locate(("stages", index, "metrics", key), key=True)
             if key not in by_id:
@@ -210,8 +210,8 @@ def _touchpoint_values(
     errors: list[Diagnostic],
 ) -> None:
     """Values of defined metrics; any other key is a free note, as in every map before definitions."""
-    for si, (stage, item) in enumerate(zip(journey.stages, root.stages)):
-        for ti, (tp, model_tp) in enumerate(zip(stage.touchpoints, item.touchpoints)):
+    for si, (stage, item) in enumerate(zip(journey.stages, root.stages, strict=True)):
+        for ti, (tp, model_tp) in enumerate(zip(stage.touchpoints, item.touchpoints, strict=True)):
             for key, value in model_tp.metrics.items():
                 if key not in by_id:
                     continue
@@ -229,8 +229,8 @@ def _touchpoint_values(
 
 def _shares(journey: Journey, source: SourceFile, root: m.MapFile) -> tuple[Share, ...]:
     found = []
-    for si, (stage, item) in enumerate(zip(journey.stages, root.stages)):
-        for ti, (tp, model_tp) in enumerate(zip(stage.touchpoints, item.touchpoints)):
+    for si, (stage, item) in enumerate(zip(journey.stages, root.stages, strict=True)):
+        for ti, (tp, model_tp) in enumerate(zip(stage.touchpoints, item.touchpoints, strict=True)):
             for ni, step in enumerate(model_tp.next or ()):
                 if step.share is not None:
                     where = source.locate(("stages", si, "touchpoints", ti, "next", ni, "share"))

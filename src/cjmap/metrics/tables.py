@@ -13,9 +13,13 @@ import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cjmap.diagnostics import Location
 from cjmap.source.safeio import FileRefused, TooBig, read_limited, why
+
+if TYPE_CHECKING:
+    from openpyxl.worksheet.worksheet import Worksheet
 
 MAX_DATA_BYTES = 10 * 1024 * 1024  # as a map: an export of a year of weekly values for 200 places is under 1 MB
 MAX_ROWS = 100_000
@@ -104,7 +108,8 @@ def _read_csv(raw: bytes, display: str) -> Table:
             columns = _field_columns(lines[first_line - 1], delimiter) if first_line == last_line else []
             cells = {
                 name: Cell(value, Location(display, first_line, columns[i] if i < len(columns) else 1))
-                for i, (name, value) in enumerate(zip(header, record))
+                # a record longer than the header has unnamed fields to drop; a shorter one, cells left out
+                for i, (name, value) in enumerate(zip(header, record, strict=False))
             }
             rows.append(Row(Location(display, first_line), cells))
     except csv.Error as e:
@@ -157,14 +162,14 @@ def _read_xlsx(raw: bytes, display: str) -> Table:
             workbook.close()
     except TableError:
         raise
-    except Exception as e:  # noqa: BLE001  (openpyxl raises many kinds, KeyError to XML errors, for a broken workbook)
+    except Exception as e:  # openpyxl raises many kinds, KeyError to XML errors, for a broken workbook
         raise TableError(Location(display), f"cannot read the workbook: {type(e).__name__}: {e}") from None
 
 
-def _sheet_rows(sheet: object, display: str) -> Table:
+def _sheet_rows(sheet: Worksheet, display: str) -> Table:
     header: tuple[str, ...] = ()
     rows: list[Row] = []
-    lines = sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True)  # type: ignore[attr-defined]
+    lines = sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True)
     for number, values in enumerate(lines, start=1):
         if number > MAX_ROWS:  # blank rows too: a sheet a million rows long is refused, not walked
             raise TableError(
@@ -179,7 +184,7 @@ def _sheet_rows(sheet: object, display: str) -> Table:
             continue
         cells = {
             name: Cell(value, Location(display, number, i + 1))
-            for i, (name, value) in enumerate(zip(header, values))
+            for i, (name, value) in enumerate(zip(header, values, strict=False))  # ragged rows, as in the CSV
             if name
         }
         rows.append(Row(Location(display, number), cells))

@@ -12,7 +12,6 @@ from datetime import date
 from cjmap.diagnostics import Diagnostic
 from cjmap.resolve import Entity, Journey, Stage, Touchpoint
 
-
 MAX_MATRIX_CELLS = 20_000  # e.g. 100 teams × 200 stages
 
 

@@ -17,9 +17,10 @@ NO_SCORE = 3  # Mermaid draws a task without a usable score as neutral
 def _clean(text: str) -> str:
     """Text Mermaid's journey grammar can hold: no ':', '#', ';' or line breaks (they end a field)."""
     text = re.sub(r"[\r\n]+", " ", text)
+    # %% starts a comment
     text = (
         re.sub(r" ?: ?", " \u2013 ", " ".join(text.split())).replace("#", "no. ").replace(";", ",").replace("%%", "%")
-    )  # %% starts a comment
+    )
     return " ".join(text.split()) or "-"
 
 

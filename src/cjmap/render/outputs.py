@@ -7,11 +7,12 @@ imports none of them. Adding a format is one module with that function and one l
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
 from importlib import import_module
-from typing import TYPE_CHECKING, Callable, Union
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -68,7 +69,7 @@ class Rendering:
         return self._svg(journey_to_dot(self.journey, "dark", self.lanes))
 
 
-Build = Callable[[Rendering], Union[str, bytes]]
+Build = Callable[[Rendering], str | bytes]
 
 
 @dataclass(frozen=True)

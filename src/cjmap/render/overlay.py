@@ -33,13 +33,13 @@ def overlay_curve(c: Comparison) -> str:
             start, bands = i, bands + 1
     out += axis(width)
     base = TOP + PLOT + 22
-    for px, column in zip(x, c.columns):
+    for px, column in zip(x, c.columns, strict=True):
         out.append(
             f'<text class="point-name" x="{px}" y="{base}" text-anchor="end" transform="rotate(-40 {px} {base})">'
             f"<title>{esc(column.name)}</title>{esc(shorten(column.name, 20))}</text>"
         )
     for side, stroke, dash in OVERLAY_STYLES:
-        touchpoints = [(px, getattr(column, side)) for px, column in zip(x, c.columns)]
+        touchpoints = [(px, getattr(column, side)) for px, column in zip(x, c.columns, strict=True)]
         points = [(px, tp) for px, tp in touchpoints if tp is not None and tp.emotion is not None]
         out.append(f'<g class="curve-line curve-{side}" stroke="{stroke}" fill="{stroke}"><title>{side} state</title>')
         if len(points) > 1:

@@ -140,7 +140,10 @@ def _wanted(name: str, head: bytes) -> bool:
 
 
 def _blobs(oids: list[str], root: Path) -> Iterator[tuple[str, bytes, Callable[[], bytes]]]:
-    """(object id, first bytes, a way to read the whole blob) for each blob, streamed from one `git cat-file --batch`."""
+    """(object id, first bytes, a way to read the whole blob) for each blob.
+
+    Streamed from one `git cat-file --batch` process.
+    """
     if not oids:
         return
     try:
@@ -154,28 +157,29 @@ def _blobs(oids: list[str], root: Path) -> Iterator[tuple[str, bytes, Callable[[
     except FileNotFoundError:
         raise GitError("git is not installed") from None
     assert process.stdin is not None and process.stdout is not None
+    stdout = process.stdout  # one name, known not None inside read_rest too
     writer = threading.Thread(target=_feed, args=(process.stdin, oids), daemon=True)  # a full pipe must not deadlock us
     writer.start()
     try:
         for oid in oids:
-            header = process.stdout.readline().split()
+            header = stdout.readline().split()
             if len(header) != 3 or not header[2].isdigit():  # "<oid> missing": a partial clone or a crafted tree
                 continue
             size = int(header[2])
-            head = process.stdout.read(min(size, SNIFF_BYTES))
+            head = stdout.read(min(size, SNIFF_BYTES))
             rest_size = size - len(head)
             taken: list[bytes] = []
 
             def read_rest(head: bytes = head, rest_size: int = rest_size, taken: list[bytes] = taken) -> bytes:
-                taken.append(process.stdout.read(rest_size))  # type: ignore[union-attr]
+                taken.append(stdout.read(rest_size))
                 return head + taken[0]
 
             yield oid, head, read_rest
             if not taken:
-                process.stdout.read(rest_size)  # skip a blob no map can use
-            process.stdout.read(1)  # the newline after each blob
+                stdout.read(rest_size)  # skip a blob no map can use
+            stdout.read(1)  # the newline after each blob
     finally:
-        process.stdout.close()
+        stdout.close()
         process.kill()
         process.wait()
         writer.join(timeout=5)

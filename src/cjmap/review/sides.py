@@ -89,7 +89,8 @@ def diff_changed(ref: str, paths: list[str], today: date, shown) -> tuple[list[M
     """
     finder = PolicyFinder()
     root = repo_root(Path.cwd())
-    diffs, errors = [], []
+    diffs: list[MapDiff] = []
+    errors: list[Diagnostic] = []
     with ExitStack() as stack:
         trees = Trees(stack)  # the revision is laid out once, not once per changed map
         for name in changed_maps(ref, Path.cwd(), paths):

@@ -118,7 +118,7 @@ def unbalanced_shares(journey: Journey, context: Context) -> Iterator[Finding]:
               - {id: pay-card, name: Pays by card}
               - {id: pay-invoice, name: Pays by invoice}
     """
-    ways = {}
+    ways: dict[str, int] = {}
     for edge in journey.edges:
         if not edge.implicit:
             ways[edge.source] = ways.get(edge.source, 0) + 1
@@ -201,17 +201,16 @@ def stale_metric_data(journey: Journey, context: Context) -> Iterator[Finding]:
         # nps.csv: metric,at,value,date | nps,map,34,2026-09-30
     """
     for series in journey.metrics.series:
-        dated = [p for p in series.points if p.from_data and p.day is not None]
+        dated = [(p.day, p) for p in series.points if p.from_data and p.day is not None]
         if not dated:
             continue
-        newest = max(dated, key=lambda p: p.day)  # type: ignore[arg-type, return-value]
-        assert newest.day is not None
-        if is_stale(newest.day, context):
+        day, newest = max(dated, key=lambda day_and_point: day_and_point[0])
+        if is_stale(day, context):
             who = f" (persona '{series.persona}')" if series.persona else ""
-            age, limit = (context.today - newest.day).days, context[STALE_DAYS]
+            age, limit = (context.today - day).days, context[STALE_DAYS]
             yield Finding(
                 newest.where,
-                f"the newest {series.metric.name} {series.place.phrase}{who} is from {newest.day.isoformat()}, "
+                f"the newest {series.metric.name} {series.place.phrase}{who} is from {day.isoformat()}, "
                 f"{age} days ago (limit {limit})",
             )
 

@@ -18,7 +18,7 @@ from cjmap.rules.registry import Context, Finding, rule
 try:
     from yaml import CSafeLoader as _Loader
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]  # another class under the same name
 
 _SUSPECT = re.compile(r"[ \t]#\S")  # most maps have none: then the file is not parsed again
 _CUT = re.compile(r"(?<![ \t])[ \t]+#(\S.*)$")  # from the start of a run of blanks: linear on long ones
@@ -56,9 +56,10 @@ def comment_cuts_text(journey: Journey, context: Context) -> Iterator[Finding]:
         for event in events:
             if not isinstance(event, yaml.ScalarEvent) or event.style not in (None, ""):
                 continue  # quoted and block values keep their '#'
-            line, column = event.end_mark.line, event.end_mark.column
-            if line >= len(lines):
+            end = event.end_mark  # None only for an event made by hand
+            if end is None or end.line >= len(lines):
                 continue
+            line, column = end.line, end.column
             cut = _CUT.match(lines[line][column:])
             if cut is None:
                 continue

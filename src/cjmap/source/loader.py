@@ -11,12 +11,12 @@ from __future__ import annotations
 import os
 import re
 import stat
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from cjmap.source.project import PROJECT_MARKERS, find_project_root
 from cjmap.diagnostics import Diagnostic, Location, MapError, structural
+from cjmap.source.project import PROJECT_MARKERS, find_project_root
 from cjmap.source.safeio import (
     MAP_KEY,
     MAP_NAMES,
@@ -74,7 +74,7 @@ class SourceFile:
         """Where each key's value sits in the mapping at `path`, so rules can point at one field."""
         node = self.data
         for part in path:
-            node = node[part]  # type: ignore[index]
+            node = node[part]  # type: ignore[index]  # `path` was read from this very data: every step exists
         if not isinstance(node, dict):
             return {}
         return {key: self.locate((*path, key)) for key in node}
@@ -186,7 +186,10 @@ def _follow_imports(
     MAX_TOTAL_BYTES), so 300 imports of a few MB each cannot add up to gigabytes.
     """
     total = root.weight
-    stack = [(root, (root.path,), iter(_import_entries(root)))]
+    # (a file, the chain of imports from the root map down to it, its import entries not yet followed)
+    stack: list[tuple[SourceFile, tuple[Path, ...], Iterator[tuple[int, str]]]] = [
+        (root, (root.path,), iter(_import_entries(root)))
+    ]
     while stack:
         importer, chain, entries = stack[-1]
         step = next(entries, None)
@@ -215,7 +218,8 @@ def _follow_imports(
                 structural(
                     "CJM005",
                     where,
-                    f"the map and its imports hold more than {MAX_TOTAL_BYTES:,} bytes together, aliases expanded; split them",
+                    f"the map and its imports hold more than {MAX_TOTAL_BYTES:,} bytes together, "
+                    "aliases expanded; split them",
                 )
             )
             return

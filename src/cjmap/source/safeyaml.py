@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import calendar
 import re
+from collections.abc import Iterable
 from datetime import date
+from typing import TYPE_CHECKING, cast
 
 import yaml
 
@@ -23,11 +25,13 @@ from cjmap.source.safeio import MAX_MAP_BYTES
 try:  # the C parser is about 9x faster; pure Python is the fallback
     from yaml import CSafeLoader as _Loader
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]  # another class under the same name
 
 Scalar = str | int | float | bool | None | date
 PathKey = tuple[str | int, ...]
 Positions = dict[PathKey, tuple[int, int]]
+if TYPE_CHECKING:  # libyaml's events carry its own Mark type, with the same line and column
+    Mark = yaml.Mark | yaml._yaml.Mark
 
 MAX_DEPTH = 64
 MAX_ALIAS_NODES = 100_000
@@ -84,7 +88,7 @@ class _Collection:
     )
 
     def __init__(
-        self, is_map: bool, path: PathKey | None, positions: Positions, key_positions: Positions, mark: yaml.Mark
+        self, is_map: bool, path: PathKey | None, positions: Positions, key_positions: Positions, mark: Mark
     ) -> None:
         self.is_map = is_map
         self.path = path  # None: the value is refused and thrown away, but still read through
@@ -116,8 +120,9 @@ class _Reader:
         self._resolver = yaml.resolver.Resolver()
         self._constructor = yaml.constructor.SafeConstructor()
 
-    def read(self, events: object) -> None:
-        for event in events:  # type: ignore[attr-defined]
+    def read(self, events: Iterable[yaml.Event]) -> None:
+        """Read a parser's events; each carries its marks (the stubs allow None only for events made by hand)."""
+        for event in events:
             kind = type(event)
             if kind in _NODE_EVENTS:
                 self._nodes += 1
@@ -125,19 +130,20 @@ class _Reader:
                     raise self._fatal(
                         event.start_mark, f"more than {MAX_NODES:,} keys and values in one file; split the map"
                     )
-            if self._open_anchors or (kind in _ANCHORED_EVENTS and event.anchor is not None):
+            if self._open_anchors or (kind in _ANCHORED_EVENTS and cast(yaml.NodeEvent, event).anchor is not None):
                 self._log.append(event)
             self._event(event, kind, False)
 
     def _event(self, event: yaml.Event, kind: type, aliased: bool) -> None:
+        # dispatched on the exact type, computed once per event: the casts only tell mypy what `kind` says
         if kind is yaml.ScalarEvent:
-            self._scalar(event, aliased)
+            self._scalar(cast(yaml.ScalarEvent, event), aliased)
         elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
-            self._start(event, kind is yaml.MappingStartEvent, aliased)
+            self._start(cast(yaml.CollectionStartEvent, event), kind is yaml.MappingStartEvent, aliased)
         elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
             self._end(aliased)
         elif kind is yaml.AliasEvent:
-            self._alias(event)
+            self._alias(cast(yaml.AliasEvent, event))
         elif kind is yaml.DocumentStartEvent:
             self._documents += 1
             if self._documents > 1:
@@ -146,11 +152,13 @@ class _Reader:
     # -- nodes ---------------------------------------------------------------
 
     def _scalar(self, event: yaml.ScalarEvent, aliased: bool) -> None:
+        mark = event.start_mark
+        assert mark is not None  # a parser's event
         if aliased:
-            self._count_alias(event.start_mark, len(event.value))
+            self._count_alias(mark, len(event.value))
         elif event.anchor is not None:
             index = len(self._log) - 1
-            self._anchor(event, (index, index))
+            self._anchor(event.anchor, mark, (index, index))
         tag = event.tag
         if tag is None or tag == "!":
             tag = (
@@ -160,48 +168,51 @@ class _Reader:
             )
         parent = self._stack[-1] if self._stack else None
         if parent is not None and parent.is_map and parent.key is _NEED_KEY:
-            self._key(parent, event, tag)
+            self._key(parent, event, tag, mark)
             return
         path, positions, _ = self._slot(parent)
         if path is not None:
-            positions.setdefault(path, (event.start_mark.line + 1, event.start_mark.column + 1))
+            positions.setdefault(path, (mark.line + 1, mark.column + 1))
         if tag == _STR_TAG:
             value: Scalar = event.value
         elif tag in _SCALAR_TAGS:
-            value = self._construct(event, tag)
+            value = self._construct(event, tag, mark)
         else:
-            self._refuse_tag(event.start_mark, tag)
+            self._refuse_tag(mark, tag)
             value = None
-        self._place(parent, value, event.start_mark)
+        self._place(parent, value, mark)
 
-    def _construct(self, event: yaml.ScalarEvent, tag: str) -> Scalar:
-        node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
+    def _construct(self, event: yaml.ScalarEvent, tag: str, mark: Mark) -> Scalar:
+        # the stubs' ScalarNode takes only the pure-Python Mark; libyaml's has the same fields
+        node = yaml.ScalarNode(tag, event.value, mark, event.end_mark, event.style)  # type: ignore[arg-type]
         try:
             return self._constructor.yaml_constructors[tag](self._constructor, node)
         except (yaml.YAMLError, ValueError, OverflowError):
-            self._refuse(event.start_mark, _unreadable(event.value, tag))
+            self._refuse(mark, _unreadable(event.value, tag))
             return None
 
-    def _key(self, mapping: _Collection, event: yaml.ScalarEvent, tag: str) -> None:
+    def _key(self, mapping: _Collection, event: yaml.ScalarEvent, tag: str, mark: Mark) -> None:
         if tag == _MERGE_TAG:
             mapping.key = _MERGE
             return
         if tag not in _SCALAR_TAGS:
-            self._refuse_tag(event.start_mark, tag)
+            self._refuse_tag(mark, tag)
             mapping.key = _SKIP
             return
-        key, line = event.value, event.start_mark.line + 1
+        key, line = event.value, mark.line + 1
         if key in mapping.key_lines:
-            self._refuse(event.start_mark, f"duplicate key '{key}' (first at line {mapping.key_lines[key]})")
+            self._refuse(mark, f"duplicate key '{key}' (first at line {mapping.key_lines[key]})")
             mapping.key = _SKIP
             return
         mapping.key_lines[key] = line
         mapping.key = key
         if mapping.path is not None:
-            mapping.key_positions[(*mapping.path, key)] = (line, event.start_mark.column + 1)
+            key_path = (*mapping.path, key)  # named: mypy misreads a starred tuple in brackets as 3.11 syntax
+            mapping.key_positions[key_path] = (line, mark.column + 1)
 
     def _start(self, event: yaml.CollectionStartEvent, is_map: bool, aliased: bool) -> None:
         mark = event.start_mark
+        assert mark is not None  # a parser's event
         if aliased:
             self._count_alias(mark)
         if len(self._stack) >= MAX_DEPTH:
@@ -222,7 +233,7 @@ class _Reader:
         collection = _Collection(is_map, path, positions, key_positions, mark)
         collection.merge_list = not is_map and parent is not None and parent.is_map and parent.key is _MERGE
         if not aliased and event.anchor is not None:
-            self._anchor(event, None)
+            self._anchor(event.anchor, mark, None)
             self._open_anchors += 1
             collection.anchor = (event.anchor, len(self._log) - 1)
         self._stack.append(collection)
@@ -233,25 +244,26 @@ class _Reader:
             name, start = collection.anchor
             self._anchors[name] = (start, len(self._log) - 1)
             self._open_anchors -= 1
-        value = collection.value
+        value: object = collection.value
         if collection.merges:
             value = self._merged(collection)
         if collection.path is None:
             value = None
         self._place(self._stack[-1] if self._stack else None, value, collection.mark)
 
-    def _anchor(self, event: yaml.NodeEvent, span: tuple[int, int] | None) -> None:
-        """Register `&name`; a second `&name` is refused, as PyYAML does, since it makes `*name` ambiguous to a reader."""
-        if event.anchor in self._anchors:
-            first = self._anchor_lines[event.anchor]
-            self._refuse(event.start_mark, f"anchor '&{event.anchor}' is defined twice (first at line {first})")
-        self._anchor_lines.setdefault(event.anchor, event.start_mark.line + 1)
-        self._anchors[event.anchor] = span
+    def _anchor(self, name: str, mark: Mark, span: tuple[int, int] | None) -> None:
+        """Register `&name`; a second `&name` is refused, as PyYAML does,
+        since it makes `*name` ambiguous to a reader."""
+        if name in self._anchors:
+            first = self._anchor_lines[name]
+            self._refuse(mark, f"anchor '&{name}' is defined twice (first at line {first})")
+        self._anchor_lines.setdefault(name, mark.line + 1)
+        self._anchors[name] = span
 
     def _alias(self, event: yaml.AliasEvent) -> None:
-        span = self._anchors.get(event.anchor, False)
-        if span is False:
+        if event.anchor not in self._anchors:
             raise self._fatal(event.start_mark, f"invalid YAML: found undefined alias '{event.anchor}'")
+        span = self._anchors[event.anchor]
         if span is None:
             raise self._fatal(event.start_mark, f"alias '*{event.anchor}' is used inside the value it names")
         first, last = span
@@ -264,29 +276,28 @@ class _Reader:
         """The path of the next value under `parent`, and the position tables it is recorded in."""
         if parent is None:
             return (), self.positions, self.key_positions
-        if (
-            parent.is_map and parent.key is _MERGE
-        ):  # merged keys keep their own positions until the mapping knows its explicit keys
+        if parent.is_map and parent.key is _MERGE:
+            # merged keys keep their own positions until the mapping knows its explicit keys
             merge: tuple[object, Positions, Positions] = (None, {}, {})
             parent.merges.append(merge)
             return parent.path, merge[1], merge[2]
         if parent.path is None:
             return None, parent.positions, parent.key_positions
         if parent.is_map:
-            if parent.key is _SKIP or parent.key is _BAD_KEY:
+            if not isinstance(parent.key, str):  # _SKIP or _BAD_KEY: the value is read and thrown away
                 return None, parent.positions, parent.key_positions
-            return (*parent.path, parent.key), parent.positions, parent.key_positions  # type: ignore[misc]
+            return (*parent.path, parent.key), parent.positions, parent.key_positions
         if parent.merge_list:
             return parent.path, parent.positions, parent.key_positions
         return (*parent.path, len(parent.value)), parent.positions, parent.key_positions
 
-    def _place(self, parent: _Collection | None, value: object, mark: yaml.Mark) -> None:
+    def _place(self, parent: _Collection | None, value: object, mark: Mark) -> None:
         if parent is None:
             self.root = value
-        elif not parent.is_map:
+        elif isinstance(parent.value, list):  # a sequence
             if parent.merge_list and not isinstance(value, dict):
                 self._refuse(mark, "'<<' merges a mapping or a list of mappings")
-            parent.value.append(value)  # type: ignore[union-attr]
+            parent.value.append(value)
         elif parent.key is _BAD_KEY:
             parent.key = _SKIP  # the refused key's value follows
         elif parent.key is _SKIP:
@@ -298,13 +309,14 @@ class _Reader:
             _, positions, key_positions = parent.merges[-1]
             parent.merges[-1] = (value, positions, key_positions)
             parent.key = _NEED_KEY
-        else:
-            parent.value[parent.key] = value  # type: ignore[index]
+        elif isinstance(parent.key, str):  # not _NEED_KEY: a key is always read before its value
+            parent.value[parent.key] = value
             parent.key = _NEED_KEY
 
     def _merged(self, mapping: _Collection) -> dict[str, object]:
         """YAML merge keys (`<<: *defaults`): explicit keys win, then the first source named."""
         explicit = mapping.value
+        assert isinstance(explicit, dict)  # only a mapping has merge keys
         merged: dict[str, object] = {}
         depth = len(mapping.path or ())
         for value, positions, key_positions in mapping.merges:
@@ -316,7 +328,7 @@ class _Reader:
                 for path, where in table.items():
                     if len(path) > depth and path[depth] not in explicit:
                         target.setdefault(path, where)
-        return {**{k: v for k, v in merged.items() if k not in explicit}, **explicit}  # type: ignore[dict-item]
+        return {**{k: v for k, v in merged.items() if k not in explicit}, **explicit}
 
     # -- refusals ------------------------------------------------------------
 
@@ -324,7 +336,7 @@ class _Reader:
     def alias_bytes(self) -> int:
         return self._alias_bytes
 
-    def _count_alias(self, mark: yaml.Mark, size: int = 0) -> None:
+    def _count_alias(self, mark: Mark, size: int = 0) -> None:
         """Bound what aliases add, in values and in bytes: one big anchored text repeated is a bomb too."""
         self._alias_nodes += 1
         self._alias_bytes += size
@@ -337,16 +349,16 @@ class _Reader:
                 mark, f"aliases expand to more than {MAX_ALIAS_BYTES:,} bytes of text; refusing a possible YAML bomb"
             )
 
-    def _where(self, mark: yaml.Mark) -> Location:
-        return Location(self.display, mark.line + 1, mark.column + 1)
+    def _where(self, mark: Mark | None) -> Location:
+        return Location(self.display, mark.line + 1, mark.column + 1) if mark is not None else Location(self.display)
 
-    def _refuse(self, mark: yaml.Mark, message: str) -> None:
+    def _refuse(self, mark: Mark, message: str) -> None:
         self.errors.append(structural("CJM001", self._where(mark), message))
 
-    def _refuse_tag(self, mark: yaml.Mark, tag: str) -> None:
+    def _refuse_tag(self, mark: Mark, tag: str | None) -> None:
         self._refuse(mark, f"tag '{tag}' is not allowed; cjmap reads plain YAML only")
 
-    def _fatal(self, mark: yaml.Mark, message: str) -> MapError:
+    def _fatal(self, mark: Mark | None, message: str) -> MapError:
         return MapError([structural("CJM001", self._where(mark), message)])
 
 
