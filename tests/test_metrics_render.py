@@ -209,3 +209,10 @@ def test_diff_on_the_command_line_says_it_like_the_issue(project: Path) -> None:
     new = write(project, "new.cjmap.yaml", MAP.replace("conversion: 2.9", "conversion: 3.6"))
     result = run_cli("diff", str(old), str(new), cwd=project)
     assert "Cart: NAME 2.9 % \u2192 3.6 %, target 3.5 % (better) \u25b2" in result.stdout
+
+
+def test_funnel_bars_stay_inside_their_track_when_shares_add_up_to_more(project: Path) -> None:
+    journey = load(project, MAP.replace("share: 0.6}", "share: 0.95}").replace("share: 0.1}", "share: 0.5}"))
+    html = report(journey)
+    widths = [float(w) for w in re.findall(r'style="width: ([\d.]+)%"', html)]
+    assert max(widths) == 100.0 and "145 % reach" in html  # the text says what the map says; the bar is full
