@@ -216,3 +216,19 @@ def test_funnel_bars_stay_inside_their_track_when_shares_add_up_to_more(project:
     html = report(journey)
     widths = [float(w) for w in re.findall(r'style="width: ([\d.]+)%"', html)]
     assert max(widths) == 100.0 and "145 % reach" in html  # the text says what the map says; the bar is full
+
+
+def test_the_diagram_has_a_metrics_box_per_stage_that_measures_something() -> None:
+    journey = check(CHECKOUT).journey
+    dot = journey_to_dot(journey)
+    boxes = re.findall(r'^  "(metrics-[^"]+)" \[[^\n]*$', dot, re.MULTILINE)
+    assert boxes == ["metrics-cart", "metrics-checkout", "metrics-after-purchase"]  # Browse measures nothing
+    cart = re.search(r'^  "metrics-cart" \[([^\n]*)\];$', dot, re.MULTILINE)[1]
+    assert "Reviews the cart \u00b7 Cart abandonment" in cart and "<B>45 % \u2713 on target<BR" in cart
+    assert "target \u2264 50 % \u00b7 2026-10-31" in cart
+    checkout = re.search(r'^  "metrics-checkout" \[([^\n]*)\];$', dot, re.MULTILINE)[1]
+    assert "Mia, first order" in checkout and "Jon, returning customer" in checkout  # whose value it is
+    svg = ET.fromstring(render_journey(journey, ["svg"], [], "t")["svg"].decode("utf-8"))
+    grid_boxes = {g.get("id") for g in svg.iter(f"{SVG}g")}
+    assert {"metrics-cart", "metrics-checkout"} <= grid_boxes
+    assert "metrics-" not in journey_to_dot(check(EXAMPLES / "car-purchase.cjmap.yaml").journey)

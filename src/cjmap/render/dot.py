@@ -31,7 +31,12 @@ from cjmap.render.grid import (
     TITLE_SIZE,
     Box,
     Card,
+    METRIC_GAP,
+    METRIC_HEAD_SIZE,
+    METRIC_TITLE_H,
+    METRIC_VALUE_SIZE,
     Grid,
+    MetricBox,
     Route,
     badge_rows_height,
     layout_grid,
@@ -249,6 +254,30 @@ def _split_card(card: Card, t: dict) -> str:
     )
 
 
+def _metric_box(metrics: MetricBox, t: dict) -> str:
+    """A stage's KPI lane: each metric's place and name, its value with its status in words, its target."""
+    cell = '<TR><TD ALIGN="LEFT" BALIGN="LEFT">{}</TD></TR>'
+    rows = [
+        f'<TR><TD ALIGN="LEFT" VALIGN="TOP" HEIGHT="{METRIC_TITLE_H - 4}">'
+        f'<FONT POINT-SIZE="9" COLOR="{t["muted"]}"><B>Metrics</B></FONT></TD></TR>'
+    ]
+    colours = {"on": t["on_target"], "off": t["off_target"]}
+    for line in metrics.lines:
+        muted = f'<FONT POINT-SIZE="{METRIC_HEAD_SIZE}" COLOR="{t["muted"]}">'
+        rows.append(cell.format(f"{muted}{_label_lines(line.head)}</FONT>"))
+        value = f'<FONT POINT-SIZE="{METRIC_VALUE_SIZE}" COLOR="{colours.get(line.status, t["text"])}">'
+        rows.append(cell.format(f"{value}<B>{_label_lines([line.value])}</B></FONT>"))
+        rows.append(cell.format(f"{muted}{_label_lines([line.target])}</FONT>"))
+        rows.append(f'<TR><TD HEIGHT="{METRIC_GAP}"></TD></TR>')
+    box = metrics.box
+    return (
+        f'<<TABLE BORDER="1" CELLBORDER="0" CELLSPACING="0" CELLPADDING="0" STYLE="ROUNDED" '
+        f'COLOR="{t["stage_border"]}" BGCOLOR="{t["background"]}" FIXEDSIZE="TRUE" WIDTH="{box.w:.0f}" HEIGHT="{box.h:.0f}">'
+        f'<TR><TD CELLPADDING="6" VALIGN="TOP"><TABLE BORDER="0" CELLSPACING="0" CELLPADDING="0">{"".join(rows)}'
+        "</TABLE></TD></TR></TABLE>>"
+    )
+
+
 def _card_tooltip(card: Card, names: dict[str, str]) -> str:
     """What a card scored per persona says on hover: each persona's score in words, then the mean it is coloured by."""
     tp = card.touchpoint
@@ -428,6 +457,9 @@ def _dot_lines(journey: Journey, grid: Grid, t: dict, lanes: str = "none") -> It
         node = _quote("tp-" + card.touchpoint.id)
         tooltip = f", tooltip={_escstring(_card_tooltip(card, names))}" if card.badges else ""
         yield f"  {node} [id={node}, {canvas.pin(card.box)}, label={_card(card, where[card.touchpoint.id], t)}{tooltip}];"
+    for metrics in grid.metrics:
+        node = _quote(metrics.id)
+        yield f"  {node} [id={node}, {canvas.pin(metrics.box)}, label={_metric_box(metrics, t)}];"
     for marker in grid.exits:
         yield (
             f'  {_quote(marker.id)} [id={_quote(marker.id)}, shape=box, style="rounded,dashed", fixedsize=true, color="{t["exit"]}", '

@@ -241,6 +241,25 @@ class Lane:
 
 
 @dataclass(frozen=True)
+class MetricLine:
+    """One metric in a stage's metrics box: where and what, its value with its status, its target."""
+
+    head: tuple[str, ...]  # "Reviews the cart · Cart abandonment", wrapped
+    value: str  # "45 %  ✓ on target"
+    status: str  # on | off | none
+    target: str  # "target ≤ 50 % · 2026-10-31"
+
+
+@dataclass(frozen=True)
+class MetricBox:
+    """A stage's metrics under its cards: the diagram's KPI lane, one box per stage column that measures something."""
+
+    id: str
+    box: Box
+    lines: tuple[MetricLine, ...]
+
+
+@dataclass(frozen=True)
 class Grid:
     width: float
     height: float
@@ -254,6 +273,7 @@ class Grid:
     ends: tuple[Marker, ...]
     routes: tuple[Route, ...]
     lanes: tuple[Lane, ...] = ()
+    metrics: tuple[MetricBox, ...] = ()  # the KPI lane, when the map measures something at its stages or touchpoints
 
 
 @dataclass(frozen=True)
@@ -396,6 +416,51 @@ LANE_TITLE_W = 96  # lane titles, left of the first column
 def _share_line(journey: Journey, edge: Edge) -> tuple[str, ...]:
     share = journey.metrics.share(edge.source, edge.target)
     return (percent(share.value),) if share else ()
+
+
+METRIC_HEAD_SIZE, METRIC_VALUE_SIZE = 8, 10
+METRIC_TITLE_H, METRIC_GAP = 18, 6  # the box's "Metrics" title; room between two metrics
+
+
+def metric_line_height(line: MetricLine) -> float:
+    """A metric's rows as Graphviz sets them (measured): a head line 1.125 times its size, the last one and the
+    value line about 1.2 times theirs."""
+    return (len(line.head) * 1.125 + 1.25) * METRIC_HEAD_SIZE + 1.2 * METRIC_VALUE_SIZE + METRIC_GAP
+
+
+def metric_box_height(lines: Sequence[MetricLine]) -> float:
+    return METRIC_TITLE_H + sum(metric_line_height(line) for line in lines) + 4 if lines else 0.0
+
+
+def metric_lines(journey: Journey) -> dict[str, list[MetricLine]]:
+    """Each stage's metrics as its box lists them: the stage's own first, then each touchpoint's, in file order."""
+    if not journey.metrics.series:
+        return {}
+    from cjmap.render.kpi import kpis_by_place  # only maps with metrics pay for it
+
+    kpis = kpis_by_place(journey)
+    width = CARD_W - 2 * CARD_PAD
+    out: dict[str, list[MetricLine]] = {}
+    for stage in journey.stages:
+        places = [("stage", stage.id, "whole stage")] + [("touchpoint", tp.id, tp.name) for tp in stage.touchpoints]
+        for kind, place_id, where in places:
+            for k in kpis.get((kind, place_id), []):
+                head = f"{_cut_words(where, 40)} \u00b7 {k.name}" + (f" \u00b7 {k.who}" if k.who else "")
+                value = f"{k.value} {k.symbol} {k.word}" if k.target else k.value
+                target = " \u00b7 ".join(x for x in (k.target, k.day) if x)
+                out.setdefault(stage.id, []).append(
+                    MetricLine(
+                        wrap(head, width, METRIC_HEAD_SIZE, 2),
+                        wrap(value, width, METRIC_VALUE_SIZE, 1)[0],
+                        k.status,
+                        wrap(target, width, METRIC_HEAD_SIZE, 1)[0],
+                    )
+                )
+    return out
+
+
+def _cut_words(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "\u2026"
 
 
 UNACCOUNTED = 0.005  # a rest of shares below half a percent is rounding, not customers
@@ -561,6 +626,11 @@ def layout_grid(
             row_top.append(y)
             y += card_h
     column_bottom = y
+    band = metric_lines(journey)
+    band_top = column_bottom
+    band_h = max((metric_box_height(entries) for entries in band.values()), default=0.0)
+    if band_h:  # the KPI lane: a box per stage under its cards, the stage columns reaching down around it
+        column_bottom += band_h + 12
 
     # ports: where each edge meets a card's side, spread along it, ordered by where the other end is
     def row_y(tp_id: str) -> float:
@@ -705,6 +775,11 @@ def layout_grid(
         tp.id: Card(tp, Box(col_x[place[tp.id][0]] + COL_PAD, row_top[place[tp.id][1]], CARD_W, card_h), *lines[tp.id], badges.get(tp.id, ()))
         for tp in journey.touchpoints
     }
+    metric_boxes = tuple(
+        MetricBox(f"metrics-{stage.id}", Box(col_x[j] + COL_PAD, band_top, CARD_W, band_h), tuple(band[stage.id]))
+        for j, stage in enumerate(stages)
+        if band.get(stage.id)
+    )
     empties = tuple(
         Marker(f"empty-{stage.id}", Box(col_x[j] + COL_PAD, row_top[0], CARD_W, 28), ("no touchpoints",))
         for j, stage in enumerate(stages)
@@ -814,6 +889,7 @@ def layout_grid(
         ends=tuple(ends),
         routes=tuple(routes),
         lanes=tuple(lane_bands),
+        metrics=metric_boxes,
     )
 
 

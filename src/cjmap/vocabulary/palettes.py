@@ -17,6 +17,8 @@ DIAGRAM_LIGHT = {
     "branch": "#0550ae",
     "exit": "#a40e26",
     "end": "#1a7f37",
+    "on_target": "#1a7f37",  # a metric's status in the diagram's KPI lane, said in words beside the colour
+    "off_target": "#a40e26",
     "emotion": {
         -2: ("#ffd8d3", "#a40e26", "#ffffff"),
         -1: ("#ffe7cf", "#953800", "#ffffff"),
@@ -38,6 +40,8 @@ DIAGRAM_DARK = {
     "branch": "#79c0ff",
     "exit": "#ff8182",
     "end": "#56d364",
+    "on_target": "#56d364",
+    "off_target": "#ff8182",
     "emotion": {
         -2: ("#4c1419", "#ff8182", "#0d1117"),
         -1: ("#3d2410", "#f0883e", "#0d1117"),
