@@ -51,7 +51,8 @@ def funnel(journey: Journey) -> tuple[StageFunnel, ...]:
     leave: dict[str, float | None] = {}
 
     def give(source: str, target: str, volume: float | None) -> None:
-        inflow[target] = None if volume is None or inflow.get(target, 0.0) is None else inflow.get(target, 0.0) + volume
+        had = inflow.get(target, 0.0)
+        inflow[target] = None if volume is None or had is None else had + volume  # one unknown part: unknown
         if stage_of[target] != stage_of[source]:
             before = entering.get(stage_of[target], 0.0)
             entering[stage_of[target]] = None if volume is None or before is None else before + volume
