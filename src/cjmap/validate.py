@@ -21,6 +21,7 @@ from pydantic_core import ErrorDetails
 
 from cjmap.diagnostics import Diagnostic, MapError, structural
 from cjmap.model import MapFile
+from cjmap.source.limits import MAX_PERSONAS, MAX_TOUCHPOINTS
 from cjmap.source.loader import PathKey, SourceFile
 
 SUPPORTED_VERSION = 1
@@ -77,10 +78,6 @@ def validate_source(source: SourceFile) -> MapFile:
         return MapFile.model_validate(data)
     except ValidationError as e:
         raise MapError(schema_diagnostics(source, e)) from None
-
-
-MAX_TOUCHPOINTS = 5_000  # ten times the largest real maps we know of; beyond it lint and layout stop being quick
-MAX_PERSONAS = 30  # maps are drawn for a handful; every persona multiplies paths, coverage findings and curves
 
 
 def _check_size(source: SourceFile, data: dict) -> None:

@@ -76,6 +76,21 @@ IMPORTERS: dict[str, Importer] = {
 }
 
 
+def title_from_file(file: Path) -> str:
+    """A map's title when the file read has none: `checkout-flow.mmd` -> 'Checkout flow'."""
+    from cjmap.lint.pipeline import output_stem
+
+    return output_stem(file).replace("-", " ").replace("_", " ").capitalize()
+
+
+def map_yaml(data: dict) -> str:
+    """A map's data as the YAML every importer writes: keys in the format's order, text as written, short
+    lists inline."""
+    import yaml
+
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100, default_flow_style=None)
+
+
 def importers_markdown() -> str:
     """The README's table of importers, generated so it cannot drift from `IMPORTERS`."""
     rows = ["| command | files | does | findings |", "|---|---|---|---|"]

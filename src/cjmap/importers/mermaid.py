@@ -10,9 +10,10 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from cjmap.importers import Imported, ImportFailure, ImportWarning
+from cjmap.importers import Imported, ImportFailure, ImportWarning, map_yaml, title_from_file
 from cjmap.render.mermaid import GUARD, NO_SCORE, SCORE_OFFSET
-from cjmap.resolve import slugify
+from cjmap.source.limits import MAX_TOUCHPOINTS
+from cjmap.vocabulary.ids import unique_ids
 
 
 @dataclass
@@ -37,7 +38,7 @@ class MermaidJourney:
     warnings: list[ImportWarning] = field(default_factory=list)
 
 
-MAX_TASKS = 5_000  # the touchpoint limit of a map: import nothing lint would refuse
+MAX_TASKS = MAX_TOUCHPOINTS  # import nothing lint would refuse
 _DIRECTIVE = re.compile(r"^%%\{.*\}%%$")
 _NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
 
@@ -192,28 +193,13 @@ def _score_field(fields: list[str]) -> int:
     return 0
 
 
-def _unique_ids(names: list[str], fallback: str) -> list[str]:
-    """Slugs for names, numbered when two collide or a name has no letters a slug can keep (e.g. Chinese)."""
-    ids, seen = [], set()
-    next_number: dict[str, int] = {}  # per base, the number to try next: 20,000 equal names stay linear
-    for i, name in enumerate(names, 1):
-        base = slugify(name) or f"{fallback}-{i}"
-        candidate, n = base, next_number.get(base, 2)
-        while candidate in seen:
-            candidate, n = f"{base}-{n}", n + 1
-        next_number[base] = n
-        seen.add(candidate)
-        ids.append(candidate)
-    return ids
-
-
 def to_map_data(journey: MermaidJourney, fallback_title: str) -> dict:
     """The data of a cjmap map (ready for YAML) holding every section, task, score and actor."""
     actors = list(dict.fromkeys(a for s in journey.sections for t in s.tasks for a in t.actors))
-    actor_ids = dict(zip(actors, _unique_ids(actors, "persona"), strict=True))
+    actor_ids = dict(zip(actors, unique_ids(actors, "persona"), strict=True))
     tasks = [t for s in journey.sections for t in s.tasks]
-    task_ids = iter(_unique_ids([t.name for t in tasks], "task"))
-    stage_ids = iter(_unique_ids([s.name for s in journey.sections], "stage"))
+    task_ids = iter(unique_ids([t.name for t in tasks], "task"))
+    stage_ids = iter(unique_ids([s.name for s in journey.sections], "stage"))
     data: dict = {"cjmap": 1, "title": journey.title or fallback_title}
     if journey.description:
         data["summary"] = journey.description
@@ -246,17 +232,11 @@ def _start(actor: str, tasks: list[_Task], ids: list[str]) -> dict[str, str]:
 
 def convert(text: str, file: Path) -> Imported:
     """`cjmap import mermaid`: the map's YAML, headed by what to review, and every warning in line order."""
-    import yaml
-
     from cjmap import __version__
-    from cjmap.lint.pipeline import output_stem
 
     journey = parse_journey(text)
     warnings = sorted(journey.warnings + partial_actors(journey), key=lambda w: (w.line, w.column))
-    fallback = output_stem(file).replace("-", " ").replace("_", " ").capitalize()
-    body = yaml.safe_dump(
-        to_map_data(journey, fallback), sort_keys=False, allow_unicode=True, width=100, default_flow_style=None
-    )
+    body = map_yaml(to_map_data(journey, title_from_file(file)))
     header = (
         f"# Imported from {file.name} by cjmap {__version__}. Mermaid's actors became personas: move staff,\n"
         "# systems and devices to teams (as owners), then add channels, pain points and sources.\n"

@@ -1,4 +1,4 @@
-"""Ids derived from names, the same in the resolver, the outline and the Mermaid importer."""
+"""Ids derived from names, the same in the resolver, the outline and every importer."""
 
 from __future__ import annotations
 
@@ -26,3 +26,19 @@ def slugify(text: str) -> str:
 def id_of(entry: Named) -> str:
     """The entry's id: given, or derived from its name ('' when neither gives one)."""
     return entry.id or slugify(entry.name or "")
+
+
+def unique_ids(names: list[str], fallback: str) -> list[str]:
+    """Slugs for names, numbered when two collide or a name has no letters a slug can keep (e.g. Chinese):
+    what an importer gives entries that came with names only."""
+    ids, seen = [], set()
+    next_number: dict[str, int] = {}  # per base, the number to try next: 20,000 equal names stay linear
+    for i, name in enumerate(names, 1):
+        base = slugify(name) or f"{fallback}-{i}"
+        candidate, n = base, next_number.get(base, 2)
+        while candidate in seen:
+            candidate, n = f"{base}-{n}", n + 1
+        next_number[base] = n
+        seen.add(candidate)
+        ids.append(candidate)
+    return ids
