@@ -222,15 +222,24 @@ stages:
 
 
 def lint_findings(
-    project: Path, text: str, codes: tuple[str, ...] = (), today: str = TODAY
+    project: Path,
+    text: str,
+    codes: tuple[str, ...] = (),
+    today: str = TODAY,
+    options: dict[str, object] | None = None,
 ) -> list[tuple[str, int, int, str]]:
-    """Lint a map written into `project`: (code, line, column, message) of findings whose code starts with `codes`."""
+    """Lint a map written into `project`: (code, line, column, message) of findings whose code starts with `codes`.
+
+    `options` are rule options by their config key (`{"stale-days": 30}`), as a cjmap.toml would set them.
+    """
     from datetime import date
 
     from cjmap.lint.pipeline import check
-    from cjmap.rules import Context
+    from cjmap.rules import OPTIONS, Context
 
-    context = Context(today=date.fromisoformat(today))
+    unknown = set(options or {}) - set(OPTIONS)
+    assert not unknown, f"no rule declares the options {sorted(unknown)}"
+    context = Context(today=date.fromisoformat(today), options=options or {})
     result = check(write(project, "m.cjmap.yaml", text), "m.cjmap.yaml", context=context)
     assert result.loaded, result.diagnostics
     return [(d.code, d.where.line, d.where.column, d.message) for d in result.diagnostics if d.code.startswith(codes)]

@@ -90,3 +90,13 @@ def run_help(option: str) -> str:
 
     command = "diff" if option == "--git" else "lint"
     return run_cli(command, "--help").stdout
+
+
+def test_every_rule_option_is_in_the_config_example() -> None:
+    """The cjmap.toml example shows every option a rule declares, so a new option cannot go unmentioned."""
+    from cjmap.rules import OPTIONS
+
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    example = text[text.index("# cjmap.toml (in pyproject.toml") :].split("```", 1)[0]
+    missing = [key for key in OPTIONS if f"\n{key} = " not in example]
+    assert not missing, f"add {missing} to the cjmap.toml example in README's Configuration section"

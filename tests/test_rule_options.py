@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import write
+from conftest import MINIMAL, write
 
 from cjmap.diagnostics import MapError, Severity
 from cjmap.lint.policy import PolicyFinder, build_policy
@@ -82,3 +82,14 @@ def test_two_rules_cannot_declare_one_key_differently() -> None:
     with pytest.raises(ValueError, match="differs"):
         rule("CJM998", "other-staleness", Severity.INFO, options=[other])(lambda journey, context: ())
     assert "CJM998" not in RULES and OPTIONS["stale-days"].default == 365
+
+
+def test_lint_findings_passes_rule_options_as_a_config_would(project: Path) -> None:
+    """Tests of a rule's threshold need not go through the command line: `lint_findings(options=...)`."""
+    from conftest import lint_findings
+
+    old = MINIMAL.replace("updated: 2026-11-01", "updated: 2026-06-01")  # 176 days before TODAY
+    assert not lint_findings(project, old, ("CJM401",))
+    assert [f[0] for f in lint_findings(project, old, ("CJM401",), options={"stale-days": 90})] == ["CJM401"]
+    with pytest.raises(AssertionError, match="no rule declares"):
+        lint_findings(project, old, options={"stale-dayz": 90})
