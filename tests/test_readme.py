@@ -100,3 +100,12 @@ def test_every_rule_option_is_in_the_config_example() -> None:
     example = text[text.index("# cjmap.toml (in pyproject.toml") :].split("```", 1)[0]
     missing = [key for key in OPTIONS if f"\n{key} = " not in example]
     assert not missing, f"add {missing} to the cjmap.toml example in README's Configuration section"
+
+
+def test_the_render_synopsis_lists_every_output_format() -> None:
+    from cjmap.render.outputs import OUTPUT_FORMATS
+
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    listed = re.search(r"cjmap render PATH\.\.\. .*?--format ([a-z,]+)\]", text)
+    assert listed, "README's render synopsis is gone"
+    assert listed.group(1).split(",") == list(OUTPUT_FORMATS)
