@@ -249,3 +249,44 @@ def test_a_moved_persona_start_and_a_new_flow_are_listed(project: Path) -> None:
     assert text.splitlines()[0] == f"old \u2192 new: {len(shown)} changes"
     markdown = to_markdown([diff_journeys(old_journey, new_journey, old_file="old", new_file="new")])
     assert "- **Sam**: starts at search → call" in markdown
+
+
+def test_a_finding_whose_numbers_moved_is_still_open_not_fixed_and_new() -> None:
+    """A metric still off target at a new value is one finding that stays, not one fixed and one introduced."""
+    from cjmap.diagnostics import Diagnostic, Location, Severity
+    from cjmap.review.diff import compare_findings
+
+    def finding(code: str, message: str, line: int) -> Diagnostic:
+        return Diagnostic(Location("m.cjmap.yaml", line, 1), Severity.WARNING, code, message, "r")
+
+    old = [
+        finding("CJM602", "NPS for the map is 18 points, below its target 30 points", 5),
+        finding("CJM602", "Form completion at touchpoint 'form' is 74 %, below its target 85 %", 9),
+        finding("CJM301", "touchpoint 'call' is -2 with no pain point", 12),
+    ]
+    new = [
+        finding("CJM602", "NPS for the map is 22 points, below its target 30 points", 6),
+        finding("CJM602", "Form completion at touchpoint 'form' is 81 %, below its target 85 %", 10),
+        finding("CJM103", "unused channel 'fax'", 2),
+    ]
+    introduced, fixed, still = compare_findings(old, new)
+    assert [d.code for d in introduced] == ["CJM103"]
+    assert [d.code for d in fixed] == ["CJM301"]
+    assert [(b.message[:3], a.message[:3]) for b, a in still] == [("NPS", "NPS"), ("For", "For")]
+    assert [a.where.line for _, a in still] == [6, 10]
+
+
+def test_a_still_open_finding_shows_what_it_said_before_only_where_it_differs() -> None:
+    from cjmap.diagnostics import Diagnostic, Location, Severity
+    from cjmap.review.diff import MapDiff
+    from cjmap.review.diff_formats import to_json, to_markdown, to_text
+
+    def finding(message: str) -> Diagnostic:
+        return Diagnostic(Location("m.cjmap.yaml", 3, 1), Severity.WARNING, "CJM602", message, "metric-off-target")
+
+    before, after = finding("NPS is 18 points, below its target 30"), finding("NPS is 22 points, below its target 30")
+    diff = MapDiff("m.cjmap.yaml", "m.cjmap.yaml", still=[(before, after)])
+    assert "lint: 0 introduced, 0 fixed, 1 still open, changed" in to_text([diff])
+    assert "~ CJM602 NPS is 22 points, below its target 30 (still open; was 18)" in to_text([diff])
+    assert "(was 18)" in to_markdown([diff])
+    assert json.loads(to_json([diff]))["maps"][0]["findings"]["still"][0]["before"]["message"] == before.message

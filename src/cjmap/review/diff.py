@@ -8,6 +8,8 @@ by code and message, not by line, so moving text around does not "fix" and
 
 from __future__ import annotations
 
+import re
+
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -68,10 +70,11 @@ class MapDiff:
     changes: list[Change] = field(default_factory=list)
     introduced: list[Diagnostic] = field(default_factory=list)
     fixed: list[Diagnostic] = field(default_factory=list)
+    still: list[tuple[Diagnostic, Diagnostic]] = field(default_factory=list)  # (before, after): only numbers moved
 
     @property
     def changed(self) -> bool:
-        return bool(self.changes or self.introduced or self.fixed)
+        return bool(self.changes or self.introduced or self.fixed or self.still)
 
 
 def _text(value: str | None) -> str | None:
@@ -107,11 +110,32 @@ def diff_journeys(
         result.changes += _touchpoints(old, new)
         result.changes += _flow(old, new)
         result.changes += metric_changes(old, new)
-    old_keys = {(d.code, d.message) for d in old_findings}
-    new_keys = {(d.code, d.message) for d in new_findings}
-    result.introduced = [d for d in new_findings if (d.code, d.message) not in old_keys]
-    result.fixed = [d for d in old_findings if (d.code, d.message) not in new_keys]
+    result.introduced, result.fixed, result.still = compare_findings(old_findings, new_findings)
     return result
+
+
+_NUMBER = re.compile(r"[-+\u2212]?\d+(?:[.,]\d+)*")
+
+
+def compare_findings(
+    old: Sequence[Diagnostic], new: Sequence[Diagnostic]
+) -> tuple[list[Diagnostic], list[Diagnostic], list[tuple[Diagnostic, Diagnostic]]]:
+    """(introduced, fixed, still there with other numbers), matched by code and message, not line, since lines
+    shift in any edit. A metric still off target at a new value is the same finding, neither fixed nor new."""
+    old_keys = {(d.code, d.message) for d in old}
+    new_keys = {(d.code, d.message) for d in new}
+    introduced = [d for d in new if (d.code, d.message) not in old_keys]
+    fixed = [d for d in old if (d.code, d.message) not in new_keys]
+    waiting: dict[tuple[str, str], list[Diagnostic]] = {}
+    for d in fixed:
+        waiting.setdefault((d.code, _NUMBER.sub("#", d.message)), []).append(d)
+    still = []
+    for d in introduced:
+        before = waiting.get((d.code, _NUMBER.sub("#", d.message)))
+        if before:
+            still.append((before.pop(0), d))
+    moved = {id(d) for pair in still for d in pair}
+    return [d for d in introduced if id(d) not in moved], [d for d in fixed if id(d) not in moved], still
 
 
 def _header(old: Journey, new: Journey) -> list[Change]:
