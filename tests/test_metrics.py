@@ -310,3 +310,16 @@ def test_the_example_reads_its_csv() -> None:
     assert conversion.metric.format(conversion.current.value) == "3.6 %"
     assert {s.persona for s in metrics.all_at("touchpoint", "checkout-form")} == {"first-time", "returning"}
     assert metrics.drop_off("review-cart") == pytest.approx(0.45)
+
+
+def test_an_unknown_team_on_a_touchpoint_and_on_a_metric_is_reported_in_one_run(project: Path) -> None:
+    """Resolving stopped at the touchpoint's error; the metric's came only once that was fixed."""
+    text = HEAD.replace("personas:", "teams: [{id: claims-cx}]\npersonas:").replace(
+        "kind: score,", "kind: score, owner: claims-cxx,"
+    ) + STAGES.replace("name: Checkout\n", "name: Checkout\n        owner: claims-cxx\n")
+    with pytest.raises(MapError) as raised:
+        journey(project, text)
+    assert [(d.code, d.where.line, d.message) for d in raised.value.diagnostics] == [
+        ("CJM003", 8, "unknown team 'claims-cxx' (did you mean 'claims-cx'?)"),
+        ("CJM003", 15, "unknown team 'claims-cxx' (did you mean 'claims-cx'?)"),
+    ]

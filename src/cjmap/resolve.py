@@ -272,8 +272,10 @@ class _Resolver:
         personas = tuple(
             self._persona(i, n, w, src, item, path, known, stages) for i, n, w, (src, item, path) in defined["personas"]
         )
-        if self.errors:
-            raise MapError(self.errors)
+        if self.errors:  # the metrics' own errors too: one run shows them all, not in waves
+            from cjmap.metrics.collect import metric_errors
+
+            raise MapError([*self.errors, *metric_errors(files, known["teams"], known["sources"])])
         return Journey(
             file=root_source.display,
             where=root_source.locate(()),

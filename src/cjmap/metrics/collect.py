@@ -12,7 +12,7 @@ from __future__ import annotations
 import difflib
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -49,27 +49,21 @@ def attach_metrics(
 ) -> Journey:
     """The journey with its metrics; raise MapError for a problem in the map's own metric keys."""
     root_source, root = files[0]
-    if not any(data.metrics or data.data for _, data in files) and not extra and not _measured(root):
+    if not _mentions_metrics(files) and not extra:
         return journey  # every older map: nothing to do, nothing read
+    teams, sources = {t.id for t in journey.teams}, {s.id for s in journey.sources}
     errors: list[Diagnostic] = []
-    definitions = _definitions(journey, files, errors)
+    definitions = _definitions(files, teams, sources, errors)
     by_id = {d.id: d for d in definitions}
-    points: dict[tuple[str, Place, str | None], list[Point]] = {}
-    _map_values(files, by_id, root.updated, points)
-    _stage_values(journey, root_source, root, by_id, points, errors)
-    _touchpoint_values(journey, root_source, root, by_id, points, errors)
-    shares = _shares(journey, root_source, root)
-    for source, data in files[1:]:
-        if data.data:
-            errors.append(
-                structural(
-                    "CJM005",
-                    source.locate(("data",), key=True),
-                    "an imported file may define metrics, not name data files",
-                )
-            )
+    _check_values(root_source, root, by_id, errors)
+    _check_imports(files, errors)
     if errors:
         raise MapError(errors)
+    points: dict[tuple[str, Place, str | None], list[Point]] = {}
+    _map_values(files, by_id, root.updated, points)
+    _stage_values(journey, root_source, root, by_id, points)
+    _touchpoint_values(journey, root_source, root, by_id, points)
+    shares = _shares(journey, root_source, root)
     problems: list[DataProblem] = []
     wanted = _data_files(root_source, root, loaded.project_root, extra, problems)
     reader = _RowReader(journey, by_id, problems)
@@ -80,6 +74,28 @@ def attach_metrics(
     return replace(journey, metrics=metrics)
 
 
+def metric_errors(
+    files: Sequence[tuple[SourceFile, m.MapFile]], teams: Collection[str], sources: Collection[str]
+) -> list[Diagnostic]:
+    """The problems in the map's own metric keys, for a map that has other errors already.
+
+    Resolving stops at its own errors before the metrics are gathered; asking
+    for these too reports an unknown team on a touchpoint and on a metric in
+    one run, not the second only once the first is fixed.
+    """
+    if not _mentions_metrics(files):
+        return []
+    errors: list[Diagnostic] = []
+    by_id = {d.id: d for d in _definitions(files, set(teams), set(sources), errors)}
+    _check_values(files[0][0], files[0][1], by_id, errors)
+    _check_imports(files, errors)
+    return errors
+
+
+def _mentions_metrics(files: Sequence[tuple[SourceFile, m.MapFile]]) -> bool:
+    return any(data.metrics or data.data for _, data in files) or _measured(files[0][1])
+
+
 def _measured(root: m.MapFile) -> bool:
     """Whether the map's stages say anything about metrics: a stage's values, or a share on a branch."""
     return any(
@@ -88,12 +104,11 @@ def _measured(root: m.MapFile) -> bool:
 
 
 def _definitions(
-    journey: Journey, files: Sequence[tuple[SourceFile, m.MapFile]], errors: list[Diagnostic]
+    files: Sequence[tuple[SourceFile, m.MapFile]], teams: set[str], sources: set[str], errors: list[Diagnostic]
 ) -> list[Definition]:
     """Every definition, imports first (a map redefining an imported metric is where the duplicate is reported)."""
     from cjmap.vocabulary.ids import id_of
 
-    teams, sources = {t.id for t in journey.teams}, {s.id for s in journey.sources}
     seen: dict[str, Location] = {}
     found = []
     for source, data in [*files[1:], files[0]]:
@@ -177,28 +192,42 @@ def _map_values(
                 points.setdefault((id, Place("map", MAP), None), []).append(Point(float(item.value), updated, where))
 
 
+def _check_values(source: SourceFile, root: m.MapFile, by_id: dict[str, Definition], errors: list[Diagnostic]) -> None:
+    """A stage's metric keys must be defined; a defined metric on a touchpoint takes a number."""
+    for si, item in enumerate(root.stages):
+        for key in item.metrics:
+            if key not in by_id:
+                message = _unknown_metric(key, by_id) + "; a stage's metrics must be defined under 'metrics:'"
+                errors.append(structural("CJM003", source.locate(("stages", si, "metrics", key), key=True), message))
+        for ti, model_tp in enumerate(item.touchpoints):
+            for key, value in model_tp.metrics.items():
+                if key in by_id and (isinstance(value, bool) or not isinstance(value, (int, float))):
+                    wanted = f"metric '{key}' is defined (a {by_id[key].kind}), so its value here must be a number"
+                    path = ("stages", si, "touchpoints", ti, "metrics", key)
+                    errors.append(structural("CJM002", source.locate(path), f"{wanted}, not {_describe(value)}"))
+
+
+def _check_imports(files: Sequence[tuple[SourceFile, m.MapFile]], errors: list[Diagnostic]) -> None:
+    for source, data in files[1:]:
+        if data.data:
+            message = "an imported file may define metrics, not name data files"
+            errors.append(structural("CJM005", source.locate(("data",), key=True), message))
+
+
 def _stage_values(
     journey: Journey,
     source: SourceFile,
     root: m.MapFile,
     by_id: dict[str, Definition],
     points: dict[tuple[str, Place, str | None], list[Point]],
-    errors: list[Diagnostic],
 ) -> None:
     for index, (stage, item) in enumerate(zip(journey.stages, root.stages, strict=True)):
         for key, value in item.metrics.items():
-            where = source.locate(("stages", index, "metrics", key), key=True)
-            if key not in by_id:
-                errors.append(
-                    structural(
-                        "CJM003",
-                        where,
-                        _unknown_metric(key, by_id) + "; a stage's metrics must be defined under 'metrics:'",
-                    )
+            if key in by_id:  # _check_values reported any other
+                at = source.locate(("stages", index, "metrics", key))
+                points.setdefault((key, Place("stage", stage.id), None), []).append(
+                    Point(float(value), root.updated, at)
                 )
-                continue
-            at = source.locate(("stages", index, "metrics", key))
-            points.setdefault((key, Place("stage", stage.id), None), []).append(Point(float(value), root.updated, at))
 
 
 def _touchpoint_values(
@@ -207,21 +236,14 @@ def _touchpoint_values(
     root: m.MapFile,
     by_id: dict[str, Definition],
     points: dict[tuple[str, Place, str | None], list[Point]],
-    errors: list[Diagnostic],
 ) -> None:
     """Values of defined metrics; any other key is a free note, as in every map before definitions."""
     for si, (stage, item) in enumerate(zip(journey.stages, root.stages, strict=True)):
         for ti, (tp, model_tp) in enumerate(zip(stage.touchpoints, item.touchpoints, strict=True)):
             for key, value in model_tp.metrics.items():
-                if key not in by_id:
+                if key not in by_id or isinstance(value, bool) or not isinstance(value, (int, float)):
                     continue
                 path = ("stages", si, "touchpoints", ti, "metrics", key)
-                if isinstance(value, bool) or not isinstance(value, (int, float)):
-                    kind = by_id[key].kind
-                    wanted = f"metric '{key}' is defined (a {kind}), so its value here must be a number"
-                    message = f"{wanted}, not {_describe(value)}"
-                    errors.append(structural("CJM002", source.locate(path), message))
-                    continue
                 points.setdefault((key, Place("touchpoint", tp.id), None), []).append(
                     Point(float(value), root.updated, source.locate(path))
                 )
