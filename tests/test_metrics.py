@@ -323,3 +323,17 @@ def test_an_unknown_team_on_a_touchpoint_and_on_a_metric_is_reported_in_one_run(
         ("CJM003", 8, "unknown team 'claims-cxx' (did you mean 'claims-cx'?)"),
         ("CJM003", 15, "unknown team 'claims-cxx' (did you mean 'claims-cx'?)"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("at", "expected"),
+    [
+        ("stage:checkout", "unknown stage 'checkout'; 'checkout' is a touchpoint: write 'touchpoint:checkout'"),
+        ("touchpoint:buy", "unknown touchpoint 'buy'; 'buy' is a stage: write 'stage:buy'"),
+        ("stage:bye", "unknown stage 'bye' (did you mean 'buy'?)"),
+    ],
+)
+def test_an_id_behind_the_wrong_prefix_is_named_with_the_right_one(project: Path, at: str, expected: str) -> None:
+    csv = f"metric,at,value,date\nconversion,{at},3.2,2026-10-31\n"
+    (problem,) = journey(project, HEAD + "data: [data.csv]\n" + STAGES, csv).metrics.problems
+    assert (problem.where.line, problem.where.column, problem.message) == (2, 12, expected)

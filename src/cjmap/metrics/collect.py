@@ -417,6 +417,10 @@ class _RowReader:
         if not id:
             self._problem(where, "no 'at' in this row: name a touchpoint, a stage, or 'map'")
             return None
+        other = {"stage": ("touchpoint", in_touchpoints), "touchpoint": ("stage", in_stages)}.get(kind)
+        if other is not None and other[1]:  # the right id behind the wrong prefix: a closer hint than a similar id
+            self._problem(where, f"unknown {kind} '{id}'; '{id}' is a {other[0]}: write '{other[0]}:{id}'")
+            return None
         known = (
             self.touchpoints
             if kind == "touchpoint"
