@@ -140,7 +140,17 @@ def test_every_bad_row_is_a_problem_at_its_file_line_and_column(project: Path) -
             (
                 1,
                 1,
-                "missing columns 'at', 'date'; the first line names the columns: metric,at,value,date (and persona)",
+                "missing columns 'at', 'date': line 1, read as the header, holds 'metric,where,value'; "
+                "name the columns metric,at,value,date (and persona) on one of the first 10 lines",
+            ),
+        ),
+        (
+            "Claims report Q4\nconversion,checkout,3.1,2026-10-31\n",
+            (
+                1,
+                1,
+                "missing columns 'metric', 'at', 'value', 'date': line 1, read as the header, holds "
+                "'Claims report Q4'; name the columns metric,at,value,date (and persona) on one of the first 10 lines",
             ),
         ),
         ("", (1, 1, "data file is empty; its first line names the columns: metric,at,value,date")),
@@ -337,3 +347,12 @@ def test_an_id_behind_the_wrong_prefix_is_named_with_the_right_one(project: Path
     csv = f"metric,at,value,date\nconversion,{at},3.2,2026-10-31\n"
     (problem,) = journey(project, HEAD + "data: [data.csv]\n" + STAGES, csv).metrics.problems
     assert (problem.where.line, problem.where.column, problem.message) == (2, 12, expected)
+
+
+@pytest.mark.parametrize("delimiter", [",", ";"])
+def test_a_title_and_blank_lines_above_the_header_are_skipped(project: Path, delimiter: str) -> None:
+    csv = "Claims report Q4\nExported 2026-11-02;by BI\n\nmetric,at,value,date\nconversion,checkout,3.4,2026-11-20\n"
+    metrics = journey(project, HEAD + "data: [data.csv]\n" + STAGES, csv.replace(",", delimiter)).metrics
+    assert metrics.problems == ()
+    (series,) = metrics.at_touchpoint("checkout")
+    assert series.current.value == 3.4 and (series.current.where.line, series.current.where.column) == (5, 21)

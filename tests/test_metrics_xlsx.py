@@ -127,3 +127,42 @@ def test_lint_of_a_map_with_a_csv_never_imports_openpyxl() -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], check=False, capture_output=True, text=True, timeout=60)
     assert result.stdout.strip() == "[]", result.stderr
+
+
+def test_a_cell_formatted_as_a_percentage_is_read_as_it_shows(project: Path) -> None:
+    """Excel stores 79 % as 0.79; a rate takes the 79 the reader sees, not 0.79 %."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(("metric", "at", "value", "date"))
+    sheet.append(("conversion", "checkout", 0.79, "2026-09-30"))
+    sheet.append(("conversion", "checkout", 0.815, "2026-10-31"))
+    sheet.append(("conversion", "map", 0.5, "2026-10-31"))  # a literal "%" in quotes only decorates the number
+    sheet.append(("wait", "checkout", 0.25, "2026-10-31"))
+    sheet["C2"].number_format = "0%"
+    sheet["C3"].number_format = "0.0%"
+    sheet["C4"].number_format = '0.0"%"'
+    sheet["C5"].number_format = "0%"
+    book.save(project / "data.xlsx")
+    text = MAP.replace("metrics: [", "metrics: [{id: wait, name: Wait, kind: duration, unit: days}, ")
+    metrics = load_journey(write(project, "m.cjmap.yaml", text), "m.cjmap.yaml").metrics
+    (series,) = metrics.at_touchpoint("checkout")
+    assert [p.value for p in series.points] == [79, pytest.approx(81.5)] and series.on_target
+    assert [p.value for p in metrics.for_map()[0].points] == [0.5]
+    assert [(p.where.line, p.where.column, p.message) for p in metrics.problems] == [
+        (
+            5,
+            3,
+            "the cell shows 25 % (formatted as a percentage) but 'wait' is a duration in days, not a percentage; "
+            "format the cell as a number",
+        )
+    ]
+
+
+def test_a_title_row_above_the_header_is_skipped(project: Path) -> None:
+    workbook(
+        project / "data.xlsx",
+        [("Claims report Q4",), (None,), ("metric", "at", "value", "date"), ("conversion", "checkout", 3.6, "2026-10")],
+    )
+    metrics = load(project)
+    assert metrics.problems == ()
+    assert [(p.value, p.where.line) for p in metrics.at_touchpoint("checkout")[0].points] == [(3.6, 4)]

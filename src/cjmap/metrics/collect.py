@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 from cjmap import model as m
 from cjmap.diagnostics import Diagnostic, Location, MapError, structural
 from cjmap.metrics.cells import cell_text, parse_day, parse_number
-from cjmap.metrics.tables import Row, TableError, read_table
+from cjmap.metrics.tables import HEADER_SEARCH, Row, TableError, read_table
 from cjmap.metrics.values import MAP, DataProblem, Definition, Metrics, Place, Point, Series, Share, Target
 from cjmap.source.project import PROJECT_MARKERS
 from cjmap.source.safeio import outside_project
@@ -337,17 +337,19 @@ class _RowReader:
 
     def read(self, data_file: DataFile, points: dict[tuple[str, Place, str | None], list[Point]]) -> None:
         try:
-            table = read_table(data_file.path, data_file.display)
+            table = read_table(data_file.path, data_file.display, REQUIRED_COLUMNS)
         except TableError as e:
             self._problem(e.where, e.message)
             return
         missing = [c for c in REQUIRED_COLUMNS if c not in table.header]
         if missing:
             named = ", ".join(f"'{c}'" for c in missing)
+            held = table.header_text if len(table.header_text) <= 60 else table.header_text[:59] + "\u2026"
             self._problem(
-                Location(data_file.display),
-                f"missing column{'s' if len(missing) > 1 else ''} {named}; "
-                "the first line names the columns: metric,at,value,date (and persona)",
+                Location(data_file.display, table.header_line),
+                f"missing column{'s' if len(missing) > 1 else ''} {named}: line {table.header_line}, read as the "
+                f"header, holds '{held}'; name the columns metric,at,value,date (and persona) "
+                f"on one of the first {HEADER_SEARCH} lines",
             )
             return
         for row in table.rows:
@@ -375,6 +377,9 @@ class _RowReader:
             shown = cell_text(value_cell.raw)
             self._problem(value_cell.where, f"value '{shown}' is not a number" if shown else "no value in this row")
             ok = False
+        elif value_cell.percent and metric in self.by_id:
+            value = self._from_percent(value, self.by_id[metric], value_cell.where)
+            ok = ok and value is not None
         day = parse_day(date_cell.raw)
         if day is None:
             shown = cell_text(date_cell.raw)
@@ -399,6 +404,23 @@ class _RowReader:
             )
             return None
         return key, Point(value, day, value_cell.where, from_data=True)
+
+    def _from_percent(self, value: float, metric: Definition, where: Location) -> float | None:
+        """A spreadsheet cell formatted as a percentage stores 0.79 and shows 79 %: a rate takes what it shows.
+
+        For any other metric the cell's meaning is unclear (0.79 days shown as
+        79 %?), so the row is left out with a word on how to fix it.
+        """
+        shown = value * 100
+        if metric.kind == "rate" or metric.unit == "%":
+            return shown
+        unit = f" in {metric.unit}" if metric.unit else ""
+        self._problem(
+            where,
+            f"the cell shows {shown:g} % (formatted as a percentage) but '{metric.id}' is a {metric.kind}{unit}, "
+            "not a percentage; format the cell as a number",
+        )
+        return None
 
     def _place(self, text: str, where: Location) -> Place | None:
         """What `at` names: a touchpoint or stage id (`stage:ID` or `touchpoint:ID` when both have it), or `map`."""

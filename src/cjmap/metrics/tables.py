@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cjmap.diagnostics import Location
+from cjmap.metrics.cells import cell_text
 from cjmap.source.safeio import FileRefused, TooBig, read_limited, why
 
 if TYPE_CHECKING:
@@ -26,6 +29,8 @@ MAX_ROWS = 100_000
 MAX_UNPACKED = 30 * 1024 * 1024  # an .xlsx unpacks to a few times its size; a zip bomb to gigabytes
 MAX_ZIP_ENTRIES = 1_000
 MAX_COLUMNS = 50  # only the named columns are read; a sheet 16,384 columns wide is not walked
+DELIMITERS = ",;\t"
+HEADER_SEARCH = 10  # an export may put a title, a period or a blank line above its header
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
 
 
@@ -41,6 +46,7 @@ class TableError(Exception):
 class Cell:
     raw: object  # text from a CSV; text, a number, a date or None from a spreadsheet
     where: Location
+    percent: bool = False  # a spreadsheet number formatted as a percentage: 0.79 shown as 79 %
 
 
 @dataclass(frozen=True)
@@ -54,10 +60,26 @@ class Table:
     header: tuple[str, ...]  # lowercased and stripped
     rows: list[Row]
     decimal_comma: bool = False  # a CSV with ';' between fields, as Excel writes where '3,1' means 3.1
+    header_line: int = 1  # where the header was read, for a message when it lacks a column
+    header_text: str = ""  # what that line held, as written
 
 
-def read_table(path: Path, display: str) -> Table:
-    """The header and the rows of a data file; raise TableError when it cannot be read."""
+def _header_at(candidates: list[tuple[int, list[str]]], required: Sequence[str]) -> int:
+    """The line of the header: the first naming every required column, else the first line with anything on it."""
+    wanted = set(required)
+    for number, names in candidates:
+        if wanted and wanted <= {name.strip().lower() for name in names}:
+            return number
+    return next(number for number, names in candidates if any(name.strip() for name in names))
+
+
+def read_table(path: Path, display: str, required: Sequence[str] = ()) -> Table:
+    """The header and the rows of a data file; raise TableError when it cannot be read.
+
+    The header is the first of the first HEADER_SEARCH lines that names every
+    `required` column (lines above it, such as a report's title, are skipped),
+    or else the first line that holds anything.
+    """
     here = Location(display)
     try:
         raw = read_limited(path, MAX_DATA_BYTES)
@@ -70,11 +92,11 @@ def read_table(path: Path, display: str) -> Table:
     except (OSError, ValueError) as e:
         raise TableError(here, f"cannot read data file: {why(e)}") from None
     if path.name.lower().endswith(XLSX_SUFFIXES):
-        return _read_xlsx(raw, display)
-    return _read_csv(raw, display)
+        return _read_xlsx(raw, display, required)
+    return _read_csv(raw, display, required)
 
 
-def _read_csv(raw: bytes, display: str) -> Table:
+def _read_csv(raw: bytes, display: str, required: Sequence[str]) -> Table:
     try:
         text = raw.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError as e:
@@ -83,11 +105,11 @@ def _read_csv(raw: bytes, display: str) -> Table:
             Location(display, line), f"data file is not UTF-8 text (byte 0x{raw[e.start]:02x}); export it as CSV UTF-8"
         ) from None
     lines = text.splitlines()
-    if not lines or not lines[0].strip():
+    if not any(line.strip() for line in lines):
         raise TableError(
             Location(display), "data file is empty; its first line names the columns: metric,at,value,date"
         )
-    delimiter = max(",;\t", key=lines[0].count)  # Excel in many countries exports with ';'
+    header_line, delimiter = _csv_header(lines, required)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     header: tuple[str, ...] = ()
     rows: list[Row] = []
@@ -95,6 +117,8 @@ def _read_csv(raw: bytes, display: str) -> Table:
     try:
         for record in reader:
             first_line, last_line = last_line + 1, reader.line_num
+            if first_line < header_line:
+                continue  # a title, a period, a blank line above the header
             if not header:
                 header = tuple(name.strip().lower() for name in record)
                 continue
@@ -114,7 +138,29 @@ def _read_csv(raw: bytes, display: str) -> Table:
             rows.append(Row(Location(display, first_line), cells))
     except csv.Error as e:
         raise TableError(Location(display, reader.line_num), f"data file is not valid CSV: {e}") from None
-    return Table(header, rows, decimal_comma=delimiter == ";")
+    header_text = lines[header_line - 1].strip()
+    return Table(header, rows, delimiter == ";", header_line, header_text)
+
+
+def _csv_header(lines: list[str], required: Sequence[str]) -> tuple[int, str]:
+    """The line of the header, and its delimiter (Excel in many countries writes ';')."""
+    head = lines[:HEADER_SEARCH]
+    for delimiter in DELIMITERS if required else ():
+        split = [(number, _fields(line, delimiter)) for number, line in enumerate(head, 1)]
+        if not any(any(names) for _, names in split):
+            break
+        number = _header_at(split, required)
+        if set(required) <= {name.strip().lower() for name in split[number - 1][1]}:
+            return number, delimiter
+    number = next(number for number, line in enumerate(lines, 1) if line.strip())  # the caller saw one
+    return number, max(DELIMITERS, key=lines[number - 1].count)
+
+
+def _fields(line: str, delimiter: str) -> list[str]:
+    try:
+        return next(csv.reader([line], delimiter=delimiter), [])
+    except csv.Error:
+        return []
 
 
 def _field_columns(line: str, delimiter: str) -> list[int]:
@@ -128,7 +174,7 @@ def _field_columns(line: str, delimiter: str) -> list[int]:
     return columns
 
 
-def _read_xlsx(raw: bytes, display: str) -> Table:
+def _read_xlsx(raw: bytes, display: str, required: Sequence[str]) -> Table:
     """The first sheet of a workbook, after checking the zip holds no more than it should."""
     import zipfile
 
@@ -157,7 +203,7 @@ def _read_xlsx(raw: bytes, display: str) -> Table:
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
         try:
-            return _sheet_rows(workbook.worksheets[0], display)
+            return _sheet_rows(workbook.worksheets[0], display, required)
         finally:
             workbook.close()
     except TableError:
@@ -166,30 +212,49 @@ def _read_xlsx(raw: bytes, display: str) -> Table:
         raise TableError(Location(display), f"cannot read the workbook: {type(e).__name__}: {e}") from None
 
 
-def _sheet_rows(sheet: Worksheet, display: str) -> Table:
+def _sheet_rows(sheet: Worksheet, display: str, required: Sequence[str]) -> Table:
     header: tuple[str, ...] = ()
+    header_line, header_text = 0, ""
     rows: list[Row] = []
-    lines = sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True)
-    for number, values in enumerate(lines, start=1):
+    numbered = enumerate(sheet.iter_rows(max_col=MAX_COLUMNS), start=1)
+    head = list(itertools.islice(numbered, HEADER_SEARCH))  # blank rows count: the search stays within ten rows
+    texts = [(number, [cell_text(c.value) for c in cells]) for number, cells in head]
+    if any(any(names) for _, names in texts):
+        header_line = _header_at(texts, required)
+    for number, cells in itertools.chain(head, numbered):
         if number > MAX_ROWS:  # blank rows too: a sheet a million rows long is refused, not walked
             raise TableError(
                 Location(display, number), f"more than {MAX_ROWS:,} rows; keep one sheet per metric or per year"
             )
-        if not header:
-            if not any(v is not None for v in values):
-                continue
-            header = tuple(str(v).strip().lower() if v is not None else "" for v in values)
+        values = [c.value for c in cells]
+        if not header_line and any(v is not None for v in values):
+            header_line = number  # the first row with anything on it, below ten blank ones
+        if number <= header_line:
+            if number == header_line:
+                header = tuple(str(v).strip().lower() if v is not None else "" for v in values)
+                header_text = ",".join(cell_text(v) for v in values).rstrip(",")
             continue
         if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
             continue
-        cells = {
-            name: Cell(value, Location(display, number, i + 1))
-            for i, (name, value) in enumerate(zip(header, values, strict=False))  # ragged rows, as in the CSV
+        row = {
+            name: Cell(cell.value, Location(display, number, i + 1), _percent_format(cell))
+            for i, (name, cell) in enumerate(zip(header, cells, strict=False))  # ragged rows, as in the CSV
             if name
         }
-        rows.append(Row(Location(display, number), cells))
+        rows.append(Row(Location(display, number), row))
     if not header:
         raise TableError(
             Location(display), "the first sheet is empty; its first row names the columns: metric, at, value, date"
         )
-    return Table(header, rows)
+    return Table(header, rows, header_line=header_line, header_text=header_text)
+
+
+def _percent_format(cell: object) -> bool:
+    """Whether a number's format shows it times 100 with a '%' (a '%' in quotes or after a backslash is only text)."""
+    value = getattr(cell, "value", None)
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return False
+    number_format = getattr(cell, "number_format", None)
+    if not isinstance(number_format, str):
+        return False
+    return "%" in re.sub(r'"[^"]*"|\\.', "", number_format)
