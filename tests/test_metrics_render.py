@@ -124,10 +124,13 @@ def test_funnel_follows_the_shares_and_says_what_it_does_not_know(project: Path)
 def test_report_funnel_lane_and_markdown_rows() -> None:
     journey = check(CHECKOUT).journey
     html = report(journey)
-    assert "<strong>55 %</strong> enter this stage" in html and '<span class="leaves">45 % leave</span>' in html
+    assert "<strong>55 %</strong> enter this stage" in html
+    assert '<span class="leaves">45 % of all leave here</span>' in html
+    assert '4.4 % of all leave here (8 % of those here)' in html  # of everyone, and of those at the form
     assert 'style="width: 55.0%"' in html
     md = to_markdown(journey, [])
     assert "| **Funnel** (from branch shares) | **100 %** enter<br>*Reads the product page*: 100 % reach |" in md
+    assert "*Fills in address and payment*: 55 % reach · 4.4 % of all leave here (8 % of those here)" in md
     assert "*Reviews the cart*: Cart abandonment 45 % \\(target \u2264 50 %, \u2713 on target\\)" in md
     assert "- Checkout conversion 3\\.6 % \\(target \u2265 3\\.5 %, \u2713 on target\\)" in md
 

@@ -23,13 +23,14 @@ from markupsafe import Markup
 
 from cjmap.diagnostics import Diagnostic
 from cjmap.render.flow_lane import flow_steps
-from cjmap.resolve import Journey, Stage, Touchpoint
+from cjmap.resolve import Journey, Persona, Stage, Touchpoint
 from cjmap.vocabulary.emotion import emotion_label, emotion_word, signed
 from cjmap.vocabulary.lanes import GRID_LANES, Lane
 from cjmap.vocabulary.palettes import DIAGRAM_LIGHT, OVERLAY_STYLES, PRINT_BADGE
 from cjmap.vocabulary.personas import meets
 
 if TYPE_CHECKING:
+    from cjmap.render.funnel import StageFunnel
     from cjmap.review.compare import Comparison
 
 _PROLOG = re.compile(r"\A.*?(?=<svg\b)", re.DOTALL)
@@ -108,6 +109,15 @@ def report_lanes(journey: Journey) -> tuple[Lane, ...]:
         return GRID_LANES
     at = next(i for i, lane in enumerate(GRID_LANES) if lane.kind == "touchpoints") + 1
     return (*GRID_LANES[:at], *extra, *GRID_LANES[at:])
+
+
+@dataclass(frozen=True)
+class FunnelView:
+    """A funnel as the grid's Funnel lane reads it: whose (None: everyone's), each stage's by id, its notes."""
+
+    persona: Persona | None
+    by_stage: dict[str, StageFunnel]
+    notes: tuple[str, ...]
 
 
 def free_metrics(journey: Journey, tp: Touchpoint) -> list[tuple[str, object]]:
@@ -189,42 +199,48 @@ def journey_to_html(
     for the same map on the same day; what is stale, the report reads from the CJM401/CJM403 findings.
     """
     from cjmap.render.curve import emotion_curve, lines_for
-    from cjmap.render.funnel import funnel, percent
-    from cjmap.render.kpi import kpis_by_place
+    from cjmap.render.funnel import funnels, leave_text, percent
     from cjmap.render.gaps import age_in_words, gaps, review_is_stale, stale_sources
+    from cjmap.render.kpi import kpis_by_place
     from cjmap.render.themes import css_variables
 
     today = today or date.today()
     kpis = kpis_by_place(journey)
+    keys = persona_keys(journey)
     label = f"Flow diagram of the journey '{journey.title}'"
     personas_by_id = {p.id: p.name for p in journey.personas}
     counts = Counter(d.severity.value for d in diagnostics)
-    return _environment().get_template("report.html.j2").render(
-        journey=journey,
-        diagram=_marked_for_personas(inline_svg(svg, label), journey) if svg else None,
-        curve=Markup(emotion_curve(journey)),
-        flow=flow_steps(journey),
-        persona_key=lambda tp, keys=persona_keys(journey): keys[tp.id],
-        curve_lines=lines_for(journey),
-        gaps=gaps(journey, diagnostics),
-        diagnostics=list(diagnostics),
-        counts=counts,
-        generator=generator,
-        theme=theme,
-        theme_css=css_variables(theme),
-        review_age=age_in_words(journey.updated, today) if journey.updated else None,
-        review_stale=review_is_stale(diagnostics),
-        stale_sources=stale_sources(journey, diagnostics),
-        source_name=PurePath(journey.file).name,
-        persona_names=personas_by_id,
-        source_names={s.id: s.name for s in journey.sources},
-        touchpoint_persona_note=_persona_note,
-        lanes=report_lanes(journey),
-        free_metrics=lambda tp: free_metrics(journey, tp),
-        map_kpis=kpis.get(("map", "map"), []),
-        kpis_at=lambda kind, id: kpis.get((kind, id), []),
-        funnel={f.stage.id: f for f in funnel(journey)},
-        percent=percent,
+    return (
+        _environment()
+        .get_template("report.html.j2")
+        .render(
+            journey=journey,
+            diagram=_marked_for_personas(inline_svg(svg, label), journey) if svg else None,
+            curve=Markup(emotion_curve(journey)),
+            flow=flow_steps(journey),
+            persona_key=lambda tp: keys[tp.id],
+            curve_lines=lines_for(journey),
+            gaps=gaps(journey, diagnostics),
+            diagnostics=list(diagnostics),
+            counts=counts,
+            generator=generator,
+            theme=theme,
+            theme_css=css_variables(theme),
+            review_age=age_in_words(journey.updated, today) if journey.updated else None,
+            review_stale=review_is_stale(diagnostics),
+            stale_sources=stale_sources(journey, diagnostics),
+            source_name=PurePath(journey.file).name,
+            persona_names=personas_by_id,
+            source_names={s.id: s.name for s in journey.sources},
+            touchpoint_persona_note=_persona_note,
+            lanes=report_lanes(journey),
+            free_metrics=lambda tp: free_metrics(journey, tp),
+            map_kpis=kpis.get(("map", "map"), []),
+            kpis_at=lambda kind, id: kpis.get((kind, id), []),
+            funnels=[FunnelView(f.persona, {s.stage.id: s for s in f.stages}, f.notes) for f in funnels(journey)],
+            percent=percent,
+            leave_text=leave_text,
+        )
     )
 
 
@@ -240,16 +256,20 @@ def comparison_to_html(comparison: Comparison, generator: str, theme: str = "lig
     from cjmap.render.themes import css_variables
     from cjmap.review.diff import grouped
 
-    return _environment().get_template("compare.html.j2").render(
-        c=comparison,
-        overlay=Markup(overlay_curve(comparison)),
-        overlay_styles=OVERLAY_STYLES,
-        groups=grouped(comparison.diff.changes),
-        generator=generator,
-        theme=theme,
-        theme_css=css_variables(theme),
-        current_name=PurePath(comparison.current.file).name,
-        future_name=PurePath(comparison.future.file).name,
-        signed=lambda v: "n/a" if v is None else signed(v),
-        pain_count=lambda j: sum(len(tp.pain_points) for tp in j.touchpoints),
+    return (
+        _environment()
+        .get_template("compare.html.j2")
+        .render(
+            c=comparison,
+            overlay=Markup(overlay_curve(comparison)),
+            overlay_styles=OVERLAY_STYLES,
+            groups=grouped(comparison.diff.changes),
+            generator=generator,
+            theme=theme,
+            theme_css=css_variables(theme),
+            current_name=PurePath(comparison.current.file).name,
+            future_name=PurePath(comparison.future.file).name,
+            signed=lambda v: "n/a" if v is None else signed(v),
+            pain_count=lambda j: sum(len(tp.pain_points) for tp in j.touchpoints),
+        )
     )

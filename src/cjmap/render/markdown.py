@@ -66,6 +66,7 @@ def to_markdown(journey: Journey, diagnostics: Sequence[Diagnostic]) -> str:
                 lines.append(f"| **{lane.title}** | " + " | ".join(cells) + " |")
             continue
         lines.append(f"| **{lane.title}** | " + " | ".join(_lane(journey, s, lane) for s in journey.stages) + " |")
+    lines += _funnel_notes(journey)
     if diagnostics:
         lines += ["", "## Findings", ""]
         lines += [f"- `{d.code}` {d.severity.value}: {md(d.message)} (line {d.where.line})" for d in diagnostics]
@@ -92,7 +93,7 @@ def _scores(tp: Touchpoint, names: dict[str, str]) -> str:
 
 def _measured_rows(journey: Journey) -> list[str]:
     """The Metrics row (each value with its target and status in words) and the Funnel row, when the map has them."""
-    from cjmap.render.funnel import funnel, percent
+    from cjmap.render.funnel import funnels, leave_text, percent
     from cjmap.render.kpi import kpi_line, kpis_by_place
 
     rows = []
@@ -105,14 +106,31 @@ def _measured_rows(journey: Journey) -> list[str]:
                 items += [f"*{md(tp.name)}*: {md(kpi_line(k))}" for k in kpis.get(("touchpoint", tp.id), [])]
             cells.append("<br>".join(items) or " ")
         rows.append("| **Metrics** | " + " | ".join(cells) + " |")
-    stages = funnel(journey)
-    if stages:
+    for found in funnels(journey):
         cells = []
-        for f in stages:
+        for f in found.stages:
+            if found.persona is not None and not f.steps:
+                cells.append("*not on this path*")
+                continue
             items = [f"**{percent(f.reach)}** enter"]
             for step in f.steps:
-                leave = f", {percent(step.leave)} leave" if step.leave else ""
-                items.append(f"*{md(step.touchpoint.name)}*: {percent(step.reach)} reach{leave}")
+                leaves = leave_text(step)
+                items.append(
+                    f"*{md(step.touchpoint.name)}*: {percent(step.reach)} reach" + (f" · {leaves}" if leaves else "")
+                )
             cells.append("<br>".join(items))
-        rows.append("| **Funnel** (from branch shares) | " + " | ".join(cells) + " |")
+        whose = f": {md(found.persona.name)}" if found.persona else ""
+        rows.append(f"| **Funnel{whose}** (from branch shares) | " + " | ".join(cells) + " |")
     return rows
+
+
+def _funnel_notes(journey: Journey) -> list[str]:
+    """Under the table: why the funnel's numbers do not add up to 100 % or rise, when they do."""
+    from cjmap.render.funnel import funnels
+
+    notes = [
+        f"- {f'**{md(found.persona.name)}:** ' if found.persona else ''}{md(note)}"
+        for found in funnels(journey)
+        for note in found.notes
+    ]
+    return ["", "**Funnel notes**", "", *notes] if notes else []
