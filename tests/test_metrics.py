@@ -89,6 +89,9 @@ def test_dated_rows_make_a_trend_and_the_newest_is_current(project: Path) -> Non
     (mia,) = metrics.at_touchpoint("checkout", "mia")
     assert mia.current.value == 2.2 and mia.current.where == type(mia.current.where)("data.csv", 5, 21)
     assert [p.day for p in metrics.at_stage("buy")[0].points] == [date(2026, 10, 1), date(2026, 11, 1)]
+    # a month's value sorts as of its first day but keeps the precision the file gave it
+    assert [p.day_text for p in metrics.at_stage("buy")[0].points] == ["2026-10", "2026-11-01"]
+    assert [p.day_text for p in mia.points] == ["2026-10-31"]
     assert metrics.files == (str((project / "data.csv").resolve()),)
     assert metrics.problems == ()
 

@@ -48,6 +48,11 @@ def parse_day(raw: object) -> date | None:
         return None
 
 
+def is_month(raw: object) -> bool:
+    """Whether a date cell names a month only (2026-10): outputs keep that precision, not its first day."""
+    return isinstance(raw, str) and re.fullmatch(r"\d{4}-\d{2}", raw.strip()) is not None
+
+
 def cell_text(raw: object) -> str:
     """A cell as text, for messages and ids: '' for an empty one."""
     if raw is None:

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from cjmap import model as m
 from cjmap.diagnostics import Diagnostic, Location, MapError, structural
-from cjmap.metrics.cells import cell_text, parse_day, parse_number
+from cjmap.metrics.cells import cell_text, is_month, parse_day, parse_number
 from cjmap.metrics.tables import HEADER_SEARCH, Row, TableError, read_table
 from cjmap.metrics.values import MAP, DataProblem, Definition, Metrics, Place, Point, Series, Share, Target
 from cjmap.source.project import PROJECT_MARKERS
@@ -399,11 +399,11 @@ class _RowReader:
         first = self.seen.setdefault((*key, day), row.where)
         if first != row.where:
             again = f"line {first.line}" if first.file == row.where.file else f"{first.file}:{first.line}"
-            self._problem(
-                row.where, f"{metric} {place.phrase} on {day.isoformat()} is given twice (first on {again}); keep one"
-            )
+            when = day.isoformat()[:7] if is_month(date_cell.raw) else day.isoformat()
+            self._problem(row.where, f"{metric} {place.phrase} on {when} is given twice (first on {again}); keep one")
             return None
-        return key, Point(value, day, value_cell.where, from_data=True)
+        monthly = is_month(date_cell.raw)
+        return key, Point(value, day, value_cell.where, from_data=True, precision="month" if monthly else "day")
 
     def _from_percent(self, value: float, metric: Definition, where: Location) -> float | None:
         """A spreadsheet cell formatted as a percentage stores 0.79 and shows 79 %: a rate takes what it shows.

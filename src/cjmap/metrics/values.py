@@ -81,9 +81,17 @@ class Point:
     """One value: from the map (undated unless the map says when it was reviewed) or a data file row."""
 
     value: float
-    day: date | None
+    day: date | None  # a month's value counts as of its first day, for order and age
     where: Location
     from_data: bool = False  # read from a data file, not written in the map
+    precision: Literal["day", "month"] = "day"  # as the file gave it: a monthly export stays monthly
+
+    @property
+    def day_text(self) -> str | None:
+        """The date as the data gave it, for outputs: '2026-10-31', or '2026-10' for a month's value."""
+        if self.day is None:
+            return None
+        return self.day.isoformat()[:7] if self.precision == "month" else self.day.isoformat()
 
 
 @dataclass(frozen=True)

@@ -74,7 +74,7 @@ def kpi(journey: Journey, series: Series, names: dict[str, str], sources: dict[s
         word=status[2],
         persona=series.persona,
         who=who,
-        day=current.day.isoformat() if current.day else None,
+        day=current.day_text,  # a monthly export stays monthly: "as of 2026-10"
         details=" · ".join(facts),
         trend=sparkline(series.trend, definition.target, label) if series.trend else Markup(""),
     )

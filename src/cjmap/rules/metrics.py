@@ -210,7 +210,7 @@ def stale_metric_data(journey: Journey, context: Context) -> Iterator[Finding]:
             age, limit = (context.today - day).days, context[STALE_DAYS]
             yield Finding(
                 newest.where,
-                f"the newest {series.metric.name} {series.place.phrase}{who} is from {day.isoformat()}, "
+                f"the newest {series.metric.name} {series.place.phrase}{who} is from {newest.day_text}, "
                 f"{age} days ago (limit {limit})",
             )
 
