@@ -184,3 +184,18 @@ def test_rendering_a_folder_never_overwrites_a_file_another_map_imports(project:
     assert done.returncode == 2
     assert "shared.html: it is a cjmap map file; refusing to write over it" in done.stderr
     assert (project / "shared.html").read_text().startswith("cjmap: 1")
+
+
+def test_a_folder_render_never_writes_over_another_maps_data_file(project: Path) -> None:
+    """Map a reads its metric data from `b.svg`; rendering the folder would write b's diagram there."""
+    metric = "metrics:\n  - {id: conv, name: Conversion, kind: rate}\n"
+    write(project, "a.cjmap.yaml", MINIMAL + metric + "data: [b.svg]\n")
+    write(project, "b.cjmap.yaml", MINIMAL)
+    data = "metric,at,value,date\nconv,map,3.1,2026-10-01\n"
+    (project / "b.svg").write_text(data)
+    result = run_cli("render", ".", "--format", "svg", cwd=project)
+    assert result.returncode == 2 and "it is a metric data file; refusing to write over it" in result.stderr
+    assert (project / "b.svg").read_text() == data
+    (project / "b.svg").write_bytes(b"PK\x03\x04 a workbook")  # an .xlsx under any name
+    assert run_cli("render", "b.cjmap.yaml", "--format", "svg", cwd=project).returncode == 2
+    assert (project / "b.svg").read_bytes() == b"PK\x03\x04 a workbook"

@@ -10,7 +10,8 @@ outputs or none. What sits at a target decides how it is written:
   it is (a file, a pipe, a socket, a terminal);
 - a character device or a named pipe named as such (`-o /dev/null`, `-o >(gzip)`):
   written to as a stream, never replaced; a pipe nothing reads is refused;
-- a folder, block device or socket, or a cjmap map file: refused.
+- a folder, block device or socket, a cjmap map file or a metric data file (a CSV naming
+  metric,at,value,date, or a workbook): refused.
 A target that is one of the command's own inputs (the map, a file it imports, a
 diagram being imported) is refused before anything is written.
 """
@@ -64,6 +65,8 @@ def _stream_target(path: Path) -> Path | int | None:
     if stat.S_ISREG(mode):
         if _is_map(path):
             raise OutputRefused("it is a cjmap map file; refusing to write over it (choose another output)", path)
+        if _is_data(path):
+            raise OutputRefused("it is a metric data file; refusing to write over it (choose another output)", path)
         return None
     if stat.S_ISCHR(mode) or stat.S_ISFIFO(mode):
         return path
@@ -87,6 +90,23 @@ def _own_descriptor(path: Path) -> int | None:
     if match and (current.startswith(("/dev/", "/proc/self/")) or current.startswith(f"/proc/{os.getpid()}/")):
         return int(match[1])
     return None
+
+
+_DATA_COLUMNS = {"metric", "at", "value", "date"}
+
+
+def _is_data(path: Path) -> bool:
+    """Whether a file is metric data some map may read: a workbook (no output of ours is a zip), or a table whose
+    first line names the data columns. Another map's `data:` file is safe from a folder render whatever its name."""
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(4096)
+    except OSError:
+        return False
+    if head.startswith(b"PK\x03\x04"):
+        return True
+    first = head.lstrip(b"\xef\xbb\xbf\r\n\t ").split(b"\n", 1)[0].decode("utf-8", "replace").lower()
+    return _DATA_COLUMNS <= {cell.strip().strip('"') for cell in re.split(r"[,;\t]", first)}
 
 
 def _is_map(path: Path) -> bool:
