@@ -286,6 +286,13 @@ def _data_files(
                 )
             )
             continue
+        try:  # --data belongs to the map: it stays inside the map's project, as the map's own data: entries do
+            inside = Path(path).resolve().is_relative_to(project_root.resolve())
+        except (OSError, RuntimeError, ValueError):
+            inside = False
+        if not inside:
+            problems.append(DataProblem(asked, f"is outside the map's project {project_root}; refusing to read it"))
+            continue
         wanted.append(DataFile(path, str(path), asked, named=True))
     seen: set[Path] = set()
     unique = []
