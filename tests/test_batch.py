@@ -219,3 +219,21 @@ def test_an_interrupted_render_of_many_maps_stops_now_and_leaves_nothing_half_wr
     written = list((project / "out").glob("*")) if (project / "out").exists() else []
     assert len(written) < 24  # 12 maps × (svg, html): it did not go on to the end
     assert list(project.rglob("*.tmp")) == []
+
+
+def test_watch_keeps_watching_a_data_file_that_went_missing(tmp_path: Path) -> None:
+    """An export replaced by `mv new.csv d.csv` is missing for a moment: it must stay watched until it is back."""
+    from types import SimpleNamespace
+
+    from cjmap.jobs.watch import _watched
+
+    map_file, data = write(tmp_path, "m.cjmap.yaml", MINIMAL), write(tmp_path, "d.csv", "metric,at,value,date\n")
+    task = SimpleNamespace(path=map_file)
+    first = _watched(task, SimpleNamespace(sources=(map_file, data), loaded=True), set())  # type: ignore[arg-type]
+    assert first == {map_file.resolve(), data.resolve()}
+    data.unlink()  # the map still loads: a missing data file is a finding, not a load error
+    gone = _watched(task, SimpleNamespace(sources=(map_file,), loaded=True), first)  # type: ignore[arg-type]
+    assert data.resolve() in gone
+    data.write_text("metric,at,value,date\n")
+    back = _watched(task, SimpleNamespace(sources=(map_file,), loaded=True), gone)  # type: ignore[arg-type]
+    assert back == {map_file.resolve()}  # here again, and no longer named by the map: no longer watched

@@ -45,9 +45,10 @@ def _changed(before: Stamp, after: Stamp) -> str:
 
 
 def _watched(task: RenderTask, result: Rendered, before: set[Path]) -> set[Path]:
-    """The map and its imports; when it did not load, keep watching what it imported last time too."""
+    """The map, its imports and data files; when it did not load, what it read last time too, and a file that
+    went missing (a data export being replaced, an import being renamed) stays watched until it comes back."""
     now = {task.path.resolve(), *(p.resolve() for p in result.sources)}
-    return now if result.loaded else now | before
+    return now | before if not result.loaded else now | {p for p in before if not p.exists()}
 
 
 def watch_and_render(
