@@ -150,6 +150,83 @@ def test_rate_out_of_range(project: Path, text: str, expected: list) -> None:
     assert lint_findings(project, text, ("CJM604",)) == expected
 
 
+SCORES = """\
+  - {id: nps, name: Net Promoter Score, kind: score, unit: points}
+  - {id: csat, name: Satisfaction, kind: score, unit: of 5}
+  - {id: effort, name: Effort, kind: score}
+  - {id: calls, name: Calls, kind: count}
+  - {id: refund, name: Refunds, kind: currency, unit: EUR}
+"""
+
+
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [
+        ("wait: 0, nps: -100, csat: 5, effort: -7, calls: 0, refund: -20", []),  # an unknown scale is not judged
+        (
+            "wait: -3",
+            [
+                (
+                    "CJM608",
+                    22,
+                    25,
+                    "duration 'wait' at touchpoint 'checkout' is -3 days, below 0: a duration cannot be negative",
+                )
+            ],
+        ),
+        (
+            "calls: -1",
+            [("CJM608", 22, 26, "count 'calls' at touchpoint 'checkout' is -1, below 0: a count cannot be negative")],
+        ),
+        (
+            "nps: 120",
+            [
+                (
+                    "CJM608",
+                    22,
+                    24,
+                    "score 'nps' at touchpoint 'checkout' is 120 points, outside -100 to 100: "
+                    "an NPS is the % of promoters less the % of detractors",
+                )
+            ],
+        ),
+        (
+            "csat: 6",
+            [
+                (
+                    "CJM608",
+                    22,
+                    25,
+                    "score 'csat' at touchpoint 'checkout' is 6 of 5, outside 0 to 5: "
+                    "its unit 'of 5' makes 5 the top of the scale",
+                )
+            ],
+        ),
+    ],
+)
+def test_value_out_of_range(project: Path, values: str, expected: list) -> None:
+    text = HEAD + SCORES + stages(f"metrics: {{{values}}}")
+    assert lint_findings(project, text, ("CJM604", "CJM608")) == expected
+
+
+def test_a_target_out_of_range(project: Path) -> None:
+    text = HEAD.replace("value: 3, better: lower", "value: -1, better: lower") + stages()
+    assert lint_findings(project, text, ("CJM608",)) == [
+        ("CJM608", 7, 5, "the target of duration 'wait' is -1 days, below 0: a duration cannot be negative")
+    ]
+
+
+@pytest.mark.parametrize("values", ["conversion: 3.6, wait: -3", "conversion: 310, wait: 2"])
+def test_a_value_out_of_range_is_not_on_target_nor_judged_against_it(project: Path, values: str) -> None:
+    """-3 days is below a `lower` target of 3 and 310 % above a `higher` one of 3.5; neither is on target."""
+    from cjmap.lint.pipeline import check
+
+    result = check(write(project, "m.cjmap.yaml", HEAD + stages(f"metrics: {{{values}}}")), "m.cjmap.yaml")
+    assert result.journey is not None
+    assert [s.on_target for s in result.journey.metrics.at_touchpoint("checkout")].count(False) == 1
+    assert [d.code for d in result.diagnostics if d.code in ("CJM602", "CJM604", "CJM608")] in (["CJM608"], ["CJM604"])
+
+
 def test_stale_metric_data(project: Path) -> None:
     write(
         project,

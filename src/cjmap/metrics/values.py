@@ -8,6 +8,7 @@ here reads a file or knows a model class.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
@@ -47,6 +48,52 @@ class Definition:
     def format(self, value: float) -> str:
         """A value as people read it: '3.1 %', '12,000', '42.50 EUR', '4.2 min'."""
         return format_value(value, self.unit, self.kind)
+
+    @cached_property
+    def scale(self) -> Scale | None:
+        """The values this metric can take, where its kind or unit says so; None where nothing is known.
+
+        A rate is 0-100 %; a count or a duration is never below 0; a score is
+        -100 to 100 when it is an NPS (its id, name or unit says NPS or Net
+        Promoter) and 0 to N when its unit says 'of N' ('of 5', 'out of 10',
+        '/10'). Any other score, and a currency, may be anything.
+        """
+        if self.kind == "rate":
+            return Scale(0, 100, "a rate is a percentage")
+        if self.kind in ("count", "duration"):
+            return Scale(0, None, f"a {self.kind} cannot be negative")
+        if self.kind != "score":
+            return None
+        if any(_NPS.search(text) for text in (self.id, self.name, self.unit or "")):
+            return Scale(-100, 100, "an NPS is the % of promoters less the % of detractors")
+        out_of = _OUT_OF.fullmatch((self.unit or "").strip())
+        if out_of:
+            top = float(out_of.group(1))
+            return Scale(0, top, f"its unit '{self.unit}' makes {top:g} the top of the scale")
+        return None
+
+    def in_range(self, value: float) -> bool:
+        return self.scale is None or self.scale.holds(value)
+
+
+_NPS = re.compile(r"\bnps\b|net promoter", re.IGNORECASE)
+_OUT_OF = re.compile(r"(?:out of|of|/)\s*(\d+(?:\.\d+)?)", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Scale:
+    """The values a metric can take: a value outside is a typo or a unit mix-up, and never on target."""
+
+    low: float
+    high: float | None  # None: no upper bound
+    why: str  # for messages: 'a rate is a percentage'
+
+    def holds(self, value: float) -> bool:
+        return self.low <= value and (self.high is None or value <= self.high)
+
+    def describe(self) -> str:
+        """'outside 0 to 100', 'below 0': how a message names the range a value left."""
+        return f"below {self.low:g}" if self.high is None else f"outside {self.low:g} to {self.high:g}"
 
 
 def format_value(value: float, unit: str | None, kind: str = "count") -> str:
@@ -116,9 +163,15 @@ class Series:
 
     @property
     def on_target(self) -> bool | None:
-        """Whether the current value meets the metric's target; None without a target."""
+        """Whether the current value meets the metric's target; None without a target.
+
+        A value its metric cannot take (-3 days) is not on target, whatever the
+        target's direction: CJM604 and CJM608 report it.
+        """
         target = self.metric.target
-        return None if target is None else target.met_by(self.current.value)
+        if target is None:
+            return None
+        return self.metric.in_range(self.current.value) and target.met_by(self.current.value)
 
     @property
     def newest_day(self) -> date | None:

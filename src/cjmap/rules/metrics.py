@@ -55,7 +55,9 @@ def metric_off_target(journey: Journey, context: Context) -> Iterator[Finding]:
     A target with a direction (`better: higher` or `lower`) says what good
     looks like; the newest value (from the map or its data files) is judged
     against it, at every touchpoint, stage and for the map, per persona too.
-    Either act on it or revisit the target.
+    Either act on it or revisit the target. A value its metric cannot take
+    (a rate over 100 %, a negative duration) is reported by CJM604 or CJM608
+    instead.
 
     Fails:
 
@@ -69,7 +71,7 @@ def metric_off_target(journey: Journey, context: Context) -> Iterator[Finding]:
     """
     for series in journey.metrics.series:
         target = series.metric.target
-        if target is None or series.on_target:
+        if target is None or series.on_target or not series.metric.in_range(series.current.value):
             continue
         metric = series.metric
         who = f" (persona '{series.persona}')" if series.persona else ""
@@ -147,7 +149,9 @@ def rate_out_of_range(journey: Journey, context: Context) -> Iterator[Finding]:
 
     A metric of `kind: rate` is a percentage: 3.1 means 3.1 %. A value below
     0 or above 100 is a typo, or a fraction written as a count (write 3.1,
-    not 0.031, and not 310).
+    not 0.031, and not 310). Such a value is not on target, whichever way
+    the target points; CJM602 leaves it to this rule. (Counts, durations and
+    scores with a known scale are judged the same way by CJM608.)
 
     Fails:
 
@@ -173,6 +177,48 @@ def rate_out_of_range(journey: Journey, context: Context) -> Iterator[Finding]:
                 yield Finding(
                     point.where,
                     f"rate '{series.metric.id}' {series.place.phrase} is {point.value:g} %, outside 0-100 %",
+                )
+
+
+@rule("CJM608", "value-out-of-range", Severity.ERROR)
+def value_out_of_range(journey: Journey, context: Context) -> Iterator[Finding]:
+    """A count, a duration or a score, or its target, is a value the metric cannot take.
+
+    A count or a duration below 0 (`-3` days), an NPS outside -100 to 100, a
+    score above the N its unit names (`unit: of 5`, `out of 10`, `/10`) or
+    below 0 is a typo or a sign slip. Such a value is not on target, even
+    when it is below a `better: lower` target; CJM602 leaves it to this rule.
+    Scores without a scale in their unit (an NPS is known by its id, name or
+    unit), and currencies, are not judged. Rates are CJM604's.
+
+    Fails:
+
+        metrics:
+          - {id: payout-time, name: Time to payout, kind: duration, unit: days, value: -3}
+
+    Passes:
+
+        metrics:
+          - {id: payout-time, name: Time to payout, kind: duration, unit: days, value: 3}
+    """
+    for definition in journey.metrics.definitions:
+        scale, target = definition.scale, definition.target
+        if definition.kind != "rate" and scale is not None and target is not None and not scale.holds(target.value):
+            yield Finding(
+                definition.where,
+                f"the target of {definition.kind} '{definition.id}' is {definition.format(target.value)}, "
+                f"{scale.describe()}: {scale.why}",
+            )
+    for series in journey.metrics.series:
+        metric, scale = series.metric, series.metric.scale
+        if metric.kind == "rate" or scale is None:
+            continue
+        for point in series.points:
+            if not scale.holds(point.value):
+                yield Finding(
+                    point.where,
+                    f"{metric.kind} '{metric.id}' {series.place.phrase} is {metric.format(point.value)}, "
+                    f"{scale.describe()}: {scale.why}",
                 )
 
 
