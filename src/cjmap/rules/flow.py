@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterator
 
 from cjmap.diagnostics import Severity
 from cjmap.resolve import Journey, Touchpoint
+from cjmap.rules.metrics import SHARE_SLACK
 from cjmap.rules.registry import Context, Finding, rule
 
 # A branch is the fallback when it has no condition, starts with "otherwise"/"else",
@@ -135,7 +137,7 @@ def _is_fallback(condition: str | None) -> bool:
     return condition is None or _FALLBACK.search(condition) is not None
 
 
-@rule("CJM203", "branch-without-fallback", Severity.WARNING)
+@rule("CJM203", "branch-without-fallback", Severity.WARNING, options=[SHARE_SLACK])
 def branch_without_fallback(journey: Journey, context: Context) -> Iterator[Finding]:
     """A conditional `next` has no path for everyone else.
 
@@ -144,6 +146,8 @@ def branch_without_fallback(journey: Journey, context: Context) -> Iterator[Find
     branch that states the negative case (`never opened it`, `leaves without
     booking`: a condition with never, not, no, without or n't), one whose
     `when` starts with `otherwise` or `else`, one without `when`, or an `exit`.
+    Branches whose shares add up to 100 % (less at most `share-slack` points,
+    as CJM603 allows) need none: their shares say everyone takes one of them.
 
     Fails:
 
@@ -162,17 +166,26 @@ def branch_without_fallback(journey: Journey, context: Context) -> Iterator[Find
               - {to: reminder, when: never opened it}
           - {id: onboarding, name: Starts onboarding}
           - {id: reminder, name: Gets a reminder}
+          - name: Gets the offer
+            next:
+              - {to: repair, when: chooses a garage repair, share: 0.71}
+              - {to: payout, when: takes the cash, share: 0.29}
+          - {id: repair, name: Car repaired}
+          - {id: payout, name: Cash paid out}
     """
+    slack = context[SHARE_SLACK] / 100
     branches: dict[str, list[str | None]] = {}
     for edge in journey.edges:
         if not edge.implicit:
             branches.setdefault(edge.source, []).append(edge.condition)
     for tp in journey.touchpoints:
         conditions = branches.get(tp.id, [])
-        if conditions and not any(_is_fallback(c) for c in conditions) and tp.exit_reason is None:
-            yield Finding(
-                tp.at("next"), f"touchpoint '{tp.id}' branches on conditions but has no 'otherwise' path or exit"
-            )
+        if not conditions or any(_is_fallback(c) for c in conditions) or tp.exit_reason is not None:
+            continue
+        shares = journey.metrics.shares_from(tp.id)
+        if len(shares) == len(conditions) and math.fsum(s.value for s in shares) >= 1 - slack - 1e-9:
+            continue  # every way out has a share and together they account for everyone
+        yield Finding(tp.at("next"), f"touchpoint '{tp.id}' branches on conditions but has no 'otherwise' path or exit")
 
 
 @rule("CJM204", "loop-without-exit", Severity.ERROR)
