@@ -21,6 +21,7 @@ from cjmap.render.grid import (
     BADGE_SIZE,
     BADGE_W,
     BADGES_W,
+    CARD_PAD,
     CARD_W,
     LABEL_SIZE,
     META_SIZE,
@@ -37,10 +38,13 @@ from cjmap.render.grid import (
     METRIC_VALUE_SIZE,
     Grid,
     MetricBox,
+    MetricLine,
     Route,
     badge_rows_height,
     layout_grid,
     lines_height,
+    map_metric_lines,
+    metric_line_height,
     meta_row_height,
     text_width,
     wrap,
@@ -256,26 +260,96 @@ def _split_card(card: Card, t: dict) -> str:
 
 def _metric_box(metrics: MetricBox, t: dict) -> str:
     """A stage's KPI lane: each metric's place and name, its value with its status in words, its target."""
-    cell = '<TR><TD ALIGN="LEFT" BALIGN="LEFT">{}</TD></TR>'
     rows = [
         f'<TR><TD ALIGN="LEFT" VALIGN="TOP" HEIGHT="{METRIC_TITLE_H - 4}">'
-        f'<FONT POINT-SIZE="9" COLOR="{t["muted"]}"><B>Metrics</B></FONT></TD></TR>'
+        f'<FONT POINT-SIZE="9" COLOR="{t["muted"]}"><B>Metrics</B></FONT></TD></TR>',
+        *_metric_rows(metrics.lines, t),
     ]
+    return _metrics_frame(metrics.box, t, "".join(rows))
+
+
+def _metrics_frame(box: Box, t: dict, rows: str) -> str:
+    """A metrics box: a rounded frame of the box's size around a table of rows."""
+    frame = f'COLOR="{t["stage_border"]}" BGCOLOR="{t["background"]}" FIXEDSIZE="TRUE"'
+    frame += f' WIDTH="{box.w:.0f}" HEIGHT="{box.h:.0f}"'
+    return (
+        f'<<TABLE BORDER="1" CELLBORDER="0" CELLSPACING="0" CELLPADDING="0" STYLE="ROUNDED" {frame}>'
+        f'<TR><TD CELLPADDING="6" VALIGN="TOP"><TABLE BORDER="0" CELLSPACING="0" CELLPADDING="0">{rows}'
+        "</TABLE></TD></TR></TABLE>>"
+    )
+
+
+def _metric_rows(lines: Sequence[MetricLine], t: dict) -> list[str]:
+    """Each metric as rows of a label table: its head (place, name, whose), its value and status, its target."""
+    cell = '<TR><TD ALIGN="LEFT" BALIGN="LEFT">{}</TD></TR>'
     colours = {"on": t["on_target"], "off": t["off_target"]}
-    for line in metrics.lines:
+    rows = []
+    for line in lines:
         muted = f'<FONT POINT-SIZE="{METRIC_HEAD_SIZE}" COLOR="{t["muted"]}">'
         rows.append(cell.format(f"{muted}{_label_lines(line.head)}</FONT>"))
         value = f'<FONT POINT-SIZE="{METRIC_VALUE_SIZE}" COLOR="{colours.get(line.status, t["text"])}">'
         rows.append(cell.format(f"{value}<B>{_label_lines([line.value])}</B></FONT>"))
-        rows.append(cell.format(f"{muted}{_label_lines([line.target])}</FONT>"))
+        if line.target:
+            rows.append(cell.format(f"{muted}{_label_lines(line.target)}</FONT>"))
         rows.append(f'<TR><TD HEIGHT="{METRIC_GAP}"></TD></TR>')
-    box = metrics.box
-    return (
-        f'<<TABLE BORDER="1" CELLBORDER="0" CELLSPACING="0" CELLPADDING="0" STYLE="ROUNDED" '
-        f'COLOR="{t["stage_border"]}" BGCOLOR="{t["background"]}" FIXEDSIZE="TRUE" WIDTH="{box.w:.0f}" HEIGHT="{box.h:.0f}">'
-        f'<TR><TD CELLPADDING="6" VALIGN="TOP"><TABLE BORDER="0" CELLSPACING="0" CELLPADDING="0">{"".join(rows)}'
-        "</TABLE></TD></TR></TABLE>>"
+    return rows
+
+
+MAP_METRICS_TITLE = "Metrics for the whole journey"
+MAP_METRICS_PER_ROW = 4
+
+
+def _map_metrics_box(lines: Sequence[MetricLine], below: float) -> Box | None:
+    """Where the whole journey's metrics go: under the legend, up to four side by side, each as wide as a card."""
+    if not lines:
+        return None
+    height = METRIC_TITLE_H + sum(_map_metrics_row_height(row) for row in _map_metrics_rows(lines)) + 4
+    return Box(0, below + 8, min(len(lines), MAP_METRICS_PER_ROW) * (CARD_W - 2 * CARD_PAD + 12) + 2, height)
+
+
+def _map_metrics_rows(lines: Sequence[MetricLine]) -> list[Sequence[MetricLine]]:
+    return [lines[i : i + MAP_METRICS_PER_ROW] for i in range(0, len(lines), MAP_METRICS_PER_ROW)]
+
+
+def _map_metrics_row_height(row: Sequence[MetricLine]) -> float:
+    """A row of metrics side by side: its heads share one table row, its values the next, its targets the last."""
+    heads = max(len(line.head) for line in row)
+    targets = max(len(line.target) for line in row)
+    return metric_line_height(MetricLine(("",) * heads, "", "none", ("",) * targets))
+
+
+def _map_metrics(lines: Sequence[MetricLine], box: Box, t: dict) -> str:
+    """The whole journey's metrics as one box, heads, values and targets each on a line across the box, so the
+    SVG shared on its own still carries them."""
+    colours = {"on": t["on_target"], "off": t["off_target"]}
+    muted = f'<FONT POINT-SIZE="{METRIC_HEAD_SIZE}" COLOR="{t["muted"]}">'
+    space = '<TD WIDTH="12"></TD>'
+    width = CARD_W - 2 * CARD_PAD
+    rows = []
+    for row in _map_metrics_rows(lines):
+        heads = [
+            f'<TD ALIGN="LEFT" VALIGN="BOTTOM" BALIGN="LEFT" WIDTH="{width}">'
+            f"{muted}{_label_lines(line.head)}</FONT></TD>"
+            for line in row
+        ]
+        values = [
+            f'<TD ALIGN="LEFT" BALIGN="LEFT"><FONT POINT-SIZE="{METRIC_VALUE_SIZE}" '
+            f'COLOR="{colours.get(line.status, t["text"])}"><B>{_label_lines([line.value])}</B></FONT></TD>'
+            for line in row
+        ]
+        targets = [
+            f'<TD ALIGN="LEFT" VALIGN="TOP" BALIGN="LEFT">{muted}{_label_lines(line.target)}</FONT></TD>'
+            if line.target
+            else "<TD></TD>"
+            for line in row
+        ]
+        rows += [f"<TR>{space.join(cells)}</TR>" for cells in (heads, values, targets)]
+        rows.append(f'<TR><TD HEIGHT="{METRIC_GAP}"></TD></TR>')
+    title = (
+        f'<TR><TD ALIGN="LEFT" VALIGN="TOP" COLSPAN="{2 * MAP_METRICS_PER_ROW - 1}" HEIGHT="{METRIC_TITLE_H - 4}">'
+        f'<FONT POINT-SIZE="9" COLOR="{t["muted"]}"><B>{MAP_METRICS_TITLE}</B></FONT></TD></TR>'
     )
+    return _metrics_frame(box, t, title + "".join(rows))
 
 
 def _card_tooltip(card: Card, names: dict[str, str]) -> str:
@@ -352,7 +426,10 @@ def _straight(a: tuple[float, float], b: tuple[float, float]) -> list[tuple[floa
 def journey_grid(journey: Journey, lanes: str = "none") -> Grid:
     """Where everything of the diagram goes (see render/grid.py); `lanes`: none, persona or channel."""
     title_lines = wrap(journey.title, 760, TITLE_SIZE, 2)
-    boxes = _heading_boxes(title_lines, any(tp.emotions for tp in journey.touchpoints), bool(journey.metrics.shares))
+    split = any(tp.emotions for tp in journey.touchpoints)
+    boxes = list(_heading_boxes(title_lines, split, bool(journey.metrics.shares)))
+    whole = _map_metrics_box(map_metric_lines(journey), boxes[-1].bottom)
+    boxes += [whole] if whole else []
     if lanes == "none":
         return layout_grid(journey, _where(journey), title_lines, boxes[-1].bottom, max(b.w for b in boxes))
     order, lane_of = lanes_of(journey, lanes)
@@ -424,6 +501,12 @@ def _dot_lines(journey: Journey, grid: Grid, t: dict, lanes: str = "none") -> It
     for name, box, label in headings:
         placed = Box(grid.title.x + box.x, grid.title.y + box.y, box.w, box.h)
         yield f'  "{name}" [id="{name}", pos="{canvas.at(placed.cx, placed.cy)}!", label={label}];'
+    whole_lines = map_metric_lines(journey)
+    whole = _map_metrics_box(whole_lines, _heading_boxes(grid.title_lines, split, shares)[-1].bottom)
+    if whole:
+        placed = Box(grid.title.x + whole.x, grid.title.y + whole.y, whole.w, whole.h)
+        label = _map_metrics(whole_lines, whole, t)
+        yield f'  "journey-metrics" [id="journey-metrics", {canvas.pin(placed)}, label={label}];'
     for column in grid.columns:  # first, so cards are drawn over them
         stage_id = "stage-" + column.stage.id
         yield (

@@ -21,10 +21,14 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from cjmap.resolve import Edge, Journey, Stage, Touchpoint
 from cjmap.vocabulary.emotion import emotion_label
 from cjmap.vocabulary.shares import percent
+
+if TYPE_CHECKING:
+    from cjmap.render.kpi import Kpi
 
 # Helvetica-Bold widths (1/1000 em) of printable ASCII. Graphviz measures Helvetica with these
 # metrics (Liberation Sans), so a line wrapped here fits the box it is wrapped for.
@@ -60,7 +64,7 @@ CARD_W = 200  # every card of every map
 CARD_PAD = 7  # border, cell spacing and padding inside a card, each side
 BADGE_W, BADGE_H = 30, 18
 NAME_SIZE, META_SIZE, LABEL_SIZE, STAGE_SIZE, TITLE_SIZE = 11, 9, 9, 13, 18
-NAME_LINES, META_LINES, LABEL_LINES, EXIT_LINES = 3, 2, 3, 3
+NAME_LINES, META_LINES, LABEL_LINES, EXIT_LINES = 3, 2, 3, 8  # an exit's reason wraps rather than being cut
 COL_PAD = 14  # stage box edge to card
 STAGE_W = CARD_W + 2 * COL_PAD
 LABEL_W = 118  # widest branch condition
@@ -247,7 +251,7 @@ class MetricLine:
     head: tuple[str, ...]  # "Reviews the cart · Cart abandonment", wrapped
     value: str  # "45 %  ✓ on target"
     status: str  # on | off | none
-    target: str  # "target ≤ 50 % · 2026-10-31"
+    target: tuple[str, ...]  # "target ≤ 50 % · 2026-10-31", wrapped
 
 
 @dataclass(frozen=True)
@@ -418,14 +422,16 @@ def _share_line(journey: Journey, edge: Edge) -> tuple[str, ...]:
     return (percent(share.value),) if share else ()
 
 
-METRIC_HEAD_SIZE, METRIC_VALUE_SIZE = 8, 10
+# 9 pt is 12 CSS px, the smallest text anywhere in the diagram (README: the flow diagram)
+METRIC_HEAD_SIZE, METRIC_VALUE_SIZE = META_SIZE, 11
 METRIC_TITLE_H, METRIC_GAP = 18, 6  # the box's "Metrics" title; room between two metrics
 
 
 def metric_line_height(line: MetricLine) -> float:
     """A metric's rows as Graphviz sets them (measured): a head line 1.125 times its size, the last one and the
     value line about 1.2 times theirs."""
-    return (len(line.head) * 1.125 + 1.25) * METRIC_HEAD_SIZE + 1.2 * METRIC_VALUE_SIZE + METRIC_GAP
+    small = len(line.head) + len(line.target)
+    return (small * 1.125 + 0.125 * bool(line.target)) * METRIC_HEAD_SIZE + 1.2 * METRIC_VALUE_SIZE + METRIC_GAP
 
 
 def metric_box_height(lines: Sequence[MetricLine]) -> float:
@@ -439,24 +445,35 @@ def metric_lines(journey: Journey) -> dict[str, list[MetricLine]]:
     from cjmap.render.kpi import kpis_by_place  # only maps with metrics pay for it
 
     kpis = kpis_by_place(journey)
-    width = CARD_W - 2 * CARD_PAD
     out: dict[str, list[MetricLine]] = {}
     for stage in journey.stages:
         places = [("stage", stage.id, "whole stage")] + [("touchpoint", tp.id, tp.name) for tp in stage.touchpoints]
         for kind, place_id, where in places:
             for k in kpis.get((kind, place_id), []):
-                head = f"{_cut_words(where, 40)} \u00b7 {k.name}" + (f" \u00b7 {k.who}" if k.who else "")
-                value = f"{k.value} {k.symbol} {k.word}" if k.target else k.value
-                target = " \u00b7 ".join(x for x in (k.target, k.day) if x)
-                out.setdefault(stage.id, []).append(
-                    MetricLine(
-                        wrap(head, width, METRIC_HEAD_SIZE, 2),
-                        wrap(value, width, METRIC_VALUE_SIZE, 1)[0],
-                        k.status,
-                        wrap(target, width, METRIC_HEAD_SIZE, 1)[0],
-                    )
-                )
+                out.setdefault(stage.id, []).append(_metric_line(k, f"{_cut_words(where, 40)} \u00b7 {k.name}"))
     return out
+
+
+def map_metric_lines(journey: Journey) -> list[MetricLine]:
+    """The whole journey's metrics (`value:` on a definition, `at: map` in data), for the box under the legend:
+    a diagram shared on its own still carries them."""
+    if not journey.metrics.series:
+        return []
+    from cjmap.render.kpi import kpis_by_place
+
+    return [_metric_line(k, k.name) for k in kpis_by_place(journey).get(("map", "map"), [])]
+
+
+def _metric_line(k: Kpi, head: str) -> MetricLine:
+    width = CARD_W - 2 * CARD_PAD
+    value = f"{k.value} {k.symbol} {k.word}" if k.target else k.value
+    target = " \u00b7 ".join(x for x in (k.target, k.day) if x)
+    return MetricLine(
+        wrap(head + (f" \u00b7 {k.who}" if k.who else ""), width, METRIC_HEAD_SIZE, 2),
+        wrap(value, width, METRIC_VALUE_SIZE, 1)[0],
+        k.status,
+        wrap(target, width, METRIC_HEAD_SIZE, 2) if target else (),
+    )
 
 
 def _cut_words(text: str, limit: int) -> str:
@@ -627,10 +644,10 @@ def layout_grid(
             y += card_h
     column_bottom = y
     band = metric_lines(journey)
-    band_top = column_bottom
     band_h = max((metric_box_height(entries) for entries in band.values()), default=0.0)
+    band_top = column_bottom + (12 if band_h and lane_start else 0)  # in lanes, under a line of its own
     if band_h:  # the KPI lane: a box per stage under its cards, the stage columns reaching down around it
-        column_bottom += band_h + 12
+        column_bottom = band_top + band_h + 12
 
     # ports: where each edge meets a card's side, spread along it, ordered by where the other end is
     def row_y(tp_id: str) -> float:
@@ -776,7 +793,11 @@ def layout_grid(
         for tp in journey.touchpoints
     }
     metric_boxes = tuple(
-        MetricBox(f"metrics-{stage.id}", Box(col_x[j] + COL_PAD, band_top, CARD_W, band_h), tuple(band[stage.id]))
+        MetricBox(
+            f"metrics-{stage.id}",
+            Box(col_x[j] + COL_PAD, band_top, CARD_W, metric_box_height(band[stage.id])),  # as tall as what it says
+            tuple(band[stage.id]),
+        )
         for j, stage in enumerate(stages)
         if band.get(stage.id)
     )
@@ -875,6 +896,11 @@ def layout_grid(
         text = wrap(titles[lane_id], LANE_TITLE_W - 4, NAME_SIZE, 3)
         h = lines_height(len(text), NAME_SIZE) + 4
         lane_bands.append(Lane(lane_id, titles[lane_id], text, band_top, Box(PAD, (row_top[first] + band_bottom) / 2 - h / 2, LANE_TITLE_W, h)))
+    if metric_boxes and lane_bands:  # in lanes, the metrics are everyone's: a band of their own, not the last persona's
+        text = wrap("Metrics", LANE_TITLE_W - 4, NAME_SIZE, 1)
+        h = lines_height(len(text), NAME_SIZE) + 4
+        at = metric_boxes[0].box.y
+        lane_bands.append(Lane(":metrics", "Metrics", text, at - 12, Box(PAD, at + 8, LANE_TITLE_W, h)))
     title = Box(PAD, PAD, title_w, title_h)
     return Grid(
         width=round(width),
