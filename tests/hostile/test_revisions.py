@@ -173,3 +173,21 @@ def test_a_file_named_like_a_revision_cannot_forge_the_old_side(repo: Path) -> N
     assert "emotion +2 \u2192 \u22122" in done.stdout, done.stdout + done.stderr
     done = run_cli("diff", "--git", "base", "--", "m.cjmap.yaml", cwd=repo)
     assert "emotion +2 \u2192 \u22122" in done.stdout, done.stdout + done.stderr
+
+
+def test_a_revision_is_read_with_its_metric_data(repo: Path) -> None:
+    """A map's data: file at the revision is the one its numbers came from; unrelated CSVs are not copied."""
+    metric = "metrics:\n  - {id: conv, name: Checkout conversion, kind: rate, unit: '%'}\ndata: [d.csv]\n"
+    write(repo, "m.cjmap.yaml", MINIMAL + metric)
+    write(repo, "d.csv", "metric,at,value,date\nconv,map,3.1,2026-10-01\n")
+    write(repo, "other.csv", "name,amount\nrent,1200\n")
+    git(repo, "add", ".")
+    git(repo, "commit", "-qm", "data")
+    write(repo, "d.csv", "metric,at,value,date\nconv,map,3.6,2026-10-01\n")
+    done = run_cli("diff", "--today", "2026-11-24", "HEAD:m.cjmap.yaml", "m.cjmap.yaml", cwd=repo)
+    assert "Checkout conversion 3.1 % \u2192 3.6 %" in done.stdout, done.stdout + done.stderr
+    assert "CJM601" not in done.stdout
+    from cjmap.review.revisions import tree_at
+
+    with tree_at("HEAD", repo) as laid_out:
+        assert sorted(p.name for p in laid_out.iterdir() if p.is_file()) == ["d.csv", "m.cjmap.yaml"]

@@ -28,7 +28,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-from cjmap.source.safeio import MAP_KEY, MAX_MAP_BYTES, file_kind
+from cjmap.source.safeio import MAP_KEY, MAX_MAP_BYTES, file_kind, looks_like_data
 
 __all__ = ["OutputRefused", "write_atomic", "write_all"]
 
@@ -92,21 +92,14 @@ def _own_descriptor(path: Path) -> int | None:
     return None
 
 
-_DATA_COLUMNS = {"metric", "at", "value", "date"}
-
-
 def _is_data(path: Path) -> bool:
-    """Whether a file is metric data some map may read: a workbook (no output of ours is a zip), or a table whose
-    first line names the data columns. Another map's `data:` file is safe from a folder render whatever its name."""
+    """Whether a file is metric data some map may read: another map's `data:` file is safe from a folder
+    render whatever its name."""
     try:
         with open(path, "rb") as handle:
-            head = handle.read(4096)
+            return looks_like_data(handle.read(4096))
     except OSError:
         return False
-    if head.startswith(b"PK\x03\x04"):
-        return True
-    first = head.lstrip(b"\xef\xbb\xbf\r\n\t ").split(b"\n", 1)[0].decode("utf-8", "replace").lower()
-    return _DATA_COLUMNS <= {cell.strip().strip('"') for cell in re.split(r"[,;\t]", first)}
 
 
 def _is_map(path: Path) -> bool:

@@ -19,12 +19,13 @@ from pathlib import Path
 from typing import IO
 
 from cjmap.source.loader import MAX_BYTES
-from cjmap.source.safeio import MAP_KEY, MAP_NAMES, SNIFF_BYTES
+from cjmap.source.safeio import DATA_SUFFIXES, MAP_KEY, MAP_NAMES, SNIFF_BYTES, looks_like_data
 
 MAP_SUFFIXES = (".yaml", ".yml")
 KEPT_SUFFIXES = (*MAP_SUFFIXES, ".toml")
 CONFIG_NAMES = ("cjmap.toml", "pyproject.toml")
 MAX_LAID_OUT = 10_000  # maps and configs of one revision; a real repository has tens
+MAX_DATA_LAID_OUT = 2_000  # metric data files besides; more are left out (maps naming them find them missing)
 
 
 class GitError(Exception):
@@ -97,8 +98,9 @@ def tree_at(rev: str, cwd: Path) -> Iterator[Path]:
     could leave the folder (`..`, an absolute path), is not a plain file (a link, a
     submodule) or clashes with one already laid out is left out, so a crafted commit
     cannot write outside the folder nor stop the diff. Only what a map can use is
-    copied: YAML named `*.cjmap.yaml` or carrying a top-level `cjmap:` key, and
-    `cjmap.toml`/`pyproject.toml`. Each blob is read once however many names share it
+    copied: YAML named `*.cjmap.yaml` or carrying a top-level `cjmap:` key,
+    `cjmap.toml`/`pyproject.toml`, and metric data (`.csv` naming the data columns,
+    `.xlsx`; at most MAX_DATA_LAID_OUT of them). Each blob is read once however many names share it
     (streamed, never all in memory), and at most MAX_LAID_OUT files are laid out.
     """
     root = repo_root(cwd)
@@ -111,13 +113,17 @@ def tree_at(rev: str, cwd: Path) -> Iterator[Path]:
         for name, oid, _ in entries:
             by_oid.setdefault(oid, []).append(name)
         sizes = {oid: size for _, oid, size in entries}
-        laid_out = 0
+        laid_out = data_laid_out = 0
         for oid, head, read_rest in _blobs([o for o in by_oid if sizes[o] <= MAX_BYTES], root):
             names = [n for n in by_oid[oid] if _wanted(n, head)]
+            tables = [n for n in by_oid[oid] if n not in names and _is_data(n, head)]
+            tables = tables[: max(0, MAX_DATA_LAID_OUT - data_laid_out)]
+            data_laid_out += len(tables)
+            laid_out += len(names)
+            names += tables
             if not names:
                 continue
             data = read_rest()
-            laid_out += len(names)
             if laid_out > MAX_LAID_OUT:
                 raise GitError(
                     f"{rev} holds more than {MAX_LAID_OUT:,} maps and configs; cjmap diff lays out at most that many"
@@ -195,7 +201,7 @@ def _feed(stdin: IO[bytes], oids: list[str]) -> None:
 
 
 def _kept_blobs(rev: str, root: Path) -> list[tuple[str, str, int]]:
-    """(name, object id, size) of every plain YAML or TOML file of `rev` whose name is safe to lay out."""
+    """(name, object id, size) of every plain YAML, TOML or data file of `rev` whose name is safe to lay out."""
     listing = _git("ls-tree", "-r", "-z", "--long", "--full-tree", rev, cwd=root)
     kept = []
     for entry in listing.split(b"\0"):
@@ -205,7 +211,8 @@ def _kept_blobs(rev: str, root: Path) -> list[tuple[str, str, int]]:
             continue  # a crafted or missing object: nothing a map can use
         mode, kind, oid, size = fields
         name = raw_name.decode("utf-8", "surrogateescape")
-        if kind == b"blob" and mode in (b"100644", b"100755") and name.endswith(KEPT_SUFFIXES) and safe_name(name):
+        kept_name = name.endswith(KEPT_SUFFIXES) or name.lower().endswith(DATA_SUFFIXES)
+        if kind == b"blob" and mode in (b"100644", b"100755") and kept_name and safe_name(name):
             kept.append((name, oid.decode(), int(size)))
     return kept
 
@@ -242,6 +249,11 @@ def _lay_out(base: Path, name: str, data: bytes | None, same_as: Path | None) ->
     except OSError as e:
         raise GitError(f"cannot lay out '{name}' from the revision: {e.strerror}") from None
     return target
+
+
+def _is_data(name: str, head: bytes) -> bool:
+    """Whether a map could read this file as its metric data (`data: [exports/checkout.csv]`)."""
+    return name.lower().endswith(DATA_SUFFIXES) and looks_like_data(head)
 
 
 def changed_maps(ref: str, cwd: Path, paths: list[str]) -> list[str]:

@@ -34,6 +34,17 @@ MAP_NAMES = (".cjmap.yaml", ".cjmap.yml")
 MAP_KEY = re.compile(rb"^cjmap[ \t]*:", re.MULTILINE)
 SNIFF_BYTES = 1 << 20
 MAX_MAP_BYTES = 10 * 1024 * 1024  # the largest map file read unless `max-file-size` says otherwise
+DATA_SUFFIXES = (".csv", ".xlsx")
+_DATA_COLUMNS = {"metric", "at", "value", "date"}
+
+
+def looks_like_data(head: bytes) -> bool:
+    """Whether a file's first bytes are metric data a map may read: a workbook (a zip), or a table whose first
+    line names the data columns (metric,at,value,date, comma, semicolon or tab separated)."""
+    if head.startswith(b"PK\x03\x04"):
+        return True
+    first = head.lstrip(b"\xef\xbb\xbf\r\n\t ").split(b"\n", 1)[0].decode("utf-8", "replace").lower()
+    return _DATA_COLUMNS <= {cell.strip().strip('"') for cell in re.split(r"[,;\t]", first)}
 
 
 class FileRefused(OSError):
