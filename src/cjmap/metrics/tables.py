@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from cjmap.diagnostics import Location
 from cjmap.metrics.cells import cell_text
+from cjmap.metrics.xml_budget import OverBudget, check_workbook
 from cjmap.source.safeio import FileRefused, TooBig, read_limited, why
 
 if TYPE_CHECKING:
@@ -177,6 +178,7 @@ def _field_columns(line: str, delimiter: str) -> list[int]:
 def _read_xlsx(raw: bytes, display: str, required: Sequence[str]) -> Table:
     """The first sheet of a workbook, after checking the zip holds no more than it should."""
     import zipfile
+    import zlib
 
     try:
         archive = zipfile.ZipFile(io.BytesIO(raw))
@@ -195,6 +197,12 @@ def _read_xlsx(raw: bytes, display: str, required: Sequence[str]) -> Table:
             f"the workbook unpacks to {unpacked:,} bytes, over the limit of {MAX_UNPACKED:,}; refusing to open it",
         )
     try:
+        check_workbook(archive)  # openpyxl builds every cell of a row, every name and style: count them first
+    except OverBudget as e:
+        raise TableError(Location(display), f"{e}; refusing to open it") from None
+    except (zipfile.BadZipFile, ValueError, EOFError, OSError, NotImplementedError, zlib.error) as e:
+        raise TableError(Location(display), f"not an .xlsx workbook ({e})") from None
+    try:
         import openpyxl
     except ImportError:  # pragma: no cover - openpyxl is a dependency; a trimmed install may lack it
         raise TableError(
@@ -203,7 +211,10 @@ def _read_xlsx(raw: bytes, display: str, required: Sequence[str]) -> Table:
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
         try:
-            return _sheet_rows(workbook.worksheets[0], display, required)
+            sheet = workbook.worksheets[0]
+            if hasattr(sheet, "reset_dimensions"):
+                sheet.reset_dimensions()  # a lying <dimension ref="A1"/> would hide every row below it
+            return _sheet_rows(sheet, display, required)
         finally:
             workbook.close()
     except TableError:
