@@ -290,3 +290,27 @@ def test_a_still_open_finding_shows_what_it_said_before_only_where_it_differs() 
     assert "~ CJM602 NPS is 22 points, below its target 30 (still open; was 18)" in to_text([diff])
     assert "(was 18)" in to_markdown([diff])
     assert json.loads(to_json([diff]))["maps"][0]["findings"]["still"][0]["before"]["message"] == before.message
+
+
+def test_outline_and_diff_carry_metric_definitions_shares_and_data_files(project: Path) -> None:
+    """git diff with the outline textconv must show a retargeted metric, a new kind, a share and a data file."""
+    metric = (
+        "metrics:\n  - {id: conv, name: Conversion, kind: count, unit: orders, target: {value: 3.5, better: higher}}\n"
+        "data: [d.csv]\n"
+    )
+    write(project, "d.csv", "metric,at,value,date\n")
+    write(project, "d2.csv", "metric,at,value,date\n")
+    old = MINIMAL + metric
+    new = old.replace("kind: count, unit: orders", "kind: currency, unit: EUR").replace("value: 3.5", "value: 9.5")
+    new = new.replace("data: [d.csv]", "data: [d2.csv]")
+    new = new.replace("emotion: 1}", "emotion: 1, next: [{to: buys, share: 0.9}]}")
+    new = new.replace("stages:\n  - name: Awareness", "stages:\n  - name: Awareness\n    metrics: {conv: 4}")
+    write(project, "old.cjmap.yaml", old)
+    write(project, "new.cjmap.yaml", new)
+    before, after = run_cli("outline", "old.cjmap.yaml", cwd=project), run_cli("outline", "new.cjmap.yaml", cwd=project)
+    assert "metric conv: Conversion (count; unit orders; target 3.5, higher is better)" in before.stdout
+    assert "metric conv: Conversion (currency; unit EUR; target 9.5, higher is better)" in after.stdout
+    assert "data d.csv" in before.stdout and "data d2.csv" in after.stdout
+    assert "  metric conv: 4" in after.stdout and "      next buys (share 0.9)" in after.stdout
+    said = run_cli("diff", "--today", TODAY, "old.cjmap.yaml", "new.cjmap.yaml", cwd=project).stdout
+    assert "Conversion: count in orders \u2192 currency in EUR" in said, said

@@ -48,7 +48,7 @@ GROUPS = (
     )),
     ("Flow", ("branch-added", "branch-removed", "step-added", "step-removed", "exit-added", "exit-removed")),
     ("Metrics", (
-        "metric", "metric-measured", "metric-unmeasured", "metric-added", "metric-removed", "metric-target", "share",
+        "metric", "metric-measured", "metric-unmeasured", "metric-added", "metric-removed", "metric-kind", "metric-target", "share",
     )),
 )
 
@@ -336,6 +336,10 @@ def _moved(before: float, after: float, target: Target | None) -> int:
     return 1 if (after > before) == (target.better == "higher") else -1
 
 
+def _measured_in(d: Definition) -> str:
+    return f"{d.kind} in {d.unit}" if d.unit else d.kind
+
+
 def metric_changes(old: Journey, new: Journey) -> list[Change]:
     """Definitions added, removed or retargeted; current values that changed, appeared or went; branch shares.
 
@@ -347,8 +351,12 @@ def metric_changes(old: Journey, new: Journey) -> list[Change]:
     for id, d in after_defs.items():
         if id not in before_defs:
             out.append(Change("metric-added", d.name, f"metric defined: {d.kind}, target {_target(d)}"))
-        elif before_defs[id].target != d.target:
-            out.append(Change("metric-target", d.name, _target_change(before_defs[id], d)))
+        else:
+            earlier = before_defs[id]
+            if (earlier.kind, earlier.unit) != (d.kind, d.unit):
+                out.append(Change("metric-kind", d.name, f"{_measured_in(earlier)} \u2192 {_measured_in(d)}"))
+            if earlier.target != d.target:
+                out.append(Change("metric-target", d.name, _target_change(earlier, d)))
     gone = [d for i, d in before_defs.items() if i not in after_defs]
     out += [Change("metric-removed", d.name, "metric no longer defined") for d in gone]
     names = {p.id: p.name for p in (*old.personas, *new.personas)}

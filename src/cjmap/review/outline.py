@@ -7,7 +7,7 @@ copy of an old version, beside none of the files it imports.
 from __future__ import annotations
 
 from cjmap.diagnostics import one_line
-from cjmap.model import MapFile, Touchpoint
+from cjmap.model import MapFile, MetricDefinition, Touchpoint
 from cjmap.vocabulary.emotion import emotion_text as _emotion
 from cjmap.vocabulary.ids import id_of
 from cjmap.vocabulary.lanes import LIST_LANES, TEXT_LANES
@@ -31,9 +31,24 @@ def _touchpoint(tp: Touchpoint) -> list[str]:
         if not tp.next:
             lines.append(f"      exit{': ' + tp.exit if tp.exit else ''}")
         for step in tp.next:
-            lines.append(f"      next {step.to}" + (f" when {step.when}" if step.when else ""))
+            share = f" (share {step.share:g})" if step.share is not None else ""
+            lines.append(f"      next {step.to}" + (f" when {step.when}" if step.when else "") + share)
     elif tp.exit:
         lines.append(f"      may exit: {tp.exit}")
+    return lines
+
+
+def _metric(metric: MetricDefinition) -> list[str]:
+    """A metric definition: what it measures, in what, toward which target; the data rows stay in their files."""
+    facts: list[str] = [metric.kind]
+    if metric.unit:
+        facts.append(f"unit {metric.unit}")
+    if metric.target:
+        facts.append(f"target {metric.target.value:g}, {metric.target.better} is better")
+    facts += [f"{key} {getattr(metric, key)}" for key in ("owner", "source") if getattr(metric, key)]
+    lines = [f"metric {id_of(metric)}: {metric.name or id_of(metric)} ({'; '.join(facts)})"]
+    if metric.value is not None:
+        lines.append(f"  value {metric.value:g}")
     return lines
 
 
@@ -61,8 +76,11 @@ def _facts(data: MapFile) -> list[str]:
     lines += [
         f"source {id_of(s)}: {s.name}" + (f", collected {s.collected}" if s.collected else "") for s in data.sources
     ]
+    lines += [line for metric in data.metrics for line in _metric(metric)]
+    lines += [f"data {name}" for name in data.data]
     for i, stage in enumerate(data.stages, 1):
         lines.append(f"stage {i} {id_of(stage)}: {stage.name}" + (f" (goal: {stage.goal})" if stage.goal else ""))
+        lines += [f"  metric {k}: {v:g}" for k, v in stage.metrics.items()]
         for tp in stage.touchpoints:
             lines += _touchpoint(tp)
     return lines
