@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import EXAMPLES, TODAY, run_cli, write
+from conftest import EXAMPLES, MINIMAL, TODAY, run_cli, write
 from goldens import assert_golden
 
 from cjmap.importers.mermaid import parse_journey
@@ -146,3 +146,14 @@ def test_import_points_out_actors_missing_from_some_sections(project: Path) -> N
         "j.mmd:5:1: warning CJM010 actor 'Bot' takes part in 1 of 2 sections; "
         "if it is staff, a system or a device rather than a customer, move it to teams [mermaid-import]"
     )
+
+
+def test_terminal_escapes_and_bidi_overrides_in_names_are_shown_not_written_raw(project: Path) -> None:
+    hostile = MINIMAL.replace("title: Minimal", "title: Minimal\npersonas: [{id: anna, name: \"Anna\\e[31m\\u202Eevil\"}]")
+    hostile = hostile.replace("name: Buys", 'name: "Buys\\e]0;owned\\a"')
+    write(project, "m.cjmap.yaml", hostile)
+    assert run_cli("render", "m.cjmap.yaml", "--format", "mermaid,markdown", cwd=project).returncode == 0
+    for name in ("m.mmd", "m.md"):
+        text = (project / name).read_text(encoding="utf-8")
+        assert "\x1b" not in text and "\u202e" not in text and "\x07" not in text, name
+        assert "Anna\\x1b[31m\\u202eevil" in text, name

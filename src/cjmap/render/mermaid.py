@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from cjmap.diagnostics import escape_controls
+
 if TYPE_CHECKING:
     from cjmap.render.outputs import Rendering
     from cjmap.resolve import Journey, Touchpoint
@@ -15,8 +17,9 @@ NO_SCORE = 3  # Mermaid draws a task without a usable score as neutral
 
 
 def _clean(text: str) -> str:
-    """Text Mermaid's journey grammar can hold: no ':', '#', ';' or line breaks (they end a field)."""
-    text = re.sub(r"[\r\n]+", " ", text)
+    """Text Mermaid's journey grammar can hold: no ':', '#', ';' or line breaks (they end a field), and no
+    terminal escape or bidi override a reader of the .mmd or the Markdown would be fooled by (shown as \\u202e)."""
+    text = escape_controls(re.sub(r"[\r\n]+", " ", text))
     # %% starts a comment
     text = (
         re.sub(r" ?: ?", " \u2013 ", " ".join(text.split())).replace("#", "no. ").replace(";", ",").replace("%%", "%")
