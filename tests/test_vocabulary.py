@@ -72,3 +72,10 @@ def test_lanes_are_listed_once_in_the_grid_order() -> None:
     assert [(lane.id, lane.item) for lane in LIST_LANES] == [
         ("pain_points", "pain point"), ("opportunities", "opportunity"),
     ]
+
+
+def test_a_part_that_overflowed_is_shown_as_unknown_not_a_crash() -> None:
+    from cjmap.vocabulary.shares import percent
+
+    assert percent(0.62) == "62 %" and percent(0.044) == "4.4 %"
+    assert percent(float("inf")) == "?" and percent(float("nan")) == "?"
