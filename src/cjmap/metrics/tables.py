@@ -227,6 +227,7 @@ def _sheet_rows(sheet: Worksheet, display: str, required: Sequence[str]) -> Tabl
     header: tuple[str, ...] = ()
     header_line, header_text = 0, ""
     rows: list[Row] = []
+    percent = _PercentStyles()
     numbered = enumerate(sheet.iter_rows(max_col=MAX_COLUMNS), start=1)
     head = list(itertools.islice(numbered, HEADER_SEARCH))  # blank rows count: the search stays within ten rows
     texts = [(number, [cell_text(c.value) for c in cells]) for number, cells in head]
@@ -248,7 +249,7 @@ def _sheet_rows(sheet: Worksheet, display: str, required: Sequence[str]) -> Tabl
         if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
             continue
         row = {
-            name: Cell(cell.value, Location(display, number, i + 1), _percent_format(cell))
+            name: Cell(cell.value, Location(display, number, i + 1), percent(cell))
             for i, (name, cell) in enumerate(zip(header, cells, strict=False))  # ragged rows, as in the CSV
             if name
         }
@@ -260,12 +261,25 @@ def _sheet_rows(sheet: Worksheet, display: str, required: Sequence[str]) -> Tabl
     return Table(header, rows, header_line=header_line, header_text=header_text)
 
 
-def _percent_format(cell: object) -> bool:
-    """Whether a number's format shows it times 100 with a '%' (a '%' in quotes or after a backslash is only text)."""
-    value = getattr(cell, "value", None)
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return False
-    number_format = getattr(cell, "number_format", None)
-    if not isinstance(number_format, str):
-        return False
-    return "%" in re.sub(r'"[^"]*"|\\.', "", number_format)
+class _PercentStyles:
+    """Whether a number cell is formatted as a percentage, looked up once per style: a sheet has a few styles and up
+    to 100,000 rows, and openpyxl finds a cell's format through the workbook's tables each time it is asked."""
+
+    def __init__(self) -> None:
+        self.known: dict[int, bool] = {}
+
+    def __call__(self, cell: object) -> bool:
+        value = getattr(cell, "value", None)
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            return False
+        style = getattr(cell, "_style_id", None)  # openpyxl's read-only cells keep it; anything else is asked
+        if not isinstance(style, int):
+            return _is_percent(getattr(cell, "number_format", None))
+        if style not in self.known:
+            self.known[style] = _is_percent(getattr(cell, "number_format", None))
+        return self.known[style]
+
+
+def _is_percent(number_format: object) -> bool:
+    """Whether a format shows a number times 100 with a '%' (a '%' in quotes or after a backslash is only text)."""
+    return isinstance(number_format, str) and "%" in re.sub(r'"[^"]*"|\\.', "", number_format)
