@@ -695,10 +695,11 @@ def layout_grid(
         runs.setdefault(place[tp_id][0], []).append((_Marker(f"start:{tp_id}"), 0, y - START_R - 2, y + START_R + 2))
     track_of: dict[tuple[str, int], int] = {}
     gutter_tracks = [0] * (n_cols + 1)
-    for g, members in runs.items():
-        for (plan, part, _, _), t in zip(members, _assign_tracks([(lo, hi) for _, _, lo, hi in members], clearance=3)):
-            track_of[(plan.id, part)] = t
-        gutter_tracks[g] = max(track_of[(p.id, part)] for p, part, _, _ in members) + 1
+    for g, in_gutter in runs.items():
+        spans = [(lo, hi) for _, _, lo, hi in in_gutter]
+        for (runner, part, _, _), t in zip(in_gutter, _assign_tracks(spans, clearance=3)):
+            track_of[(runner.id, part)] = t
+        gutter_tracks[g] = max(track_of[(p.id, part)] for p, part, _, _ in in_gutter) + 1
 
     # conditions of edges leaving a card sideways: in the gutter beside the card, touching their edge's first
     # run (under it when the edge turns down, over it when it turns up); a label that would meet another
@@ -745,7 +746,7 @@ def layout_grid(
             w = max(text_width(line, LABEL_SIZE) for line in plan.label) + 6
             turn = gap_y(plan) if plan.gap is not None else plan.target_y
             below, above = plan.source_y + 3, plan.source_y - 3 - h
-            wanted = (below, above) if turn >= plan.source_y else (above, below)
+            wanted: tuple[float, ...] = (below, above) if turn >= plan.source_y else (above, below)
             # a side no other line crosses first; where both are crossed, the side it turns to
             wanted = tuple(t for t in wanted if clear_of_lines(key, t, t + h, plan.id)) or wanted
             column = 0
@@ -769,7 +770,7 @@ def layout_grid(
     if lane_start:
         gutter_w[0] += LANE_TITLE_W + 8
     col_x = []
-    x = PAD
+    x: float = PAD
     for j in range(n_cols):
         x += gutter_w[j]
         col_x.append(x)
@@ -816,7 +817,7 @@ def layout_grid(
     for plan in plans:
         source, target = cards[plan.edge.source].box, cards[plan.edge.target].box
         if plan.source_side == "bottom":
-            points = ((source.cx, source.bottom), (target.cx, target.y))
+            points: tuple[tuple[float, float], ...] = ((source.cx, source.bottom), (target.cx, target.y))
             label_box = None
             if plan.label:
                 h = lines_height(len(plan.label), LABEL_SIZE) + 2
@@ -825,17 +826,17 @@ def layout_grid(
         else:
             sx = source.right if plan.source_side == "right" else source.x
             tx = target.right if plan.target_side == "right" else target.x
-            first = track_x(plan.gutters[0], track_of[(plan.id, 0)])
+            first_x = track_x(plan.gutters[0], track_of[(plan.id, 0)])
             if plan.target_side == "top":
                 gy = gap_y(plan)
                 entry = target.right - 16 - 12 * top_entries[plan.edge.target].index(plan.id)
-                points = ((sx, plan.source_y), (first, plan.source_y), (first, gy), (entry, gy), (entry, target.y))
+                points = ((sx, plan.source_y), (first_x, plan.source_y), (first_x, gy), (entry, gy), (entry, target.y))
             elif plan.gap is None:
-                points = ((sx, plan.source_y), (first, plan.source_y), (first, plan.target_y), (tx, plan.target_y))
+                points = ((sx, plan.source_y), (first_x, plan.source_y), (first_x, plan.target_y), (tx, plan.target_y))
             else:
                 second = track_x(plan.gutters[1], track_of[(plan.id, 1)])
                 gy = gap_y(plan)
-                points = ((sx, plan.source_y), (first, plan.source_y), (first, gy), (second, gy), (second, plan.target_y), (tx, plan.target_y))
+                points = ((sx, plan.source_y), (first_x, plan.source_y), (first_x, gy), (second, gy), (second, plan.target_y), (tx, plan.target_y))
             label_box = None
         if plan.id in slots:
             column, label_top, w, h = slots[plan.id]
@@ -846,11 +847,11 @@ def layout_grid(
                 label_box = Box(gutter_left(j1 + 1) + 3 + column * column_w, label_top, w, h)
             else:
                 label_box = Box(col_x[j1] - 3 - column * column_w - w, label_top, w, h)
-        share = journey.metrics.share(plan.edge.source, plan.edge.target)
+        given = journey.metrics.share(plan.edge.source, plan.edge.target)
         routes.append(
             Route(
                 plan.id, f"tp-{plan.edge.source}", f"tp-{plan.edge.target}", plan.kind, points, plan.label, label_box,
-                share.value if share else None,
+                given.value if given else None,
             )
         )
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from pathlib import PurePath
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import jinja2
 from markupsafe import Markup
@@ -77,7 +77,8 @@ class Badge:
 
 
 def emotion_badge(emotion: int | None, theme: str = "light") -> Badge:
-    _, fill, text = DIAGRAM_LIGHT["emotion"][emotion]
+    colours = cast("dict[int | None, tuple[str, str, str]]", DIAGRAM_LIGHT["emotion"])  # palettes are plain data
+    _, fill, text = colours[emotion]
     if theme == "print":  # ink only: the number and the word carry the meaning
         fill, text = PRINT_BADGE
     return Badge(emotion_label(emotion), emotion_word(emotion), fill, text)
