@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import io
 import zipfile
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 
+from cjmap.diagnostics import MapError
 from cjmap.lint.pipeline import load_journey
 from conftest import write
 
@@ -121,3 +123,131 @@ def test_a_row_numbered_past_the_limit_is_refused(project: Path) -> None:
         100_001,
         "more than 100,000 rows; keep one sheet per metric or per year",
     )
+
+
+CSV_MAP = """\
+cjmap: 1
+title: T
+updated: 2026-11-01
+metrics:
+  - {id: conversion, name: Conversion, kind: rate}
+  - {id: orders, name: Orders, kind: count}
+data: [a.csv, b.csv]
+stages:
+  - name: Buy
+    touchpoints:
+      - {id: checkout, name: Checkout, metrics: {orders: 12}}
+      - {id: pay, name: Pay}
+"""
+
+
+def load_csv(project: Path, a: str, b: str = "metric,at,value,date\n", text: str = CSV_MAP):
+    write(project, "a.csv", a)
+    write(project, "b.csv", b)
+    return load_journey(write(project, "m.cjmap.yaml", text), "m.cjmap.yaml").metrics
+
+
+def rows(count: int, at: str = "checkout", first_day: int = 0) -> str:
+    days = [date(2020, 1, 1) + timedelta(days=first_day + i) for i in range(count)]
+    return "metric,at,value,date\n" + "".join(f"conversion,{at},3,{day}\n" for day in days)
+
+
+def test_an_unknown_id_in_many_rows_is_matched_once(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from cjmap.metrics import collect
+
+    calls: list[str] = []
+    real = collect._hint
+    monkeypatch.setattr(collect, "_hint", lambda value, known: calls.append(value) or real(value, known))
+    metrics = load_csv(project, rows(50, at="chekout"))
+    assert calls == ["chekout"]
+    assert len(metrics.problems) == 50 and metrics.problems[-1].message == (
+        "unknown touchpoint or stage 'chekout' (did you mean 'checkout'?)"
+    )
+
+
+def test_problems_past_a_hundred_in_a_file_are_counted_not_built(project: Path, monkeypatch) -> None:
+    from cjmap.metrics import collect
+
+    calls: list[str] = []
+    real = collect._hint
+    monkeypatch.setattr(collect, "_hint", lambda value, known: calls.append(value) or real(value, known))
+    text = "metric,at,value,date\n" + "".join(f"conversion,old-step-{i},3,2026-10-01\n" for i in range(250))
+    metrics = load_csv(project, text)
+    assert len(calls) == 100 and len(metrics.problems) == 101
+    last = metrics.problems[-1]
+    assert (last.where.file, last.where.line) == ("a.csv", 1)
+    assert last.message == "150 more problems are in this file, not shown (the first 100 are); fix those first"
+
+
+def test_rows_of_all_data_files_together_are_bounded(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from cjmap.metrics import collect
+
+    monkeypatch.setattr(collect, "MAX_DATA_ROWS", 5)
+    metrics = load_csv(project, rows(3), rows(3, first_day=10))
+    (problem,) = metrics.problems
+    assert (problem.where.file, problem.where.line) == ("b.csv", 4)
+    assert problem.message == "more than 5 rows in the map's data files together; the rest is not read"
+    assert sum(len(s.trend) for s in metrics.series if s.metric.id == "conversion") == 5
+
+
+def test_a_data_file_after_the_row_budget_is_not_read(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from cjmap.metrics import collect
+
+    monkeypatch.setattr(collect, "MAX_DATA_ROWS", 3)
+    (problem,) = load_csv(project, rows(3), rows(3, first_day=10)).problems
+    assert (problem.where.file, problem.message) == (
+        "b.csv",
+        "not read: the map's data files before it hold 3 rows, all a map may have",
+    )
+
+
+def test_metric_values_of_the_map_and_its_data_are_bounded(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from cjmap.metrics import collect
+
+    monkeypatch.setattr(collect, "MAX_VALUES", 3)  # the map gives one, the data may add two
+    (problem,) = load_csv(project, rows(3)).problems
+    assert (problem.where.file, problem.where.line) == ("a.csv", 4)
+    assert problem.message == "more than 3 metric values in the map and its data together; the rest is not read"
+
+
+def test_a_map_giving_too_many_values_is_refused(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from cjmap.metrics import collect
+
+    monkeypatch.setattr(collect, "MAX_VALUES", 1)
+    text = CSV_MAP.replace("{id: pay, name: Pay}", "{id: pay, name: Pay, metrics: {orders: 3}}")
+    with pytest.raises(MapError) as caught:
+        load_csv(project, rows(1), text=text)
+    (error,) = caught.value.diagnostics
+    assert error.code == "CJM002" and error.message.startswith("the map gives more than 1 metric values")
+
+
+def test_a_map_defining_too_many_metrics_is_refused(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from cjmap.metrics import collect
+
+    monkeypatch.setattr(collect, "MAX_METRICS", 1)
+    with pytest.raises(MapError) as caught:
+        load_csv(project, rows(1))
+    (error,) = caught.value.diagnostics
+    assert (error.code, error.where.line) == ("CJM002", 6)
+    assert error.message.startswith("more than 1 metrics defined")
+
+
+def test_trends_of_the_map_and_its_data_are_bounded(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from cjmap.metrics import collect
+
+    monkeypatch.setattr(collect, "MAX_SERIES", 2)  # the map's orders at checkout, then conversion at checkout
+    (problem,) = load_csv(project, rows(2) + "conversion,pay,3,2026-10-01\n").problems
+    assert (problem.where.file, problem.where.line) == ("a.csv", 4)
+    assert problem.message.startswith("more than 2 metrics and places with values in the map and its data")
+
+
+def test_a_map_giving_values_at_too_many_places_is_refused(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from cjmap.metrics import collect
+
+    monkeypatch.setattr(collect, "MAX_SERIES", 1)
+    text = CSV_MAP.replace("{id: pay, name: Pay}", "{id: pay, name: Pay, metrics: {orders: 3}}")
+    with pytest.raises(MapError) as caught:
+        load_csv(project, rows(1), text=text)
+    (error,) = caught.value.diagnostics
+    assert (error.code, error.where.line) == ("CJM002", 12)
+    assert error.message.startswith("the map gives values for more than 1 metrics and places")

@@ -10,9 +10,10 @@ CJM601 at the file, row and column, and the rest of the data is used.
 from __future__ import annotations
 
 import difflib
+import itertools
 import os
 import re
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -21,7 +22,7 @@ from typing import TYPE_CHECKING
 from cjmap import model as m
 from cjmap.diagnostics import Diagnostic, Location, MapError, structural
 from cjmap.metrics.cells import cell_text, is_month, parse_day, parse_number
-from cjmap.metrics.tables import HEADER_SEARCH, Row, TableError, read_table
+from cjmap.metrics.tables import HEADER_SEARCH, Row, Table, TableError, read_table
 from cjmap.metrics.values import MAP, DataProblem, Definition, Metrics, Place, Point, Series, Share, Target
 from cjmap.source.project import PROJECT_MARKERS
 from cjmap.source.safeio import outside_project
@@ -32,6 +33,11 @@ if TYPE_CHECKING:
 
 REQUIRED_COLUMNS = ("metric", "at", "value", "date")
 MAX_DATA_FILES = 20
+MAX_METRICS = 1_000  # definitions per map with its imports; a team measures dozens
+MAX_DATA_ROWS = 100_000  # rows of all of a map's data files together, as one file may hold
+MAX_VALUES = 100_000  # metric values of a map, written in it and read from its data, together
+MAX_SERIES = 20_000  # trends (a metric at a place, for a persona): each is judged and drawn, 100,000 took 21 s
+MAX_PROBLEMS_PER_FILE = 100  # then one line says how many more: 100,000 bad rows are not 400,000 lines
 
 
 @dataclass(frozen=True)
@@ -63,10 +69,11 @@ def attach_metrics(
     _map_values(files, by_id, root.updated, points)
     _stage_values(journey, root_source, root, by_id, points)
     _touchpoint_values(journey, root_source, root, by_id, points)
+    _check_value_count(points)
     shares = _shares(journey, root_source, root)
     problems: list[DataProblem] = []
     wanted = _data_files(root_source, root, loaded.project_root, extra, problems)
-    reader = _RowReader(journey, by_id, problems)
+    reader = _RowReader(journey, by_id, problems, MAX_VALUES - sum(len(found) for found in points.values()))
     for data_file in wanted:
         reader.read(data_file, points)
     series = _series(journey, definitions, points)
@@ -109,9 +116,16 @@ def _definitions(
     """Every definition, imports first (a map redefining an imported metric is where the duplicate is reported)."""
     from cjmap.vocabulary.ids import id_of
 
+    ordered = [*files[1:], files[0]]
+    items = ((source, index) for source, data in ordered for index in range(len(data.metrics)))
+    past = next(itertools.islice(items, MAX_METRICS, None), None)
+    if past is not None:
+        message = f"more than {MAX_METRICS:,} metrics defined (with the imports'); a map measures dozens, not thousands"
+        errors.append(structural("CJM002", past[0].locate(("metrics", past[1])), message))
+        return []
     seen: dict[str, Location] = {}
     found = []
-    for source, data in [*files[1:], files[0]]:
+    for source, data in ordered:
         for index, item in enumerate(data.metrics):
             path = ("metrics", index)
             where = source.locate(path)
@@ -190,6 +204,21 @@ def _map_values(
             if item.value is not None and id in by_id:
                 where = source.locate(("metrics", index, "value"))
                 points.setdefault((id, Place("map", MAP), None), []).append(Point(float(item.value), updated, where))
+
+
+def _check_value_count(points: dict[tuple[str, Place, str | None], list[Point]]) -> None:
+    """Refuse a map giving more values than MAX_VALUES: each one becomes a series to judge and draw."""
+    if len(points) > MAX_SERIES:
+        past = next(itertools.islice(iter(points.values()), MAX_SERIES, None))[0]
+        message = (
+            f"the map gives values for more than {MAX_SERIES:,} metrics and places (on its touchpoints and stages)"
+        )
+        raise MapError([structural("CJM002", past.where, f"{message}; a map this size is not drawn")])
+    if sum(len(found) for found in points.values()) <= MAX_VALUES:
+        return
+    past = next(itertools.islice((p for found in points.values() for p in found), MAX_VALUES, None))
+    message = f"the map gives more than {MAX_VALUES:,} metric values (on its touchpoints, stages and metrics)"
+    raise MapError([structural("CJM002", past.where, f"{message}; move them to a data file, one per metric")])
 
 
 def _check_values(source: SourceFile, root: m.MapFile, by_id: dict[str, Definition], errors: list[Diagnostic]) -> None:
@@ -331,23 +360,56 @@ def _data_target(
 class _RowReader:
     """Reads rows of data files into points, each bad row or cell one problem."""
 
-    def __init__(self, journey: Journey, by_id: dict[str, Definition], problems: list[DataProblem]) -> None:
+    def __init__(
+        self, journey: Journey, by_id: dict[str, Definition], problems: list[DataProblem], values_left: int
+    ) -> None:
         self.by_id = by_id
         self.problems = problems
         self.touchpoints = {tp.id for tp in journey.touchpoints}
         self.stages = {s.id for s in journey.stages}
+        self.places = self.touchpoints | self.stages  # built once: a row's unknown 'at' is hinted from these
         self.personas = {p.id for p in journey.personas}
         self.seen: dict[tuple[str, Place, str | None, date], Location] = {}  # across files: two exports may overlap
+        self.hints: dict[tuple[str, str], str] = {}  # (what, value): a renamed id in 5,000 rows is matched once
+        self.rows_left, self.values_left = MAX_DATA_ROWS, values_left
+        self.file_problems = 0
 
-    def _problem(self, where: Location, message: str) -> None:
-        self.problems.append(DataProblem(where, message))
+    def _problem(self, where: Location, message: str | Callable[[], str]) -> None:
+        """One problem; past MAX_PROBLEMS_PER_FILE in a file only counted, its message never built."""
+        self.file_problems += 1
+        if self.file_problems <= MAX_PROBLEMS_PER_FILE:
+            self.problems.append(DataProblem(where, message if isinstance(message, str) else message()))
+
+    def _cached(self, what: str, value: str, message: Callable[[], str]) -> str:
+        """A message naming an unknown value, built once per value: its hint compares it with every id."""
+        key = (what, value)
+        if key not in self.hints:
+            self.hints[key] = message()
+        return self.hints[key]
 
     def read(self, data_file: DataFile, points: dict[tuple[str, Place, str | None], list[Point]]) -> None:
+        self.file_problems = 0
+        if self.rows_left <= 0:
+            message = f"not read: the map's data files before it hold {MAX_DATA_ROWS:,} rows, all a map may have"
+            self._problem(Location(data_file.display), message)
+            return
         try:
             table = read_table(data_file.path, data_file.display, REQUIRED_COLUMNS)
         except TableError as e:
             self._problem(e.where, e.message)
             return
+        self._rows(data_file, table, points)
+        hidden = self.file_problems - MAX_PROBLEMS_PER_FILE
+        if hidden > 0:
+            more = (
+                f"{hidden:,} more problem{'s are' if hidden > 1 else ' is'} in this file, not shown "
+                f"(the first {MAX_PROBLEMS_PER_FILE} are); fix those first"
+            )
+            self.problems.append(DataProblem(Location(data_file.display), more))
+
+    def _rows(
+        self, data_file: DataFile, table: Table, points: dict[tuple[str, Place, str | None], list[Point]]
+    ) -> None:
         missing = [c for c in REQUIRED_COLUMNS if c not in table.header]
         if missing:
             named = ", ".join(f"'{c}'" for c in missing)
@@ -360,10 +422,32 @@ class _RowReader:
             )
             return
         for row in table.rows:
+            if self.rows_left <= 0:
+                self._problem(
+                    row.where,
+                    f"more than {MAX_DATA_ROWS:,} rows in the map's data files together; the rest is not read",
+                )
+                return
+            self.rows_left -= 1
             point = self._row(row, table.decimal_comma)
-            if point is not None:
-                key, value = point
-                points.setdefault(key, []).append(value)
+            if point is None:
+                continue
+            if self.values_left <= 0:
+                self._problem(
+                    row.where,
+                    f"more than {MAX_VALUES:,} metric values in the map and its data together; the rest is not read",
+                )
+                return
+            self.values_left -= 1
+            key, value = point
+            if key not in points and len(points) >= MAX_SERIES:
+                message = (
+                    f"more than {MAX_SERIES:,} metrics and places with values in the map and its data; "
+                    "the rest is not read"
+                )
+                self._problem(row.where, message)
+                return
+            points.setdefault(key, []).append(value)
 
     def _row(self, row: Row, decimal_comma: bool) -> tuple[tuple[str, Place, str | None], Point] | None:
         metric_cell, at_cell, value_cell, date_cell = (row.cells.get(c) for c in REQUIRED_COLUMNS)
@@ -374,7 +458,10 @@ class _RowReader:
         metric = cell_text(metric_cell.raw)
         if metric not in self.by_id:
             self._problem(
-                metric_cell.where, _unknown_metric(metric, self.by_id) if metric else "no metric named in this row"
+                metric_cell.where,
+                (lambda: self._cached("metric", metric, lambda: _unknown_metric(metric, self.by_id)))
+                if metric
+                else "no metric named in this row",
             )
             ok = False
         place = self._place(cell_text(at_cell.raw), at_cell.where)
@@ -398,7 +485,12 @@ class _RowReader:
         persona = cell_text(persona_cell.raw) if persona_cell is not None else ""
         if persona and persona not in self.personas:
             assert persona_cell is not None
-            self._problem(persona_cell.where, f"unknown persona '{persona}'{_hint(persona, self.personas)}")
+            self._problem(
+                persona_cell.where,
+                lambda: self._cached(
+                    "persona", persona, lambda: f"unknown persona '{persona}'{_hint(persona, self.personas)}"
+                ),
+            )
             ok = False
         if not ok or place is None or value is None or day is None:
             return None
@@ -450,15 +542,9 @@ class _RowReader:
         if other is not None and other[1]:  # the right id behind the wrong prefix: a closer hint than a similar id
             self._problem(where, f"unknown {kind} '{id}'; '{id}' is a {other[0]}: write '{other[0]}:{id}'")
             return None
-        known = (
-            self.touchpoints
-            if kind == "touchpoint"
-            else self.stages
-            if kind == "stage"
-            else self.touchpoints | self.stages
-        )
+        known = self.touchpoints if kind == "touchpoint" else self.stages if kind == "stage" else self.places
         noun = kind or "touchpoint or stage"
-        self._problem(where, f"unknown {noun} '{id}'{_hint(id, known)}")
+        self._problem(where, lambda: self._cached(noun, id, lambda: f"unknown {noun} '{id}'{_hint(id, known)}"))
         return None
 
 
