@@ -194,10 +194,13 @@ def test_a_data_file_after_the_row_budget_is_not_read(project: Path, monkeypatch
     from cjmap.metrics import collect
 
     monkeypatch.setattr(collect, "MAX_DATA_ROWS", 3)
-    (problem,) = load_csv(project, rows(3), rows(3, first_day=10)).problems
+    text = CSV_MAP.replace("[a.csv, b.csv]", "[a.csv, b.csv, c.csv, d.csv]")
+    write(project, "c.csv", rows(1))
+    write(project, "d.csv", rows(1))
+    (problem,) = load_csv(project, rows(3), rows(3, first_day=10), text=text).problems
     assert (problem.where.file, problem.message) == (
         "b.csv",
-        "not read: the map's data files before it hold 3 rows, all a map may have",
+        "not read (nor 2 more data files after it): the map's data files before it hold 3 rows, all a map may have",
     )
 
 

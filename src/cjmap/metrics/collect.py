@@ -76,6 +76,7 @@ def attach_metrics(
     reader = _RowReader(journey, by_id, problems, MAX_VALUES - sum(len(found) for found in points.values()))
     for data_file in wanted:
         reader.read(data_file, points)
+    reader.report_unread()
     series = _series(journey, definitions, points)
     metrics = Metrics(tuple(definitions), series, shares, tuple(problems), tuple(str(f.path) for f in wanted))
     return replace(journey, metrics=metrics)
@@ -373,6 +374,16 @@ class _RowReader:
         self.hints: dict[tuple[str, str], str] = {}  # (what, value): a renamed id in 5,000 rows is matched once
         self.rows_left, self.values_left = MAX_DATA_ROWS, values_left
         self.file_problems = 0
+        self.unread: list[DataFile] = []  # after the rows of the files before them filled the budget
+
+    def report_unread(self) -> None:
+        """One line for every data file left unread, at the first of them."""
+        if not self.unread:
+            return
+        others = len(self.unread) - 1
+        also = f" (nor {others} more data file{'s' if others > 1 else ''} after it)" if others else ""
+        message = f"not read{also}: the map's data files before it hold {MAX_DATA_ROWS:,} rows, all a map may have"
+        self.problems.append(DataProblem(Location(self.unread[0].display), message))
 
     def _problem(self, where: Location, message: str | Callable[[], str]) -> None:
         """One problem; past MAX_PROBLEMS_PER_FILE in a file only counted, its message never built."""
@@ -390,8 +401,7 @@ class _RowReader:
     def read(self, data_file: DataFile, points: dict[tuple[str, Place, str | None], list[Point]]) -> None:
         self.file_problems = 0
         if self.rows_left <= 0:
-            message = f"not read: the map's data files before it hold {MAX_DATA_ROWS:,} rows, all a map may have"
-            self._problem(Location(data_file.display), message)
+            self.unread.append(data_file)
             return
         try:
             table = read_table(data_file.path, data_file.display, REQUIRED_COLUMNS)
