@@ -140,7 +140,9 @@ def test_a_cell_formatted_as_a_percentage_is_read_as_it_shows(project: Path) -> 
     sheet.append(("conversion", "checkout", 0.815, "2026-10-31"))
     sheet.append(("conversion", "map", 0.5, "2026-10-31"))  # a literal "%" in quotes only decorates the number
     sheet.append(("wait", "checkout", 0.25, "2026-10-31"))
+    sheet.append(("conversion", "stage:buy", 0.29, "2026-10-31"))  # 0.29 * 100 is 28.999999999999996 in floats
     sheet["C2"].number_format = "0%"
+    sheet["C6"].number_format = "0%"
     sheet["C3"].number_format = "0.0%"
     sheet["C4"].number_format = '0.0"%"'
     sheet["C5"].number_format = "0%"
@@ -150,6 +152,7 @@ def test_a_cell_formatted_as_a_percentage_is_read_as_it_shows(project: Path) -> 
     (series,) = metrics.at_touchpoint("checkout")
     assert [p.value for p in series.points] == [79, pytest.approx(81.5)] and series.on_target
     assert [p.value for p in metrics.for_map()[0].points] == [0.5]
+    assert [p.value for p in metrics.at_stage("buy")[0].points] == [29]
     assert [(p.where.line, p.where.column, p.message) for p in metrics.problems] == [
         (
             5,

@@ -520,7 +520,7 @@ class _RowReader:
         For any other metric the cell's meaning is unclear (0.79 days shown as
         79 %?), so the row is left out with a word on how to fix it.
         """
-        shown = value * 100
+        shown = round(value * 100, 9)  # 0.29 * 100 is 28.999999999999996, off a target of 29
         if metric.kind == "rate" or metric.unit == "%":
             return shown
         unit = f" in {metric.unit}" if metric.unit else ""
