@@ -254,3 +254,68 @@ def test_a_map_giving_values_at_too_many_places_is_refused(project: Path, monkey
     (error,) = caught.value.diagnostics
     assert (error.code, error.where.line) == ("CJM002", 12)
     assert error.message.startswith("the map gives values for more than 1 metrics and places")
+
+
+def test_a_huge_integer_in_a_workbook_is_refused_in_words(project: Path) -> None:
+    with_part(
+        project,
+        [HEADER, ("conversion", "checkout", 7, "2026-10-01")],
+        "xl/worksheets/sheet1.xml",
+        lambda text: text.replace("<v>7</v>", f"<v>{'9' * 400}</v>"),
+    )
+    (problem,) = load(project).problems
+    assert (problem.where.line, problem.where.column) == (2, 3)
+    assert problem.message == (
+        "value '99999999999999999999\u202699999999 (400 characters)' is not a plausible number "
+        "(beyond 1,000,000,000,000,000 either way)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("entry", "message"),
+    [
+        ("a" * 300 + ".csv", "data file '" + "a" * 40 + "\u2026" + "a" * 11 + ".csv' has a path of 304 characters"),
+        ("d/" * 3000 + "x.csv", "data file '" + "d/" * 20 + "\u2026d/d/d/d/d/x.csv' has a path of 6,005 characters"),
+        ("loop.csv", "data file 'loop.csv' is a symbolic link that leads round in a loop; refusing to read it"),
+    ],
+)
+def test_a_data_path_the_system_cannot_follow_is_one_problem(project: Path, entry: str, message: str) -> None:
+    (project / "loop.csv").symlink_to("loop.csv")
+    (problem,) = load(project, entry).problems
+    assert (problem.where.file, problem.where.line) == ("m.cjmap.yaml", 5)
+    assert problem.message.startswith(message)
+
+
+def test_a_looping_link_named_with_data_is_one_problem(project: Path) -> None:
+    from conftest import run_cli
+
+    (project / "loop.csv").symlink_to("loop.csv")
+    write(project, "m.cjmap.yaml", MAP.replace("DATA", ""))
+    result = run_cli("lint", "m.cjmap.yaml", "--data", "loop.csv", "--select", "CJM601", cwd=project)
+    assert "Traceback" not in result.stderr and result.stdout.splitlines() == [
+        "loop.csv:1:1: error CJM601 data file 'loop.csv' is a symbolic link that leads round in a loop; "
+        "refusing to read it [bad-metric-data]"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("value", "problem"),
+    [
+        ("1e308", "is not a plausible number (beyond 1,000,000,000,000,000 either way)"),
+        ("-1e308", "is not a plausible number (beyond 1,000,000,000,000,000 either way)"),
+        ("1e-400", "is too small to tell from 0 (it underflows)"),
+        ("\uff13", "is not a number: write its digits as 0-9"),
+        ("\u0663", "is not a number: write its digits as 0-9"),
+        ("nan", "is not a number"),
+    ],
+)
+def test_an_implausible_value_in_a_csv_is_refused(project: Path, value: str, problem: str) -> None:
+    write(project, "data.csv", f"metric,at,value,date\nconversion,checkout,{value},2026-10-01\n")
+    (found,) = load(project, "data.csv").problems
+    assert found.message == f"value '{value}' {problem}"
+
+
+def test_thousands_dots_with_a_decimal_comma_in_a_semicolon_file(project: Path) -> None:
+    write(project, "data.csv", 'metric;at;value;date\nconversion;checkout;"1.234,5";2026-10-01\n')
+    metrics = load(project, "data.csv")
+    assert [s.current.value for s in metrics.series] == [1234.5]

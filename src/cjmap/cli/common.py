@@ -163,6 +163,10 @@ def check_data_option(paths: list[Path], data: list[Path] | None) -> None:
         _fail("--data goes with one map: name a single map file")
         raise typer.Exit(EXIT_INPUT)
     for path in data:
-        if not path.exists():
+        try:
+            missing = not path.exists() and not path.is_symlink()  # a looping link is reported as CJM601
+        except OSError:
+            missing = False  # a path too long for the system: reading it reports why, as CJM601
+        if missing:
             typer.echo(f"{_display(path)}:1:1: error CJM000 no such data file [unreadable-file]", err=True)
             raise typer.Exit(EXIT_INPUT)

@@ -10,6 +10,7 @@ CJM601 at the file, row and column, and the rest of the data is used.
 from __future__ import annotations
 
 import difflib
+import errno
 import itertools
 import os
 import re
@@ -21,11 +22,11 @@ from typing import TYPE_CHECKING
 
 from cjmap import model as m
 from cjmap.diagnostics import Diagnostic, Location, MapError, structural
-from cjmap.metrics.cells import cell_text, is_month, parse_day, parse_number
+from cjmap.metrics.cells import cell_text, is_month, number_problem, parse_day, parse_number
 from cjmap.metrics.tables import HEADER_SEARCH, Row, Table, TableError, read_table
 from cjmap.metrics.values import MAP, DataProblem, Definition, Metrics, Place, Point, Series, Share, Target
 from cjmap.source.project import PROJECT_MARKERS
-from cjmap.source.safeio import outside_project
+from cjmap.source.safeio import outside_project, why
 
 if TYPE_CHECKING:
     from cjmap.resolve import Journey
@@ -305,8 +306,8 @@ def _data_files(
         asked = Location(str(path))
         try:
             outside = outside_project(path, PROJECT_MARKERS)
-        except (OSError, ValueError, RuntimeError):
-            problems.append(DataProblem(asked, "is a symbolic link that cannot be followed"))
+        except (OSError, ValueError, RuntimeError) as e:
+            problems.append(DataProblem(asked, _unfollowable(str(path), e)))
             continue
         if outside is not None:
             problems.append(
@@ -327,7 +328,11 @@ def _data_files(
     seen: set[Path] = set()
     unique = []
     for data_file in wanted:
-        key = data_file.path.resolve()
+        try:
+            key = data_file.path.resolve()
+        except (OSError, RuntimeError, ValueError) as e:
+            problems.append(DataProblem(data_file.asked, _unfollowable(str(data_file.path), e)))
+            continue
         if key not in seen:
             seen.add(key)
             unique.append(data_file)
@@ -346,16 +351,32 @@ def _data_target(
     if os.path.isabs(entry) or re.match(r"^[A-Za-z]:[\\/]", entry):
         problems.append(DataProblem(asked, f"data file '{entry}' is absolute; write it relative to this map"))
         return None
-    target = (folder / entry).resolve()
+    try:
+        target = (folder / entry).resolve()
+        exists = target.exists()
+    except (OSError, RuntimeError, ValueError) as e:  # a link loop, a path longer than the system takes
+        problems.append(DataProblem(asked, _unfollowable(entry, e)))
+        return None
     if not target.is_relative_to(project_root):
         problems.append(
             DataProblem(asked, f"data file '{entry}' leaves the project root {project_root}; refusing to read it")
         )
         return None
-    if not target.exists():
+    if not exists:
         problems.append(DataProblem(asked, f"data file '{entry}' not found"))
         return None
     return target
+
+
+def _unfollowable(entry: str, error: Exception) -> str:
+    """Why a data file's path cannot be followed, in words: a link loop, a path too long for the system."""
+    shown = entry if len(entry) <= 60 else f"{entry[:40]}\u2026{entry[-15:]}"
+    code = getattr(error, "errno", None)
+    if isinstance(error, RuntimeError) or code == errno.ELOOP:
+        return f"data file '{shown}' is a symbolic link that leads round in a loop; refusing to read it"
+    if code == errno.ENAMETOOLONG:
+        return f"data file '{shown}' has a path of {len(entry):,} characters, too long for this system"
+    return f"data file '{shown}' cannot be followed: {why(error)}"
 
 
 class _RowReader:
@@ -479,7 +500,9 @@ class _RowReader:
         value = parse_number(value_cell.raw, decimal_comma)
         if value is None:
             shown = cell_text(value_cell.raw)
-            self._problem(value_cell.where, f"value '{shown}' is not a number" if shown else "no value in this row")
+            shown = shown if len(shown) <= 40 else f"{shown[:20]}\u2026{shown[-8:]} ({len(shown):,} characters)"
+            problem = number_problem(value_cell.raw, decimal_comma)
+            self._problem(value_cell.where, f"value '{shown}' {problem}" if shown else "no value in this row")
             ok = False
         elif value_cell.percent and metric in self.by_id:
             value = self._from_percent(value, self.by_id[metric], value_cell.where)
