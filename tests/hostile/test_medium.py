@@ -88,9 +88,9 @@ def test_pyproject_whose_tool_is_not_a_table(tmp_path: Path, tool: str) -> None:
 
 def test_20000_same_names_get_distinct_ids_in_one_pass() -> None:
     """Numbering equal task names used to retry every number from 2 for each name (25 s for 20,000)."""
-    from cjmap.importers.mermaid import _unique_ids
+    from cjmap.vocabulary.ids import unique_ids
 
-    ids = _unique_ids(["Same task"] * 20_000, "task")
+    ids = unique_ids(["Same task"] * 20_000, "task")
     assert ids[:3] == ["same-task", "same-task-2", "same-task-3"] and len(set(ids)) == 20_000
 
 
