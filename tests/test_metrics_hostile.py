@@ -319,3 +319,30 @@ def test_thousands_dots_with_a_decimal_comma_in_a_semicolon_file(project: Path) 
     write(project, "data.csv", 'metric;at;value;date\nconversion;checkout;"1.234,5";2026-10-01\n')
     metrics = load(project, "data.csv")
     assert [s.current.value for s in metrics.series] == [1234.5]
+
+
+def test_a_date_past_what_a_spreadsheet_holds_warns_nothing_on_stderr(project: Path) -> None:
+    import warnings
+    from datetime import datetime
+
+    with_part(
+        project,
+        [HEADER, ("conversion", "checkout", 3, datetime(2026, 10, 1))],
+        "xl/worksheets/sheet1.xml",
+        lambda text: text.replace("<v>46296</v>", "<v>99999999999</v>"),
+    )
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        (problem,) = load(project).problems
+    assert caught == [] and (problem.where.line, problem.where.column) == (2, 4)
+
+
+def test_a_broken_cell_is_said_in_words_not_an_exception_class(project: Path) -> None:
+    with_part(
+        project,
+        [HEADER, ("conversion", "checkout", 3, "2026-10-01")],
+        "xl/worksheets/sheet1.xml",
+        lambda text: text.replace("<v>3</v>", "<v>abc</v>"),
+    )
+    (problem,) = load(project).problems
+    assert problem.message == "cannot read the workbook: a cell marked as a number holds text ('abc')"

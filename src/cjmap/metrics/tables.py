@@ -12,6 +12,7 @@ import csv
 import io
 import itertools
 import re
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -209,18 +210,29 @@ def _read_xlsx(raw: bytes, display: str, required: Sequence[str]) -> Table:
             Location(display), "reading .xlsx needs openpyxl (pip install openpyxl); or export the sheet as CSV"
         ) from None
     try:
-        workbook = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
-        try:
-            sheet = workbook.worksheets[0]
-            if hasattr(sheet, "reset_dimensions"):
-                sheet.reset_dimensions()  # a lying <dimension ref="A1"/> would hide every row below it
-            return _sheet_rows(sheet, display, required)
-        finally:
-            workbook.close()
+        with warnings.catch_warnings():  # a date serial past 9999 warns on stderr; the row's CJM601 says it
+            warnings.simplefilter("ignore")
+            workbook = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+            try:
+                sheet = workbook.worksheets[0]
+                if hasattr(sheet, "reset_dimensions"):
+                    sheet.reset_dimensions()  # a lying <dimension ref="A1"/> would hide every row below it
+                return _sheet_rows(sheet, display, required)
+            finally:
+                workbook.close()
     except TableError:
         raise
     except Exception as e:  # openpyxl raises many kinds, KeyError to XML errors, for a broken workbook
-        raise TableError(Location(display), f"cannot read the workbook: {type(e).__name__}: {e}") from None
+        raise TableError(Location(display), f"cannot read the workbook: {_broken(e)}") from None
+
+
+def _broken(error: Exception) -> str:
+    """What is wrong with a workbook openpyxl could not read, in words rather than an exception's class."""
+    text = str(error)
+    if isinstance(error, ValueError) and ("convert" in text or "invalid literal" in text):
+        held = re.search(r"'([^']{0,40})'$", text)
+        return "a cell marked as a number holds text" + (f" ('{held.group(1)}')" if held else "")
+    return "it is damaged, or was not written by a spreadsheet program; save it again from the spreadsheet"
 
 
 def _sheet_rows(sheet: Worksheet, display: str, required: Sequence[str]) -> Table:
