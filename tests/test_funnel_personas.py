@@ -124,3 +124,23 @@ def test_markdown_has_a_funnel_row_per_persona_and_the_notes_under_the_table(pro
     assert "| **Funnel: Marek** (from branch shares) | **100 %** enter<br>*Portal*: 100 % reach |" in md
     assert "*Form*: 60 % reach · 6 % of all leave here (10 % of those here)" in md
     assert "- **Marek:** A branch skips a stage \\(Offer → Cash\\)" in md
+
+
+def test_a_funnel_whose_numbers_add_up_has_no_notes(project: Path) -> None:
+    straight = """\
+cjmap: 1
+title: Shop
+stages:
+  - name: Browse
+    touchpoints:
+      - {id: look, name: Looks, next: [{to: buy, share: 0.4}], exit: Leaves}
+  - name: Buy
+    touchpoints:
+      - {id: buy, name: Buys}
+"""
+    journey = load(project, straight)
+    (found,) = funnels(journey)
+    assert found.notes == ()
+    html = render_journey(journey, ["html"], [], "cjmap test", today=date(2026, 11, 24))["html"].decode("utf-8")
+    assert '<tr class="funnel-notes">' not in html and "see the notes under it" not in html and "40 % reach" in html
+    assert "Funnel notes" not in to_markdown(journey, [])
