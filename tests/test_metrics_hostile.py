@@ -346,3 +346,46 @@ def test_a_broken_cell_is_said_in_words_not_an_exception_class(project: Path) ->
     )
     (problem,) = load(project).problems
     assert problem.message == "cannot read the workbook: a cell marked as a number holds text ('abc')"
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        ("{orders: .nan}", "metric 'orders' is defined (a count), so its value here must be a finite number, not nan"),
+        (
+            "{orders: -.inf}",
+            "metric 'orders' is defined (a count), so its value here must be a finite number, not -inf",
+        ),
+        ("{orders: 1.0e+308}", "'orders' is 1e+308, not a plausible number (beyond 1,000,000,000,000,000 either way)"),
+    ],
+)
+def test_a_touchpoint_value_must_be_a_plausible_finite_number(project: Path, edit: str, message: str) -> None:
+    with pytest.raises(MapError) as caught:
+        load_csv(project, rows(1), text=CSV_MAP.replace("{orders: 12}", edit))
+    assert [d.message for d in caught.value.diagnostics] == [message]
+
+
+def test_a_target_of_nan_asks_for_a_finite_number(project: Path) -> None:
+    text = CSV_MAP.replace("kind: rate}", "kind: rate, target: {value: .nan, better: higher}}")
+    with pytest.raises(MapError) as caught:
+        load_csv(project, rows(1), text=text)
+    assert [d.message for d in caught.value.diagnostics] == ["'value' must be a finite number, not the number nan"]
+
+
+@pytest.mark.parametrize("stamp", ["2026-10-31T99:99", "2026-10-31T24:00", "2026-10-31T10:60:00Z"])
+def test_a_timestamp_with_an_impossible_time_is_refused(project: Path, stamp: str) -> None:
+    (problem,) = load_csv(project, f"metric,at,value,date\nconversion,checkout,3,{stamp}\n").problems
+    assert problem.message == f"date '{stamp}' is not a date like 2026-09-14"
+
+
+def test_a_row_dated_after_today_is_reported(project: Path) -> None:
+    from conftest import run_cli
+
+    write(project, "a.csv", "metric,at,value,date\nconversion,checkout,3,2026-10-01\nconversion,checkout,4,2027-01\n")
+    write(project, "b.csv", "metric,at,value,date\n")
+    write(project, "m.cjmap.yaml", CSV_MAP)
+    result = run_cli("lint", "m.cjmap.yaml", "--select", "CJM601", "--today", "2026-11-26", cwd=project)
+    assert result.stdout.splitlines() == [
+        "a.csv:3:21: error CJM601 Conversion at touchpoint 'checkout' is dated in the future (2027-01, "
+        "after today 2026-11-26); fix the date of the row [bad-metric-data]"
+    ]

@@ -178,7 +178,7 @@ Emotion = Annotated[
     Field(ge=-2, le=2, strict=True, description="-2 very negative ... +2 very positive."),
     BeforeValidator(_unicode_minus),
 ]
-Metric = Annotated[int, Field(strict=True)] | Annotated[float, Field(strict=True)] | str
+Metric = Annotated[int, Field(strict=True)] | Annotated[float, Field(strict=True, allow_inf_nan=False)] | str
 
 
 class Touchpoint(Identified):

@@ -33,6 +33,7 @@ _EXPECTED = {
     "int_from_float": "a whole number",
     "float_type": "a number",
     "float_parsing": "a number",
+    "finite_number": "a finite number",  # .nan or .inf where a value is measured or aimed at
     "bool_type": "true or false",
     "list_type": "a list",
     "tuple_type": "a list",
@@ -184,7 +185,7 @@ def _message(path: PathKey, items: list[ErrorDetails]) -> str:
     if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than", "string_too_long"):
         return f"{label}: {first['msg'].replace('Input should', 'should').replace('String should', 'should')}"
     expected = [_EXPECTED[i["type"]] for i in items if i["type"] in _EXPECTED]
-    if "a number" in expected:  # "a whole number or a number" says less than "a number"
+    if "a number" in expected or "a finite number" in expected:  # "a whole number or a number" says less
         expected = [e for e in expected if e != "a whole number"]
     if expected:
         wanted = " or ".join(dict.fromkeys(expected))

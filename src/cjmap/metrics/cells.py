@@ -6,12 +6,14 @@ import math
 import re
 from datetime import date, datetime
 
-# ASCII digits only: Python's \\d and float() take '３' and '٣' as 3, which no export means
+# ASCII digits only: Python's \d and float() take '３' and '٣' as 3, which no export means
 _GROUPED = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$", re.ASCII)  # 12,000 or 1,234.5
 _PLAIN = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$", re.ASCII)
 _COMMA_DECIMAL = re.compile(r"[+-]?(\d+|\d{1,3}(\.\d{3})+),\d+", re.ASCII)  # 3,1 or 1.234,5 in a ';' file
 MAX_MAGNITUDE = 1e15  # a quadrillion: past it a value is a typo or an attack, and a chart's coordinates overflow
-_DATE = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?(?:[T ][0-9:.]+(?:Z|[+-]\d{2}:?\d{2})?)?$")
+_DATE = re.compile(
+    r"^(\d{4})-(\d{2})(?:-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?)?$", re.ASCII
+)  # a timestamp's time is checked too: 2026-10-31T99:99 is a typo, not the 31st
 
 
 def parse_number(raw: object, decimal_comma: bool = False) -> float | None:
@@ -64,7 +66,10 @@ def parse_day(raw: object) -> date | None:
     match = _DATE.match(raw.strip())
     if not match:
         return None
-    year, month, day = (int(part) if part else 1 for part in match.groups())
+    year, month, day = (int(part) if part else 1 for part in match.groups()[:3])
+    hour, minute, second = (int(part) if part else 0 for part in match.groups()[3:])
+    if hour > 23 or minute > 59 or second > 59:
+        return None
     try:
         return date(year, month, day)
     except ValueError:

@@ -230,12 +230,32 @@ def _check_values(source: SourceFile, root: m.MapFile, by_id: dict[str, Definiti
             if key not in by_id:
                 message = _unknown_metric(key, by_id) + "; a stage's metrics must be defined under 'metrics:'"
                 errors.append(structural("CJM003", source.locate(("stages", si, "metrics", key), key=True), message))
+            else:
+                _check_magnitude(item.metrics[key], source, ("stages", si, "metrics", key), errors)
         for ti, model_tp in enumerate(item.touchpoints):
             for key, value in model_tp.metrics.items():
+                path = ("stages", si, "touchpoints", ti, "metrics", key)
                 if key in by_id and (isinstance(value, bool) or not isinstance(value, (int, float))):
                     wanted = f"metric '{key}' is defined (a {by_id[key].kind}), so its value here must be a number"
-                    path = ("stages", si, "touchpoints", ti, "metrics", key)
+                    if isinstance(value, str) and value.strip().lower().lstrip("+-") in ("nan", "inf"):
+                        wanted, value = wanted.replace("a number", "a finite number"), value.strip()  # .nan, -.inf
                     errors.append(structural("CJM002", source.locate(path), f"{wanted}, not {_describe(value)}"))
+                elif key in by_id:
+                    _check_magnitude(value, source, path, errors)
+    for index, definition in enumerate(root.metrics):
+        if definition.value is not None:
+            _check_magnitude(definition.value, source, ("metrics", index, "value"), errors)
+        if definition.target is not None:
+            _check_magnitude(definition.target.value, source, ("metrics", index, "target", "value"), errors)
+
+
+def _check_magnitude(value: object, source: SourceFile, path: tuple[str | int, ...], errors: list[Diagnostic]) -> None:
+    """A value past MAX_MAGNITUDE (1e308 parses) is a typo, and a chart of it gets no coordinates."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and parse_number(value) is None:
+        shown = f"{value:g}" if isinstance(value, float) else f"a whole number of {len(str(value))} digits"
+        problem = number_problem(value).removeprefix("is ")  # the schema refuses whole numbers of over 100 digits
+        message = f"'{path[-1]}' is {shown}, {problem}"
+        errors.append(structural("CJM002", source.locate(path), message))
 
 
 def _check_imports(files: Sequence[tuple[SourceFile, m.MapFile]], errors: list[Diagnostic]) -> None:
@@ -619,4 +639,6 @@ def _hint(value: str, known: set[str]) -> str:
 
 
 def _describe(value: object) -> str:
+    if isinstance(value, str) and value.lower().lstrip("+-") in ("nan", "inf"):
+        return value  # YAML's .nan or -.inf, which a touchpoint's free notes keep as text
     return f"text '{value}'" if isinstance(value, str) else str(value)

@@ -46,6 +46,14 @@ def bad_metric_data(journey: Journey, context: Context) -> Iterator[Finding]:
     """
     for problem in journey.metrics.problems:
         yield Finding(problem.where, problem.message)
+    for series in journey.metrics.series:  # a future row would be the current value until that day comes
+        for point in series.points:
+            if point.from_data and point.day is not None and point.day > context.today:
+                yield Finding(
+                    point.where,
+                    f"{series.metric.name} {series.place.phrase} is dated in the future ({point.day_text}, "
+                    f"after today {context.today.isoformat()}); fix the date of the row",
+                )
 
 
 @rule("CJM602", "metric-off-target", Severity.WARNING)
