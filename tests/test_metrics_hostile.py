@@ -389,3 +389,26 @@ def test_a_row_dated_after_today_is_reported(project: Path) -> None:
         "a.csv:3:21: error CJM601 Conversion at touchpoint 'checkout' is dated in the future (2027-01, "
         "after today 2026-11-26); fix the date of the row [bad-metric-data]"
     ]
+
+
+def test_a_column_named_twice_in_the_header_is_reported(project: Path) -> None:
+    (problem,) = load_csv(project, "metric,at,value,date,value\nconversion,checkout,3.1,2026-10-01,99\n").problems
+    assert (problem.where.file, problem.where.line) == ("a.csv", 1)
+    assert problem.message == (
+        "the header names 'value' twice (columns 3 and 5); keep one, so it is clear which is read"
+    )
+
+
+def test_a_row_with_more_fields_than_the_header_is_blamed_on_the_row(project: Path) -> None:
+    text = "metric,at,value,date\norders,checkout,12,000,2026-10-01\nconversion,checkout,3,2026-10-01,\n"
+    metrics = load_csv(project, text)
+    (problem,) = metrics.problems  # a trailing empty field, as some exports write, is no problem
+    assert (problem.where.line, problem.where.column) == (2, 1)
+    assert problem.message == 'row has 5 fields, the header names 4; quote a value that holds the separator ("12,000")'
+
+
+@pytest.mark.parametrize("odd", ["\f", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029"])
+def test_line_and_column_count_as_csv_does(project: Path, odd: str) -> None:
+    text = f"metric,at,value,date,note\nconversion,checkout,3,2026-09-01,x{odd}y\nconversion,chekout,3,2026-10-01\n"
+    (problem,) = load_csv(project, text).problems
+    assert (problem.where.line, problem.where.column) == (3, 12)

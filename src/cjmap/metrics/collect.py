@@ -472,6 +472,14 @@ class _RowReader:
                 f"on one of the first {HEADER_SEARCH} lines",
             )
             return
+        twice = [c for c in (*REQUIRED_COLUMNS, "persona") if table.header.count(c) > 1]
+        if twice:
+            columns = " and ".join(str(i + 1) for i, name in enumerate(table.header) if name == twice[0])
+            self._problem(
+                Location(data_file.display, table.header_line),
+                f"the header names '{twice[0]}' twice (columns {columns}); keep one, so it is clear which is read",
+            )
+            return
         for row in table.rows:
             if self.rows_left <= 0:
                 self._problem(
@@ -480,6 +488,13 @@ class _RowReader:
                 )
                 return
             self.rows_left -= 1
+            if row.fields:
+                self._problem(
+                    row.where,
+                    f"row has {row.fields} fields, the header names {len(table.header)}; "
+                    "quote a value that holds the separator" + ("" if table.decimal_comma else ' ("12,000")'),
+                )
+                continue
             point = self._row(row, table.decimal_comma)
             if point is None:
                 continue

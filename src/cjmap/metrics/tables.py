@@ -34,6 +34,7 @@ MAX_COLUMNS = 50  # only the named columns are read; a sheet 16,384 columns wide
 DELIMITERS = ",;\t"
 HEADER_SEARCH = 10  # an export may put a title, a period or a blank line above its header
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
 class TableError(Exception):
@@ -55,6 +56,7 @@ class Cell:
 class Row:
     where: Location
     cells: dict[str, Cell]  # by header name, lowercased and stripped
+    fields: int = 0  # how many the record held, when more than the header names and not empty: 12,000 unquoted
 
 
 @dataclass(frozen=True)
@@ -106,7 +108,7 @@ def _read_csv(raw: bytes, display: str, required: Sequence[str]) -> Table:
         raise TableError(
             Location(display, line), f"data file is not UTF-8 text (byte 0x{raw[e.start]:02x}); export it as CSV UTF-8"
         ) from None
-    lines = text.splitlines()
+    lines = _LINE_BREAK.split(text)  # as csv counts them: splitlines() also breaks at \f, \x1c, \x85, U+2028
     if not any(line.strip() for line in lines):
         raise TableError(
             Location(display), "data file is empty; its first line names the columns: metric,at,value,date"
@@ -137,7 +139,8 @@ def _read_csv(raw: bytes, display: str, required: Sequence[str]) -> Table:
                 # a record longer than the header has unnamed fields to drop; a shorter one, cells left out
                 for i, (name, value) in enumerate(zip(header, record, strict=False))
             }
-            rows.append(Row(Location(display, first_line), cells))
+            overflow = any(field.strip() for field in record[len(header) :])
+            rows.append(Row(Location(display, first_line), cells, len(record) if overflow else 0))
     except csv.Error as e:
         raise TableError(Location(display, reader.line_num), f"data file is not valid CSV: {e}") from None
     header_text = lines[header_line - 1].strip()
