@@ -412,3 +412,8 @@ def test_line_and_column_count_as_csv_does(project: Path, odd: str) -> None:
     text = f"metric,at,value,date,note\nconversion,checkout,3,2026-09-01,x{odd}y\nconversion,chekout,3,2026-10-01\n"
     (problem,) = load_csv(project, text).problems
     assert (problem.where.line, problem.where.column) == (3, 12)
+
+
+def test_a_blank_first_line_is_skipped(project: Path) -> None:
+    metrics = load_csv(project, "\n\nmetric,at,value,date\nconversion,checkout,3.2,2026-10-01\n")
+    assert metrics.problems == () and [p.value for s in metrics.series for p in s.trend if p.from_data] == [3.2]
