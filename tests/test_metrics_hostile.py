@@ -416,4 +416,4 @@ def test_line_and_column_count_as_csv_does(project: Path, odd: str) -> None:
 
 def test_a_blank_first_line_is_skipped(project: Path) -> None:
     metrics = load_csv(project, "\n\nmetric,at,value,date\nconversion,checkout,3.2,2026-10-01\n")
-    assert metrics.problems == () and [p.value for s in metrics.series for p in s.trend if p.from_data] == [3.2]
+    assert metrics.problems == () and [p.value for s in metrics.series for p in s.points if p.from_data] == [3.2]
