@@ -100,15 +100,19 @@ def _in_worker(work: Callable[[Item], Result], item: Item) -> Result:
 
 def _stop(pool) -> None:
     """Cancel what has not started and end the workers mid-map; their outputs are staged, so nothing is
-    half-written."""
+    half-written.
+
+    The workers are ended before the pool is shut down: told to shut down first, a worker between maps would
+    exit normally, and its interpreter's exit hook would write to the parent's wake-up pipe it inherited,
+    printing a traceback on the way out."""
     processes = list((getattr(pool, "_processes", None) or {}).values())  # no public way to end running work
-    pool.shutdown(wait=False, cancel_futures=True)
     for process in processes:
         process.terminate()
     for process in processes:
         process.join(timeout=5)
         if process.is_alive():
             process.kill()
+    pool.shutdown(wait=False, cancel_futures=True)
 
 
 def _result(future: Future[Result]) -> Result:
