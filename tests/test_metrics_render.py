@@ -235,3 +235,18 @@ def test_the_diagram_has_a_metrics_box_per_stage_that_measures_something() -> No
     grid_boxes = {g.get("id") for g in svg.iter(f"{SVG}g")}
     assert {"metrics-cart", "metrics-checkout"} <= grid_boxes
     assert "metrics-" not in journey_to_dot(check(EXAMPLES / "car-purchase.cjmap.yaml").journey)
+
+
+def test_bidi_overrides_in_tooltips_and_trend_labels_are_shown_not_obeyed() -> None:
+    """HTML escaping leaves U+202E alone, and an attribute cannot be isolated by CSS: the KPI's tooltip and the
+    sparkline's label show it as \\u202e instead."""
+    import dataclasses
+
+    from cjmap.render.kpi import kpi
+
+    journey = load_journey(Path(__file__).parent.parent / "examples" / "checkout.cjmap.yaml")
+    series = next(s for s in journey.metrics.series if s.trend)
+    renamed = dataclasses.replace(series.metric, name="Conv\u202eevil")
+    item = kpi(journey, dataclasses.replace(series, metric=renamed), {}, {})
+    assert "\u202e" not in item.details and "Conv\\u202eevil" in item.details
+    assert "\u202e" not in str(item.trend) and "Conv\\u202eevil" in str(item.trend)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
+from cjmap.diagnostics import escape_controls
 from cjmap.metrics.values import Definition, Series
 from cjmap.render.sparkline import sparkline
 from cjmap.resolve import Journey
@@ -62,7 +63,7 @@ def kpi(journey: Journey, series: Series, names: dict[str, str], sources: dict[s
         facts.append(f"source: {sources.get(definition.source, definition.source)}")
     value = definition.format(current.value)
     label = f"Trend of {definition.name}{' for ' + who if who else ''}: " + ", ".join(
-        f"{definition.format(p.value)} on {p.day.isoformat()}" for p in series.trend if p.day
+        f"{definition.format(p.value)} on {p.day_text}" for p in series.trend if p.day
     )
     return Kpi(
         metric=definition.id,
@@ -75,8 +76,8 @@ def kpi(journey: Journey, series: Series, names: dict[str, str], sources: dict[s
         persona=series.persona,
         who=who,
         day=current.day_text,  # a monthly export stays monthly: "as of 2026-10"
-        details=" · ".join(facts),
-        trend=sparkline(series.trend, definition.target, label) if series.trend else Markup(""),
+        details=escape_controls(" · ".join(facts)),  # a tooltip: a bidi override there cannot be isolated by CSS
+        trend=sparkline(series.trend, definition.target, escape_controls(label)) if series.trend else Markup(""),
     )
 
 
