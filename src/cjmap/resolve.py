@@ -213,10 +213,15 @@ class Journey(Located):
 def resolve(loaded: LoadedMap, data: Sequence[Path] = ()) -> Journey:
     """Validate every file of a loaded map and resolve it, with its metrics and `data` files besides
     its own; raise MapError listing every problem."""
-    from cjmap.metrics.collect import attach_metrics  # reads data files only for a map that has metrics
+    from cjmap.metrics import mentions_metrics
 
     resolver = _Resolver(loaded)
-    return attach_metrics(resolver.journey(), resolver.files, loaded, data)
+    journey = resolver.journey()
+    if not data and not mentions_metrics(resolver.files):
+        return journey  # most maps: the metrics code (CSV, workbooks) is not even imported
+    from cjmap.metrics.collect import attach_metrics
+
+    return attach_metrics(journey, resolver.files, loaded, data)
 
 
 # id, display name, position, and (file, model entry, path) for follow-up checks

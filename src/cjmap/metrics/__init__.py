@@ -6,6 +6,9 @@ gathers them from the map, its imports and its data files.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
 from cjmap.metrics.values import (
     MAP,
     DataProblem,
@@ -30,4 +33,18 @@ __all__ = [
     "Share",
     "Target",
     "format_value",
+    "mentions_metrics",
 ]
+
+if TYPE_CHECKING:
+    from cjmap import model as m
+    from cjmap.source.loader import SourceFile
+
+
+def mentions_metrics(files: Sequence[tuple[SourceFile, m.MapFile]]) -> bool:
+    """Whether a map (with its imports) says anything about metrics: definitions, data files, a stage's values
+    or a share on a branch. Most maps say nothing, and then the metrics code is not even imported."""
+    root = files[0][1]
+    return any(data.metrics or data.data for _, data in files) or any(
+        s.metrics or any(step.share is not None for tp in s.touchpoints for step in tp.next or ()) for s in root.stages
+    )

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 
 from cjmap import model as m
 from cjmap.diagnostics import Diagnostic, Location, MapError, structural
+from cjmap.metrics import mentions_metrics
 from cjmap.metrics.cells import cell_text, is_month, number_problem, parse_day, parse_number
 from cjmap.metrics.tables import HEADER_SEARCH, Row, Table, TableError, read_table
 from cjmap.metrics.values import MAP, DataProblem, Definition, Metrics, Place, Point, Series, Share, Target
@@ -56,7 +57,7 @@ def attach_metrics(
 ) -> Journey:
     """The journey with its metrics; raise MapError for a problem in the map's own metric keys."""
     root_source, root = files[0]
-    if not _mentions_metrics(files) and not extra:
+    if not mentions_metrics(files) and not extra:
         return journey  # every older map: nothing to do, nothing read
     teams, sources = {t.id for t in journey.teams}, {s.id for s in journey.sources}
     errors: list[Diagnostic] = []
@@ -92,24 +93,13 @@ def metric_errors(
     for these too reports an unknown team on a touchpoint and on a metric in
     one run, not the second only once the first is fixed.
     """
-    if not _mentions_metrics(files):
+    if not mentions_metrics(files):
         return []
     errors: list[Diagnostic] = []
     by_id = {d.id: d for d in _definitions(files, set(teams), set(sources), errors)}
     _check_values(files[0][0], files[0][1], by_id, errors)
     _check_imports(files, errors)
     return errors
-
-
-def _mentions_metrics(files: Sequence[tuple[SourceFile, m.MapFile]]) -> bool:
-    return any(data.metrics or data.data for _, data in files) or _measured(files[0][1])
-
-
-def _measured(root: m.MapFile) -> bool:
-    """Whether the map's stages say anything about metrics: a stage's values, or a share on a branch."""
-    return any(
-        s.metrics or any(step.share is not None for tp in s.touchpoints for step in tp.next or ()) for s in root.stages
-    )
 
 
 def _definitions(
