@@ -282,3 +282,19 @@ def test_bad_data_rows_are_errors_at_their_cells(project: Path) -> None:
         ("CJM601", 2, 21, "value 'abc' is not a number"),
         ("CJM601", 8, 15, "data file 'gone.csv' not found"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("shares", "fires"),
+    [
+        ("0.6, 0.4", False),  # exactly everyone
+        ("0.6, 0.405", True),  # half a point more than everyone is already too many
+        ("0.6, 0.35", False),  # 95 %: exactly share-slack (5 points) short
+        ("0.6, 0.34", True),  # 94 %: one point past it
+    ],
+)
+def test_unbalanced_shares_at_their_boundaries(project: Path, shares: str, fires: bool) -> None:
+    """The edges of CJM603: over 100 % by any amount, or short by more than share-slack points."""
+    first, second = shares.split(", ")
+    cart = f"next: [{{to: checkout, when: a, share: {first}}}, {{to: checkout, when: b, share: {second}}}]"
+    assert bool(lint_findings(project, HEAD + stages(cart=cart), ("CJM603",))) is fires
