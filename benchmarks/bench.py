@@ -47,9 +47,11 @@ def make_map(stages: int, per_stage: int, personas: int = 3) -> str:
     """A realistic map: named stages, touchpoints with channel, owner, emotion, lanes, branches and exits."""
     lines = ["cjmap: 1", f"title: Benchmark {stages}x{per_stage}", "updated: 2026-11-01", "personas:"]
     lines += [f"  - {{id: p{i}, name: Persona {i}, role: Buyer {i}}}" for i in range(personas)]
-    lines += ["teams: [{id: sales, name: Sales}, {id: support, name: Support}]",
-              "channels: [{id: web, name: Website}, {id: store, name: Store}, {id: email, name: Email}]",
-              "stages:"]
+    lines += [
+        "teams: [{id: sales, name: Sales}, {id: support, name: Support}]",
+        "channels: [{id: web, name: Website}, {id: store, name: Store}, {id: email, name: Email}]",
+        "stages:",
+    ]
     channels, teams = ("web", "store", "email"), ("sales", "support")
     total = stages * per_stage
     branches = jumps(total)
@@ -70,8 +72,11 @@ def make_map(stages: int, per_stage: int, personas: int = 3) -> str:
             if emotion < 0:
                 lines.append(f"        pain_points: [Waiting too long at step {n}]")
             if n in branches:
-                lines += ["        next:", f"          - {{to: t{branches[n]}, when: skips ahead}}",
-                          f"          - {{to: t{n + 1}, when: otherwise}}"]
+                lines += [
+                    "        next:",
+                    f"          - {{to: t{branches[n]}, when: skips ahead}}",
+                    f"          - {{to: t{n + 1}, when: otherwise}}",
+                ]
     return "\n".join(lines) + "\n"
 
 
@@ -84,7 +89,8 @@ def naive_dot(stages: int, per_stage: int) -> str:
         for i in range(per_stage):
             n = s * per_stage + i
             out.append(
-                f'    t{n} [label=<<TABLE BORDER="1" CELLBORDER="0"><TR><TD><B>Touchpoint {n} where the customer</B></TD></TR>'
+                f'    t{n} [label=<<TABLE BORDER="1" CELLBORDER="0"><TR><TD><B>Touchpoint {n} where the '
+                "customer</B></TD></TR>"
                 f"<TR><TD>does something</TD></TR><TR><TD>web · sales · {EMOTIONS[n % 5]}</TD></TR></TABLE>>];"
             )
         out.append("  }")
@@ -102,14 +108,23 @@ class Result:
 
     def row(self) -> str:
         median, worst = statistics.median(self.times), max(self.times)
-        return f"| {self.name} | {median * 1000:,.0f} ms | {worst * 1000:,.0f} ms | {self.peak_mb:,.0f} MB | {self.target} |"
+        return (
+            f"| {self.name} | {median * 1000:,.0f} ms | {worst * 1000:,.0f} ms | {self.peak_mb:,.0f} MB | "
+            f"{self.target} |"
+        )
 
 
 def measure(command: list[str], cwd: Path, stdin: bytes | None = None) -> tuple[float, float]:
     """Wall time and peak RSS (MB) of one run of `command`."""
     started = time.perf_counter()
-    process = subprocess.Popen(command, cwd=cwd, stdin=subprocess.PIPE if stdin else subprocess.DEVNULL,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENV)
+    process = subprocess.Popen(
+        command,
+        cwd=cwd,
+        stdin=subprocess.PIPE if stdin else subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=ENV,
+    )
     if stdin:
         process.stdin.write(stdin)
         process.stdin.close()
@@ -139,7 +154,9 @@ def paired(cases: list[tuple[str, str, list[str] | None]], cwd: Path, repeat: in
     return results
 
 
-def run(name: str, target: str, command: list[str], cwd: Path, repeat: int, stdin: bytes | None = None, warm: bool = True) -> Result:
+def run(
+    name: str, target: str, command: list[str], cwd: Path, repeat: int, stdin: bytes | None = None, warm: bool = True
+) -> Result:
     if warm:
         measure(command, cwd, stdin)  # warm-up: bytecode written, files in the page cache
     samples = [measure(command, cwd, stdin) for _ in range(repeat)]
@@ -151,7 +168,9 @@ def run(name: str, target: str, command: list[str], cwd: Path, repeat: int, stdi
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=5, help="runs per case (naive dot of 1,000 runs once)")
-    parser.add_argument("--short-repeat", type=int, default=31, help="runs of each start-up case (--version, --help, lint of one map)")
+    parser.add_argument(
+        "--short-repeat", type=int, default=31, help="runs of each start-up case (--version, --help, lint of one map)"
+    )
     parser.add_argument("--yamllint", help="the yamllint to pair lint with (default: the one on the PATH)")
     parser.add_argument("--quick", action="store_true", help="skip the 1,000-card bare-dot reference (it takes ~20 s)")
     args = parser.parse_args()
@@ -173,36 +192,91 @@ def main() -> None:
         maps = sorted(str(p.relative_to(root)) for p in many.iterdir())
         r, out = args.repeat, str(root / "out")
         cores = os.cpu_count()
-        print(f"cjmap benchmark on {platform.node()}: {cores} cores, {platform.processor() or platform.machine()}, "
-              f"Python {platform.python_version()}, {_dot_version()}\n")
+        print(
+            f"cjmap benchmark on {platform.node()}: {cores} cores, {platform.processor() or platform.machine()}, "
+            f"Python {platform.python_version()}, {_dot_version()}\n"
+        )
         print(f"load average before: {_load()}\n")
         print("| work | median | max | peak memory | target |\n|---|---|---|---|---|")
         short = args.short_repeat
         yamllint = args.yamllint or shutil.which("yamllint")
-        start = paired([
-            ("`python -c pass` (Python starting)", "(reference)", [sys.executable, "-c", "pass"]),
-            ("`cjmap --version`", "< 30 ms", [*CJMAP, "--version"]),
-            ("`cjmap --help`", "< 80 ms", [*CJMAP, "--help"]),
-        ], root, short)
-        small = paired([
-            ("`cjmap lint`, 30 touchpoints", "< 100 ms, < 25 MB, ≤ 0.8× yamllint", [*CJMAP, "lint", "small.cjmap.yaml"]),
-            ("`yamllint`, the same 30 touchpoints", "(peer)", yamllint and [yamllint, "small.cjmap.yaml"]),
-        ], root, short)
-        big = paired([
-            ("`cjmap lint`, 1,000 touchpoints", "< 250 ms", [*CJMAP, "lint", "large.cjmap.yaml"]),
-            ("`yamllint`, the same 1,000 touchpoints", "(peer)", yamllint and [yamllint, "large.cjmap.yaml"]),
-        ], root, max(r, short // 2))
+        start = paired(
+            [
+                ("`python -c pass` (Python starting)", "(reference)", [sys.executable, "-c", "pass"]),
+                ("`cjmap --version`", "< 30 ms", [*CJMAP, "--version"]),
+                ("`cjmap --help`", "< 80 ms", [*CJMAP, "--help"]),
+            ],
+            root,
+            short,
+        )
+        small = paired(
+            [
+                (
+                    "`cjmap lint`, 30 touchpoints",
+                    "< 100 ms, < 25 MB, ≤ 0.8× yamllint",
+                    [*CJMAP, "lint", "small.cjmap.yaml"],
+                ),
+                ("`yamllint`, the same 30 touchpoints", "(peer)", yamllint and [yamllint, "small.cjmap.yaml"]),
+            ],
+            root,
+            short,
+        )
+        big = paired(
+            [
+                ("`cjmap lint`, 1,000 touchpoints", "< 250 ms", [*CJMAP, "lint", "large.cjmap.yaml"]),
+                ("`yamllint`, the same 1,000 touchpoints", "(peer)", yamllint and [yamllint, "large.cjmap.yaml"]),
+            ],
+            root,
+            max(r, short // 2),
+        )
         run("`cjmap render`, 30 touchpoints", "< 200 ms", [*CJMAP, "render", "small.cjmap.yaml", "-o", out], root, r)
-        large = run("`cjmap render`, 1,000 touchpoints", "< 1 s, < 300 MB", [*CJMAP, "render", "large.cjmap.yaml", "-o", out], root, r)
-        run("`cjmap render`, 3,000 touchpoints", "< 6 s", [*CJMAP, "render", "huge.cjmap.yaml", "-o", out], root, max(1, r // 2))
-        run("`cjmap render`, 5,000 touchpoints", "< 10 s", [*CJMAP, "render", "limit.cjmap.yaml", "-o", out], root, max(1, r // 2))
+        large = run(
+            "`cjmap render`, 1,000 touchpoints",
+            "< 1 s, < 300 MB",
+            [*CJMAP, "render", "large.cjmap.yaml", "-o", out],
+            root,
+            r,
+        )
+        run(
+            "`cjmap render`, 3,000 touchpoints",
+            "< 6 s",
+            [*CJMAP, "render", "huge.cjmap.yaml", "-o", out],
+            root,
+            max(1, r // 2),
+        )
+        run(
+            "`cjmap render`, 5,000 touchpoints",
+            "< 10 s",
+            [*CJMAP, "render", "limit.cjmap.yaml", "-o", out],
+            root,
+            max(1, r // 2),
+        )
         run("`cjmap lint`, 200 maps", "< 0.6 s", [*CJMAP, "lint", "many"], root, max(1, r // 2))
         run("`cjmap render`, 200 maps of 30", "< 4 s", [*CJMAP, "render", *maps, "-o", out], root, max(1, r // 2))
-        run("bare `dot`, naive DOT of 30 cards", "(reference)", ["dot", "-Tsvg"], root, r, naive_dot(5, 6).encode(), warm=False)
+        run(
+            "bare `dot`, naive DOT of 30 cards",
+            "(reference)",
+            ["dot", "-Tsvg"],
+            root,
+            r,
+            naive_dot(5, 6).encode(),
+            warm=False,
+        )
         if not args.quick:
-            naive = run("bare `dot`, naive DOT of 1,000 cards", "(reference)", ["dot", "-Tsvg"], root, 1, naive_dot(20, 50).encode(), warm=False)
+            naive = run(
+                "bare `dot`, naive DOT of 1,000 cards",
+                "(reference)",
+                ["dot", "-Tsvg"],
+                root,
+                1,
+                naive_dot(20, 50).encode(),
+                warm=False,
+            )
             ratio = statistics.median(large.times) / statistics.median(naive.times)
-            print(f"\n`cjmap render` of 1,000 touchpoints takes {ratio:.2f}× the time of bare `dot` on the naive DOT (target: at most 0.25×)")
+            print(
+                f"\n`cjmap render` of 1,000 touchpoints takes {ratio:.2f}× the time of bare `dot` on the naive DOT "
+                "(target: at most 0.25×)"
+            )
         print()
         for mine, goal in ((small, " (target: at most 0.8×)"), (big, "")):
             if len(mine) == 2:

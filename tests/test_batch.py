@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
+
 from conftest import MINIMAL, TODAY, run_cli, write
 
 BROKEN = "cjmap: 1\ntitle: Broken\nstages:\n  - name: S\n    touchpoints:\n      - {name: T, channel: nowhere}\n"
@@ -49,7 +50,11 @@ def test_jobs_1_and_jobs_n_give_identical_outputs_and_messages(project: Path) ->
         assert output.read_bytes() == (project / "many" / output.name).read_bytes(), output.name
     lint_one = run_cli("lint", "--today", TODAY, "--jobs", "1", "maps", cwd=project)
     lint_many = run_cli("lint", "--today", TODAY, "--jobs", "4", "maps", cwd=project)
-    assert (lint_one.returncode, lint_one.stdout, lint_one.stderr) == (lint_many.returncode, lint_many.stdout, lint_many.stderr)
+    assert (lint_one.returncode, lint_one.stdout, lint_one.stderr) == (
+        lint_many.returncode,
+        lint_many.stdout,
+        lint_many.stderr,
+    )
 
 
 def test_one_bad_map_does_not_stop_the_others(project: Path) -> None:
@@ -65,7 +70,11 @@ def test_one_bad_map_does_not_stop_the_others(project: Path) -> None:
 def test_lint_of_many_maps_in_parallel_reports_each_bad_one(project: Path) -> None:
     names = many_maps(project, 25)  # above the size where lint starts workers by itself
     write(project, "maps/m7.cjmap.yaml", BROKEN)
-    write(project, "maps/m19.cjmap.yaml", MINIMAL.replace("      - {name: Buys, channel: web, owner: sales, emotion: 2}\n", ""))
+    write(
+        project,
+        "maps/m19.cjmap.yaml",
+        MINIMAL.replace("      - {name: Buys, channel: web, owner: sales, emotion: 2}\n", ""),
+    )
     result = run_cli("lint", "--today", TODAY, "maps", cwd=project)
     assert result.returncode == 2
     assert [line.split(":")[0] for line in result.stdout.splitlines()] == ["maps/m19.cjmap.yaml", "maps/m7.cjmap.yaml"]
@@ -96,12 +105,18 @@ class Watcher:
     def __init__(self, project: Path, *args: str) -> None:
         env = {**os.environ, "NO_COLOR": "1"}
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "cjmap", "render", "--watch", *args], cwd=project, env=env,
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            [sys.executable, "-m", "cjmap", "render", "--watch", *args],
+            cwd=project,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
         )
         self.lines: queue.Queue[str] = queue.Queue()
         self.seen: list[str] = []
-        threading.Thread(target=lambda: [self.lines.put(line.rstrip("\n")) for line in self.process.stderr], daemon=True).start()
+        threading.Thread(
+            target=lambda: [self.lines.put(line.rstrip("\n")) for line in self.process.stderr], daemon=True
+        ).start()
 
     def wait_for(self, text: str, timeout: float = 30) -> None:
         deadline = time.monotonic() + timeout
@@ -183,8 +198,13 @@ def test_progress_bar_only_on_a_terminal(project: Path) -> None:
     leader, follower = pty.openpty()
     env = {**os.environ, "COLUMNS": "100", "TERM": "xterm"}
     env.pop("NO_COLOR", None)
-    process = subprocess.Popen([sys.executable, "-m", "cjmap", "render", "maps", "-o", "tty"], cwd=project, env=env,
-                               stdout=subprocess.DEVNULL, stderr=follower)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "cjmap", "render", "maps", "-o", "tty"],
+        cwd=project,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=follower,
+    )
     os.close(follower)
     seen = b""
     while True:
@@ -202,14 +222,23 @@ def test_progress_bar_only_on_a_terminal(project: Path) -> None:
 
 @pytest.mark.skipif(os.name != "posix", reason="signals to a process group are POSIX")
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
-def test_an_interrupted_render_of_many_maps_stops_now_and_leaves_nothing_half_written(project: Path, signum: int) -> None:
+def test_an_interrupted_render_of_many_maps_stops_now_and_leaves_nothing_half_written(
+    project: Path, signum: int
+) -> None:
     """Workers used to catch the interrupt and go on with every queued map (26 of 30 written after Ctrl-C)."""
     touchpoints = "".join(f"      - {{id: t{i}, name: Touchpoint number {i}}}\n" for i in range(1500))
     for n in range(12):
-        write(project, f"maps/m{n}.cjmap.yaml", f"cjmap: 1\ntitle: M{n}\nstages:\n  - name: S\n    touchpoints:\n{touchpoints}")
+        write(
+            project,
+            f"maps/m{n}.cjmap.yaml",
+            f"cjmap: 1\ntitle: M{n}\nstages:\n  - name: S\n    touchpoints:\n{touchpoints}",
+        )
     process = subprocess.Popen(
         [sys.executable, "-m", "cjmap", "render", "maps", "-o", "out", "--jobs", "2"],
-        cwd=project, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
+        cwd=project,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
     )
     time.sleep(1.5)
     os.killpg(process.pid, signum)

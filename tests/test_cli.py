@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from conftest import EXAMPLES, MINIMAL, TODAY, run_cli, run_process, write
 
 EMPTY_STAGE = MINIMAL + "  - name: Retention\n"
@@ -60,10 +61,15 @@ def test_render_of_a_broken_map_writes_nothing_and_keeps_old_outputs(project: Pa
     map_path = write(project, "shop.cjmap.yaml", MINIMAL)
     assert run_cli("render", "shop.cjmap.yaml", cwd=project).returncode == 0
     before = {p.name: p.read_bytes() for p in project.iterdir() if p.suffix in (".svg", ".html")}
-    map_path.write_text(MINIMAL.replace("channel: web, owner: sales, emotion: 1", "channel: wbe, owner: sales, emotion: 1"))
+    map_path.write_text(
+        MINIMAL.replace("channel: web, owner: sales, emotion: 1", "channel: wbe, owner: sales, emotion: 1")
+    )
     result = run_cli("render", "shop.cjmap.yaml", cwd=project)
     assert result.returncode == 2
-    assert "shop.cjmap.yaml:10:37: error CJM003 unknown channel 'wbe' (did you mean 'web'?) [unknown-reference]" in result.stderr
+    assert (
+        "shop.cjmap.yaml:10:37: error CJM003 unknown channel 'wbe' (did you mean 'web'?) [unknown-reference]"
+        in result.stderr
+    )
     assert "Traceback" not in result.stderr
     assert {p.name: p.read_bytes() for p in project.iterdir() if p.suffix in (".svg", ".html")} == before
 
@@ -82,7 +88,11 @@ def test_render_says_how_to_install_graphviz_when_dot_is_missing(project: Path, 
     bare.mkdir()
     result = run_cli("render", "shop.cjmap.yaml", cwd=project, env={"PATH": str(bare)})
     assert result.returncode == 2
-    assert result.stderr.strip().splitlines()[-1].startswith("error: Graphviz 'dot' was not found on PATH; install Graphviz")
+    assert (
+        result.stderr.strip()
+        .splitlines()[-1]
+        .startswith("error: Graphviz 'dot' was not found on PATH; install Graphviz")
+    )
     assert not (project / "shop.svg").exists()
     dot_only = run_cli("render", "shop.cjmap.yaml", "--format", "dot", cwd=project, env={"PATH": str(bare)})
     assert dot_only.returncode == 0, dot_only.stderr  # DOT text needs no Graphviz
@@ -107,7 +117,10 @@ def test_lint_stage_without_touchpoints_exits_1_with_one_line(project: Path) -> 
     write(project, "shop.cjmap.yaml", EMPTY_STAGE)
     result = run_cli("lint", "--today", TODAY, "shop.cjmap.yaml", cwd=project)
     assert result.returncode == 1
-    assert result.stdout == "shop.cjmap.yaml:13:5: error CJM101 stage 'retention' has no touchpoints [stage-without-touchpoints]\n"
+    assert (
+        result.stdout
+        == "shop.cjmap.yaml:13:5: error CJM101 stage 'retention' has no touchpoints [stage-without-touchpoints]\n"
+    )
     assert "1 error in 1 file" in result.stderr
 
 
@@ -172,12 +185,15 @@ def test_lint_does_not_need_graphviz(project: Path, tmp_path: Path) -> None:
 
 
 def test_lint_imports_neither_graphviz_nor_jinja() -> None:
+    target = str(EXAMPLES / "car-purchase.cjmap.yaml")
     code = (
-        "import sys; from cjmap.cli import main; sys.argv=['cjmap','lint',%r]\n"
+        f"import sys; from cjmap.cli import main; sys.argv=['cjmap','lint',{target!r}]\n"
         "try:\n    main()\nexcept SystemExit:\n    pass\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('graphviz','jinja2')))"
-    ) % str(EXAMPLES / "car-purchase.cjmap.yaml")
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env={**os.environ, "NO_COLOR": "1"})
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env={**os.environ, "NO_COLOR": "1"}
+    )
     assert result.stdout.strip().splitlines()[-1] == "[]"
 
 
@@ -191,11 +207,11 @@ def test_version_and_help_load_no_library_code() -> None:
     """`--version` and `--help` stay fast: no pydantic model, YAML, Graphviz, Jinja or rich behind them."""
     for args in (["--version"], ["--help"], ["render", "--help"]):
         code = (
-            "import sys; from cjmap.cli import main; sys.argv=['cjmap', *%r]\n"
+            f"import sys; from cjmap.cli import main; sys.argv=['cjmap', *{args!r}]\n"
             "try:\n    main()\nexcept SystemExit:\n    pass\n"
             "print(sorted(m for m in sys.modules if m.split('.')[0] in ('graphviz', 'jinja2', 'yaml', 'rich') "
             "or m in ('cjmap.model', 'cjmap.lint.config', 'cjmap.lint.pipeline')))"
-        ) % (args,)
+        )
         result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
         assert result.stdout.strip().splitlines()[-1] == "[]", (args, result.stdout[-300:])
 
@@ -204,15 +220,21 @@ def test_version_is_answered_before_typer_is_imported() -> None:
     """The entry point prints the version itself (~20 ms, not ~80): the same line typer would print."""
     for args in (["--version"], ["-V"]):
         code = (
-            "import sys; from cjmap.entry import main; sys.argv=['cjmap', *%r]\n"
+            f"import sys; from cjmap.entry import main; sys.argv=['cjmap', *{args!r}]\n"
             "try:\n    main()\nexcept SystemExit as e:\n    print('exit', e.code)\n"
             "print(sorted(m for m in sys.modules if m.split('.')[0] in ('typer', 'click', 'pydantic', 'yaml')))"
-        ) % (args,)
+        )
         result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
         assert result.stdout.splitlines()[-2:] == ["exit 0", "[]"], result.stdout
-        through_typer = subprocess.run([sys.executable, "-c", "from cjmap.cli import main; main()", *args], capture_output=True, text=True)
-        assert result.stdout.splitlines()[0] == through_typer.stdout.rstrip("\n") == run_process(*args).stdout.rstrip("\n")
-    assert run_process("--version", "lint").stdout == run_process("--version").stdout  # not alone: typer's eager option, same line
+        through_typer = subprocess.run(
+            [sys.executable, "-c", "from cjmap.cli import main; main()", *args], capture_output=True, text=True
+        )
+        assert (
+            result.stdout.splitlines()[0] == through_typer.stdout.rstrip("\n") == run_process(*args).stdout.rstrip("\n")
+        )
+    assert (
+        run_process("--version", "lint").stdout == run_process("--version").stdout
+    )  # not alone: typer's eager option, same line
 
 
 def test_rules_lists_every_rule_and_rule_explains_one_by_code_or_name() -> None:

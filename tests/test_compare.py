@@ -5,12 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import html5lib
-from conftest import EXAMPLES, MINIMAL, TODAY, run_cli, write
-from goldens import assert_golden
 
-from cjmap.review.compare import compare
 from cjmap.lint.pipeline import check
 from cjmap.render.html import comparison_to_html
+from cjmap.review.compare import compare
+from conftest import EXAMPLES, MINIMAL, TODAY, run_cli, write
+from goldens import assert_golden
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -29,8 +29,10 @@ def test_comparison_golden() -> None:
 def test_resolved_pain_points_and_aligned_columns() -> None:
     c = car_comparison()
     assert c.resolved == (
-        "The ad gives no price", "Finance examples are hidden in a PDF",
-        "Extras (paint protection, extended warranty) added by default", "Quote takes 40 minutes",
+        "The ad gives no price",
+        "Finance examples are hidden in a PDF",
+        "Extras (paint protection, extended warranty) added by default",
+        "Quote takes 40 minutes",
         "Booking only by phone, in office hours",
     )
     assert c.new_pain == ()
@@ -51,7 +53,11 @@ def test_overlay_has_a_line_per_state_with_every_scored_touchpoint() -> None:
 
 def test_compare_follows_compares_and_refuses_paths_outside_the_project(project: Path) -> None:
     write(project, "now.cjmap.yaml", MINIMAL)
-    write(project, "next.cjmap.yaml", MINIMAL.replace("title: Minimal", "title: Next\nstate: future\ncompares: now.cjmap.yaml"))
+    write(
+        project,
+        "next.cjmap.yaml",
+        MINIMAL.replace("title: Minimal", "title: Next\nstate: future\ncompares: now.cjmap.yaml"),
+    )
     result = run_cli("compare", "--today", TODAY, "next.cjmap.yaml", cwd=project)
     assert result.returncode == 0, result.stderr
     assert "wrote next-compare.html" in result.stderr and (project / "next-compare.html").exists()
@@ -75,11 +81,18 @@ def _columns_by_insertion(current, future):
             order.insert(order.index(after) + 1 if after in order else 0, stage.id)
     columns = []
     for stage_id in order:
-        run = [(tp.name, stage_id, getattr(twins[tp.id], "id", None), tp.id) for tp in future.touchpoints if tp.stage == stage_id]
+        run = [
+            (tp.name, stage_id, getattr(twins[tp.id], "id", None), tp.id)
+            for tp in future.touchpoints
+            if tp.stage == stage_id
+        ]
         previous = None
         for tp in (t for t in current.touchpoints if t.stage == stage_id):
             if tp.id not in used:
-                at = next((i + 1 for i, c in enumerate(run) if c[2] is not None and c[2] == previous), len(run) if previous else 0)
+                at = next(
+                    (i + 1 for i, c in enumerate(run) if c[2] is not None and c[2] == previous),
+                    len(run) if previous else 0,
+                )
                 run.insert(at, (tp.name, stage_id, tp.id, None))
             previous = tp.id
         columns += run
@@ -97,22 +110,33 @@ def test_columns_match_their_plain_statement_on_random_maps() -> None:
         for stage_id in rng.sample("abcdefgh", rng.randint(0, 6)):
             ids = [t for t in rng.sample("pqrstuvwxyz", rng.randint(0, 5)) if t not in taken]
             taken.update(ids)
-            stages.append(SimpleNamespace(id=stage_id, name=stage_id.upper(), tps=[SimpleNamespace(id=t, name=rng.choice(["N1", "N2", t]), stage=stage_id) for t in ids]))
+            stages.append(
+                SimpleNamespace(
+                    id=stage_id,
+                    name=stage_id.upper(),
+                    tps=[SimpleNamespace(id=t, name=rng.choice(["N1", "N2", t]), stage=stage_id) for t in ids],
+                )
+            )
         return SimpleNamespace(stages=stages, touchpoints=tuple(tp for s in stages for tp in s.tps))
 
     rng = random.Random(13)
     for _ in range(5000):
         current, future = journey(rng, set()), journey(rng, set())
-        fast = [(c.name, c.stage, getattr(c.current, "id", None), getattr(c.future, "id", None)) for c in _columns(current, future)]
+        fast = [
+            (c.name, c.stage, getattr(c.current, "id", None), getattr(c.future, "id", None))
+            for c in _columns(current, future)
+        ]
         assert fast == [(n, s.upper(), cur, fut) for n, s, cur, fut in _columns_by_insertion(current, future)]
 
 
 def test_compare_of_5000_stages_is_quick(project: Path) -> None:
-    from cjmap.render.overlay import overlay_curve
     from cjmap.lint.pipeline import load_journey
+    from cjmap.render.overlay import overlay_curve
 
     def stages(first: int) -> str:
-        return "".join(f"  - name: S{i}\n    touchpoints: [{{name: T{i}, emotion: 1}}]\n" for i in range(first, first + 5000))
+        return "".join(
+            f"  - name: S{i}\n    touchpoints: [{{name: T{i}, emotion: 1}}]\n" for i in range(first, first + 5000)
+        )
 
     current = load_journey(write(project, "c.cjmap.yaml", "cjmap: 1\ntitle: C\nstages:\n" + stages(0)))
     future = load_journey(write(project, "f.cjmap.yaml", "cjmap: 1\ntitle: F\nstate: future\nstages:\n" + stages(1)))

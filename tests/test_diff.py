@@ -7,6 +7,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+
 from conftest import MINIMAL, TODAY, run_cli, write
 
 BASE = """
@@ -56,15 +57,36 @@ def changes(project: Path, old: str, new: str) -> list[tuple[str, str, str]]:
         (("emotion: 1}", "emotion: -2}"), ("emotion", "Pays", "emotion +1 \u2192 \u22122 (worse)")),
         (("owner: care", "owner: sales"), ("owner", "Calls the shop", "owner: Care \u2192 Sales")),
         (("channel: phone", "channel: web"), ("channel", "Calls the shop", "channel: Phone \u2192 Website")),
-        (("name: Calls the shop", "name: Phones the shop"), ("touchpoint-renamed", "Phones the shop", "renamed from \u2018Calls the shop\u2019")),
+        (
+            ("name: Calls the shop", "name: Phones the shop"),
+            ("touchpoint-renamed", "Phones the shop", "renamed from \u2018Calls the shop\u2019"),
+        ),
         ((": call", ": phone-call"), ("touchpoint-renamed", "Calls the shop", "id changed from call to phone-call")),
         (("name: Buy\n", "name: Checkout\n"), ("stage-renamed", "Checkout", "stage renamed from \u2018Buy\u2019")),
-        (("[Results are slow]", "[Results are slow, No filters]"), ("pain-points-added", "Searches", "pain point added: No filters")),
-        (("opportunities: [Faster search]", "opportunities: []"), ("opportunities-removed", "Searches", "opportunity removed: Faster search")),
-        (("when: finds it", "when: finds it fast"), ("branch-added", "Searches", "now leads to Pays when \u2018finds it fast\u2019")),
-        (("        emotion: 0\n", "        emotion: 0\n        next: []\n        exit: gives up\n"), ("exit-added", "Calls the shop", "customers may now leave here: gives up")),
-        (("personas: [{id: sam, name: Sam}]", "personas: [{id: sam, name: Sam}, {id: lee, name: Lee}]"), ("persona-added", "Lee", "persona added")),
-        (("updated: 2026-11-01", "updated: 2026-11-20"), ("reviewed", "map", "last reviewed: 2026-11-01 \u2192 2026-11-20")),
+        (
+            ("[Results are slow]", "[Results are slow, No filters]"),
+            ("pain-points-added", "Searches", "pain point added: No filters"),
+        ),
+        (
+            ("opportunities: [Faster search]", "opportunities: []"),
+            ("opportunities-removed", "Searches", "opportunity removed: Faster search"),
+        ),
+        (
+            ("when: finds it", "when: finds it fast"),
+            ("branch-added", "Searches", "now leads to Pays when \u2018finds it fast\u2019"),
+        ),
+        (
+            ("        emotion: 0\n", "        emotion: 0\n        next: []\n        exit: gives up\n"),
+            ("exit-added", "Calls the shop", "customers may now leave here: gives up"),
+        ),
+        (
+            ("personas: [{id: sam, name: Sam}]", "personas: [{id: sam, name: Sam}, {id: lee, name: Lee}]"),
+            ("persona-added", "Lee", "persona added"),
+        ),
+        (
+            ("updated: 2026-11-01", "updated: 2026-11-20"),
+            ("reviewed", "map", "last reviewed: 2026-11-01 \u2192 2026-11-20"),
+        ),
     ],
     ids=lambda v: v[0] if isinstance(v, tuple) and len(v) == 3 else None,
 )
@@ -75,14 +97,24 @@ def test_each_kind_of_change(project: Path, edit: tuple[str, str], expected: tup
 
 
 def test_touchpoints_and_stages_added_removed_and_moved(project: Path) -> None:
-    new = BASE.replace(
-        "  - id: buy\n    name: Buy\n    touchpoints:\n      - {id: pay, name: Pays, channel: web, owner: sales, emotion: 1}\n",
-        "",
-    ).replace(
-        "stages:\n",
-        "stages:\n  - id: buy\n    name: Buy\n    touchpoints:\n      - {id: pay, name: Pays, channel: web, owner: sales, emotion: 1}\n"
-        "      - {id: review, name: Writes a review, channel: web, owner: sales, emotion: 2}\n",
-    ).replace("      - id: call\n        name: Calls the shop\n        channel: phone\n        owner: care\n        emotion: 0\n", "")
+    new = (
+        BASE.replace(
+            "  - id: buy\n    name: Buy\n    touchpoints:\n      - {id: pay, name: Pays, channel: web, owner: "
+            "sales, emotion: 1}\n",
+            "",
+        )
+        .replace(
+            "stages:\n",
+            "stages:\n  - id: buy\n    name: Buy\n    touchpoints:\n      - {id: pay, name: Pays, channel: web, "
+            "owner: sales, emotion: 1}\n"
+            "      - {id: review, name: Writes a review, channel: web, owner: sales, emotion: 2}\n",
+        )
+        .replace(
+            "      - id: call\n        name: Calls the shop\n        channel: phone\n        owner: care\n        "
+            "emotion: 0\n",
+            "",
+        )
+    )
     new = new.replace("{to: call, when: otherwise}", "{to: pay, when: otherwise}")
     found = changes(project, BASE, new)
     assert ("touchpoint-added", "Writes a review", "added in Buy (+2)") in found
@@ -92,10 +124,16 @@ def test_touchpoints_and_stages_added_removed_and_moved(project: Path) -> None:
 
 def test_lint_findings_introduced_and_fixed(project: Path) -> None:
     write(project, "old.cjmap.yaml", BASE)
-    write(project, "new.cjmap.yaml", BASE.replace("        owner: care\n", "").replace("pain_points: [Results are slow]", "pain_points: []"))
+    write(
+        project,
+        "new.cjmap.yaml",
+        BASE.replace("        owner: care\n", "").replace("pain_points: [Results are slow]", "pain_points: []"),
+    )
     result = run_cli("diff", "--today", TODAY, "old.cjmap.yaml", "new.cjmap.yaml", cwd=project)
     assert "    + CJM103 touchpoint 'call' has no owner" in result.stdout
-    assert "    + CJM301 touchpoint 'search' scores -1 but names no pain point or opportunity" not in result.stdout  # it has an opportunity
+    assert (
+        "    + CJM301 touchpoint 'search' scores -1 but names no pain point or opportunity" not in result.stdout
+    )  # it has an opportunity
     assert "    + CJM105 team 'care' is defined but never used" in result.stdout
     assert result.stdout.splitlines()[0].endswith("lint: 2 introduced, 0 fixed")
 
@@ -105,21 +143,40 @@ def test_no_change_exit_code_and_markdown(project: Path) -> None:
     write(project, "b.cjmap.yaml", BASE.replace("  # unchanged", ""))
     same = run_cli("diff", "--exit-code", "--today", TODAY, "a.cjmap.yaml", "b.cjmap.yaml", cwd=project)
     assert same.returncode == 0 and "no changes for the customer" in same.stdout
-    write(project, "b.cjmap.yaml", BASE.replace("name: Searches", "name: Searches <b>|*now*|</b>").replace("emotion: 1}", "emotion: 2}"))
-    changed = run_cli("diff", "--exit-code", "--format", "markdown", "--today", TODAY, "a.cjmap.yaml", "b.cjmap.yaml", cwd=project)
+    write(
+        project,
+        "b.cjmap.yaml",
+        BASE.replace("name: Searches", "name: Searches <b>|*now*|</b>").replace("emotion: 1}", "emotion: 2}"),
+    )
+    changed = run_cli(
+        "diff", "--exit-code", "--format", "markdown", "--today", TODAY, "a.cjmap.yaml", "b.cjmap.yaml", cwd=project
+    )
     assert changed.returncode == 1
     assert "- **Pays**: emotion \\+1 → \\+2 (better ▲)" in changed.stdout
     assert "Searches &lt;b&gt;\\|\\*now\\*\\|&lt;/b&gt;" in changed.stdout and "<b>" not in changed.stdout
 
 
 def git(project: Path, *args: str) -> None:
-    subprocess.run(["git", "-c", "user.email=t@example.com", "-c", "user.name=t", *args], cwd=project, check=True, capture_output=True)
+    subprocess.run(
+        ["git", "-c", "user.email=t@example.com", "-c", "user.name=t", *args],
+        cwd=project,
+        check=True,
+        capture_output=True,
+    )
 
 
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
-    write(tmp_path, "maps/shared/teams.cjmap.yaml", "cjmap: 1\nteams: [{id: sales, name: Sales}, {id: care, name: Care}]\n")
-    write(tmp_path, "maps/shop.cjmap.yaml", BASE.replace("teams: [{id: sales, name: Sales}, {id: care, name: Care}]", "imports: [shared/teams.cjmap.yaml]"))
+    write(
+        tmp_path,
+        "maps/shared/teams.cjmap.yaml",
+        "cjmap: 1\nteams: [{id: sales, name: Sales}, {id: care, name: Care}]\n",
+    )
+    write(
+        tmp_path,
+        "maps/shop.cjmap.yaml",
+        BASE.replace("teams: [{id: sales, name: Sales}, {id: care, name: Care}]", "imports: [shared/teams.cjmap.yaml]"),
+    )
     write(tmp_path, "maps/other.cjmap.yaml", MINIMAL)
     git(tmp_path, "init", "-q", "-b", "main")
     git(tmp_path, "add", ".")
@@ -134,7 +191,9 @@ def test_git_revision_with_imports_against_the_working_tree(repo: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "Calls the shop: emotion 0 \u2192 \u22122 (worse) \u25bc" in result.stdout
     relative = run_cli("diff", "--today", TODAY, "main:./shop.cjmap.yaml", "shop.cjmap.yaml", cwd=repo / "maps")
-    assert relative.stdout == result.stdout.replace("main:maps/shop.cjmap.yaml", "main:./shop.cjmap.yaml").replace("→ maps/shop", "→ shop")
+    assert relative.stdout == result.stdout.replace("main:maps/shop.cjmap.yaml", "main:./shop.cjmap.yaml").replace(
+        "→ maps/shop", "→ shop"
+    )
 
 
 def test_git_mode_lists_every_changed_map_added_and_deleted(repo: Path) -> None:
@@ -151,13 +210,18 @@ def test_git_mode_lists_every_changed_map_added_and_deleted(repo: Path) -> None:
         ("maps/other.cjmap.yaml", None),
         ("maps/shop.cjmap.yaml", "maps/shop.cjmap.yaml"),
     ]
-    assert [c["kind"] for c in maps[0]["changes"]] == ["map-added"] and [c["kind"] for c in maps[1]["changes"]] == ["map-removed"]
+    assert [c["kind"] for c in maps[0]["changes"]] == ["map-added"] and [c["kind"] for c in maps[1]["changes"]] == [
+        "map-removed"
+    ]
 
 
 def test_git_errors_are_one_line(repo: Path) -> None:
     for args, message in (
         (["--git", "nosuch"], "error: git: unknown revision 'nosuch'"),
-        (["main:maps/missing.cjmap.yaml", "maps/shop.cjmap.yaml"], "error: git: 'maps/missing.cjmap.yaml' does not exist at main"),
+        (
+            ["main:maps/missing.cjmap.yaml", "maps/shop.cjmap.yaml"],
+            "error: git: 'maps/missing.cjmap.yaml' does not exist at main",
+        ),
     ):
         result = run_cli("diff", *args, cwd=repo)
         assert result.returncode == 2 and result.stderr.strip() == message
@@ -170,9 +234,11 @@ def test_outline_makes_git_diff_readable(repo: Path) -> None:
     git(repo, "config", "diff.cjmap.textconv", f"{sys.executable} -m cjmap outline")
     shop = repo / "maps" / "shop.cjmap.yaml"
     shop.write_text(shop.read_text().replace("emotion: 0", "emotion: 2"))
-    done = subprocess.run(["git", "diff", "--", "maps/shop.cjmap.yaml"], cwd=repo, capture_output=True, text=True, check=True)
-    removed = [l for l in done.stdout.splitlines() if l.startswith("-    touchpoint")]
-    added = [l for l in done.stdout.splitlines() if l.startswith("+    touchpoint")]
+    done = subprocess.run(
+        ["git", "diff", "--", "maps/shop.cjmap.yaml"], cwd=repo, capture_output=True, text=True, check=True
+    )
+    removed = [line for line in done.stdout.splitlines() if line.startswith("-    touchpoint")]
+    added = [line for line in done.stdout.splitlines() if line.startswith("+    touchpoint")]
     assert removed == ["-    touchpoint call: Calls the shop (channel phone; owner care; emotion 0)"]
     assert added == ["+    touchpoint call: Calls the shop (channel phone; owner care; emotion +2)"]
 
@@ -182,7 +248,10 @@ def test_an_owner_change_is_listed_once(project: Path) -> None:
     write(project, "old.cjmap.yaml", BASE)
     write(project, "new.cjmap.yaml", new)
     result = run_cli("diff", "--today", TODAY, "old.cjmap.yaml", "new.cjmap.yaml", cwd=project)
-    assert result.stdout.count("owner: none \u2192 cx-team") == 1 and result.stdout.count("Calls the shop: owner: Care \u2192 Sales") == 1, result.stdout
+    assert (
+        result.stdout.count("owner: none \u2192 cx-team") == 1
+        and result.stdout.count("Calls the shop: owner: Care \u2192 Sales") == 1
+    ), result.stdout
     assert ("map-owner", "map", "owner: none \u2192 cx-team") in changes(project, BASE, new)
 
 
@@ -197,17 +266,24 @@ def test_a_changed_folded_summary_reads_as_text(project: Path) -> None:
 
 
 def test_a_new_branch_to_a_new_touchpoint_is_reported(project: Path) -> None:
-    new = BASE.replace("{to: call, when: otherwise}", "{to: call, when: otherwise}, {to: chat, when: has a question}").replace(
-        "  - id: buy\n", "      - {id: chat, name: Chats, channel: web, owner: care, emotion: 1, next: [pay]}\n  - id: buy\n"
+    new = BASE.replace(
+        "{to: call, when: otherwise}", "{to: call, when: otherwise}, {to: chat, when: has a question}"
+    ).replace(
+        "  - id: buy\n",
+        "      - {id: chat, name: Chats, channel: web, owner: care, emotion: 1, next: [pay]}\n  - id: buy\n",
     )
     found = changes(project, BASE, new)
     assert ("branch-added", "Searches", "now leads to Chats when \u2018has a question\u2019") in found, found
-    assert ("branch-removed", "Searches", "no longer leads to Chats when \u2018has a question\u2019") in changes(project, new, BASE)
+    assert ("branch-removed", "Searches", "no longer leads to Chats when \u2018has a question\u2019") in changes(
+        project, new, BASE
+    )
     assert not [c for c in found if c[0] == "step-added"], found  # file-order steps into a new touchpoint stay quiet
 
 
 def test_opportunities_the_future_state_delivers(project: Path) -> None:
-    future = BASE.replace("title: Shop\n", "title: Shop\nstate: future\n").replace("opportunities: [Faster search]", "opportunities: []")
+    future = BASE.replace("title: Shop\n", "title: Shop\nstate: future\n").replace(
+        "opportunities: [Faster search]", "opportunities: []"
+    )
     found = changes(project, BASE, future)
     assert ("opportunities-delivered", "Searches", "opportunity delivered: Faster search") in found, found
     assert not [c for c in found if c[0] == "opportunities-removed"], found
@@ -224,8 +300,11 @@ def test_every_kind_of_change_is_shown_under_a_heading() -> None:
     made = {
         call.args[0].value
         for call in ast.walk(tree)
-        if isinstance(call, ast.Call) and getattr(call.func, "id", None) == "Change"
-        and call.args and isinstance(call.args[0], ast.Constant) and isinstance(call.args[0].value, str)
+        if isinstance(call, ast.Call)
+        and getattr(call.func, "id", None) == "Change"
+        and call.args
+        and isinstance(call.args[0], ast.Constant)
+        and isinstance(call.args[0].value, str)
     }
     made |= {f"{lane.id.replace('_', '-')}-{end}" for lane in LIST_LANES for end in ("added", "removed")}
     made |= {"map-added", "map-removed", "title", "state", "map-owner", "scope", "summary"}  # named by variable
@@ -239,7 +318,9 @@ def test_a_moved_persona_start_and_a_new_flow_are_listed(project: Path) -> None:
     from cjmap.review.diff import diff_journeys
     from cjmap.review.diff_formats import to_markdown, to_text
 
-    new = BASE.replace("personas: [{id: sam, name: Sam}]", "flow: explicit\npersonas: [{id: sam, name: Sam, starts: call}]")
+    new = BASE.replace(
+        "personas: [{id: sam, name: Sam}]", "flow: explicit\npersonas: [{id: sam, name: Sam, starts: call}]"
+    )
     old_journey = load_journey(write(project, "old.cjmap.yaml", BASE))
     new_journey = load_journey(write(project, "new.cjmap.yaml", new))
     text = to_text([diff_journeys(old_journey, new_journey, old_file="old", new_file="new")])

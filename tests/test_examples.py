@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLES, run_cli
 
 from cjmap.lint.pipeline import check
 from cjmap.render import render_journey
+from conftest import EXAMPLES, run_cli
 
 MAPS = sorted(p for p in EXAMPLES.rglob("*.cjmap.yaml"))
 JOURNEYS = [p for p in MAPS if "shared" not in p.parts]

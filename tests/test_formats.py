@@ -9,25 +9,46 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from conftest import MINIMAL, TODAY, run_cli, write
 
 from cjmap.diagnostics import Diagnostic, Location, Severity
 from cjmap.lint.formats import statistics, to_github, to_junit, to_sarif, unique
 from cjmap.rules import RULES
+from conftest import MINIMAL, TODAY, run_cli, write
 
 BROKEN = MINIMAL + "  - name: Retention\n      # nothing here\n"
 FINDINGS = [
-    Diagnostic(Location("maps/a,b.cjmap.yaml", 13, 5), Severity.ERROR, "CJM101", "stage 'retention' has no touchpoints", "stage-without-touchpoints"),
-    Diagnostic(Location("maps/a.cjmap.yaml", 4, 9), Severity.WARNING, "CJM103", "touchpoint 'x' has no owner\nsecond line 100%", "touchpoint-without-owner"),
-    Diagnostic(Location("maps/a.cjmap.yaml", 2, 1), Severity.INFO, "CJM303", "touchpoint 'x' has no emotion score", "missing-emotion"),
+    Diagnostic(
+        Location("maps/a,b.cjmap.yaml", 13, 5),
+        Severity.ERROR,
+        "CJM101",
+        "stage 'retention' has no touchpoints",
+        "stage-without-touchpoints",
+    ),
+    Diagnostic(
+        Location("maps/a.cjmap.yaml", 4, 9),
+        Severity.WARNING,
+        "CJM103",
+        "touchpoint 'x' has no owner\nsecond line 100%",
+        "touchpoint-without-owner",
+    ),
+    Diagnostic(
+        Location("maps/a.cjmap.yaml", 2, 1),
+        Severity.INFO,
+        "CJM303",
+        "touchpoint 'x' has no emotion score",
+        "missing-emotion",
+    ),
 ]
 
 
 def test_github_annotations_are_exact_and_escaped() -> None:
     assert to_github(FINDINGS).splitlines() == [
-        "::error file=maps/a%2Cb.cjmap.yaml,line=13,col=5,title=CJM101 stage-without-touchpoints::stage 'retention' has no touchpoints",
-        "::warning file=maps/a.cjmap.yaml,line=4,col=9,title=CJM103 touchpoint-without-owner::touchpoint 'x' has no owner%0Asecond line 100%25",
-        "::notice file=maps/a.cjmap.yaml,line=2,col=1,title=CJM303 missing-emotion::touchpoint 'x' has no emotion score",
+        "::error file=maps/a%2Cb.cjmap.yaml,line=13,col=5,title=CJM101 stage-without-touchpoints::stage "
+        "'retention' has no touchpoints",
+        "::warning file=maps/a.cjmap.yaml,line=4,col=9,title=CJM103 touchpoint-without-owner::touchpoint 'x' has "
+        "no owner%0Asecond line 100%25",
+        "::notice file=maps/a.cjmap.yaml,line=2,col=1,title=CJM303 missing-emotion::touchpoint 'x' has no emotion "
+        "score",
     ]
 
 
@@ -86,7 +107,13 @@ def test_junit_has_one_testcase_per_map(project: Path) -> None:
 
 
 def test_junit_escapes_hostile_text() -> None:
-    hostile = Diagnostic(Location("m.yaml", 1, 1), Severity.ERROR, "CJM101", "stage '<x>&\"' ]]> has no touchpoints", "stage-without-touchpoints")
+    hostile = Diagnostic(
+        Location("m.yaml", 1, 1),
+        Severity.ERROR,
+        "CJM101",
+        "stage '<x>&\"' ]]> has no touchpoints",
+        "stage-without-touchpoints",
+    )
     root = ET.fromstring(to_junit([("m.yaml", [hostile])], Severity.ERROR))
     assert "<x>&\"' ]]>" in root.find("testsuite/testcase/failure").text
 
@@ -95,13 +122,20 @@ def test_github_format_from_the_cli(project: Path) -> None:
     write(project, "m.cjmap.yaml", BROKEN)
     result = run_cli("lint", "--today", TODAY, "--format", "github", cwd=project)
     assert result.returncode == 1
-    assert result.stdout == "::error file=m.cjmap.yaml,line=13,col=5,title=CJM101 stage-without-touchpoints::stage 'retention' has no touchpoints\n"
+    assert result.stdout == (
+        "::error file=m.cjmap.yaml,line=13,col=5,title=CJM101 stage-without-touchpoints::stage 'retention' has "
+        "no touchpoints\n"
+    )
 
 
 def test_statistics_and_unique() -> None:
     doubled = FINDINGS + [FINDINGS[0]]
     assert len(unique(doubled)) == 3
-    assert statistics(doubled + [FINDINGS[0]]).splitlines() == ["3  CJM101  stage-without-touchpoints", "1  CJM103  touchpoint-without-owner", "1  CJM303  missing-emotion"]
+    assert statistics(doubled + [FINDINGS[0]]).splitlines() == [
+        "3  CJM101  stage-without-touchpoints",
+        "1  CJM103  touchpoint-without-owner",
+        "1  CJM303  missing-emotion",
+    ]
 
 
 def test_text_output_is_plain_when_piped_and_has_a_summary(project: Path) -> None:
@@ -113,20 +147,29 @@ def test_text_output_is_plain_when_piped_and_has_a_summary(project: Path) -> Non
 
 def test_text_output_is_coloured_on_a_terminal_unless_no_color(project: Path) -> None:
     write(project, "m.cjmap.yaml", BROKEN)
-    coloured = run_cli("lint", "--today", TODAY, cwd=project, env={"NO_COLOR": "", "FORCE_COLOR": "1", "TTY_COMPATIBLE": "1"})
+    coloured = run_cli(
+        "lint", "--today", TODAY, cwd=project, env={"NO_COLOR": "", "FORCE_COLOR": "1", "TTY_COMPATIBLE": "1"}
+    )
     plain = run_cli("lint", "--today", TODAY, cwd=project, env={"FORCE_COLOR": "1", "NO_COLOR": "1"})
     assert "\x1b[" in coloured.stdout
     assert "\x1b[" not in plain.stdout
 
 
-ODD_NAME = "maps/a b#1%\x01\x1b\udce9.cjmap.yaml"  # a space, '#', '%', controls and a byte that is not UTF-8 (as Python keeps it)
-ODD = [Diagnostic(Location(ODD_NAME, 3, 1), Severity.ERROR, "CJM101", "stage 's' has no touchpoints", "stage-without-touchpoints")]
+# a space, '#', '%', controls and a byte that is not UTF-8 (as Python keeps it)
+ODD_NAME = "maps/a b#1%\x01\x1b\udce9.cjmap.yaml"
+ODD = [
+    Diagnostic(
+        Location(ODD_NAME, 3, 1), Severity.ERROR, "CJM101", "stage 's' has no touchpoints", "stage-without-touchpoints"
+    )
+]
 
 
 def test_sarif_uris_are_percent_encoded() -> None:
     log = json.loads(to_sarif(ODD))
     (result,) = log["runs"][0]["results"]
-    assert result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "maps/a%20b%231%25%01%1B%E9.cjmap.yaml"
+    assert (
+        result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "maps/a%20b%231%25%01%1B%E9.cjmap.yaml"
+    )
 
 
 def test_junit_with_control_characters_in_a_file_name_is_xml() -> None:
@@ -147,7 +190,9 @@ def test_json_is_utf_8_whatever_the_file_name(project: Path) -> None:
 def test_statistics_as_json(project: Path) -> None:
     write(project, "m.cjmap.yaml", BROKEN)
     result = run_cli("lint", "--today", TODAY, "--format", "json", "--statistics", "m.cjmap.yaml", cwd=project)
-    assert json.loads(result.stdout) == {"statistics": [{"code": "CJM101", "rule": "stage-without-touchpoints", "count": 1}]}
+    assert json.loads(result.stdout) == {
+        "statistics": [{"code": "CJM101", "rule": "stage-without-touchpoints", "count": 1}]
+    }
     result = run_cli("lint", "--format", "sarif", "--statistics", "m.cjmap.yaml", cwd=project)
     assert result.returncode == 2 and result.stdout == ""
     assert "error: --statistics prints counts as text or json, not as sarif" in result.stderr

@@ -7,12 +7,12 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from conftest import run_cli
 
 from cjmap.lint.pipeline import check
 from cjmap.render import render_journey
 from cjmap.render.dot import lanes_of
 from cjmap.render.grid import _assign_tracks, text_width, wrap
+from conftest import run_cli
 
 SVG = "{http://www.w3.org/2000/svg}"
 BANK = Path(__file__).parent / "fixtures" / "bank-account.cjmap.yaml"
@@ -91,7 +91,8 @@ def test_every_start_and_end_is_marked_clear_of_the_cards(tmp_path: Path) -> Non
         "stages:\n"
         "  - name: One\n    touchpoints:\n"
         "      - {id: door, name: Walks in, next: [desk]}\n"
-        "      - {id: web, name: Opens the website, personas: [b], next: [{to: form, when: fills the form}, {to: desk}]}\n"
+        "      - {id: web, name: Opens the website, personas: [b], next: [{to: form, when: fills the form}, {to: "
+        "desk}]}\n"
         "      - {id: desk, name: Talks at the desk}\n"
         "  - name: Two\n    touchpoints:\n"
         "      - {id: form, name: Fills the form}\n",

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import EXAMPLES, MINIMAL, TODAY, run_cli, write
-from goldens import assert_golden
 
 from cjmap.importers.mermaid import parse_journey
+from conftest import EXAMPLES, MINIMAL, TODAY, run_cli, write
+from goldens import assert_golden
 
 WORKDAY = """\
 %% Mermaid's own example, with a comment and odd indentation
@@ -59,7 +59,11 @@ def test_import_reads_sections_tasks_scores_and_actors() -> None:
         ("Pay", ("Pay", 3, []), "has no score; imported as neutral (3)"),
         ("Pay: soon: Me", ("Pay", 3, ["Me"]), "has no score"),
         ("Check-in: 10:30 desk: 4: Me", ("Check-in: 10:30 desk", 4, ["Me"]), "task name contains ':'"),
-        ("Push um 18:00 für Überfälliges: 4", ("Push um 18:00 für Überfälliges", 4, []), "Mermaid reads it as 'Push um 18'"),
+        (
+            "Push um 18:00 für Überfälliges: 4",
+            ("Push um 18:00 für Überfälliges", 4, []),
+            "Mermaid reads it as 'Push um 18'",
+        ),
         ("Pay: 4: Me: later", ("Pay", 4, ["Me"]), "text after the actors"),
         ('"Quoted, task": 4: Me , You', ("Quoted, task", 4, ["Me", "You"]), None),
         ("Wait: 2", ("Wait", 2, []), None),
@@ -86,7 +90,9 @@ def test_import_warns_for_directives_and_tasks_outside_sections() -> None:
 
 
 def test_import_finds_the_journey_inside_markdown_and_keeps_line_numbers() -> None:
-    text = "# Notes\n\n```mermaid\nflowchart LR\n  A --> B\n```\n\n```mermaid\njourney\n  section S\n    Pay: 7: Me\n```\n"
+    text = (
+        "# Notes\n\n```mermaid\nflowchart LR\n  A --> B\n```\n\n```mermaid\njourney\n  section S\n    Pay: 7: Me\n```\n"
+    )
     journey = parse_journey(text)
     assert journey.warnings[0].line == 11
 
@@ -95,11 +101,18 @@ def test_not_a_journey_is_an_error(project: Path) -> None:
     write(project, "flow.mmd", "flowchart LR\n  A --> B\n")
     result = run_cli("import", "mermaid", "flow.mmd", cwd=project)
     assert result.returncode == 2
-    assert result.stderr.strip() == "flow.mmd:1:1: error CJM010 not a Mermaid journey diagram (it starts with 'flowchart', not 'journey') [mermaid-import]"
+    assert result.stderr.strip() == (
+        "flow.mmd:1:1: error CJM010 not a Mermaid journey diagram (it starts with 'flowchart', not 'journey') "
+        "[mermaid-import]"
+    )
 
 
 def test_imported_map_is_valid_and_keeps_ids_unique(project: Path) -> None:
-    write(project, "j.mmd", "journey\n  title 旅程\n  section 初识\n    下载: 5: 用户\n  section 初识\n    下载: 2: 用户, 系统\n")
+    write(
+        project,
+        "j.mmd",
+        "journey\n  title 旅程\n  section 初识\n    下载: 5: 用户\n  section 初识\n    下载: 2: 用户, 系统\n",
+    )
     result = run_cli("import", "mermaid", "j.mmd", "-o", "j.cjmap.yaml", cwd=project)
     assert result.returncode == 0, result.stderr
     data = yaml.safe_load((project / "j.cjmap.yaml").read_text())
@@ -131,7 +144,12 @@ def test_export_of_an_example_is_the_reviewed_golden(tmp_path: Path) -> None:
 
 
 def test_export_keeps_text_mermaid_would_cut(project: Path) -> None:
-    write(project, "m.cjmap.yaml", "cjmap: 1\ntitle: 'A: B; #1'\nstages:\n  - name: S\n    touchpoints:\n      - {name: 'Pay: now', emotion: -2}\n")
+    write(
+        project,
+        "m.cjmap.yaml",
+        "cjmap: 1\ntitle: 'A: B; #1'\nstages:\n  - name: S\n    touchpoints:\n      - {name: 'Pay: now', emotion: "
+        "-2}\n",
+    )
     assert run_cli("render", "m.cjmap.yaml", "--format", "mermaid", cwd=project).returncode in (0, 1)
     text = (project / "m.mmd").read_text()
     assert "title A \u2013 B, no. 1" in text and re.search(r"^    Pay \u2013 now: 1$", text, re.MULTILINE)
@@ -149,7 +167,9 @@ def test_import_points_out_actors_missing_from_some_sections(project: Path) -> N
 
 
 def test_terminal_escapes_and_bidi_overrides_in_names_are_shown_not_written_raw(project: Path) -> None:
-    hostile = MINIMAL.replace("title: Minimal", "title: Minimal\npersonas: [{id: anna, name: \"Anna\\e[31m\\u202Eevil\"}]")
+    hostile = MINIMAL.replace(
+        "title: Minimal", 'title: Minimal\npersonas: [{id: anna, name: "Anna\\e[31m\\u202Eevil"}]'
+    )
     hostile = hostile.replace("name: Buys", 'name: "Buys\\e]0;owned\\a"')
     write(project, "m.cjmap.yaml", hostile)
     assert run_cli("render", "m.cjmap.yaml", "--format", "mermaid,markdown", cwd=project).returncode == 0

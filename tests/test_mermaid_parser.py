@@ -12,8 +12,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLES, REPO, run_cli, write
 from playwright.sync_api import sync_playwright
+
+from conftest import EXAMPLES, REPO, run_cli, write
 
 NPM_DIR = REPO / "build" / "npm"
 MERMAID = NPM_DIR / "node_modules" / "mermaid" / "dist" / "mermaid.min.js"
@@ -28,15 +29,29 @@ def parse():
             pytest.skip("npm is not installed: cannot fetch Mermaid's parser (apt-get install nodejs npm)")
         NPM_DIR.mkdir(parents=True, exist_ok=True)
         subprocess.run(
-            ["npm", "install", "--prefix", str(NPM_DIR), "--no-audit", "--no-fund", "--silent", f"mermaid@{MERMAID_VERSION}"],
-            check=True, capture_output=True, timeout=300,
+            [
+                "npm",
+                "install",
+                "--prefix",
+                str(NPM_DIR),
+                "--no-audit",
+                "--no-fund",
+                "--silent",
+                f"mermaid@{MERMAID_VERSION}",
+            ],
+            check=True,
+            capture_output=True,
+            timeout=300,
         )
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
         page = browser.new_page()
         page.goto("about:blank")
         page.add_script_tag(path=str(MERMAID))
-        script = "async t => { try { const r = await mermaid.parse(t); return r.diagramType } catch (e) { return 'ERROR ' + e.message.split('\\n')[0] } }"
+        script = (
+            "async t => { try { const r = await mermaid.parse(t); return r.diagramType } catch (e) { return 'ERROR "
+            "' + e.message.split('\\n')[0] } }"
+        )
         # what Mermaid made of the text: the title, the sections and each task as [section, task, score]
         tasks = (
             "async t => { await mermaid.parse(t); const db = (await mermaid.mermaidAPI.getDiagramFromText(t)).db;"
@@ -57,7 +72,9 @@ def parse():
 
 def test_the_parser_is_real(parse) -> None:
     assert parse("journey\n  title T\n  section S\n    Pay: 5: Me\n") == "journey"
-    assert parse("journey\n  title T\n  section S: with colon\n    Pay: 5: Me\n").startswith("ERROR Parse error on line 3")
+    assert parse("journey\n  title T\n  section S: with colon\n    Pay: 5: Me\n").startswith(
+        "ERROR Parse error on line 3"
+    )
 
 
 @pytest.mark.parametrize("path", sorted(EXAMPLES.glob("*.cjmap.yaml")), ids=lambda p: p.name)
@@ -68,7 +85,10 @@ def test_every_example_exports_mermaid_that_parses(parse, path: Path, tmp_path: 
 
 
 def test_text_mermaid_would_cut_still_parses(parse, project: Path) -> None:
-    write(project, "m.cjmap.yaml", """
+    write(
+        project,
+        "m.cjmap.yaml",
+        """
         cjmap: 1
         title: "Title: with; #hash"
         summary: "Line one
@@ -79,7 +99,8 @@ def test_text_mermaid_would_cut_still_parses(parse, project: Path) -> None:
             touchpoints:
               - {name: "Pay: now; #3 or %% later", emotion: -2}
               - {name: "Check-in at 10:30", emotion: 1, personas: [a]}
-    """)
+    """,
+    )
     assert run_cli("render", "m.cjmap.yaml", "--format", "mermaid", cwd=project).returncode in (0, 1)
     text = (project / "m.mmd").read_text()
     assert parse(text) == "journey", text
@@ -100,7 +121,12 @@ def test_task_names_mermaid_would_read_as_keywords_stay_tasks(parse, project: Pa
 
     names = ["Journey planner", "Section 8 form", "Title search", "% discount", "accTitle check", "Pay 50% now"]
     touchpoints = "".join(f'              - {{name: "{n}", emotion: 1}}\n' for n in names)
-    write(project, "m.cjmap.yaml", "cjmap: 1\ntitle: Moving house\nstages:\n  - name: Search\n    touchpoints:\n" + touchpoints.replace("              ", "      "))
+    write(
+        project,
+        "m.cjmap.yaml",
+        "cjmap: 1\ntitle: Moving house\nstages:\n  - name: Search\n    touchpoints:\n"
+        + touchpoints.replace("              ", "      "),
+    )
     assert run_cli("render", "m.cjmap.yaml", "--format", "mermaid", cwd=project).returncode in (0, 1)
     text = (project / "m.mmd").read_text()
     assert parse(text) == "journey", text

@@ -6,10 +6,10 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import MINIMAL, write
 
 from cjmap.diagnostics import MapError
 from cjmap.lint.pipeline import load_journey
+from conftest import MINIMAL, write
 
 HEAD = """\
 cjmap: 1
@@ -235,7 +235,8 @@ def test_rows_past_the_limit_are_refused(project: Path, monkeypatch) -> None:
                 "CJM003",
                 10,
                 15,
-                "unknown metric 'convrsion' (did you mean 'conversion'?); a stage's metrics must be defined under 'metrics:'",
+                "unknown metric 'convrsion' (did you mean 'conversion'?); a stage's metrics must be defined under "
+                "'metrics:'",
             ),
         ),
         (
@@ -253,7 +254,8 @@ def test_rows_past_the_limit_are_refused(project: Path, monkeypatch) -> None:
                 "CJM002",
                 6,
                 67,
-                "metric 'conversion' is a rate, a percentage from 0 to 100: its unit is '%' (or leave it out), not 'pct'",
+                "metric 'conversion' is a rate, a percentage from 0 to 100: its unit is '%' (or leave it out), not "
+                "'pct'",
             ),
         ),
         (HEAD.replace("kind: score,", "kind: score, owner: cx,"), ("CJM003", 7, 46, "unknown team 'cx'")),

@@ -21,11 +21,14 @@ def test_lint_with_an_export_that_brings_the_metric_on_target(project: Path) -> 
     write(project, "m.cjmap.yaml", MAP)
     before = run_cli("lint", "m.cjmap.yaml", "--select", "CJM6", "--today", TODAY, cwd=project)
     assert "CJM602 Checkout conversion for the map is 3.1 %, below its target 3.5 %" in before.stdout
-    write(project, "export.csv", "metric,at,value,date\nconversion,map,3.8,2026-11-20\nconversion,chekout,1,2026-11-20\n")
+    write(
+        project, "export.csv", "metric,at,value,date\nconversion,map,3.8,2026-11-20\nconversion,chekout,1,2026-11-20\n"
+    )
     after = run_cli("lint", "m.cjmap.yaml", "--data", "export.csv", "--select", "CJM6", "--today", TODAY, cwd=project)
     assert after.returncode == 1, after.stderr
     assert after.stdout.splitlines() == [
-        "export.csv:3:12: error CJM601 unknown touchpoint or stage 'chekout' (did you mean 'checkout'?) [bad-metric-data]"
+        "export.csv:3:12: error CJM601 unknown touchpoint or stage 'chekout' (did you mean 'checkout'?) "
+        "[bad-metric-data]"
     ]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from conftest import lint_findings, write
 
 HEAD = """\
@@ -93,7 +94,8 @@ def test_off_target_is_judged_on_the_newest_value_per_persona(project: Path) -> 
                     "CJM603",
                     13,
                     53,
-                    "the shares leaving 'cart' add up to 60 %: 40 % go nowhere the map shows; add the missing way out, or an 'exit:' for those who leave",
+                    "the shares leaving 'cart' add up to 60 %: 40 % go nowhere the map shows; add the missing way "
+                    "out, or an 'exit:' for those who leave",
                 )
             ],
         ),

@@ -10,9 +10,9 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLES, write
 
 from cjmap.lint.pipeline import load_journey
+from conftest import EXAMPLES, write
 
 openpyxl = pytest.importorskip("openpyxl")
 

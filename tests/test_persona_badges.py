@@ -5,14 +5,14 @@ from __future__ import annotations
 import json
 import re
 import xml.etree.ElementTree as ET
+from itertools import pairwise
 from pathlib import Path
-
-from conftest import EXAMPLES, write
 
 from cjmap.lint.pipeline import check
 from cjmap.render import render_journey
 from cjmap.render.dot import THEME, journey_to_dot
 from cjmap.render.grid import emotion_label
+from conftest import EXAMPLES, write
 
 SVG = "{http://www.w3.org/2000/svg}"
 XLINK = "{http://www.w3.org/1999/xlink}"
@@ -31,7 +31,8 @@ teams: [{id: kyc, name: Identity & compliance}]
 stages:
   - name: Apply
     touchpoints:
-      - {id: apply-online, name: Applies online, personas: [student], channel: app, owner: kyc, emotion: 1, next: [id-check]}
+      - {id: apply-online, name: Applies online, personas: [student], channel: app, owner: kyc, emotion: 1,
+         next: [id-check]}
       - id: branch-visit
         name: Meets an adviser in the branch
         personas: [owner, retiree]
@@ -65,14 +66,18 @@ def _box(el: ET.Element) -> tuple[float, float, float, float]:
 
 
 def _cards(root: ET.Element) -> dict[str, ET.Element]:
-    return {g.get("id")[3:]: g for g in root.iter(f"{SVG}g") if g.get("class") == "node" and (g.get("id") or "").startswith("tp-")}
+    return {
+        g.get("id")[3:]: g
+        for g in root.iter(f"{SVG}g")
+        if g.get("class") == "node" and (g.get("id") or "").startswith("tp-")
+    }
 
 
 def _badges(card: ET.Element) -> list[tuple[str, str]]:
     """(text, fill) of each badge drawn on a card: a filled polygon and the bold text drawn right after it."""
     shapes = [el for el in card.iter() if el.tag in (f"{SVG}polygon", f"{SVG}text")]
     out = []
-    for shape, text in zip(shapes, shapes[1:]):
+    for shape, text in pairwise(shapes):
         if shape.tag == f"{SVG}polygon" and text.tag == f"{SVG}text" and text.get("font-weight") == "bold":
             out.append((text.text or "", shape.get("fill")))
     return out
@@ -87,7 +92,9 @@ def _check_geometry(root: ET.Element) -> None:
         sizes.add((round(outline[2] - outline[0], 1), round(outline[3] - outline[1], 1)))
         for shape in shapes[1:]:
             x0, y0, x1, y1 = _box(shape)
-            assert outline[0] <= x0 and x1 <= outline[2] and outline[1] <= y0 and y1 <= outline[3], f"a badge of {tp_id} leaves its card"
+            assert outline[0] <= x0 and x1 <= outline[2] and outline[1] <= y0 and y1 <= outline[3], (
+                f"a badge of {tp_id} leaves its card"
+            )
     assert len(sizes) == 1, sizes
 
 
@@ -144,18 +151,25 @@ def test_the_bank_account_example_shows_every_persona_score() -> None:
         for tp in journey.touchpoints:
             shown = _badges(cards[tp.id])
             if tp.emotions:
-                assert shown == [(f"{names[p]} {emotion_label(s)}", THEME["emotion"][s][1]) for p, s in tp.emotions], tp.id
+                assert shown == [(f"{names[p]} {emotion_label(s)}", THEME["emotion"][s][1]) for p, s in tp.emotions], (
+                    tp.id
+                )
             else:
                 assert shown == [(emotion_label(tp.emotion), THEME["emotion"][tp.emotion][1])], tp.id
         _check_geometry(root)
-        legend = " ".join(t.text or "" for g in root.iter(f"{SVG}g") if g.get("id") == "legend-emotion" for t in g.iter(f"{SVG}text"))
+        legend = " ".join(
+            t.text or "" for g in root.iter(f"{SVG}g") if g.get("id") == "legend-emotion" for t in g.iter(f"{SVG}text")
+        )
         assert LEGEND in legend
 
 
 def test_many_personas_fill_three_rows_and_count_the_rest(project: Path) -> None:
     personas = "\n".join(f"  - {{id: p{i}, name: 'Persona{i}, someone'}}" for i in range(16))
     scores = ", ".join(f"p{i}: {i % 5 - 2}" for i in range(16))
-    text = f"cjmap: 1\ntitle: Many\npersonas:\n{personas}\nstages:\n  - name: S\n    touchpoints:\n      - {{id: a, name: All, emotion: {{{scores}}}}}\n      - {{id: b, name: One, emotion: 1}}\n"
+    text = (
+        f"cjmap: 1\ntitle: Many\npersonas:\n{personas}\nstages:\n  - name: S\n    touchpoints:\n      - {{id: a, "
+        f"name: All, emotion: {{{scores}}}}}\n      - {{id: b, name: One, emotion: 1}}\n"
+    )
     journey = check(write(project, "m.cjmap.yaml", text)).journey
     root = _svg(journey)
     shown = [t for t, _ in _badges(_cards(root)["a"])]
@@ -165,7 +179,9 @@ def test_many_personas_fill_three_rows_and_count_the_rest(project: Path) -> None
 
 
 def test_persona_tags_are_short_distinct_and_escaped(project: Path) -> None:
-    hostile = json.dumps('"]; evil [label="x"]; <script>alert(1)</script> \\N & </TABLE>>')  # a YAML double-quoted scalar
+    hostile = json.dumps(
+        '"]; evil [label="x"]; <script>alert(1)</script> \\N & </TABLE>>'
+    )  # a YAML double-quoted scalar
     text = f"""
     cjmap: 1
     title: Tags
@@ -190,5 +206,7 @@ def test_persona_tags_are_short_distinct_and_escaped(project: Path) -> None:
     assert shown[2].startswith("Super") and shown[2].endswith("\u2026 +2")
     assert shown[3] == '"]; 0'
     title = next(_cards(root)["a"].iter(f"{SVG}a")).get(f"{XLINK}title")
-    assert "<script>alert(1)</script> \\N & </TABL\u2026: neutral (0)" in title  # \N stays text, not the node name; cut at 60
+    assert (
+        "<script>alert(1)</script> \\N & </TABL\u2026: neutral (0)" in title
+    )  # \N stays text, not the node name; cut at 60
     _check_geometry(root)

@@ -6,11 +6,11 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from conftest import lint_findings, write
 
 from cjmap.diagnostics import MapError
 from cjmap.lint.pipeline import load_journey
 from cjmap.rules import RULES
+from conftest import lint_findings, write
 
 HEAD = """\
 cjmap: 1
@@ -40,7 +40,10 @@ THREE_DOORS = {
         "id: online, name: Applies online, personas: [student], next: [verify]",
         "id: branch, name: Books a branch visit, personas: [owner], next: [verify]",
     ],
-    "Verify": ["id: verify, name: Verifies identity, next: [{to: open, when: the check passes}, {to: call, when: the check does not pass}]"],
+    "Verify": [
+        "id: verify, name: Verifies identity, next: [{to: open, when: the check passes}, {to: call, when: the "
+        "check does not pass}]"
+    ],
     "Use": [
         "id: call, name: Calls support, next: [verify]",
         "id: open, name: Opens the account",
@@ -58,7 +61,8 @@ def test_each_persona_starts_at_its_own_first_touchpoint_and_nothing_is_unreacha
 
 
 def test_the_same_map_in_sequence_flow_needed_a_fake_start(project: Path) -> None:
-    """Before `flow: explicit` and persona starts: the owner's door is unreachable in file order... unless starts say otherwise."""
+    """Before `flow: explicit` and persona starts: the owner's door is unreachable in file order...
+    unless starts say otherwise."""
     found = lint_findings(project, bank(THREE_DOORS, flow=""), ("CJM2",))
     assert found == []  # persona starts are judged in sequence flow too: 'branch' is the owner's first touchpoint
 
@@ -82,7 +86,10 @@ def test_in_sequence_flow_a_touchpoint_without_next_still_continues_in_file_orde
 
 
 def test_explicit_starts_and_their_mistakes(project: Path) -> None:
-    text = bank({"S": ["id: a, next: [b]", "id: b, next: [], exit: done", "id: c, personas: [owner], next: [b]"]}, owner=", starts: c")
+    text = bank(
+        {"S": ["id: a, next: [b]", "id: b, next: [], exit: done", "id: c, personas: [owner], next: [b]"]},
+        owner=", starts: c",
+    )
     assert lint_findings(project, text, ("CJM2",)) == []
     write(project, "m.cjmap.yaml", text)
     assert load_journey(project / "m.cjmap.yaml").path_of("owner") == ("b", "c")
@@ -95,7 +102,10 @@ def test_explicit_starts_and_their_mistakes(project: Path) -> None:
     not_taken = bank({"S": ["id: a, personas: [student], next: []"]}, owner=", starts: a")
     with pytest.raises(MapError) as caught:
         load_journey(write(project, "m.cjmap.yaml", not_taken))
-    assert "persona 'owner' starts at 'a', which lists only 'student'; add 'owner' to its personas" in caught.value.diagnostics[0].message
+    assert (
+        "persona 'owner' starts at 'a', which lists only 'student'; add 'owner' to its personas"
+        in caught.value.diagnostics[0].message
+    )
 
 
 def test_coverage_judges_a_persona_only_in_its_stages(project: Path) -> None:
@@ -103,7 +113,9 @@ def test_coverage_judges_a_persona_only_in_its_stages(project: Path) -> None:
         "Research": ["id: r, personas: [student], next: [p]"],
         "Renewal": ["id: p, next: []"],
     }
-    assert [f[3] for f in lint_findings(project, bank(stages), ("CJM102",))] == ["persona 'owner' has no touchpoint in stage 'research'"]
+    assert [f[3] for f in lint_findings(project, bank(stages), ("CJM102",))] == [
+        "persona 'owner' has no touchpoint in stage 'research'"
+    ]
     assert lint_findings(project, bank(stages, owner=", stages: [renewal]"), ("CJM102",)) == []
     with pytest.raises(MapError) as caught:
         load_journey(write(project, "m.cjmap.yaml", bank(stages, owner=", stages: [renewals]")))
@@ -124,7 +136,14 @@ def test_coverage_judges_a_persona_only_in_its_stages(project: Path) -> None:
             [("CJM205", 13, 27, "'both' hands persona 'owner' only to 's', which 'owner' never takes")],
         ),
         # routing each persona its own way is fine
-        (["id: both, next: [s, o]", "id: s, personas: [student], next: [], exit: done", "id: o, personas: [owner], next: [], exit: done"], []),
+        (
+            [
+                "id: both, next: [s, o]",
+                "id: s, personas: [student], next: [], exit: done",
+                "id: o, personas: [owner], next: [], exit: done",
+            ],
+            [],
+        ),
         # leaving is a way on for everyone
         (["id: both, next: [s], exit: owners stop here", "id: s, personas: [student], next: [], exit: done"], []),
     ],
@@ -147,7 +166,11 @@ def test_emotion_per_persona(project: Path) -> None:
     write(project, "m.cjmap.yaml", text)
     [tp] = load_journey(project / "m.cjmap.yaml").touchpoints
     assert tp.emotions == (("student", 1), ("owner", -2))
-    assert (tp.emotion_for("student"), tp.emotion_for("owner"), tp.emotion) == (1, -2, -1)  # the mean, -0.5, away from zero
+    assert (tp.emotion_for("student"), tp.emotion_for("owner"), tp.emotion) == (
+        1,
+        -2,
+        -1,
+    )  # the mean, -0.5, away from zero
     assert tp.scores == (1, -2)
     assert [f[0] for f in lint_findings(project, text, ("CJM301",))] == ["CJM301"]  # the unhappiest persona counts
 
@@ -156,7 +179,11 @@ def test_emotion_per_persona(project: Path) -> None:
     ("emotion", "personas", "message"),
     [
         ("{studnet: 1}", "", "unknown persona 'studnet' (did you mean 'student'?)"),
-        ("{owner: 1}", ", personas: [student]", "emotion for persona 'owner', who does not take this touchpoint (it lists only 'student')"),
+        (
+            "{owner: 1}",
+            ", personas: [student]",
+            "emotion for persona 'owner', who does not take this touchpoint (it lists only 'student')",
+        ),
     ],
 )
 def test_emotion_per_persona_mistakes(project: Path, emotion: str, personas: str, message: str) -> None:
@@ -173,14 +200,17 @@ def test_the_schema_knows_the_new_keys() -> None:
     schema = json_schema()
     defs = schema["$defs"]
     assert {"starts", "stages"} <= set(defs["Persona"]["properties"])
-    assert schema["properties"]["flow"]["enum"] == ["sequence", "explicit"] or "sequence" in str(schema["properties"]["flow"])
+    assert schema["properties"]["flow"]["enum"] == ["sequence", "explicit"] or "sequence" in str(
+        schema["properties"]["flow"]
+    )
     assert "object" in str(defs["Touchpoint"]["properties"]["emotion"])
 
 
 def test_in_sequence_flow_file_order_skips_cards_a_persona_does_not_take(project: Path) -> None:
     """Old maps: a student-only card followed in the file by an owner-only one is no hand-off."""
     text = bank(
-        {"S": ["id: a", "id: s, personas: [student]", "id: o, personas: [owner]", "id: z, next: [], exit: done"]}, flow=""
+        {"S": ["id: a", "id: s, personas: [student]", "id: o, personas: [owner]", "id: z, next: [], exit: done"]},
+        flow="",
     )
     assert lint_findings(project, text, ("CJM205",)) == []
     journey = load_journey(write(project, "m.cjmap.yaml", text))
@@ -188,7 +218,9 @@ def test_in_sequence_flow_file_order_skips_cards_a_persona_does_not_take(project
     assert journey.path_of("owner") == ("a", "o", "z")
 
 
-PER_PERSONA = bank({"S": ["id: a, name: Scans a passport, next: []"]}).replace("emotion: 1", "emotion: {student: 1, owner: -2}")
+PER_PERSONA = bank({"S": ["id: a, name: Scans a passport, next: []"]}).replace(
+    "emotion: 1", "emotion: {student: 1, owner: -2}"
+)
 
 
 def test_diff_names_each_persona_whose_score_moved(project: Path) -> None:
@@ -208,9 +240,9 @@ def test_diff_names_each_persona_whose_score_moved(project: Path) -> None:
 
 def test_outline_markdown_and_mermaid_carry_each_persona_score(project: Path) -> None:
     from cjmap.importers.mermaid import parse_journey
+    from cjmap.render.markdown import to_markdown
     from cjmap.render.mermaid import to_mermaid
     from cjmap.review.outline import outline
-    from cjmap.render.markdown import to_markdown
     from cjmap.source.loader import read_source
     from cjmap.validate import validate_source
 
@@ -224,13 +256,21 @@ def test_outline_markdown_and_mermaid_carry_each_persona_score(project: Path) ->
 
 
 def test_mermaid_import_gives_a_late_actor_its_own_start_and_lints_clean(project: Path) -> None:
-    mmd = write(project, "bank.mmd", "journey\n  title Bank\n  section Apply\n    Applies online: 4: Student\n    Books a branch visit: 3: Owner\n  section Verify\n    Verifies identity: 2: Student, Owner\n")
+    mmd = write(
+        project,
+        "bank.mmd",
+        "journey\n  title Bank\n  section Apply\n    Applies online: 4: Student\n    Books a branch visit: 3: "
+        "Owner\n  section Verify\n    Verifies identity: 2: Student, Owner\n",
+    )
     from conftest import run_cli
 
     done = run_cli("import", "mermaid", "bank.mmd", "-o", "bank.cjmap.yaml", cwd=project)
     assert done.returncode == 0, done.stderr
     journey = load_journey(project / "bank.cjmap.yaml")
-    assert {p.id: p.starts for p in journey.personas} == {"student": ("applies-online",), "owner": ("books-a-branch-visit",)}
+    assert {p.id: p.starts for p in journey.personas} == {
+        "student": ("applies-online",),
+        "owner": ("books-a-branch-visit",),
+    }
     assert journey.path_of("owner") == ("books-a-branch-visit", "verifies-identity")
     assert lint_findings(project, (project / "bank.cjmap.yaml").read_text(), ("CJM2",)) == []
     assert mmd.exists()
@@ -239,7 +279,13 @@ def test_mermaid_import_gives_a_late_actor_its_own_start_and_lints_clean(project
 def test_compare_averages_each_persona_along_its_own_path(project: Path) -> None:
     from cjmap.review.compare import compare
 
-    two = {"S": ["id: a, next: [s, o]", "id: s, personas: [student], next: [], exit: done", "id: o, personas: [owner], next: [], exit: done"]}
+    two = {
+        "S": [
+            "id: a, next: [s, o]",
+            "id: s, personas: [student], next: [], exit: done",
+            "id: o, personas: [owner], next: [], exit: done",
+        ]
+    }
     current_text = bank(two).replace("emotion: 1", "emotion: -1", 1)  # a: -1 for everyone
     future_text = bank(two).replace("emotion: 1", "emotion: {student: 2, owner: 0}", 1)
     write(project, "cur.cjmap.yaml", current_text)
@@ -247,7 +293,10 @@ def test_compare_averages_each_persona_along_its_own_path(project: Path) -> None
     current, future = load_journey(project / "cur.cjmap.yaml"), load_journey(project / "fut.cjmap.yaml")
     c = compare(current, future, (), ())
     assert c.personas == (("student", "Student"), ("owner", "Owner"))
-    assert (c.average("current", "student"), c.average("future", "student")) == (0.0, 1.5)  # a then s: (-1+1)/2, (2+1)/2
+    assert (c.average("current", "student"), c.average("future", "student")) == (
+        0.0,
+        1.5,
+    )  # a then s: (-1+1)/2, (2+1)/2
     assert (c.average("current", "owner"), c.average("future", "owner")) == (0.0, 0.5)
     assert c.average("future") == round((1 + 1 + 1) / 3, 1)  # the card's one score: the mean of 2 and 0
 
@@ -257,10 +306,9 @@ def test_report_follows_each_persona_on_its_own_path_with_its_own_scores() -> No
     import re
     from datetime import date
 
-    from conftest import EXAMPLES
-
     from cjmap.render.curve import emotion_curve
     from cjmap.render.html import journey_to_html, persona_keys
+    from conftest import EXAMPLES
 
     journey = load_journey(EXAMPLES / "bank-account.cjmap.yaml")
     keys = persona_keys(journey)
@@ -268,24 +316,43 @@ def test_report_follows_each_persona_on_its_own_path_with_its_own_scores() -> No
     assert keys["branch-appointment"] == "owner retiree" and keys["id-check"] == "all"
     html = journey_to_html(journey, None, (), "test", today=date(2026, 11, 24))
     card = html[html.index('id="card-id-check"') :].split("</div>\n", 2)[0]
-    assert re.findall(r'data-for="(\w+)"><span class="badge"[^>]*>([^<]+)</span> <span class="meta">([^<]+)</span>', card) == [
-        ("student", "+1", "Maya, student"), ("owner", "0", "Tomasz, cafe owner"), ("retiree", "\u22122", "Irena, retiree")
+    assert re.findall(
+        r'data-for="(\w+)"><span class="badge"[^>]*>([^<]+)</span> <span class="meta">([^<]+)</span>', card
+    ) == [
+        ("student", "+1", "Maya, student"),
+        ("owner", "0", "Tomasz, cafe owner"),
+        ("retiree", "\u22122", "Irena, retiree"),
     ]
     curve = emotion_curve(journey)
     retiree = curve[curve.index('class="curve-line curve-retiree"') :].split("</g>", 1)[0]
-    assert "Irena, retiree: Identity check, -2" in retiree and "Irena, retiree: Meets an adviser in the branch, +1" in retiree
+    assert (
+        "Irena, retiree: Identity check, -2" in retiree
+        and "Irena, retiree: Meets an adviser in the branch, +1" in retiree
+    )
     assert "Sees the student offer" not in retiree  # not on her path
     owner = curve[curve.index('class="curve-line curve-owner"') :].split("</g>", 1)[0]
     assert "Tomasz, cafe owner: Meets an adviser in the branch, -1" in owner
 
 
 def test_compare_report_shows_each_persona_average_only_when_scored_per_persona(project: Path) -> None:
-    from cjmap.review.compare import compare
     from cjmap.render.html import comparison_to_html
+    from cjmap.review.compare import compare
 
-    two = {"S": ["id: a, next: [s, o]", "id: s, personas: [student], next: [], exit: done", "id: o, personas: [owner], next: [], exit: done"]}
+    two = {
+        "S": [
+            "id: a, next: [s, o]",
+            "id: s, personas: [student], next: [], exit: done",
+            "id: o, personas: [owner], next: [], exit: done",
+        ]
+    }
     write(project, "cur.cjmap.yaml", bank(two))
-    write(project, "fut.cjmap.yaml", bank(two).replace("emotion: 1", "emotion: {student: 2, owner: 0}", 1).replace("title: Opening", "state: future\ntitle: Opening"))
+    write(
+        project,
+        "fut.cjmap.yaml",
+        bank(two)
+        .replace("emotion: 1", "emotion: {student: 2, owner: 0}", 1)
+        .replace("title: Opening", "state: future\ntitle: Opening"),
+    )
     current, future = load_journey(project / "cur.cjmap.yaml"), load_journey(project / "fut.cjmap.yaml")
     html = comparison_to_html(compare(current, future, (), ()), "test")
     assert "Student, along their own path" in html and "Owner, along their own path" in html
@@ -294,7 +361,13 @@ def test_compare_report_shows_each_persona_average_only_when_scored_per_persona(
 
 
 def test_a_card_listed_for_a_persona_off_its_path_is_a_warning(project: Path) -> None:
-    stages = {"S": ["id: scene, name: At the scene, personas: [owner], next: [call]", "id: call, name: Calls, personas: [owner], next: [], exit: filed", "id: app, name: App, personas: [student], next: [], exit: filed"]}
+    stages = {
+        "S": [
+            "id: scene, name: At the scene, personas: [owner], next: [call]",
+            "id: call, name: Calls, personas: [owner], next: [], exit: filed",
+            "id: app, name: App, personas: [student], next: [], exit: filed",
+        ]
+    }
     late = bank(stages, owner=", starts: call")
     assert lint_findings(project, late, ("CJM206",)) == [
         ("CJM206", 13, 51, "touchpoint 'scene' lists persona 'owner', whose path from 'call' never reaches it")
@@ -330,9 +403,8 @@ def test_diff_and_outline_show_where_personas_start_and_which_stages_they_take(p
 
 
 def test_a_persona_curve_breaks_where_its_journey_stops() -> None:
-    from conftest import EXAMPLES
-
     from cjmap.render.curve import emotion_curve
+    from conftest import EXAMPLES
 
     curve = emotion_curve(load_journey(EXAMPLES / "bank-account.cjmap.yaml"))
     student = curve[curve.index('class="curve-line curve-student"') :].split("</g>", 1)[0]
@@ -342,9 +414,8 @@ def test_a_persona_curve_breaks_where_its_journey_stops() -> None:
 def test_the_persona_switch_fades_the_diagram_cards_off_a_persona_path() -> None:
     import shutil
 
-    from conftest import EXAMPLES
-
     from cjmap.render import render_journey
+    from conftest import EXAMPLES
 
     if shutil.which("neato") is None:
         pytest.skip("Graphviz is not installed")

@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import TODAY, run_cli, write
 
-from cjmap.lint.config import Config, Settings, find_config, load_config
 from cjmap.diagnostics import MapError, Severity
+from cjmap.lint.config import Config, Settings, find_config, load_config
 from cjmap.lint.policy import build_policy, expand
+from conftest import TODAY, run_cli, write
 
 # A map with one finding of each of several severities.
 NOISY = """
@@ -35,18 +35,33 @@ def lint(project: Path, *args: str) -> tuple[int, list[str]]:
 
 def test_default_reports_everything_and_fails_on_errors(project: Path) -> None:
     write(project, "m.cjmap.yaml", NOISY)
-    assert lint(project) == (1, ["m.cjmap.yaml:9:9: info CJM303", "m.cjmap.yaml:10:9: warning CJM103", "m.cjmap.yaml:11:5: error CJM101"])
+    assert lint(project) == (
+        1,
+        ["m.cjmap.yaml:9:9: info CJM303", "m.cjmap.yaml:10:9: warning CJM103", "m.cjmap.yaml:11:5: error CJM101"],
+    )
 
 
 @pytest.mark.parametrize(
     ("args", "code", "lines"),
     [
         (["--select", "CJM1"], 1, ["m.cjmap.yaml:10:9: warning CJM103", "m.cjmap.yaml:11:5: error CJM101"]),
-        (["--select", "missing-emotion,CJM103"], 0, ["m.cjmap.yaml:9:9: info CJM303", "m.cjmap.yaml:10:9: warning CJM103"]),
+        (
+            ["--select", "missing-emotion,CJM103"],
+            0,
+            ["m.cjmap.yaml:9:9: info CJM303", "m.cjmap.yaml:10:9: warning CJM103"],
+        ),
         (["--ignore", "CJM101", "--ignore", "CJM3"], 0, ["m.cjmap.yaml:10:9: warning CJM103"]),
-        (["--ignore", "CJM101", "--fail-on", "warning"], 1, ["m.cjmap.yaml:9:9: info CJM303", "m.cjmap.yaml:10:9: warning CJM103"]),
+        (
+            ["--ignore", "CJM101", "--fail-on", "warning"],
+            1,
+            ["m.cjmap.yaml:9:9: info CJM303", "m.cjmap.yaml:10:9: warning CJM103"],
+        ),
         (["--select", "CJM3", "--fail-on", "info"], 1, ["m.cjmap.yaml:9:9: info CJM303"]),
-        (["--exit-zero"], 0, ["m.cjmap.yaml:9:9: info CJM303", "m.cjmap.yaml:10:9: warning CJM103", "m.cjmap.yaml:11:5: error CJM101"]),
+        (
+            ["--exit-zero"],
+            0,
+            ["m.cjmap.yaml:9:9: info CJM303", "m.cjmap.yaml:10:9: warning CJM103", "m.cjmap.yaml:11:5: error CJM101"],
+        ),
     ],
 )
 def test_command_line_selection(project: Path, args: list[str], code: int, lines: list[str]) -> None:
@@ -61,7 +76,12 @@ def test_unknown_selector_is_misuse(project: Path) -> None:
 
 
 def test_cjmap_toml_selects_regrades_and_sets_thresholds(project: Path) -> None:
-    write(project, "cjmap.toml", 'ignore = ["missing-emotion"]\nfail-on = "warning"\n\n[severity]\nCJM101 = "warning"\ntouchpoint-without-owner = "error"\n')
+    write(
+        project,
+        "cjmap.toml",
+        'ignore = ["missing-emotion"]\nfail-on = "warning"\n\n[severity]\nCJM101 = '
+        '"warning"\ntouchpoint-without-owner = "error"\n',
+    )
     write(project, "maps/m.cjmap.yaml", NOISY)
     assert lint(project) == (1, ["maps/m.cjmap.yaml:10:9: error CJM103", "maps/m.cjmap.yaml:11:5: warning CJM101"])
 
@@ -96,11 +116,20 @@ def test_per_file_ignores(project: Path) -> None:
 @pytest.mark.parametrize(
     ("toml", "message"),
     [
-        ('selct = ["CJM1"]\n', "cjmap.toml:1:1: error CJM007 unknown setting 'selct' (did you mean 'select'?) [config]"),
-        ('select = ["CJM1"]\nfail-on = "fatal"\n', "cjmap.toml:2:1: error CJM007 setting 'fail-on': should be 'error', 'warning' or 'info' [config]"),
-        ("stale-days = 0\n", "cjmap.toml:1:1: error CJM007 setting 'stale-days': should be greater than or equal to 1 [config]"),
+        (
+            'selct = ["CJM1"]\n',
+            "cjmap.toml:1:1: error CJM007 unknown setting 'selct' (did you mean 'select'?) [config]",
+        ),
+        (
+            'select = ["CJM1"]\nfail-on = "fatal"\n',
+            "cjmap.toml:2:1: error CJM007 setting 'fail-on': should be 'error', 'warning' or 'info' [config]",
+        ),
+        (
+            "stale-days = 0\n",
+            "cjmap.toml:1:1: error CJM007 setting 'stale-days': should be greater than or equal to 1 [config]",
+        ),
         ("select = [\n", "cjmap.toml:1:1: error CJM007 invalid TOML: Invalid value [config]"),
-        ('a = 1\nb = = 2\n', "cjmap.toml:2:5: error CJM007 invalid TOML: Invalid value [config]"),
+        ("a = 1\nb = = 2\n", "cjmap.toml:2:5: error CJM007 invalid TOML: Invalid value [config]"),
     ],
 )
 def test_config_errors_are_one_line_and_exit_2(project: Path, toml: str, message: str) -> None:
@@ -114,7 +143,9 @@ def test_config_errors_are_one_line_and_exit_2(project: Path, toml: str, message
 def test_config_selectors_are_checked(project: Path) -> None:
     with pytest.raises(MapError) as raised:  # a config's mistake is CJM007, whichever command reads the config
         build_policy(Config(Settings(ignore=("no-such-rule",)), project))
-    assert [(d.code, d.message) for d in raised.value.diagnostics] == [("CJM007", "setting 'ignore': 'no-such-rule' names no rule (see `cjmap rules`)")]
+    assert [(d.code, d.message) for d in raised.value.diagnostics] == [
+        ("CJM007", "setting 'ignore': 'no-such-rule' names no rule (see `cjmap rules`)")
+    ]
 
 
 def test_expand_selectors() -> None:
@@ -159,7 +190,8 @@ def test_suppression_of_another_rule_does_not_hide_a_finding(project: Path) -> N
 
 def test_trailing_suppression_does_not_reach_the_next_line(project: Path) -> None:
     text = SUPPRESSED.replace("      # cjmap: ignore[touchpoint-without-owner]\n", "").replace(
-        "{name: Ad, channel: c, owner: t}  # cjmap: ignore[CJM303]", "{name: Ad, channel: c, owner: t, emotion: 1}  # cjmap: ignore[CJM103]"
+        "{name: Ad, channel: c, owner: t}  # cjmap: ignore[CJM303]",
+        "{name: Ad, channel: c, owner: t, emotion: 1}  # cjmap: ignore[CJM103]",
     )
     write(project, "m.cjmap.yaml", text)
     assert lint(project)[1] == ["m.cjmap.yaml:10:9: warning CJM103"]
@@ -171,18 +203,26 @@ def test_ignore_file(project: Path) -> None:
 
 
 def test_unused_suppressions_are_reported_on_request(project: Path) -> None:
-    text = SUPPRESSED.replace("ignore[CJM303]", "ignore[CJM303, CJM202]").replace("  - name: Retention  # cjmap: ignore\n", "  - name: Retention\n    touchpoints: [{name: R, channel: c, owner: t, emotion: 1}]  # cjmap: ignore[CJM4]\n")
+    text = SUPPRESSED.replace("ignore[CJM303]", "ignore[CJM303, CJM202]").replace(
+        "  - name: Retention  # cjmap: ignore\n",
+        "  - name: Retention\n    touchpoints: [{name: R, channel: c, owner: t, emotion: 1}]  # cjmap: ignore[CJM4]\n",
+    )
     write(project, "m.cjmap.yaml", text)
     assert lint(project) == (0, [])
     result = run_cli("lint", "--today", TODAY, "--report-unused-ignores", cwd=project)
     assert result.stdout.splitlines() == [
-        "m.cjmap.yaml:13:65: warning CJM901 suppression of CJM401, CJM402, CJM403, CJM404 is not used [unused-suppression]"
+        "m.cjmap.yaml:13:65: warning CJM901 suppression of CJM401, CJM402, CJM403, CJM404 is not used "
+        "[unused-suppression]"
     ]
     assert result.returncode == 0  # a warning does not fail at the default --fail-on error
 
 
 def test_structural_errors_cannot_be_suppressed(project: Path) -> None:
-    write(project, "m.cjmap.yaml", "# cjmap: ignore-file\ncjmap: 1\ntitle: T\nstages: [{name: S, touchpoints: [{name: A, channel: nope}]}]\n")
+    write(
+        project,
+        "m.cjmap.yaml",
+        "# cjmap: ignore-file\ncjmap: 1\ntitle: T\nstages: [{name: S, touchpoints: [{name: A, channel: nope}]}]\n",
+    )
     result = run_cli("lint", cwd=project)
     assert result.returncode == 2 and "CJM003" in result.stdout
 

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import re
 
-from conftest import REPO
-
 from cjmap.diagnostics import STRUCTURAL_CODES
 from cjmap.rules import RULES
+from conftest import REPO
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
 
@@ -55,6 +54,7 @@ def test_pre_commit_hook_lints_staged_maps_without_graphviz(tmp_path) -> None:
     import sys
 
     import yaml
+
     from conftest import MINIMAL, TODAY, write
 
     (hook,) = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text())

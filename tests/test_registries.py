@@ -10,11 +10,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import MINIMAL, REPO, TODAY, run_cli, write
 
 from cjmap.importers import IMPORTERS, Imported, Importer, ImportFailure, ImportWarning
 from cjmap.lint.formats import LINT_FORMATS, LintFormat
 from cjmap.render.outputs import OUTPUT_FORMATS, OutputFormat, Rendering
+from conftest import MINIMAL, REPO, TODAY, run_cli, write
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
 CLI = REPO / "src" / "cjmap" / "cli"
@@ -143,9 +143,7 @@ def test_a_registered_importer_is_a_subcommand(project: Path, monkeypatch: pytes
     monkeypatch.setitem(IMPORTERS, "lines", lines)
     listed = " ".join(cli_here("--help", cwd=project)[1].split())
     assert "import Convert maps from other tools (Mermaid journeys, plain lists)." in listed
-    assert "lines Convert a list of lines into a map." in " ".join(
-        cli_here("import", "--help", cwd=project)[1].split()
-    )
+    assert "lines Convert a list of lines into a map." in " ".join(cli_here("import", "--help", cwd=project)[1].split())
     write(project, "steps.txt", "Sees an ad\nBuys\n")
     code, _, err = cli_here("import", "lines", "steps.txt", "-o", "steps.cjmap.yaml", cwd=project)
     assert code == 0, err
@@ -179,7 +177,7 @@ def test_batch_tells_its_progress_callback_and_prints_nothing(capfd: pytest.Capt
         seen: list[object] = []
 
         @contextmanager
-        def progress(total: int):
+        def progress(total: int, seen: list[object] = seen):
             seen.append(("start", total))
             yield lambda: seen.append("done")
             seen.append("end")
@@ -216,9 +214,7 @@ def test_only_the_invoked_command_is_imported_and_help_lists_the_table_in_order(
     listing = subprocess.run(
         [sys.executable, "-c", code.replace("['lint']", "['--help']")], capture_output=True, text=True
     )
-    assert (
-        listing.stdout.strip() == "['cjmap.cli.common', 'cjmap.cli.convert']"
-    )  # the import group names its importers
+    assert listing.stdout.strip() == "['cjmap.cli.common', 'cjmap.cli.convert']"  # the import group names its importers
     listed = [
         line.split()[0] for line in run_cli("--help").stdout.split("Commands:\n", 1)[1].splitlines() if line.strip()
     ]

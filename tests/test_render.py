@@ -10,17 +10,20 @@ from pathlib import Path
 
 import html5lib
 import pytest
-from conftest import EXAMPLES, write
-from goldens import assert_golden
 
 from cjmap.lint.pipeline import check
 from cjmap.render import render_journey
 from cjmap.render.dot import journey_to_dot
 from cjmap.render.html import journey_to_html
+from conftest import EXAMPLES, write
+from goldens import assert_golden
 
 GENERATOR = "cjmap (test)"
 # A stand-in diagram so the HTML golden does not depend on the Graphviz version.
-PLACEHOLDER_SVG = '<?xml version="1.0"?>\n<!-- c -->\n<svg width="10pt" height="10pt" viewBox="0 0 10 10" xmlns="http://www.w3.org/2000/svg"><title>journey</title></svg>\n'
+PLACEHOLDER_SVG = (
+    '<?xml version="1.0"?>\n<!-- c -->\n<svg width="10pt" height="10pt" viewBox="0 0 10 10" '
+    'xmlns="http://www.w3.org/2000/svg"><title>journey</title></svg>\n'
+)
 SVG_NS = "{http://www.w3.org/2000/svg}"
 
 
@@ -94,7 +97,10 @@ def branching_map(touchpoints: int) -> str:
             lines += [f"  - name: Stage {n // 20}", "    touchpoints:"]
         lines.append(f"      - {{id: t{n}, name: Step {n}}}")
         if n % 7 == 3 and n + 30 < touchpoints:
-            lines[-1] = f"      - {{id: t{n}, name: Step {n}, next: [{{to: t{n + 30}, when: skips ahead}}, {{to: t{n + 1}, when: otherwise}}]}}"
+            lines[-1] = (
+                f"      - {{id: t{n}, name: Step {n}, next: [{{to: t{n + 30}, when: skips ahead}}, {{to: t{n + 1}, "
+                "when: otherwise}]}"
+            )
     return "\n".join(lines) + "\n"
 
 
@@ -160,8 +166,19 @@ def test_html_is_valid_and_self_contained() -> None:
     links = [a.get("href") for a in document.iter("a")]
     assert all(h.startswith(("#", "https://", "http://", "mailto:")) for h in links)
     grid = document.find(".//table")
-    assert [th.text.split(". ", 1)[1] for th in grid.findall("./thead/tr/th")] == [s.name for s in result.journey.stages]
-    assert [th.text for th in grid.findall("./tbody/tr/th")] == ["Touchpoints", "Branches and exits", "Doing", "Thinking", "Feeling", "Pain points", "Opportunities", "Owners"]
+    assert [th.text.split(". ", 1)[1] for th in grid.findall("./thead/tr/th")] == [
+        s.name for s in result.journey.stages
+    ]
+    assert [th.text for th in grid.findall("./tbody/tr/th")] == [
+        "Touchpoints",
+        "Branches and exits",
+        "Doing",
+        "Thinking",
+        "Feeling",
+        "Pain points",
+        "Opportunities",
+        "Owners",
+    ]
     assert document.find(f".//{SVG_NS}svg") is not None
 
 

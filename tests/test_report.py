@@ -9,13 +9,13 @@ from pathlib import Path
 
 import html5lib
 import pytest
-from conftest import EXAMPLES, TODAY, run_cli, write
 from playwright.sync_api import sync_playwright
 
 from cjmap.lint.pipeline import check
 from cjmap.render import render_journey
 from cjmap.render.dot import THEME
 from cjmap.render.themes import TEXT_PAIRS, THEMES, contrast
+from conftest import EXAMPLES, TODAY, run_cli, write
 
 EXAMPLE_MAPS = sorted(EXAMPLES.glob("*.cjmap.yaml"))
 SVG = "{http://www.w3.org/2000/svg}"
@@ -24,7 +24,9 @@ SVG = "{http://www.w3.org/2000/svg}"
 def rendered(path: Path, theme: str = "light") -> dict[str, str]:
     result = check(path, path.name)
     assert result.journey is not None
-    outputs = render_journey(result.journey, ["svg", "html"], result.diagnostics, "cjmap test", theme=theme, today=date(2026, 11, 24))
+    outputs = render_journey(
+        result.journey, ["svg", "html"], result.diagnostics, "cjmap test", theme=theme, today=date(2026, 11, 24)
+    )
     return {fmt: data.decode("utf-8") for fmt, data in outputs.items()}
 
 
@@ -40,7 +42,9 @@ def test_report_is_valid_html_that_needs_no_network(path: Path, theme: str) -> N
         href = element.get("href")
         if href is not None:  # links are navigation a reader chooses, never a fetch; only anchors and sources
             assert href.startswith("#") or re.match(r"https?://|mailto:", href), href
-    styles = " ".join(e.text or "" for e in document.iter("style")) + " ".join(e.get("style", "") for e in document.iter())
+    styles = " ".join(e.text or "" for e in document.iter("style")) + " ".join(
+        e.get("style", "") for e in document.iter()
+    )
     assert "url(" not in styles and "@import" not in styles
     assert "default-src 'none'" in html
 
@@ -93,7 +97,10 @@ def test_emotion_is_never_colour_alone() -> None:
 
 
 def test_gaps_show_silos_uncovered_stages_and_unowned_touchpoints(project: Path) -> None:
-    write(project, "m.cjmap.yaml", """
+    write(
+        project,
+        "m.cjmap.yaml",
+        """
         cjmap: 1
         title: Gaps
         teams: [{id: sales, name: Sales}, {id: care, name: Care}]
@@ -105,12 +112,15 @@ def test_gaps_show_silos_uncovered_stages_and_unowned_touchpoints(project: Path)
           - name: Help
             touchpoints:
               - {name: Calls the hotline, channel: phone, emotion: -2, pain_points: [Waits 40 minutes]}
-    """)
+    """,
+    )
     assert run_cli("render", "--today", TODAY, "m.cjmap.yaml", cwd=project).returncode == 0  # warnings only
     document = html5lib.parse((project / "m.html").read_text(), namespaceHTMLElements=False)
     matrices = {t.findtext(".//th[@scope='row']"): t for t in document.iter("table") if t.get("class") == "matrix"}
     teams = matrices["Sales"]
-    rows = {tr.findtext("th"): [td.text or "".join(td.itertext()) for td in tr.findall("td")] for tr in teams.find("tbody")}
+    rows = {
+        tr.findtext("th"): [td.text or "".join(td.itertext()) for td in tr.findall("td")] for tr in teams.find("tbody")
+    }
     assert rows == {"Sales": ["1", "none\u2013"], "Care": ["none\u2013", "none\u2013"]}
     assert [td.text for td in teams.find("tfoot").iter("td")] == [None, "none"]
     curve = next(e for e in document.iter() if e.tag == f"{SVG}svg" and e.get("class") == "curve")
@@ -120,18 +130,28 @@ def test_gaps_show_silos_uncovered_stages_and_unowned_touchpoints(project: Path)
 
 
 def test_stale_review_and_sources_are_marked(project: Path) -> None:
-    write(project, "m.cjmap.yaml", """
+    write(
+        project,
+        "m.cjmap.yaml",
+        """
         cjmap: 1
         title: Old
         updated: 2024-01-10
         sources: [{id: s, name: Survey, collected: 2023-05-01}, {id: t, name: Interviews, collected: 2026-10-01}]
         stages: [{name: S, touchpoints: [{name: T}]}]
-    """)
+    """,
+    )
     run_cli("render", "--today", TODAY, "m.cjmap.yaml", cwd=project)
     html = (project / "m.html").read_text()
     assert '<span class="stale">(2 years ago, due for review)</span>' in html
-    assert re.search(r'Survey</a>?, collected <time datetime="2023-05-01">2023-05-01</time> <span class="stale">\(stale\)</span>', html) or \
-        'Survey, collected <time datetime="2023-05-01">2023-05-01</time> <span class="stale">(stale)</span>' in html
+    assert (
+        re.search(
+            r'Survey</a>?, collected <time datetime="2023-05-01">2023-05-01</time> <span '
+            r'class="stale">\(stale\)</span>',
+            html,
+        )
+        or 'Survey, collected <time datetime="2023-05-01">2023-05-01</time> <span class="stale">(stale)</span>' in html
+    )
     assert '2026-10-01</time> <span class="stale">' not in html
 
 
@@ -163,7 +183,9 @@ def reports(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.mark.parametrize("path", EXAMPLE_MAPS, ids=lambda p: p.name)
 @pytest.mark.parametrize(("width", "height"), [(1400, 900), (390, 844)], ids=["desktop", "phone"])
-def test_example_reports_render_in_chromium_without_errors(browser, reports: Path, path: Path, width: int, height: int) -> None:
+def test_example_reports_render_in_chromium_without_errors(
+    browser, reports: Path, path: Path, width: int, height: int
+) -> None:
     page = browser.new_page(viewport={"width": width, "height": height})
     problems: list[str] = []
     page.on("console", lambda m: problems.append(f"{m.type}: {m.text}") if m.type in ("error", "warning") else None)
@@ -206,13 +228,16 @@ def stress_map(stages: int, crowded: int) -> str:
         count = crowded if s == 1 else 2
         lines += [f"  - name: Stage {s} {long[:60]}", f"    goal: {long}", "    touchpoints:"]
         lines += [
-            f"      - {{id: s{s}t{i}, name: '{long}{i}', emotion: {(i % 5) - 2}, doing: '{long}', pain_points: ['{long}'], personas: [p{1 + i % 2}]}}"
+            f"      - {{id: s{s}t{i}, name: '{long}{i}', emotion: {(i % 5) - 2}, doing: '{long}', pain_points: "
+            f"['{long}'], personas: [p{1 + i % 2}]}}"
             for i in range(count)
         ]
     return "\n".join(lines) + "\n"
 
 
-@pytest.mark.parametrize(("stages", "crowded"), [(2, 1), (12, 30)], ids=["2-stages-1-touchpoint", "12-stages-30-touchpoints"])
+@pytest.mark.parametrize(
+    ("stages", "crowded"), [(2, 1), (12, 30)], ids=["2-stages-1-touchpoint", "12-stages-30-touchpoints"]
+)
 def test_long_text_and_big_maps_neither_clip_nor_overlap(browser, tmp_path: Path, stages: int, crowded: int) -> None:
     write(tmp_path, "cjmap.toml", "")
     write(tmp_path, "stress.cjmap.yaml", stress_map(stages, crowded))
@@ -220,8 +245,13 @@ def test_long_text_and_big_maps_neither_clip_nor_overlap(browser, tmp_path: Path
     for width in (1400, 390):
         page = browser.new_page(viewport={"width": width, "height": 900})
         page.goto((tmp_path / "stress.html").as_uri())
-        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"), "the page spills sideways"
-        clipped = page.evaluate("[...document.querySelectorAll('.card, .grid td, .grid th, h1, .persona')].filter(e => e.scrollWidth > e.clientWidth + 1).length")
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"), (
+            "the page spills sideways"
+        )
+        clipped = page.evaluate(
+            "[...document.querySelectorAll('.card, .grid td, .grid th, h1, .persona')].filter(e => e.scrollWidth > "
+            "e.clientWidth + 1).length"
+        )
         assert clipped == 0, f"{clipped} boxes clip their text at {width}px"
         overlaps = page.evaluate("""() => {
             const boxes = [...document.querySelectorAll('.card')].map(e => e.getBoundingClientRect());
@@ -286,19 +316,31 @@ def thirty_touchpoints() -> str:
 
 @pytest.mark.parametrize("width", [1400, 390])
 def test_report_shows_the_diagram_at_natural_size_and_the_curve_whole(browser, tmp_path: Path, width: int) -> None:
-    """No shrinking to the page: the diagram scrolls, its smallest text stays 11 CSS px or more; a 30-touchpoint curve fits 1,400 px."""
+    """No shrinking to the page: the diagram scrolls, its smallest text stays 11 CSS px or more;
+    a 30-touchpoint curve fits 1,400 px."""
     write(tmp_path, "cjmap.toml", "")
     write(tmp_path, "thirty.cjmap.yaml", thirty_touchpoints())
     (tmp_path / "bank.cjmap.yaml").write_text(BANK.read_text(encoding="utf-8"), encoding="utf-8")
-    assert run_cli("render", "--today", TODAY, "bank.cjmap.yaml", "thirty.cjmap.yaml", cwd=tmp_path).returncode in (0, 1)
+    assert run_cli("render", "--today", TODAY, "bank.cjmap.yaml", "thirty.cjmap.yaml", cwd=tmp_path).returncode in (
+        0,
+        1,
+    )
     for stem in ("bank", "thirty"):
         page = browser.new_page(viewport={"width": width, "height": 900})
         page.goto((tmp_path / f"{stem}.html").as_uri())
         assert page.evaluate(SMALLEST_TEXT) >= 11, f"{stem}: diagram text shrunk below 11 px at {width}px"
-        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"), "the page spills sideways"
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"), (
+            "the page spills sideways"
+        )
         if width == 1400 and stem == "thirty":
-            assert page.evaluate("(() => { const c = document.querySelector('.curve-wrap'); return c.scrollWidth <= c.clientWidth + 1 })()")
-            cut = page.evaluate("[...document.querySelectorAll('svg.curve text.low')].filter(t => t.textContent.endsWith('\u2026')).length")
+            assert page.evaluate(
+                "(() => { const c = document.querySelector('.curve-wrap'); return c.scrollWidth <= c.clientWidth + "
+                "1 })()"
+            )
+            cut = page.evaluate(
+                "[...document.querySelectorAll('svg.curve text.low')].filter(t => "
+                "t.textContent.endsWith('\u2026')).length"
+            )
             assert cut == 0, "low-point labels are cut instead of wrapped"
         page.screenshot(path=str(SCREENSHOTS / f"natural-{stem}-{width}.png"))
         page.close()

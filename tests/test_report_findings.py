@@ -6,11 +6,10 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from conftest import TODAY, write
-
 from cjmap.lint.pipeline import Checked, check
 from cjmap.lint.policy import PolicyFinder
 from cjmap.render.gaps import findings_by_stage, review_is_stale, stale_sources
+from conftest import TODAY, write
 
 TWO_STAGES = """\
 cjmap: 1

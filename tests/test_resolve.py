@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import MINIMAL, write
 
 from cjmap.diagnostics import MapError
 from cjmap.lint.pipeline import load_journey
 from cjmap.resolve import Journey, slugify
+from conftest import MINIMAL, write
 
 TEAMS_AND_CHANNELS = """
 cjmap: 1
@@ -108,7 +108,10 @@ def test_stages_need_a_title(project: Path) -> None:
 
 def test_imports_share_definitions_but_not_stages(project: Path) -> None:
     write(project, "shared.cjmap.yaml", "cjmap: 1\nteams: [{id: sales, name: Sales}]\nstages: [{name: X}]\n")
-    text = "cjmap: 1\ntitle: T\nimports: [shared.cjmap.yaml]\nstages: [{name: S, touchpoints: [{name: a, owner: sales}]}]\n"
+    text = (
+        "cjmap: 1\ntitle: T\nimports: [shared.cjmap.yaml]\nstages: [{name: S, touchpoints: [{name: a, owner: "
+        "sales}]}]\n"
+    )
     assert problems(project, text) == [
         ("CJM005", 3, 1, "an imported file may define personas, teams, channels and sources, not stages")
     ]
@@ -116,7 +119,10 @@ def test_imports_share_definitions_but_not_stages(project: Path) -> None:
 
 def test_imported_definitions_are_used_and_duplicates_across_files_caught(project: Path) -> None:
     write(project, "shared.cjmap.yaml", "cjmap: 1\nteams: [{id: sales, name: Sales}]\n")
-    text = "cjmap: 1\ntitle: T\nimports: [shared.cjmap.yaml]\nstages: [{name: S, touchpoints: [{name: a, owner: sales}]}]\n"
+    text = (
+        "cjmap: 1\ntitle: T\nimports: [shared.cjmap.yaml]\nstages: [{name: S, touchpoints: [{name: a, owner: "
+        "sales}]}]\n"
+    )
     assert journey(project, text).team("sales").name == "Sales"
     ((code, line, _, message),) = problems(project, text + "teams: [{id: sales}]\n")
     assert (code, line, message) == ("CJM004", 5, "duplicate team id 'sales' (first defined at shared.cjmap.yaml:2:9)")
@@ -170,5 +176,7 @@ def test_next_replaces_file_order_and_carries_conditions(project: Path) -> None:
 
 
 def test_exit_reason_alone_ends_the_path(project: Path) -> None:
-    j = journey(project, "cjmap: 1\ntitle: T\nstages: [{name: S, touchpoints: [{name: a, exit: Gives up}, {name: b}]}]\n")
+    j = journey(
+        project, "cjmap: 1\ntitle: T\nstages: [{name: S, touchpoints: [{name: a, exit: Gives up}, {name: b}]}]\n"
+    )
     assert edges(j) == [] and j.end == "b"

@@ -14,10 +14,10 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import TODAY, write
 
 from cjmap.lint.pipeline import check
 from cjmap.rules import RULES, Context
+from conftest import TODAY, write
 
 HEAD = "cjmap: 1\ntitle: Example\nimports: [shared.cjmap.yaml]\n"
 SHARED = """\

@@ -8,12 +8,12 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import MINIMAL, write
 
 from cjmap.diagnostics import MapError, Severity
+from cjmap.lint.config import Config, Settings, load_config, settings_model
 from cjmap.lint.policy import PolicyFinder, build_policy
 from cjmap.rules import OPTIONS, RULES, Context, Finding, Option, rule
-from cjmap.lint.config import Config, Settings, load_config, settings_model
+from conftest import MINIMAL, write
 
 WINDOW = Option("quiet-window", int, 7, "days a touchpoint may go without news", minimum=1, maximum=30)
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import MINIMAL, lint_findings
 
 from cjmap.diagnostics import Severity
 from cjmap.rules import RULES
+from conftest import MINIMAL, lint_findings
 
 HEAD = "cjmap: 1\ntitle: T\nupdated: 2026-11-01\nteams: [{id: sales}]\nchannels: [{id: web}]\n"
 TP = "channel: web, owner: sales, emotion: 1"
@@ -27,7 +27,8 @@ def test_a_sound_map_has_no_coverage_findings(project: Path) -> None:
             [("CJM101", 9, 5, "stage 'retention' has no touchpoints")],
         ),
         (
-            f"stages:\n  - {{id: retention, name: Keeping customers, touchpoints: []}}\n  - name: Advocacy\n    touchpoints: [{{name: Refers, {TP}}}]\n",
+            "stages:\n  - {id: retention, name: Keeping customers, touchpoints: []}\n  - name: Advocacy\n    "
+            f"touchpoints: [{{name: Refers, {TP}}}]\n",
             [("CJM101", 7, 5, "stage 'retention' has no touchpoints")],
         ),
         (
@@ -40,7 +41,9 @@ def test_stage_without_touchpoints(project: Path, body: str, expected: list) -> 
     assert lint_findings(project, HEAD + body, ("CJM101",)) == expected
 
 
-PERSONAS = "personas: [{id: sam, name: Sam, sources: [s]}, {id: lee, name: Lee, sources: [s]}]\nsources: [{id: s, name: S}]\n"
+PERSONAS = (
+    "personas: [{id: sam, name: Sam, sources: [s]}, {id: lee, name: Lee, sources: [s]}]\nsources: [{id: s, name: S}]\n"
+)
 
 
 @pytest.mark.parametrize(
@@ -48,7 +51,8 @@ PERSONAS = "personas: [{id: sam, name: Sam, sources: [s]}, {id: lee, name: Lee, 
     [
         (f"stages:\n  - name: Buy\n    touchpoints: [{{name: Pays, {TP}}}]\n", []),  # no limit: every persona is there
         (
-            f"stages:\n  - name: Buy\n    touchpoints:\n      - {{name: Online, personas: [sam], {TP}}}\n      - {{name: Till, personas: [lee], {TP}}}\n",
+            f"stages:\n  - name: Buy\n    touchpoints:\n      - {{name: Online, personas: [sam], {TP}}}\n      - "
+            f"{{name: Till, personas: [lee], {TP}}}\n",
             [],
         ),
         (
@@ -68,7 +72,10 @@ def test_persona_missing_from_stage(project: Path, body: str, expected: list) ->
         (f"{{name: Ad, {TP}}}", []),
         ("{name: Ad, channel: web, emotion: 1}", [("CJM103", 9, 9, "touchpoint 'ad' has no owner")]),
         ("{name: Ad, owner: sales, emotion: 1}", [("CJM104", 9, 9, "touchpoint 'ad' has no channel")]),
-        ("{name: Ad, emotion: 1}", [("CJM103", 9, 9, "touchpoint 'ad' has no owner"), ("CJM104", 9, 9, "touchpoint 'ad' has no channel")]),
+        (
+            "{name: Ad, emotion: 1}",
+            [("CJM103", 9, 9, "touchpoint 'ad' has no owner"), ("CJM104", 9, 9, "touchpoint 'ad' has no channel")],
+        ),
     ],
 )
 def test_touchpoint_without_owner_or_channel(project: Path, touchpoint: str, expected: list) -> None:
@@ -92,7 +99,10 @@ def test_unused_definitions_are_not_reported_for_imports_or_shared_files(project
     from conftest import write
 
     write(project, "shared.cjmap.yaml", "cjmap: 1\nteams: [{id: sales}, {id: legal}]\nchannels: [{id: web}]\n")
-    text = f"cjmap: 1\ntitle: T\nupdated: 2026-11-01\nimports: [shared.cjmap.yaml]\nstages:\n  - {{name: S, touchpoints: [{{name: A, {TP}}}]}}\n"
+    text = (
+        "cjmap: 1\ntitle: T\nupdated: 2026-11-01\nimports: [shared.cjmap.yaml]\nstages:\n  - {name: S, "
+        f"touchpoints: [{{name: A, {TP}}}]}}\n"
+    )
     assert lint_findings(project, text, ("CJM105",)) == []
     shared = (project / "shared.cjmap.yaml").read_text()
     assert lint_findings(project, shared, ("CJM1",)) == []

@@ -5,9 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from conftest import MINIMAL, TODAY, lint_findings, write
 
-BODY = "teams: [{id: t}]\nchannels: [{id: c}]\nstages: [{name: S, touchpoints: [{name: A, channel: c, owner: t, emotion: 0}]}]\n"
+BODY = (
+    "teams: [{id: t}]\nchannels: [{id: c}]\nstages: [{name: S, touchpoints: [{name: A, channel: c, owner: t, "
+    "emotion: 0}]}]\n"
+)
 
 
 def test_a_sound_map_has_no_evidence_findings(project: Path) -> None:
@@ -29,8 +33,12 @@ def test_stale_map(project: Path, updated: str, today: str, expected: list) -> N
 
 
 def test_missing_review_date(project: Path) -> None:
-    assert lint_findings(project, "cjmap: 1\ntitle: T\n" + BODY, ("CJM404",)) == [("CJM404", 1, 1, "map has no 'updated' date")]
-    assert lint_findings(project, "cjmap: 1\nteams: [{id: t}]\n", ("CJM404",)) == []  # a shared file has no journey to review
+    assert lint_findings(project, "cjmap: 1\ntitle: T\n" + BODY, ("CJM404",)) == [
+        ("CJM404", 1, 1, "map has no 'updated' date")
+    ]
+    assert (
+        lint_findings(project, "cjmap: 1\nteams: [{id: t}]\n", ("CJM404",)) == []
+    )  # a shared file has no journey to review
 
 
 @pytest.mark.parametrize(
@@ -41,7 +49,12 @@ def test_missing_review_date(project: Path) -> None:
     ],
 )
 def test_persona_without_sources(project: Path, personas: str, expected: list) -> None:
-    text = "cjmap: 1\ntitle: T\nupdated: 2026-11-01\n" + personas + "sources: [{id: s, name: S, collected: 2026-06-30}]\n" + BODY
+    text = (
+        "cjmap: 1\ntitle: T\nupdated: 2026-11-01\n"
+        + personas
+        + "sources: [{id: s, name: S, collected: 2026-06-30}]\n"
+        + BODY
+    )
     assert lint_findings(project, text, ("CJM402",)) == expected
 
 
@@ -54,7 +67,9 @@ def test_persona_without_sources_points_into_the_shared_file(project: Path) -> N
     from cjmap.rules import Context
 
     result = check(write(project, "m.cjmap.yaml", text), "m.cjmap.yaml", context=Context(today=date(2026, 11, 24)))
-    assert [(d.code, d.where.file, d.where.line, d.where.column) for d in result.diagnostics] == [("CJM402", "shared.cjmap.yaml", 3, 5)]
+    assert [(d.code, d.where.file, d.where.line, d.where.column) for d in result.diagnostics] == [
+        ("CJM402", "shared.cjmap.yaml", 3, 5)
+    ]
 
 
 @pytest.mark.parametrize(

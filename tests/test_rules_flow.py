@@ -5,13 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import MINIMAL, lint_findings, write
 
 from cjmap.lint.pipeline import check
 from cjmap.resolve import Journey
 from cjmap.rules.flow import strongly_connected
+from conftest import MINIMAL, lint_findings, write
 
-HEAD = "cjmap: 1\ntitle: T\nupdated: 2026-11-01\nteams: [{id: t}]\nchannels: [{id: c}]\nstages:\n  - name: S\n    touchpoints:\n"
+HEAD = (
+    "cjmap: 1\ntitle: T\nupdated: 2026-11-01\nteams: [{id: t}]\nchannels: [{id: c}]\nstages:\n  - name: S\n    "
+    "touchpoints:\n"
+)
 TP = "channel: c, owner: t, emotion: 0"
 
 

@@ -5,9 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from conftest import MINIMAL, lint_findings
 
-HEAD = "cjmap: 1\ntitle: T\nupdated: 2026-11-01\nteams: [{id: t}]\nchannels: [{id: c}]\nstages:\n  - name: S\n    touchpoints:\n"
+HEAD = (
+    "cjmap: 1\ntitle: T\nupdated: 2026-11-01\nteams: [{id: t}]\nchannels: [{id: c}]\nstages:\n  - name: S\n    "
+    "touchpoints:\n"
+)
 TP = "channel: c, owner: t"
 
 
@@ -25,8 +29,14 @@ def test_a_sound_map_has_no_insight_findings(project: Path) -> None:
         ("name: Quote, emotion: -2, pain_points: [Extras added]", []),
         ("name: Quote, emotion: -1, opportunities: [Price as online]", []),
         ("name: Quote, emotion: 0", []),
-        ("name: Quote, emotion: -2", [("CJM301", 9, 32, "touchpoint 'quote' scores -2 but names no pain point or opportunity")]),
-        ("name: Quote, emotion: -1", [("CJM301", 9, 32, "touchpoint 'quote' scores -1 but names no pain point or opportunity")]),
+        (
+            "name: Quote, emotion: -2",
+            [("CJM301", 9, 32, "touchpoint 'quote' scores -2 but names no pain point or opportunity")],
+        ),
+        (
+            "name: Quote, emotion: -1",
+            [("CJM301", 9, 32, "touchpoint 'quote' scores -1 but names no pain point or opportunity")],
+        ),
     ],
 )
 def test_unaddressed_low_emotion(project: Path, touchpoint: str, expected: list) -> None:
@@ -36,26 +46,33 @@ def test_unaddressed_low_emotion(project: Path, touchpoint: str, expected: list)
 def test_low_emotion_threshold_is_configurable(project: Path) -> None:
     from datetime import date
 
-    from conftest import write
-
     from cjmap.lint.pipeline import check
     from cjmap.lint.policy import PolicyFinder
     from cjmap.rules import Context
+    from conftest import write
 
     path = write(project, "m.cjmap.yaml", stage("name: Quote, emotion: -1"))
     write(project, "cjmap.toml", "low-emotion = -2\n")
     policy = PolicyFinder().for_path(path)
     result = check(path, policy=policy, context=policy.context(date(2026, 11, 24)))
     assert [d.code for d in result.diagnostics] == []
-    assert [d.code for d in check(path, context=Context(today=date(2026, 11, 24))).diagnostics] == ["CJM301"]  # default -1
+    assert [d.code for d in check(path, context=Context(today=date(2026, 11, 24))).diagnostics] == [
+        "CJM301"
+    ]  # default -1
 
 
 @pytest.mark.parametrize(
     ("touchpoints", "expected"),
     [
         (["name: A, emotion: 0, pain_points: [Slow], opportunities: [Faster]"], []),
-        (["name: A, emotion: 0, pain_points: [Slow]", "name: B, emotion: 0, opportunities: [Faster]"], []),  # the stage has a plan
-        (["name: A, emotion: 0, pain_points: [Slow]"], [("CJM302", 9, 44, "touchpoint 'a' has pain points but its stage 's' names no opportunity")]),
+        (
+            ["name: A, emotion: 0, pain_points: [Slow]", "name: B, emotion: 0, opportunities: [Faster]"],
+            [],
+        ),  # the stage has a plan
+        (
+            ["name: A, emotion: 0, pain_points: [Slow]"],
+            [("CJM302", 9, 44, "touchpoint 'a' has pain points but its stage 's' names no opportunity")],
+        ),
     ],
 )
 def test_pain_point_without_opportunity(project: Path, touchpoints: list[str], expected: list) -> None:

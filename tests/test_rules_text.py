@@ -6,11 +6,14 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from conftest import MINIMAL, lint_findings
 
 from cjmap.rules import RULES
+from conftest import MINIMAL, lint_findings
 
-HEAD = "cjmap: 1\ntitle: T\nupdated: 2026-11-01\nteams: [{id: t}]\nchannels: [{id: c}]\nstages:\n  - name: S\n    touchpoints:\n      - name: A\n        channel: c\n        owner: t\n"
+HEAD = (
+    "cjmap: 1\ntitle: T\nupdated: 2026-11-01\nteams: [{id: t}]\nchannels: [{id: c}]\nstages:\n  - name: S\n    "
+    "touchpoints:\n      - name: A\n        channel: c\n        owner: t\n"
+)
 CUT = "is a comment, so the value is"
 FIX = "quote the value if '#' is part of it, or write '# ' for a comment"
 

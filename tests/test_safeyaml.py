@@ -18,7 +18,9 @@ def errors(text: str) -> list[tuple[str, int, int, str]]:
 
 
 def test_every_value_keeps_its_line_and_column() -> None:
-    _, positions, keys = parse_yaml("cjmap: 1\nstages:\n  - name: A\n    touchpoints:\n      - {name: B, emotion: -1}\n", "m")
+    _, positions, keys = parse_yaml(
+        "cjmap: 1\nstages:\n  - name: A\n    touchpoints:\n      - {name: B, emotion: -1}\n", "m"
+    )
     assert positions[("cjmap",)] == (1, 8)
     assert positions[("stages", 0)] == (3, 5)
     assert positions[("stages", 0, "name")] == (3, 11)
@@ -35,7 +37,12 @@ def test_values_are_plain_python() -> None:
     ("text", "line", "column", "fragment"),
     [
         ("name: a\nname: b\n", 2, 1, "duplicate key 'name' (first at line 1)"),
-        ("a: !!python/object/apply:os.system ['echo pwned']\n", 1, 4, "tag 'tag:yaml.org,2002:python/object/apply:os.system' is not allowed"),
+        (
+            "a: !!python/object/apply:os.system ['echo pwned']\n",
+            1,
+            4,
+            "tag 'tag:yaml.org,2002:python/object/apply:os.system' is not allowed",
+        ),
         ("a: !custom x\n", 1, 4, "tag '!custom' is not allowed"),
         ("a: !!binary aGVsbG8=\n", 1, 4, "not allowed"),
         ("a: !!set {x: null}\n", 1, 4, "not allowed"),
@@ -135,7 +142,9 @@ def test_a_large_file_is_read_in_one_pass(monkeypatch: pytest.MonkeyPatch) -> No
             super().__init__(stream)
 
     monkeypatch.setattr(safeyaml, "_Loader", CountingLoader)
-    text = "stages:\n" + "".join(f"  - {{name: S{i}, touchpoints: [{{name: T{i}, emotion: {i % 5 - 2}}}]}}\n" for i in range(2000))
+    text = "stages:\n" + "".join(
+        f"  - {{name: S{i}, touchpoints: [{{name: T{i}, emotion: {i % 5 - 2}}}]}}\n" for i in range(2000)
+    )
     data, positions, _ = parse_yaml(text, "m")
     assert len(data["stages"]) == 2000 and positions[("stages", 1999, "touchpoints", 0, "emotion")][0] == 2001
     assert len(loaders) == 1
@@ -161,11 +170,17 @@ def _documents():
     # text PyYAML itself round-trips: no control or line-separator characters (it folds NEL into a space)
     letters = st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp"), blacklist_characters="\x85\ufeff")
     scalars = st.one_of(
-        st.none(), st.booleans(), st.integers(-10**6, 10**6), st.floats(allow_nan=False, allow_infinity=False),
-        st.text(letters, max_size=20), st.dates(min_value=day(1990, 1, 1), max_value=day(2100, 1, 1)),
+        st.none(),
+        st.booleans(),
+        st.integers(-(10**6), 10**6),
+        st.floats(allow_nan=False, allow_infinity=False),
+        st.text(letters, max_size=20),
+        st.dates(min_value=day(1990, 1, 1), max_value=day(2100, 1, 1)),
     )
     keys = st.text(letters, min_size=1, max_size=8).filter(lambda k: k != "<<")
-    values = st.recursive(scalars, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(keys, inner, max_size=4), max_leaves=25)
+    values = st.recursive(
+        scalars, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(keys, inner, max_size=4), max_leaves=25
+    )
     return st.dictionaries(keys, values, max_size=5), st.booleans()
 
 
@@ -184,7 +199,10 @@ def test_any_plain_document_reads_back_as_pyyaml_reads_it_with_a_position_for_ev
     def check(document: dict, data: st.DataObject) -> None:
         shared = data.draw(st.sampled_from(sorted(document))) if document else None
         if shared is not None and isinstance(document[shared], (dict, list)):
-            document = {**document, f"{shared}-again": document[shared]}  # the same object twice: dumped as &id001 / *id001
+            document = {
+                **document,
+                f"{shared}-again": document[shared],
+            }  # the same object twice: dumped as &id001 / *id001
         text = yaml.safe_dump(document, default_flow_style=flow, allow_unicode=True, sort_keys=False)
         parsed, positions, _ = parse_yaml(text, "m")
         assert parsed == yaml.safe_load(text) == document

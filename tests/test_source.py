@@ -6,10 +6,10 @@ import os
 from pathlib import Path
 
 import pytest
-from conftest import write
 
 from cjmap.diagnostics import MapError
 from cjmap.source.loader import load_map, read_source
+from conftest import write
 
 
 def test_non_utf8_bytes_point_at_the_byte(tmp_path: Path) -> None:

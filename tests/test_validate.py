@@ -6,13 +6,13 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import REPO
 
 from cjmap.diagnostics import MapError
 from cjmap.schema import schema_text
-from cjmap.source.safeyaml import parse_yaml
 from cjmap.source.loader import SourceFile
+from cjmap.source.safeyaml import parse_yaml
 from cjmap.validate import validate_source
+from conftest import REPO
 
 HEAD = "cjmap: 1\ntitle: T\n"
 
@@ -41,7 +41,13 @@ def problems(text: str) -> list[tuple[str, int, int, str]]:
         ),
         (
             "stages:\n  - name: A\n    touchpoints:\n      - {name: B, emotion: high}\n",
-            ("CJM002", 6, 28, "emotion must be a whole number from -2 (very negative) to 2 (very positive), or one per persona like {student: 1, retiree: -2}; not text 'high'"),
+            (
+                "CJM002",
+                6,
+                28,
+                "emotion must be a whole number from -2 (very negative) to 2 (very positive), or one per persona "
+                "like {student: 1, retiree: -2}; not text 'high'",
+            ),
         ),
         (
             "personas:\n  - name: Dana\n    goals: Buy a car\n",
@@ -53,7 +59,13 @@ def problems(text: str) -> list[tuple[str, int, int, str]]:
         ),
         (
             "teams:\n  - {id: Sales Team}\n",
-            ("CJM002", 4, 10, "'id' 'Sales Team' is not a valid id: use lowercase letters, digits, '-' and '_', starting with a letter or digit"),
+            (
+                "CJM002",
+                4,
+                10,
+                "'id' 'Sales Team' is not a valid id: use lowercase letters, digits, '-' and '_', starting with a "
+                "letter or digit",
+            ),
         ),
         ("state: past\n", ("CJM002", 3, 8, "'state' must be one of 'current' or 'future', got 'past'")),
         ("updated: last week\n", ("CJM002", 3, 10, "'updated' must be a date like 2026-09-14, not text 'last week'")),
@@ -69,7 +81,17 @@ def problems(text: str) -> list[tuple[str, int, int, str]]:
             "stages:\n  - name: A\n    touchpoints:\n      - {name: B, next: [3]}\n",
             ("CJM002", 6, 26, "'next' item 1 must be a mapping (key: value), not the number 3"),
         ),
-        ("colour: blue\n", ("CJM002", 3, 1, "unknown key 'colour'; expected one of: cjmap, title, summary, scope, state, flow, updated, owner, compares, imports, personas, teams, channels, sources, metrics, data, stages (your own keys start with 'x-')")),
+        (
+            "colour: blue\n",
+            (
+                "CJM002",
+                3,
+                1,
+                "unknown key 'colour'; expected one of: cjmap, title, summary, scope, state, flow, updated, owner, "
+                "compares, imports, personas, teams, channels, sources, metrics, data, stages (your own keys start "
+                "with 'x-')",
+            ),
+        ),
     ],
 )
 def test_schema_errors_point_at_the_node_in_plain_words(body: str, expected: tuple[str, int, int, str]) -> None:
@@ -82,7 +104,10 @@ def test_all_schema_errors_are_reported_together_in_file_order() -> None:
 
 
 def test_extension_keys_are_allowed_everywhere() -> None:
-    text = HEAD + "x-jira: CX-12\nstages:\n  - name: A\n    x-notes: {any: [thing]}\n    touchpoints:\n      - {name: B, x-score: 3}\n"
+    text = HEAD + (
+        "x-jira: CX-12\nstages:\n  - name: A\n    x-notes: {any: [thing]}\n    touchpoints:\n      - {name: B, "
+        "x-score: 3}\n"
+    )
     model = validate_source(source(text))
     assert model.stages[0].touchpoints[0].name == "B"
 

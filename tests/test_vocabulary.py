@@ -47,8 +47,11 @@ class _Entry:
 @pytest.mark.parametrize(
     ("entry", "expected"),
     [
-        (_Entry("given", "Name"), "given"), (_Entry(None, "Sees the TV ad!"), "sees-the-tv-ad"),
-        (_Entry(None, "Café Crème"), "cafe-creme"), (_Entry(None, "???"), ""), (_Entry(None, None), ""),
+        (_Entry("given", "Name"), "given"),
+        (_Entry(None, "Sees the TV ad!"), "sees-the-tv-ad"),
+        (_Entry(None, "Café Crème"), "cafe-creme"),
+        (_Entry(None, "???"), ""),
+        (_Entry(None, None), ""),
     ],
 )
 def test_an_id_is_given_or_derived_from_the_name(entry: _Entry, expected: str) -> None:
@@ -66,11 +69,19 @@ def test_who_takes_and_who_meets_a_touchpoint() -> None:
 
 def test_lanes_are_listed_once_in_the_grid_order() -> None:
     assert [lane.id for lane in GRID_LANES] == [
-        "touchpoints", "flow", "doing", "thinking", "feeling", "pain_points", "opportunities", "owners",
+        "touchpoints",
+        "flow",
+        "doing",
+        "thinking",
+        "feeling",
+        "pain_points",
+        "opportunities",
+        "owners",
     ]
     assert [lane.id for lane in TEXT_LANES] == ["doing", "thinking", "feeling"]
     assert [(lane.id, lane.item) for lane in LIST_LANES] == [
-        ("pain_points", "pain point"), ("opportunities", "opportunity"),
+        ("pain_points", "pain point"),
+        ("opportunities", "opportunity"),
     ]
 
 

@@ -13,6 +13,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
+
 from conftest import run_cli
 
 PAYLOADS = Path(__file__).parent / "xss" / "xss-payloads.cjmap.yaml"
@@ -24,11 +25,22 @@ def dump_dom(page: Path) -> str:
     with tempfile.TemporaryDirectory() as profile:
         done = subprocess.run(
             [
-                CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                f"--user-data-dir={profile}", "--virtual-time-budget=2000", "--dump-dom", page.as_uri(),
+                CHROMIUM,
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                f"--user-data-dir={profile}",
+                "--virtual-time-budget=2000",
+                "--dump-dom",
+                page.as_uri(),
             ],
-            capture_output=True, text=True, timeout=60,
+            capture_output=True,
+            text=True,
+            timeout=60,
         )
     assert done.returncode == 0 and done.stdout.strip(), done.stderr[-2000:]
     return done.stdout
@@ -44,7 +56,10 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_the_check_sees_a_script_that_runs(tmp_path: Path) -> None:
     control = tmp_path / "control.html"
-    control.write_text("<!DOCTYPE html><p>x</p><img src=missing onerror=\"document.documentElement.setAttribute('data-pwned','control')\">")
+    control.write_text(
+        "<!DOCTYPE html><p>x</p><img src=missing "
+        "onerror=\"document.documentElement.setAttribute('data-pwned','control')\">"
+    )
     assert 'data-pwned="control"' in dump_dom(control)
 
 

@@ -11,9 +11,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import run_cli
 
 from cjmap.render.outputs import OUTPUT_FORMATS
+from conftest import run_cli
 
 PAYLOADS = Path(__file__).parent / "xss" / "xss-payloads.cjmap.yaml"
 BINARY = {"png", "pdf"}  # drawn by Graphviz from the same DOT the dot format checks

@@ -17,6 +17,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from conftest import MINIMAL, run_cli, write
 
 CORPUS = Path(__file__).parent / "corpus"
@@ -58,7 +59,7 @@ def test_corpus_case(corpus: Path, case: Path) -> None:
         output = result.stdout + result.stderr
         assert result.returncode == 2, output
         assert "Traceback" not in output
-        first = next(l for l in output.splitlines() if f" error {code} " in l)
+        first = next(line for line in output.splitlines() if f" error {code} " in line)
         assert first.startswith(prefix), first
         assert text in first, first
     assert_outputs_untouched(corpus, case.name.removesuffix(".cjmap.yaml"))
@@ -114,7 +115,10 @@ def test_symlink_import_pointing_outside_the_project(tmp_path: Path) -> None:
     project = generated(tmp_path, "m.cjmap.yaml", b"cjmap: 1\ntitle: T\nimports: [teams.cjmap.yaml]\n")
     (project / "teams.cjmap.yaml").symlink_to(outside)
     result = run_cli("lint", "m.cjmap.yaml", cwd=project)
-    assert result.returncode == 2 and "m.cjmap.yaml:3:11: error CJM005 import 'teams.cjmap.yaml' leaves the project root" in result.stdout
+    assert (
+        result.returncode == 2
+        and "m.cjmap.yaml:3:11: error CJM005 import 'teams.cjmap.yaml' leaves the project root" in result.stdout
+    )
 
 
 def test_symlinked_map_is_read_but_its_imports_stay_bounded(tmp_path: Path) -> None:
@@ -136,11 +140,13 @@ def fake_dot(tmp_path: Path, script: str) -> dict[str, str]:
 
 def test_failing_dot_is_one_line_and_keeps_old_outputs(tmp_path: Path) -> None:
     project = generated(tmp_path, "m.cjmap.yaml", MINIMAL.encode())
-    env = fake_dot(tmp_path, 'echo "Error: syntax error in line 3 near \'<\'" >&2\nexit 1\n')
+    env = fake_dot(tmp_path, "echo \"Error: syntax error in line 3 near '<'\" >&2\nexit 1\n")
     result = run_cli("render", "m.cjmap.yaml", cwd=project, env=env)
     assert result.returncode == 2
     last = result.stderr.strip().splitlines()[-1]
-    assert re.fullmatch(r"error: m\.cjmap\.yaml: Graphviz \((dot|neato)\) failed: Error: syntax error in line 3 near '<'", last), last
+    assert re.fullmatch(
+        r"error: m\.cjmap\.yaml: Graphviz \((dot|neato)\) failed: Error: syntax error in line 3 near '<'", last
+    ), last
     assert_outputs_untouched(project, "m")
 
 
@@ -152,7 +158,9 @@ def test_slow_dot_is_stopped_with_a_clear_message(tmp_path: Path) -> None:
     with pytest.raises(ProcessLookupError):  # stopped means gone, not left sleeping behind the error
         os.kill(int(started.read_text()), 0)
     assert result.returncode == 2
-    assert re.search(r"error: m\.cjmap\.yaml: Graphviz \((dot|neato)\) took longer than 1 s and was stopped", result.stderr)
+    assert re.search(
+        r"error: m\.cjmap\.yaml: Graphviz \((dot|neato)\) took longer than 1 s and was stopped", result.stderr
+    )
     assert_outputs_untouched(project, "m")
 
 
@@ -174,7 +182,9 @@ def test_output_folder_that_is_a_file(tmp_path: Path) -> None:
 def test_concurrent_renders_of_one_map_do_not_corrupt_outputs(tmp_path: Path) -> None:
     project = generated(tmp_path, "m.cjmap.yaml", MINIMAL.encode())
     command = [sys.executable, "-m", "cjmap", "render", "m.cjmap.yaml", "-o", "out"]
-    processes = [subprocess.Popen(command, cwd=project, stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(4)]
+    processes = [
+        subprocess.Popen(command, cwd=project, stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(4)
+    ]
     assert [p.wait(timeout=120) for p in processes] == [0, 0, 0, 0]
     reference = tmp_path / "reference"
     reference.mkdir()
@@ -196,7 +206,9 @@ def test_too_many_touchpoints_or_values_are_refused_while_reading(tmp_path: Path
     project = generated(tmp_path, "m.cjmap.yaml", many.encode())
     result = run_cli("lint", "m.cjmap.yaml", cwd=project)
     assert result.returncode == 2
-    assert result.stdout.startswith("m.cjmap.yaml:4:3: error CJM002 the map has 5,001 touchpoints, more than the 5,000 cjmap handles")
+    assert result.stdout.startswith(
+        "m.cjmap.yaml:4:3: error CJM002 the map has 5,001 touchpoints, more than the 5,000 cjmap handles"
+    )
     # refused while streaming, at the value over the limit: the broken YAML after it is never reached
     values = "cjmap: 1\ntitle: T\nx-data: [" + "1, " * 400_001 + "1]\nbroken: [unclosed\n"
     (project / "m.cjmap.yaml").write_text(values)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 import tempfile
 import xml.etree.ElementTree as ET
+from itertools import pairwise
 from pathlib import Path
 
 import yaml
@@ -25,8 +26,28 @@ from cjmap.render import render_journey
 from cjmap.render.grid import text_width
 
 SVG = "{http://www.w3.org/2000/svg}"
-WORDS = ["Reads", "the", "account", "page", "calls", "branch", "verification", "fails", "again", "a", "x",
-         "Überweisung", "identity", "check", "passes", "supercalifragilisticexpialidocious", "PIN", "letter", "→", "日本"]
+WORDS = [
+    "Reads",
+    "the",
+    "account",
+    "page",
+    "calls",
+    "branch",
+    "verification",
+    "fails",
+    "again",
+    "a",
+    "x",
+    "Überweisung",
+    "identity",
+    "check",
+    "passes",
+    "supercalifragilisticexpialidocious",
+    "PIN",
+    "letter",
+    "→",
+    "日本",
+]
 words = st.lists(st.sampled_from(WORDS), min_size=1, max_size=14).map(" ".join)
 
 
@@ -54,14 +75,19 @@ def flow_maps(draw: st.DrawFn) -> dict:
             if chosen:
                 tp["personas"] = chosen
             if draw(st.integers(0, 3)) == 0:  # a score per persona who takes it: a row of badges on the card
-                tp["emotion"] = {p: draw(st.integers(-2, 2)) for p in chosen or draw(st.sampled_from([["a", "b"], ["b", "a"]]))}
+                tp["emotion"] = {
+                    p: draw(st.integers(-2, 2)) for p in chosen or draw(st.sampled_from([["a", "b"], ["b", "a"]]))
+                }
             touchpoints.append(tp)
             n += 1
         stages.append({"id": f"s{s}", "name": draw(words), "goal": draw(words), "touchpoints": touchpoints})
     return {
-        "cjmap": 1, "title": "Generated", "teams": [{"id": "team", "name": "A team with a long name"}],
+        "cjmap": 1,
+        "title": "Generated",
+        "teams": [{"id": "team", "name": "A team with a long name"}],
         "personas": [{"id": "a", "name": "Aisha, student"}, {"id": "b", "name": "Gerald, retiree"}],
-        "channels": [{"id": "web", "name": "Website and mobile application"}, {"id": "phone", "name": "Phone"}], "stages": stages,
+        "channels": [{"id": "web", "name": "Website and mobile application"}, {"id": "phone", "name": "Phone"}],
+        "stages": stages,
     }
 
 
@@ -84,7 +110,9 @@ def _text_boxes(group: ET.Element) -> list[tuple[float, float, float, float]]:
     for t in group.iter(f"{SVG}text"):
         x, y, size = float(t.get("x")), float(t.get("y")), float(t.get("font-size"))
         width = text_width(t.text or "", size)
-        left = x if t.get("text-anchor") == "start" else (x - width / 2 if t.get("text-anchor") == "middle" else x - width)
+        left = (
+            x if t.get("text-anchor") == "start" else (x - width / 2 if t.get("text-anchor") == "middle" else x - width)
+        )
         boxes.append((left, y - size * 0.8, left + width, y + size * 0.25))
     return boxes
 
@@ -95,9 +123,9 @@ def _overlap(a: tuple[float, ...], b: tuple[float, ...], slack: float = 0.5) -> 
 
 def _distance_to_path(box: tuple[float, ...], d: str) -> float:
     values = _numbers(d)
-    points = list(zip(values[0::2], values[1::2]))
+    points = list(zip(values[0::2], values[1::2], strict=False))  # (x, y) pairs
     best = float("inf")
-    for (x0, y0), (x1, y1) in zip(points, points[1:]):
+    for (x0, y0), (x1, y1) in pairwise(points):
         for k in range(11):  # the routes are straight runs; their control points lie on them
             px, py = x0 + (x1 - x0) * k / 10, y0 + (y1 - y0) * k / 10
             dx = max(box[0] - px, 0, px - box[2])
@@ -112,9 +140,13 @@ def _inside_card(group: ET.Element, card: tuple[float, float, float, float], tp_
         if el.tag == f"{SVG}polygon":
             values = _numbers(el.get("points") or "")
             shape = (min(values[0::2]), min(values[1::2]), max(values[0::2]), max(values[1::2]))
-            assert card[0] <= shape[0] and shape[2] <= card[2] and card[1] <= shape[1] and shape[3] <= card[3], f"a badge leaves {tp_id}"
+            assert card[0] <= shape[0] and shape[2] <= card[2] and card[1] <= shape[1] and shape[3] <= card[3], (
+                f"a badge leaves {tp_id}"
+            )
     for line in _text_boxes(group):
-        assert card[0] - 0.5 <= line[0] and line[2] <= card[2] + 0.5 and card[1] <= line[1] and line[3] <= card[3], f"text leaves {tp_id}"
+        assert card[0] - 0.5 <= line[0] and line[2] <= card[2] + 0.5 and card[1] <= line[1] and line[3] <= card[3], (
+            f"text leaves {tp_id}"
+        )
 
 
 def check_layout(document: dict, svg: bytes, lanes: str = "none") -> None:
@@ -134,19 +166,25 @@ def check_layout(document: dict, svg: bytes, lanes: str = "none") -> None:
     assert len({round(b[2], 1) for b in stage_boxes}) == 1, "stage headers are not aligned"
     assert len({round(b[0][2] - b[0][0], 1) for b in stage_boxes}) == 1, "stage columns differ in width"
     cards = []
-    for (box, _, _), stage in zip(stage_boxes, document["stages"]):
+    for (box, _, _), stage in zip(stage_boxes, document["stages"], strict=True):
         tops = []
         for tp in stage["touchpoints"]:
             card = _bounds(groups[f"tp-{tp['id']}"])
             _inside_card(groups[f"tp-{tp['id']}"], card, tp["id"])
-            assert box[0] <= card[0] and card[2] <= box[2] and box[1] <= card[1] and card[3] <= box[3], f"{tp['id']} outside its stage"
+            assert box[0] <= card[0] and card[2] <= box[2] and box[1] <= card[1] and card[3] <= box[3], (
+                f"{tp['id']} outside its stage"
+            )
             tops.append(card[1])
             cards.append((tp["id"], card))
             if f"exit-{tp['id']}" in groups:
                 exit_box = _bounds(groups[f"exit-{tp['id']}"])
-                assert box[0] <= exit_box[0] and exit_box[2] <= box[2], f"the exit of {tp['id']} is outside its stage's column"
+                assert box[0] <= exit_box[0] and exit_box[2] <= box[2], (
+                    f"the exit of {tp['id']} is outside its stage's column"
+                )
         if lanes == "none":  # with lanes, file order holds within each lane (tests/test_layout.py)
-            assert tops == sorted(tops) and len(set(tops)) == len(tops), f"touchpoints of {stage['id']} out of file order"
+            assert tops == sorted(tops) and len(set(tops)) == len(tops), (
+                f"touchpoints of {stage['id']} out of file order"
+            )
     assert len({(round(c[2] - c[0], 1), round(c[3] - c[1], 1)) for _, c in cards}) <= 1, "cards differ in size"
     for i, (a_id, a) in enumerate(cards):
         for b_id, b in cards[i + 1 :]:
@@ -160,7 +198,12 @@ def check_layout(document: dict, svg: bytes, lanes: str = "none") -> None:
             for tp_id, card in cards:
                 assert not _overlap(line, card), f"a label of {group.get('id')} covers {tp_id}"
         if lines:
-            label = (min(b[0] for b in lines), min(b[1] for b in lines), max(b[2] for b in lines), max(b[3] for b in lines))
+            label = (
+                min(b[0] for b in lines),
+                min(b[1] for b in lines),
+                max(b[2] for b in lines),
+                max(b[3] for b in lines),
+            )
             assert _distance_to_path(label, path) < 8, f"the label of {group.get('id')} is not beside its edge"
 
 

@@ -6,13 +6,15 @@ import os
 from pathlib import Path
 
 import pytest
-from conftest import MINIMAL, run_cli, run_process, write
 
 from cjmap.jobs import output
 from cjmap.jobs.output import OutputRefused, write_all, write_atomic
+from conftest import MINIMAL, run_cli, run_process, write
 
 
-def test_a_failed_write_leaves_the_old_file_whole_and_no_temporary_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_failed_write_leaves_the_old_file_whole_and_no_temporary_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Fails if the rename is replaced by an in-place write: the old bytes would already be gone."""
     target = tmp_path / "out.svg"
     target.write_bytes(b"old")
@@ -102,7 +104,12 @@ def test_dev_stdout_redirected_to_a_file_fills_that_file(tmp_path: Path) -> None
 
     target = tmp_path / "schema.json"
     with target.open("wb") as out:
-        done = subprocess.run([sys.executable, "-m", "cjmap", "schema", "-o", "/dev/stdout"], stdout=out, stderr=subprocess.PIPE, timeout=60)
+        done = subprocess.run(
+            [sys.executable, "-m", "cjmap", "schema", "-o", "/dev/stdout"],
+            stdout=out,
+            stderr=subprocess.PIPE,
+            timeout=60,
+        )
     assert done.returncode == 0, done.stderr
     assert target.read_text().startswith("{")
     assert Path("/dev/stdout").is_symlink() or Path("/dev/stdout").is_char_device()
@@ -154,7 +161,10 @@ def test_sigterm_mid_write_leaves_no_temporary_file(tmp_path: Path, monkeypatch:
     import subprocess
     import sys
 
-    code = "import os, signal\nfrom cjmap.cli import _exit_cleanly_on_sigterm\n_exit_cleanly_on_sigterm()\nos.kill(os.getpid(), signal.SIGTERM)\n"
+    code = (
+        "import os, signal\nfrom cjmap.cli import "
+        "_exit_cleanly_on_sigterm\n_exit_cleanly_on_sigterm()\nos.kill(os.getpid(), signal.SIGTERM)\n"
+    )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.returncode == 128 + signal.SIGTERM and "Traceback" not in done.stderr
 
@@ -179,7 +189,11 @@ def test_compare_refuses_an_output_that_is_the_link_it_was_given(project: Path) 
 def test_rendering_a_folder_never_overwrites_a_file_another_map_imports(project: Path) -> None:
     write(project, "shared.html", "cjmap: 1\nteams: [{id: sales, name: Sales}]\n")
     write(project, "shared.cjmap.yaml", MINIMAL)  # renders to shared.html
-    write(project, "b.cjmap.yaml", "imports: [shared.html]\n" + MINIMAL.lstrip("\n").replace("teams: [{id: sales, name: Sales}]\n", ""))
+    write(
+        project,
+        "b.cjmap.yaml",
+        "imports: [shared.html]\n" + MINIMAL.lstrip("\n").replace("teams: [{id: sales, name: Sales}]\n", ""),
+    )
     done = run_cli("render", ".", "-f", "html", cwd=project)
     assert done.returncode == 2
     assert "shared.html: it is a cjmap map file; refusing to write over it" in done.stderr

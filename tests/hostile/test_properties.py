@@ -84,7 +84,17 @@ def hostile_maps(draw: st.DrawFn) -> dict:
         "scope": text(),
         "owner": text(),
         "updated": "2026-11-01",
-        "personas": [{"id": "p", "name": text(), "role": text(), "goals": [text()], "frustrations": [text()], "quote": text(), "sources": ["s"]}],
+        "personas": [
+            {
+                "id": "p",
+                "name": text(),
+                "role": text(),
+                "goals": [text()],
+                "frustrations": [text()],
+                "quote": text(),
+                "sources": ["s"],
+            }
+        ],
         "teams": [{"id": "team", "name": text()}],
         "channels": [{"id": "web", "name": text()}],
         "sources": [{"id": "s", "name": text(), "url": draw(hostile_url), "collected": "2026-10-01"}],
@@ -110,10 +120,52 @@ def lint_and_render(map_text: str) -> dict[str, bytes] | None:
 
 
 YAMLISH = [
-    "cjmap: 1\n", "title: ", "stages:\n", "touchpoints:\n", "- ", "  ", "    ", "name: ", "next: ", "id: ",
-    "&a ", "*a", "<<: *a\n", "[", "]", "{", "}", ": ", ", ", "\n", "'", '"', "#", "---\n", "...\n", "? ",
-    "|\n", ">-\n", "\t", "!!python/object:os.system ", "!tag ", "!!binary ", "%YAML 1.1\n", "\x00", "\x1b[2J",
-    "\ufeff", "é", "\u202e", "emotion: ", "-3", "99999999999999999999", "1e309", ".nan", "null", "~", "2026-13-45",
+    "cjmap: 1\n",
+    "title: ",
+    "stages:\n",
+    "touchpoints:\n",
+    "- ",
+    "  ",
+    "    ",
+    "name: ",
+    "next: ",
+    "id: ",
+    "&a ",
+    "*a",
+    "<<: *a\n",
+    "[",
+    "]",
+    "{",
+    "}",
+    ": ",
+    ", ",
+    "\n",
+    "'",
+    '"',
+    "#",
+    "---\n",
+    "...\n",
+    "? ",
+    "|\n",
+    ">-\n",
+    "\t",
+    "!!python/object:os.system ",
+    "!tag ",
+    "!!binary ",
+    "%YAML 1.1\n",
+    "\x00",
+    "\x1b[2J",
+    "\ufeff",
+    "é",
+    "\u202e",
+    "emotion: ",
+    "-3",
+    "99999999999999999999",
+    "1e309",
+    ".nan",
+    "null",
+    "~",
+    "2026-13-45",
 ]
 
 
@@ -134,12 +186,85 @@ def test_hostile_text_never_becomes_markup(data: dict) -> None:
 
 # what cjmap emits itself; anything else came from map text
 HTML_TAGS = {
-    "html", "head", "body", "article", "aside", "b", "i", "hr", "meta", "title", "style", "main", "header", "footer", "section", "nav", "h1", "h2", "h3",
-    "h4", "p", "div", "span", "ul", "ol", "li", "dl", "dt", "dd", "table", "thead", "tbody", "tr", "th", "td", "a",
-    "strong", "em", "small", "time", "blockquote", "figure", "figcaption", "details", "summary", "button", "label",
-    "input", "select", "option", "fieldset", "legend", "tfoot", "abbr", "code", "br", "script", "caption", "col", "colgroup", "svg",
+    "html",
+    "head",
+    "body",
+    "article",
+    "aside",
+    "b",
+    "i",
+    "hr",
+    "meta",
+    "title",
+    "style",
+    "main",
+    "header",
+    "footer",
+    "section",
+    "nav",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "p",
+    "div",
+    "span",
+    "ul",
+    "ol",
+    "li",
+    "dl",
+    "dt",
+    "dd",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    "a",
+    "strong",
+    "em",
+    "small",
+    "time",
+    "blockquote",
+    "figure",
+    "figcaption",
+    "details",
+    "summary",
+    "button",
+    "label",
+    "input",
+    "select",
+    "option",
+    "fieldset",
+    "legend",
+    "tfoot",
+    "abbr",
+    "code",
+    "br",
+    "script",
+    "caption",
+    "col",
+    "colgroup",
+    "svg",
 }
-SVG_TAGS = {"svg", "g", "title", "desc", "path", "polygon", "polyline", "ellipse", "circle", "text", "tspan", "a", "defs", "rect", "line"}
+SVG_TAGS = {
+    "svg",
+    "g",
+    "title",
+    "desc",
+    "path",
+    "polygon",
+    "polyline",
+    "ellipse",
+    "circle",
+    "text",
+    "tspan",
+    "a",
+    "defs",
+    "rect",
+    "line",
+}
 URL_ATTRIBUTES = {"href", "src", "xlink:href", "action", "formaction"}
 SAFE_URL = re.compile(r"^(https?:|mailto:|#)", re.IGNORECASE)
 
@@ -178,7 +303,9 @@ def assert_svg_clean(root: ET.Element) -> None:
         kind = group.get("class")
         if kind in GRAPH_PARTS:
             title = group.find(f"{SVG}title")
-            assert title is not None and GRAPH_PARTS[kind].fullmatch(title.text or ""), f"unexpected {kind} {title.text!r}"
+            assert title is not None and GRAPH_PARTS[kind].fullmatch(title.text or ""), (
+                f"unexpected {kind} {title.text!r}"
+            )
 
 
 def assert_html_clean(document: ET.Element) -> None:
@@ -188,4 +315,6 @@ def assert_html_clean(document: ET.Element) -> None:
             continue
         _check_element(tag, dict(element.attrib), HTML_TAGS | SVG_TAGS)
         if tag in {"script", "style"}:
-            assert MARKER not in (element.text or "") and "pwned" not in (element.text or ""), f"map text inside <{tag}>"
+            assert MARKER not in (element.text or "") and "pwned" not in (element.text or ""), (
+                f"map text inside <{tag}>"
+            )

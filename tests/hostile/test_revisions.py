@@ -11,9 +11,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import MINIMAL, run_cli, write
 
 from cjmap.review.revisions import GitError, safe_name, split_revision, tree_at
+from conftest import MINIMAL, run_cli, write
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 
@@ -62,7 +62,11 @@ def test_links_and_submodules_in_a_revision_are_not_laid_out(repo: Path) -> None
     head = git(repo, "rev-parse", "HEAD")
     evil = crafted_commit(
         repo,
-        [("100644", "blob", blob, "m.cjmap.yaml"), ("120000", "blob", link, "link.yaml"), ("160000", "commit", head, "sub.cjmap.yaml")],
+        [
+            ("100644", "blob", blob, "m.cjmap.yaml"),
+            ("120000", "blob", link, "link.yaml"),
+            ("160000", "commit", head, "sub.cjmap.yaml"),
+        ],
     )
     with tree_at(evil, repo) as base:
         assert sorted(p.name for p in base.iterdir()) == [".git", "m.cjmap.yaml"]
@@ -88,7 +92,15 @@ def test_a_revision_path_outside_the_repository_is_refused_and_the_disk_not_read
 
 @pytest.mark.parametrize(
     "name, safe",
-    [("maps/a.yaml", True), ("a.yaml", True), ("../a.yaml", False), ("/a.yaml", False), ("a/./b.yaml", False), (".git/x.yaml", False), ("a//b.yaml", False)],
+    [
+        ("maps/a.yaml", True),
+        ("a.yaml", True),
+        ("../a.yaml", False),
+        ("/a.yaml", False),
+        ("a/./b.yaml", False),
+        (".git/x.yaml", False),
+        ("a//b.yaml", False),
+    ],
 )
 def test_safe_names(name: str, safe: bool) -> None:
     assert safe_name(name) is safe
@@ -130,8 +142,14 @@ def test_crafted_trees_with_clashing_or_missing_entries_still_diff(repo: Path) -
     missing = "1" * 40
     tree = literal_tree(
         repo,
-        [("100644", "a.yaml", blob), ("40000", "a.yaml", inner), ("100644", "dup.yaml", blob), ("100644", "dup.yaml", blob),
-         ("100644", "gone.yaml", missing), ("100644", "m.cjmap.yaml", blob)],
+        [
+            ("100644", "a.yaml", blob),
+            ("40000", "a.yaml", inner),
+            ("100644", "dup.yaml", blob),
+            ("100644", "dup.yaml", blob),
+            ("100644", "gone.yaml", missing),
+            ("100644", "m.cjmap.yaml", blob),
+        ],
     )
     git(repo, "update-ref", "refs/heads/crafted", git(repo, "commit-tree", tree, "-m", "crafted"))
     done = run_cli("diff", "crafted:m.cjmap.yaml", "m.cjmap.yaml", cwd=repo)
@@ -143,7 +161,9 @@ def test_many_names_for_one_big_blob_are_read_once_and_linked(repo: Path) -> Non
     big = write(repo, "big.cjmap.yaml", MINIMAL + "x-padding: " + "y" * 2_000_000 + "\n")
     blob = git(repo, "hash-object", "-w", str(big))
     small = git(repo, "hash-object", "-w", "m.cjmap.yaml")
-    listing = "".join(f"100644 blob {blob}\tcopy{i}.cjmap.yaml\n" for i in range(60)) + f"100644 blob {small}\tm.cjmap.yaml\n"
+    listing = (
+        "".join(f"100644 blob {blob}\tcopy{i}.cjmap.yaml\n" for i in range(60)) + f"100644 blob {small}\tm.cjmap.yaml\n"
+    )
     tree = git(repo, "mktree", input=listing.encode())
     commit = git(repo, "commit-tree", tree, "-m", "many")
     with tree_at(commit, repo) as base:

@@ -11,11 +11,11 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import MINIMAL, run_cli, write
 
 from cjmap.diagnostics import MapError
-from cjmap.source.safeio import FileRefused, TooBig, read_head, read_limited
 from cjmap.source.loader import looks_like_map, read_source
+from cjmap.source.safeio import FileRefused, TooBig, read_head, read_limited
+from conftest import MINIMAL, run_cli, write
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="devices and FIFOs are POSIX")
 
@@ -39,13 +39,19 @@ def traps(project: Path) -> Path:
 @pytest.mark.parametrize(
     "args, expected",
     [
-        (["lint", "zero.cjmap.yaml"], "zero.cjmap.yaml:1:1: error CJM000 leads through a symbolic link to a file outside the project"),
+        (
+            ["lint", "zero.cjmap.yaml"],
+            "zero.cjmap.yaml:1:1: error CJM000 leads through a symbolic link to a file outside the project",
+        ),
         (["lint", "pipe.cjmap.yaml"], "pipe.cjmap.yaml:1:1: error CJM000 is a named pipe (FIFO), not a regular file"),
         (["render", "pipe.cjmap.yaml", "-f", "dot"], "pipe.cjmap.yaml:1:1: error CJM000 is a named pipe (FIFO)"),
         (["outline", "pipe.cjmap.yaml"], "is a named pipe (FIFO), not a regular file"),
         (["import", "mermaid", "pipe.mmd"], "pipe.mmd:1:1: error CJM000 cannot read file: is a named pipe (FIFO)"),
         (["compare", "good.cjmap.yaml", "pipe.cjmap.yaml"], "pipe.cjmap.yaml:1:1: error CJM000 is a named pipe (FIFO)"),
-        (["lint", "--config", "pipe.toml", "good.cjmap.yaml"], "pipe.toml:1:1: error CJM007 cannot read config: is a named pipe (FIFO)"),
+        (
+            ["lint", "--config", "pipe.toml", "good.cjmap.yaml"],
+            "pipe.toml:1:1: error CJM007 cannot read config: is a named pipe (FIFO)",
+        ),
     ],
 )
 def test_devices_and_fifos_are_refused_in_words(traps: Path, args: list[str], expected: str) -> None:
@@ -105,7 +111,11 @@ def test_read_source_refuses_a_device_behind_a_symlink(tmp_path: Path) -> None:
 def test_one_big_anchor_repeated_is_refused_by_bytes_not_only_by_count(project: Path) -> None:
     anchor = "x" * 1_000_000
     touchpoints = "\n".join(f"      - {{id: t{i}, name: T{i}, doing: *a}}" for i in range(1, 12))
-    map_file = write(project, "bomb.cjmap.yaml", f"cjmap: 1\ntitle: t\nx-text: &a {anchor}\nstages:\n  - name: S\n    touchpoints:\n{touchpoints}\n")
+    map_file = write(
+        project,
+        "bomb.cjmap.yaml",
+        f"cjmap: 1\ntitle: t\nx-text: &a {anchor}\nstages:\n  - name: S\n    touchpoints:\n{touchpoints}\n",
+    )
     with pytest.raises(MapError) as caught:
         read_source(map_file, "bomb.cjmap.yaml")
     message = caught.value.diagnostics[0].message
@@ -115,7 +125,11 @@ def test_one_big_anchor_repeated_is_refused_by_bytes_not_only_by_count(project: 
 
 def test_a_few_small_aliases_still_load(project: Path) -> None:
     touchpoints = "\n".join(f"      - {{id: t{i}, name: T{i}, doing: *a}}" for i in range(1, 12))
-    map_file = write(project, "ok.cjmap.yaml", f"cjmap: 1\ntitle: t\nx-text: &a {'x' * 1000}\nstages:\n  - name: S\n    touchpoints:\n{touchpoints}\n")
+    map_file = write(
+        project,
+        "ok.cjmap.yaml",
+        f"cjmap: 1\ntitle: t\nx-text: &a {'x' * 1000}\nstages:\n  - name: S\n    touchpoints:\n{touchpoints}\n",
+    )
     assert read_source(map_file, "ok.cjmap.yaml").data["stages"][0]["touchpoints"][10]["doing"] == "x" * 1000
 
 
@@ -127,14 +141,16 @@ def test_dot_that_exceeds_its_memory_limit_fails_in_one_line(monkeypatch: pytest
     from cjmap import render
 
     monkeypatch.setattr(render, "DOT_MEMORY", 40 * 2**20)  # read in the child, after fork
-    nodes = "".join(f"n{i} [label=\"{'w ' * 40}\"];\n" for i in range(3000))
+    nodes = "".join(f'n{i} [label="{"w " * 40}"];\n' for i in range(3000))
     edges = "".join(f"n{i} -> n{(i * 7 + j) % 3000};\n" for i in range(3000) for j in range(5))
     with pytest.raises(render.RenderError) as caught:
         render.layout("digraph { " + nodes + edges + "}", "svg", 60)
     assert "ran out of its memory limit" in str(caught.value)
 
 
-def test_a_flow_with_more_steps_than_the_diagram_limit_is_refused_before_dot(monkeypatch: pytest.MonkeyPatch, project: Path) -> None:
+def test_a_flow_with_more_steps_than_the_diagram_limit_is_refused_before_dot(
+    monkeypatch: pytest.MonkeyPatch, project: Path
+) -> None:
     from cjmap import render
     from cjmap.lint.pipeline import load_journey
 
@@ -174,7 +190,11 @@ def test_imports_are_bounded_together_not_only_one_by_one(project: Path, monkeyp
     monkeypatch.setattr(source, "MAX_TOTAL_BYTES", 50_000)
     names = [f"defs{i}.cjmap.yaml" for i in range(5)]
     for name in names:  # each 20 KB: under the per-file limit, over the total once three are in
-        write(project, name, "cjmap: 1\nchannels:\n" + "".join(f"  - {{id: c{j}, name: Channel {j}}}\n" for j in range(700)))
+        write(
+            project,
+            name,
+            "cjmap: 1\nchannels:\n" + "".join(f"  - {{id: c{j}, name: Channel {j}}}\n" for j in range(700)),
+        )
     write(project, "m.cjmap.yaml", f"cjmap: 1\nimports: [{', '.join(names)}]\n")
     with pytest.raises(MapError) as caught:
         source.load_map(project / "m.cjmap.yaml", "m.cjmap.yaml")
@@ -214,10 +234,10 @@ def test_wrapping_a_megabyte_label_reads_only_what_a_card_can_show() -> None:
 def test_text_patterns_stay_linear_on_long_runs() -> None:
     """Each input took from seconds to minutes with a pattern that rescanned a long run from every position;
     here they must simply finish (and still find what they look for)."""
-    from cjmap.lint.config import _line_of
     from cjmap.importers.mermaid import _from_markdown
-    from cjmap.render.mermaid import _clean
+    from cjmap.lint.config import _line_of
     from cjmap.render.markdown import md
+    from cjmap.render.mermaid import _clean
     from cjmap.rules.text import _CUT
 
     assert md("a" * 300_000 + " mail me at a.b@example.com").endswith("`a.b@example.com`")
@@ -248,7 +268,9 @@ def test_imports_are_bounded_by_what_their_aliases_expand_to(project: Path, monk
     from cjmap.source import loader as source
 
     monkeypatch.setattr(source, "MAX_TOTAL_BYTES", 200_000)
-    body = "cjmap: 1\nx-a: &a " + "n" * 5_000 + "\nteams:\n" + "".join(f"  - {{id: t{j}, name: *a}}\n" for j in range(20))
+    body = (
+        "cjmap: 1\nx-a: &a " + "n" * 5_000 + "\nteams:\n" + "".join(f"  - {{id: t{j}, name: *a}}\n" for j in range(20))
+    )
     names = [f"d{i}.cjmap.yaml" for i in range(3)]
     for name in names:  # 5 KB of text each, 100 KB once expanded
         write(project, name, body)
@@ -259,14 +281,18 @@ def test_imports_are_bounded_by_what_their_aliases_expand_to(project: Path, monk
     assert "aliases expanded" in caught.value.diagnostics[0].message
 
 
-def test_a_map_that_links_out_of_the_project_is_not_read(project: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
+def test_a_map_that_links_out_of_the_project_is_not_read(
+    project: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
     """A committed link to a secret file made lint quote its first characters in a diagnostic."""
     secret = tmp_path_factory.mktemp("home") / ".git-credentials"
     secret.write_text("https://user:ghp_SECRETSECRETSECRET@github.com\n")
     (project / "evil.cjmap.yaml").symlink_to(secret)
     done = cjmap("lint", ".", cwd=project)
     assert done.returncode == 2
-    assert "evil.cjmap.yaml:1:1: error CJM000 leads through a symbolic link to a file outside the project" in done.stdout
+    assert (
+        "evil.cjmap.yaml:1:1: error CJM000 leads through a symbolic link to a file outside the project" in done.stdout
+    )
     assert "SECRET" not in done.stdout + done.stderr
     write(project, "real.cjmap.yaml", MINIMAL)
     (project / "inside.cjmap.yaml").symlink_to("real.cjmap.yaml")
@@ -319,12 +345,27 @@ def secret(tmp_path_factory: pytest.TempPathFactory) -> Path:
     [
         (lambda p, s: (p / "o.cjmap.yaml").symlink_to(s / ".git-credentials"), ["outline", "o.cjmap.yaml"]),
         (lambda p, s: (p / "s.mmd").symlink_to(s / ".git-credentials"), ["import", "mermaid", "s.mmd"]),
-        (lambda p, s: ((p / "linked").symlink_to(s), (s / "k.cjmap.yaml").write_text("cjmap: 1\nghp_SECRETKEY: 1\n")), ["lint", "linked/k.cjmap.yaml"]),
-        (lambda p, s: ((p / "sub").mkdir(), (p / "sub" / "cjmap.toml").symlink_to(s / ".git-credentials"), write(p, "sub/m.cjmap.yaml", MINIMAL)), ["lint", "sub/m.cjmap.yaml"]),
+        (
+            lambda p, s: (
+                (p / "linked").symlink_to(s),
+                (s / "k.cjmap.yaml").write_text("cjmap: 1\nghp_SECRETKEY: 1\n"),
+            ),
+            ["lint", "linked/k.cjmap.yaml"],
+        ),
+        (
+            lambda p, s: (
+                (p / "sub").mkdir(),
+                (p / "sub" / "cjmap.toml").symlink_to(s / ".git-credentials"),
+                write(p, "sub/m.cjmap.yaml", MINIMAL),
+            ),
+            ["lint", "sub/m.cjmap.yaml"],
+        ),
     ],
     ids=["outline", "mermaid", "linked-folder", "config"],
 )
-def test_nothing_outside_the_project_is_quoted_through_a_link(project: Path, secret: Path, setup, args: list[str]) -> None:
+def test_nothing_outside_the_project_is_quoted_through_a_link(
+    project: Path, secret: Path, setup, args: list[str]
+) -> None:
     setup(project, secret)
     done = cjmap(*args, cwd=project)
     assert done.returncode == 2, done.stdout + done.stderr
@@ -343,7 +384,14 @@ def test_a_committed_link_to_standard_output_is_replaced_not_followed(tmp_path: 
 
 @pytest.mark.parametrize(
     "text",
-    ["{cjmap: 1, channels: [{id: web}]}\n", '"cjmap": 1\n', "\ufeffcjmap: 1\n", "? cjmap\n: 1\n", "--- !!map\ncjmap: 1\n", "# x\n" * 300_000 + "cjmap: 1\n"],
+    [
+        "{cjmap: 1, channels: [{id: web}]}\n",
+        '"cjmap": 1\n',
+        "\ufeffcjmap: 1\n",
+        "? cjmap\n: 1\n",
+        "--- !!map\ncjmap: 1\n",
+        "# x\n" * 300_000 + "cjmap: 1\n",
+    ],
     ids=["flow", "quoted", "bom", "explicit-key", "tag", "late-key"],
 )
 def test_a_map_in_any_yaml_spelling_is_never_overwritten(tmp_path: Path, text: str) -> None:
@@ -360,7 +408,14 @@ def test_more_personas_than_a_map_is_drawn_for_are_refused(project: Path) -> Non
     from cjmap.validate import MAX_PERSONAS
 
     personas = "".join(f"  - {{id: p{i}}}\n" for i in range(MAX_PERSONAS + 1))
-    write(project, "m.cjmap.yaml", f"cjmap: 1\ntitle: T\npersonas:\n{personas}stages:\n  - name: S\n    touchpoints: [{{name: A}}]\n")
+    write(
+        project,
+        "m.cjmap.yaml",
+        f"cjmap: 1\ntitle: T\npersonas:\n{personas}stages:\n  - name: S\n    touchpoints: [{{name: A}}]\n",
+    )
     done = cjmap("lint", "m.cjmap.yaml", cwd=project)
     assert done.returncode == 2
-    assert f"m.cjmap.yaml:{MAX_PERSONAS + 4}:" in done.stdout and f"more than the {MAX_PERSONAS} cjmap handles" in done.stdout
+    assert (
+        f"m.cjmap.yaml:{MAX_PERSONAS + 4}:" in done.stdout
+        and f"more than the {MAX_PERSONAS} cjmap handles" in done.stdout
+    )
