@@ -126,6 +126,7 @@ def measure(command: list[str], cwd: Path, stdin: bytes | None = None) -> tuple[
         env=ENV,
     )
     if stdin:
+        assert process.stdin is not None  # a pipe, when there is input
         process.stdin.write(stdin)
         process.stdin.close()
     _, status, usage = os.wait4(process.pid, 0)
@@ -216,7 +217,7 @@ def main() -> None:
                     "< 100 ms, < 25 MB, ≤ 0.8× yamllint",
                     [*CJMAP, "lint", "small.cjmap.yaml"],
                 ),
-                ("`yamllint`, the same 30 touchpoints", "(peer)", yamllint and [yamllint, "small.cjmap.yaml"]),
+                ("`yamllint`, the same 30 touchpoints", "(peer)", [yamllint, "small.cjmap.yaml"] if yamllint else None),
             ],
             root,
             short,
@@ -224,7 +225,11 @@ def main() -> None:
         big = paired(
             [
                 ("`cjmap lint`, 1,000 touchpoints", "< 250 ms", [*CJMAP, "lint", "large.cjmap.yaml"]),
-                ("`yamllint`, the same 1,000 touchpoints", "(peer)", yamllint and [yamllint, "large.cjmap.yaml"]),
+                (
+                    "`yamllint`, the same 1,000 touchpoints",
+                    "(peer)",
+                    [yamllint, "large.cjmap.yaml"] if yamllint else None,
+                ),
             ],
             root,
             max(r, short // 2),

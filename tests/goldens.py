@@ -58,13 +58,13 @@ def car_purchase_html() -> str:
 
 
 def car_purchase_compare_html() -> str:
-    from cjmap.lint.pipeline import check
+    from cjmap.lint.pipeline import load_journey
     from cjmap.render.html import comparison_to_html
     from cjmap.review.compare import compare
 
     current = _car_purchase()
-    future = check(EXAMPLES / "car-purchase-future.cjmap.yaml", "examples/car-purchase-future.cjmap.yaml")
-    return comparison_to_html(compare(current.journey, future.journey), COMPARE_GENERATOR)
+    future = load_journey(EXAMPLES / "car-purchase-future.cjmap.yaml", "examples/car-purchase-future.cjmap.yaml")
+    return comparison_to_html(compare(current.journey, future), COMPARE_GENERATOR)
 
 
 def _rendered(example: str, fmt: str, suffix: str, *options: str) -> str:

@@ -10,6 +10,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import IO
 
 import pytest
 
@@ -114,9 +115,11 @@ class Watcher:
         )
         self.lines: queue.Queue[str] = queue.Queue()
         self.seen: list[str] = []
-        threading.Thread(
-            target=lambda: [self.lines.put(line.rstrip("\n")) for line in self.process.stderr], daemon=True
-        ).start()
+        threading.Thread(target=self._read, args=(self.process.stderr,), daemon=True).start()
+
+    def _read(self, stderr: IO[str]) -> None:
+        for line in stderr:
+            self.lines.put(line.rstrip("\n"))
 
     def wait_for(self, text: str, timeout: float = 30) -> None:
         deadline = time.monotonic() + timeout

@@ -27,7 +27,9 @@ def test_ci_pins_every_runtime_dependency_at_its_lower_bound() -> None:
     for requirement in project["dependencies"]:
         if ";" in requirement:  # a backport for older Pythons (tomli): not installed on the CI's Python
             continue
-        name, version = re.fullmatch(r"([A-Za-z0-9_.-]+)>=([0-9.]+)", requirement).groups()
+        bound = re.fullmatch(r"([A-Za-z0-9_.-]+)>=([0-9.]+)", requirement)
+        assert bound is not None, f"{requirement}: a dependency is written NAME>=VERSION"
+        name, version = bound.groups()
         bounds[name.lower()] = _version_tuple(version)
     pins = {}
     for line in (REPO / ".ci" / "lowest.txt").read_text(encoding="utf-8").splitlines():

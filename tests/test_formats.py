@@ -97,13 +97,14 @@ def test_junit_has_one_testcase_per_map(project: Path) -> None:
     assert result.returncode == 1
     root = ET.fromstring(result.stdout)
     suite = root.find("testsuite")
+    assert suite is not None
     assert (root.get("tests"), root.get("failures")) == ("2", "1")
     cases = {c.get("name"): c for c in suite.findall("testcase")}
     assert set(cases) == {"good.cjmap.yaml", "m.cjmap.yaml"}
     assert cases["good.cjmap.yaml"].find("failure") is None
     failure = cases["m.cjmap.yaml"].find("failure")
-    assert failure.get("type") == "CJM101"
-    assert "m.cjmap.yaml:13:5: error CJM101 stage 'retention' has no touchpoints" in failure.text
+    assert failure is not None and failure.get("type") == "CJM101"
+    assert "m.cjmap.yaml:13:5: error CJM101 stage 'retention' has no touchpoints" in (failure.text or "")
 
 
 def test_junit_escapes_hostile_text() -> None:
@@ -115,7 +116,8 @@ def test_junit_escapes_hostile_text() -> None:
         "stage-without-touchpoints",
     )
     root = ET.fromstring(to_junit([("m.yaml", [hostile])], Severity.ERROR))
-    assert "<x>&\"' ]]>" in root.find("testsuite/testcase/failure").text
+    failure = root.find("testsuite/testcase/failure")
+    assert failure is not None and "<x>&\"' ]]>" in (failure.text or "")
 
 
 def test_github_format_from_the_cli(project: Path) -> None:

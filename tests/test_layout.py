@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from cjmap.lint.pipeline import check
+from cjmap.lint.pipeline import load_journey
 from cjmap.render import render_journey
 from cjmap.render.dot import lanes_of
 from cjmap.render.grid import _assign_tracks, text_width, wrap
@@ -21,7 +21,7 @@ BANK = Path(__file__).parent / "fixtures" / "bank-account.cjmap.yaml"
 def _box(group: ET.Element) -> tuple[float, float, float, float]:
     for el in group.iter():
         if el.tag == f"{SVG}ellipse":
-            cx, cy, rx, ry = (float(el.get(k)) for k in ("cx", "cy", "rx", "ry"))
+            cx, cy, rx, ry = (float(el.attrib[k]) for k in ("cx", "cy", "rx", "ry"))
             return cx - rx, cy - ry, cx + rx, cy + ry
         if el.tag in (f"{SVG}polygon", f"{SVG}path"):
             values = [float(v) for v in re.findall(r"-?\d+(?:\.\d+)?", el.get("points") or el.get("d") or "")]
@@ -31,13 +31,12 @@ def _box(group: ET.Element) -> tuple[float, float, float, float]:
 
 @pytest.mark.parametrize("lanes", ["persona", "channel"])
 def test_lanes_put_each_touchpoint_once_in_its_band_in_file_order(lanes: str) -> None:
-    journey = check(BANK).journey
-    assert journey is not None
+    journey = load_journey(BANK)
     order, lane_of = lanes_of(journey, lanes)
     root = ET.fromstring(render_journey(journey, ["svg"], (), "t", lanes=lanes)["svg"])
     groups = {g.get("id"): g for g in root.iter(f"{SVG}g") if g.get("id")}
     cards = {tp.id: _box(groups[f"tp-{tp.id}"]) for tp in journey.touchpoints}
-    tops = [float(next(groups[f"lane-{lane}"].iter(f"{SVG}text")).get("y")) for lane, _ in order]  # each lane's title
+    tops = [float(next(groups[f"lane-{lane}"].iter(f"{SVG}text")).attrib["y"]) for lane, _ in order]  # lane titles
     assert tops == sorted(tops), "lanes out of order"
     # every card lies in its own lane's band: below the line that opens it, above the next one
     lines = {lane: _box(groups[f"lane-line-{lane}"])[1] for lane, _ in order[1:]}
@@ -98,7 +97,7 @@ def test_every_start_and_end_is_marked_clear_of_the_cards(tmp_path: Path) -> Non
         "      - {id: form, name: Fills the form}\n",
         encoding="utf-8",
     )
-    journey = check(path).journey
+    journey = load_journey(path)
     assert journey is not None
     root = ET.fromstring(render_journey(journey, ["svg"], (), "t")["svg"])
     groups = {g.get("id"): g for g in root.iter(f"{SVG}g") if g.get("id")}

@@ -157,7 +157,12 @@ def test_an_unknown_id_in_many_rows_is_matched_once(project: Path, monkeypatch: 
 
     calls: list[str] = []
     real = collect._hint
-    monkeypatch.setattr(collect, "_hint", lambda value, known: calls.append(value) or real(value, known))
+
+    def counted(value: str, known: set[str]) -> str:
+        calls.append(value)
+        return real(value, known)
+
+    monkeypatch.setattr(collect, "_hint", counted)
     metrics = load_csv(project, rows(50, at="chekout"))
     assert calls == ["chekout"]
     assert len(metrics.problems) == 50 and metrics.problems[-1].message == (
@@ -170,7 +175,12 @@ def test_problems_past_a_hundred_in_a_file_are_counted_not_built(project: Path, 
 
     calls: list[str] = []
     real = collect._hint
-    monkeypatch.setattr(collect, "_hint", lambda value, known: calls.append(value) or real(value, known))
+
+    def counted(value: str, known: set[str]) -> str:
+        calls.append(value)
+        return real(value, known)
+
+    monkeypatch.setattr(collect, "_hint", counted)
     text = "metric,at,value,date\n" + "".join(f"conversion,old-step-{i},3,2026-10-01\n" for i in range(250))
     metrics = load_csv(project, text)
     assert len(calls) == 100 and len(metrics.problems) == 101

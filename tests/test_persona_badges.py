@@ -8,7 +8,7 @@ import xml.etree.ElementTree as ET
 from itertools import pairwise
 from pathlib import Path
 
-from cjmap.lint.pipeline import check
+from cjmap.lint.pipeline import load_journey
 from cjmap.render import render_journey
 from cjmap.render.dot import THEME, journey_to_dot
 from cjmap.render.grid import emotion_label
@@ -67,9 +67,9 @@ def _box(el: ET.Element) -> tuple[float, float, float, float]:
 
 def _cards(root: ET.Element) -> dict[str, ET.Element]:
     return {
-        g.get("id")[3:]: g
+        g.attrib["id"][3:]: g
         for g in root.iter(f"{SVG}g")
-        if g.get("class") == "node" and (g.get("id") or "").startswith("tp-")
+        if g.get("class") == "node" and g.get("id", "").startswith("tp-")
     }
 
 
@@ -79,7 +79,7 @@ def _badges(card: ET.Element) -> list[tuple[str, str]]:
     out = []
     for shape, text in pairwise(shapes):
         if shape.tag == f"{SVG}polygon" and text.tag == f"{SVG}text" and text.get("font-weight") == "bold":
-            out.append((text.text or "", shape.get("fill")))
+            out.append((text.text or "", shape.attrib["fill"]))
     return out
 
 
@@ -99,7 +99,7 @@ def _check_geometry(root: ET.Element) -> None:
 
 
 def test_each_persona_has_its_own_badge_on_its_card(project: Path) -> None:
-    journey = check(write(project, "m.cjmap.yaml", BRANCH)).journey
+    journey = load_journey(write(project, "m.cjmap.yaml", BRANCH))
     root = _svg(journey)
     cards = _cards(root)
     badge = {score: THEME["emotion"][score][1] for score in (-2, -1, 0, 1, 2)}
@@ -112,7 +112,7 @@ def test_each_persona_has_its_own_badge_on_its_card(project: Path) -> None:
 
 
 def test_single_score_cards_keep_their_one_badge(project: Path) -> None:
-    journey = check(write(project, "m.cjmap.yaml", BRANCH)).journey
+    journey = load_journey(write(project, "m.cjmap.yaml", BRANCH))
     cards = _cards(_svg(journey))
     assert _badges(cards["apply-online"]) == [("+1", THEME["emotion"][1][1])]
     assert _badges(cards["done"]) == [("+2", THEME["emotion"][2][1])]
@@ -122,14 +122,13 @@ def test_single_score_cards_keep_their_one_badge(project: Path) -> None:
 
 def test_a_map_without_scores_per_persona_is_drawn_as_before() -> None:
     """The DOT golden holds the bytes; here: no badges row, no tooltip on a card and no legend note."""
-    result = check(EXAMPLES / "car-purchase.cjmap.yaml")
-    dot = journey_to_dot(result.journey)
+    dot = journey_to_dot(load_journey(EXAMPLES / "car-purchase.cjmap.yaml"))
     assert LEGEND not in dot and not re.search(r'^  "tp-[^"]+" \[.*tooltip=', dot, re.MULTILINE)
-    assert LEGEND in journey_to_dot(check(EXAMPLES / "bank-account.cjmap.yaml").journey)
+    assert LEGEND in journey_to_dot(load_journey(EXAMPLES / "bank-account.cjmap.yaml"))
 
 
 def test_the_tooltip_says_each_score_in_words(project: Path) -> None:
-    journey = check(write(project, "m.cjmap.yaml", BRANCH)).journey
+    journey = load_journey(write(project, "m.cjmap.yaml", BRANCH))
     card = _cards(_svg(journey))["branch-visit"]
     title = next(card.iter(f"{SVG}a")).get(f"{XLINK}title")
     assert title == (
@@ -140,7 +139,7 @@ def test_the_tooltip_says_each_score_in_words(project: Path) -> None:
 
 def test_the_bank_account_example_shows_every_persona_score() -> None:
     """Read from the example's own scores, so editing the example does not break the test."""
-    journey = check(EXAMPLES / "bank-account.cjmap.yaml").journey
+    journey = load_journey(EXAMPLES / "bank-account.cjmap.yaml")
     assert journey is not None
     names = {p.id: p.name.split(",")[0] for p in journey.personas}
     for lanes in ("none", "persona"):
@@ -170,7 +169,7 @@ def test_many_personas_fill_three_rows_and_count_the_rest(project: Path) -> None
         f"cjmap: 1\ntitle: Many\npersonas:\n{personas}\nstages:\n  - name: S\n    touchpoints:\n      - {{id: a, "
         f"name: All, emotion: {{{scores}}}}}\n      - {{id: b, name: One, emotion: 1}}\n"
     )
-    journey = check(write(project, "m.cjmap.yaml", text)).journey
+    journey = load_journey(write(project, "m.cjmap.yaml", text))
     root = _svg(journey)
     shown = [t for t, _ in _badges(_cards(root)["a"])]
     assert shown[0] == "Persona0 \u22122" and re.fullmatch(r"\d+ more", shown[-1])
@@ -196,7 +195,7 @@ def test_persona_tags_are_short_distinct_and_escaped(project: Path) -> None:
           - {{id: a, name: Shared, emotion: {{maya-a: 1, maya-b: -1, long: 2, bad: 0}}}}
     """
     project_file = write(project, "m.cjmap.yaml", text)
-    journey = check(project_file).journey
+    journey = load_journey(project_file)
     out = render_journey(journey, ["svg", "dot"], (), "cjmap (test)")
     root = ET.fromstring(out["svg"])  # parses: nothing broke the XML
     assert not list(root.iter(f"{SVG}script"))
@@ -205,8 +204,7 @@ def test_persona_tags_are_short_distinct_and_escaped(project: Path) -> None:
     assert shown[:2] == ["maya-a +1", "maya-b \u22121"]  # the same first name twice: each by its id
     assert shown[2].startswith("Super") and shown[2].endswith("\u2026 +2")
     assert shown[3] == '"]; 0'
-    title = next(_cards(root)["a"].iter(f"{SVG}a")).get(f"{XLINK}title")
-    assert (
-        "<script>alert(1)</script> \\N & </TABL\u2026: neutral (0)" in title
-    )  # \N stays text, not the node name; cut at 60
+    title = next(_cards(root)["a"].iter(f"{SVG}a")).attrib[f"{XLINK}title"]
+    # \N stays text, not the node name; cut at 60
+    assert "<script>alert(1)</script> \\N & </TABL\u2026: neutral (0)" in title
     _check_geometry(root)

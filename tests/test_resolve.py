@@ -123,7 +123,8 @@ def test_imported_definitions_are_used_and_duplicates_across_files_caught(projec
         "cjmap: 1\ntitle: T\nimports: [shared.cjmap.yaml]\nstages: [{name: S, touchpoints: [{name: a, owner: "
         "sales}]}]\n"
     )
-    assert journey(project, text).team("sales").name == "Sales"
+    team = journey(project, text).team("sales")
+    assert team is not None and team.name == "Sales"
     ((code, line, _, message),) = problems(project, text + "teams: [{id: sales}]\n")
     assert (code, line, message) == ("CJM004", 5, "duplicate team id 'sales' (first defined at shared.cjmap.yaml:2:9)")
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from cjmap.lint.pipeline import check
+from cjmap.lint.pipeline import load_journey
 from cjmap.resolve import Journey
 from cjmap.rules.flow import strongly_connected
 from conftest import MINIMAL, lint_findings, write
@@ -131,6 +131,6 @@ def test_loop_without_exit(project: Path, touchpoints: list[str], expected: list
 
 def test_strongly_connected_handles_long_chains_without_recursion(project: Path) -> None:
     touchpoints = [f"id: t{i}" for i in range(3000)] + ["id: back, next: [t0]"]
-    journey: Journey = check(write(project, "m.cjmap.yaml", flow(*touchpoints))).journey
+    journey: Journey = load_journey(write(project, "m.cjmap.yaml", flow(*touchpoints)))
     components = strongly_connected(journey)
     assert sorted(len(c) for c in components) == [3001]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import yaml
 
 from cjmap.diagnostics import MapError
 from cjmap.source import safeyaml
@@ -74,12 +75,12 @@ def test_alias_bomb_is_refused_after_bounded_work(monkeypatch: pytest.MonkeyPatc
     events = 0
     handle = safeyaml._Reader._event
 
-    def counted(reader: object, *args: object) -> None:
+    def counted(reader: safeyaml._Reader, event: yaml.Event, kind: type, aliased: bool) -> None:
         nonlocal events
         events += 1
         if events > 2 * MAX_ALIAS_NODES:  # the bomb was not stopped: fail now rather than expand 9**10 values
             raise AssertionError(f"read {events:,} events and still going")
-        handle(reader, *args)
+        handle(reader, event, kind, aliased)
 
     monkeypatch.setattr(safeyaml._Reader, "_event", counted)
     lines = ['a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
@@ -91,6 +92,7 @@ def test_alias_bomb_is_refused_after_bounded_work(monkeypatch: pytest.MonkeyPatc
 
 def test_reasonable_aliases_and_merge_keys_work() -> None:
     data, positions, _ = parse_yaml("base: &b {channel: web, owner: sales}\nt: {<<: *b, owner: support}\n", "m")
+    assert isinstance(data, dict)
     assert data["t"] == {"channel": "web", "owner": "support"}
     assert positions[("t", "channel")] == (1, 20)
 
@@ -117,6 +119,7 @@ def test_every_duplicate_key_is_reported_not_only_the_first() -> None:
 def test_explicit_keys_keep_their_own_positions_next_to_merged_ones() -> None:
     text = "a: &a {x: 1, y: 2}\nb: &b {y: 3, z: 4}\nc:\n  z: 9\n  <<: [*a, *b]\n"
     data, positions, keys = parse_yaml(text, "m")
+    assert isinstance(data, dict)
     assert data["c"] == {"x": 1, "y": 2, "z": 9}  # explicit first, then the first source named
     assert positions[("c", "z")] == (4, 6) and keys[("c", "z")] == (4, 3)
     assert positions[("c", "x")] == (1, 11) and positions[("c", "y")] == (1, 17)
@@ -124,6 +127,7 @@ def test_explicit_keys_keep_their_own_positions_next_to_merged_ones() -> None:
 
 def test_an_alias_is_a_copy_with_the_positions_of_what_it_names() -> None:
     data, positions, _ = parse_yaml("a: &a {b: [1, 2]}\nc: *a\n", "m")
+    assert isinstance(data, dict)
     assert data["c"] == data["a"] and data["c"] is not data["a"]
     data["c"]["b"].append(3)
     assert data["a"] == {"b": [1, 2]}
@@ -136,7 +140,7 @@ def test_a_large_file_is_read_in_one_pass(monkeypatch: pytest.MonkeyPatch) -> No
 
     loaders: list[object] = []
 
-    class CountingLoader(safeyaml._Loader):  # type: ignore[misc, name-defined]
+    class CountingLoader(safeyaml._Loader):
         def __init__(self, stream: str) -> None:
             loaders.append(self)
             super().__init__(stream)
@@ -146,6 +150,7 @@ def test_a_large_file_is_read_in_one_pass(monkeypatch: pytest.MonkeyPatch) -> No
         f"  - {{name: S{i}, touchpoints: [{{name: T{i}, emotion: {i % 5 - 2}}}]}}\n" for i in range(2000)
     )
     data, positions, _ = parse_yaml(text, "m")
+    assert isinstance(data, dict)
     assert len(data["stages"]) == 2000 and positions[("stages", 1999, "touchpoints", 0, "emotion")][0] == 2001
     assert len(loaders) == 1
 

@@ -21,7 +21,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cjmap.lint.pipeline import check
+from cjmap.lint.pipeline import load_journey
 from cjmap.render import render_journey
 from cjmap.render.grid import text_width
 
@@ -108,7 +108,7 @@ def _bounds(group: ET.Element) -> tuple[float, float, float, float]:
 def _text_boxes(group: ET.Element) -> list[tuple[float, float, float, float]]:
     boxes = []
     for t in group.iter(f"{SVG}text"):
-        x, y, size = float(t.get("x")), float(t.get("y")), float(t.get("font-size"))
+        x, y, size = float(t.attrib["x"]), float(t.attrib["y"]), float(t.attrib["font-size"])
         width = text_width(t.text or "", size)
         left = (
             x if t.get("text-anchor") == "start" else (x - width / 2 if t.get("text-anchor") == "middle" else x - width)
@@ -157,7 +157,7 @@ def check_layout(document: dict, svg: bytes, lanes: str = "none") -> None:
         group = groups[f"stage-{stage['id']}"]
         box = _bounds(group)
         header = next(iter(group.iter(f"{SVG}text")))
-        stage_boxes.append((box, float(header.get("x")), float(header.get("y"))))
+        stage_boxes.append((box, float(header.attrib["x"]), float(header.attrib["y"])))
     lefts = [b[0][0] for b in stage_boxes]
     assert lefts == sorted(lefts) and len(set(lefts)) == len(lefts), f"stage columns out of file order: {lefts}"
     heads = [b[1] for b in stage_boxes]
@@ -192,7 +192,7 @@ def check_layout(document: dict, svg: bytes, lanes: str = "none") -> None:
     for group in root.iter(f"{SVG}g"):
         if group.get("class") != "edge":
             continue
-        path = next(group.iter(f"{SVG}path")).get("d")
+        path = next(group.iter(f"{SVG}path")).attrib["d"]
         lines = _text_boxes(group)
         for line in lines:
             for tp_id, card in cards:
@@ -214,7 +214,7 @@ def test_any_flow_keeps_the_order_of_time_and_labels_off_cards(document: dict, l
         path = Path(folder) / "m.cjmap.yaml"
         (Path(folder) / "cjmap.toml").write_text("")
         path.write_text(yaml.safe_dump(document, allow_unicode=True, sort_keys=False), encoding="utf-8")
-        journey = check(path).journey
+        journey = load_journey(path)
         assert journey is not None
         svg = render_journey(journey, ["svg"], (), "cjmap (test)", lanes=lanes)["svg"]
     check_layout(document, svg, lanes)
@@ -223,7 +223,7 @@ def test_any_flow_keeps_the_order_of_time_and_labels_off_cards(document: dict, l
 def test_the_bank_account_map_keeps_its_order() -> None:
     """26 touchpoints, three personas, branches back and across stages: dot drew its stages 1, 5, 4, 3, 2."""
     path = Path(__file__).parent.parent / "fixtures" / "bank-account.cjmap.yaml"
-    journey = check(path).journey
+    journey = load_journey(path)
     assert journey is not None and len(journey.touchpoints) == 26
     document = yaml.safe_load(path.read_text(encoding="utf-8"))
     check_layout(document, render_journey(journey, ["svg"], (), "cjmap (test)")["svg"])

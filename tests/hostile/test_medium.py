@@ -337,7 +337,8 @@ def test_70000_channels_are_looked_up_quickly(tmp_path: Path) -> None:
     journey = load_journey(write(tmp_path, "m.cjmap.yaml", text))
     found = gaps(journey, [])  # each lookup scanned every channel: half a minute
     to_markdown(journey, [])
-    assert [journey.channel(tp.channel) for tp in journey.touchpoints][-1].name == "C59980"
+    last = [journey.channel(tp.channel) for tp in journey.touchpoints][-1]
+    assert last is not None and last.name == "C59980"
     assert found.channels.too_big == (70_000, 1)  # a 70,000-row table is left out of the report, saying so
     assert found.teams.cells[0][0][0].name == "T0"
 

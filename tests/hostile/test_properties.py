@@ -303,9 +303,8 @@ def assert_svg_clean(root: ET.Element) -> None:
         kind = group.get("class")
         if kind in GRAPH_PARTS:
             title = group.find(f"{SVG}title")
-            assert title is not None and GRAPH_PARTS[kind].fullmatch(title.text or ""), (
-                f"unexpected {kind} {title.text!r}"
-            )
+            assert title is not None, f"a {kind} without a title"
+            assert GRAPH_PARTS[kind].fullmatch(title.text or ""), f"unexpected {kind} {title.text!r}"
 
 
 def assert_html_clean(document: ET.Element) -> None:
