@@ -107,14 +107,22 @@ def test_per_persona_values_are_labelled_and_never_shown_as_everyones(project: P
 def test_funnel_follows_the_shares_and_says_what_it_does_not_know(project: Path) -> None:
     stages = funnel(check(CHECKOUT).journey)
     assert [(f.stage.id, percent(f.reach)) for f in stages] == [
-        ("browse", "100 %"), ("cart", "100 %"), ("checkout", "55 %"), ("after-purchase", "51 %")
+        ("browse", "100 %"),
+        ("cart", "100 %"),
+        ("checkout", "55 %"),
+        ("after-purchase", "51 %"),
     ]
     steps = {s.touchpoint.id: (percent(s.reach), s.leave and percent(s.leave)) for f in stages for s in f.steps}
     assert steps["review-cart"] == ("100 %", "45 %") and steps["checkout-form"] == ("55 %", "4.4 %")
     assert steps["pay-card"][0] == "39 %" and steps["pay-wallet"][0] == "12 %" and steps["delivery"][0] == "51 %"
     # a step reached both by a branch with a share and by one without: unknown, not guessed
-    journey = load(project, MAP.replace("      - {id: ask, name: Asks a question, next: [pay]}\n",
-                                        "      - {id: ask, name: Asks a question, next: [pay, cart]}\n"))
+    journey = load(
+        project,
+        MAP.replace(
+            "      - {id: ask, name: Asks a question, next: [pay]}\n",
+            "      - {id: ask, name: Asks a question, next: [pay, cart]}\n",
+        ),
+    )
     (buy,) = funnel(journey)
     reach = [(s.touchpoint.id, percent(s.reach)) for s in buy.steps]
     assert reach == [("cart", "100 %"), ("ask", "10 %"), ("pay", "?")]
@@ -126,7 +134,7 @@ def test_report_funnel_lane_and_markdown_rows() -> None:
     html = report(journey)
     assert "<strong>55 %</strong> enter this stage" in html
     assert '<span class="leaves">45 % of all leave here</span>' in html
-    assert '4.4 % of all leave here (8 % of those here)' in html  # of everyone, and of those at the form
+    assert "4.4 % of all leave here (8 % of those here)" in html  # of everyone, and of those at the form
     assert 'style="width: 55.0%"' in html
     md = to_markdown(journey, [])
     assert "| **Funnel** (from branch shares) | **100 %** enter<br>*Reads the product page*: 100 % reach |" in md
@@ -150,7 +158,7 @@ def test_flow_edges_are_as_wide_as_their_share_and_exits_say_how_many_leave() ->
 
 def test_shares_that_leave_a_rest_without_an_exit_show_the_rest(project: Path) -> None:
     dot = journey_to_dot(load(project))
-    assert '"exit-cart"' in dot and "30 % unaccounted<BR ALIGN=\"LEFT\"/>(no exit named)<BR" in dot
+    assert '"exit-cart"' in dot and '30 % unaccounted<BR ALIGN="LEFT"/>(no exit named)<BR' in dot
 
 
 def test_sparkline_places_points_by_date_and_takes_in_the_target() -> None:
@@ -167,7 +175,7 @@ def test_sparkline_places_points_by_date_and_takes_in_the_target() -> None:
 
 
 def test_hostile_metric_text_is_escaped_in_html_svg_dot_and_markdown(project: Path) -> None:
-    evil = '<script>alert(1)</script> "q" \'s\' & {x} -> \\N |a|'
+    evil = "<script>alert(1)</script> \"q\" 's' & {x} -> \\N |a|"
     text = MAP.replace("name: NAME", f"name: {json.dumps(evil)}").replace("unit: UNIT", f"unit: {json.dumps(evil)}")
     journey = load(project, text.replace("name: TEAM", f"name: {json.dumps(evil)}"))
     out = render_journey(journey, ["html", "svg", "dot", "markdown"], [], "cjmap test", today=date(2026, 11, 24))
@@ -175,7 +183,7 @@ def test_hostile_metric_text_is_escaped_in_html_svg_dot_and_markdown(project: Pa
     document = html5lib.HTMLParser(strict=True, namespaceHTMLElements=False).parse(html)
     assert not list(document.iter("script"))
     assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
-    assert "title=\"&lt;script&gt;" in html  # the KPI's tooltip names the metric, escaped in the attribute
+    assert 'title="&lt;script&gt;' in html  # the KPI's tooltip names the metric, escaped in the attribute
     assert not list(ET.fromstring(svg).iter(f"{SVG}script")) and "<script>" not in svg
     assert "<script>" not in dot and "&lt;script&gt;" in dot  # the owner's team name, on the cards
     assert "<script>" not in md and "&lt;script&gt;alert\\(1\\)" in md

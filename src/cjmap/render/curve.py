@@ -65,7 +65,10 @@ def lines_for(journey: Journey) -> list[Line]:
     stops = frozenset(tp.id for tp in journey.touchpoints if tp.id not in leaving)
     if not journey.personas:
         return [Line("all", "All customers", *STYLES[0], None, stops)]
-    return [Line(p.id, p.name, *STYLES[i % len(STYLES)], frozenset(journey.path_of(p.id)), stops) for i, p in enumerate(journey.personas)]
+    return [
+        Line(p.id, p.name, *STYLES[i % len(STYLES)], frozenset(journey.path_of(p.id)), stops)
+        for i, p in enumerate(journey.personas)
+    ]
 
 
 def step_for(count: int) -> float:
@@ -125,7 +128,9 @@ def axis(width: int) -> list[str]:
     out = []
     for level in reversed(SCALE):
         y = y_of(level)
-        out.append(f'<line class="grid-line{" zero" if level == 0 else ""}" x1="{LEFT}" x2="{width - RIGHT}" y1="{y}" y2="{y}"/>')
+        out.append(
+            f'<line class="grid-line{" zero" if level == 0 else ""}" x1="{LEFT}" x2="{width - RIGHT}" y1="{y}" y2="{y}"/>'
+        )
         out.append(f'<text class="axis" x="{LEFT - 8}" y="{y + 4}" text-anchor="end">{signed(level)}</text>')
     return out
 
@@ -145,7 +150,9 @@ def point(px: float, score: int, title: str) -> str:
 def _description(journey: Journey, lines: list[Line]) -> str:
     parts = []
     for line in lines:
-        scored = [(tp, score) for tp in journey.touchpoints if line.applies(tp) and (score := line.score(tp)) is not None]
+        scored = [
+            (tp, score) for tp in journey.touchpoints if line.applies(tp) and (score := line.score(tp)) is not None
+        ]
         if scored:
             low = min(scored, key=lambda s: s[1])
             high = max(scored, key=lambda s: s[1])
@@ -179,7 +186,10 @@ def _persona_line(line: Line, touchpoints: tuple[Touchpoint, ...], x: dict[str, 
             runs[-1].append((tp, score))
             if tp.id in line.stops:  # a customer who left does not go on to the next branch's card
                 runs.append([])
-    out = [f'<g class="curve-line curve-{esc(line.id)}" stroke="{line.stroke}" fill="{line.stroke}">', f"<title>{esc(line.name)}</title>"]
+    out = [
+        f'<g class="curve-line curve-{esc(line.id)}" stroke="{line.stroke}" fill="{line.stroke}">',
+        f"<title>{esc(line.name)}</title>",
+    ]
     for run in runs:
         if len(run) > 1:
             out.append(polyline([(x[tp.id], score) for tp, score in run], line.dash))
@@ -189,12 +199,16 @@ def _persona_line(line: Line, touchpoints: tuple[Touchpoint, ...], x: dict[str, 
     return out
 
 
-def _low_labels(touchpoints: tuple[Touchpoint, ...], x: dict[str, float], step: float, width: float) -> tuple[list[str], float]:
+def _low_labels(
+    touchpoints: tuple[Touchpoint, ...], x: dict[str, float], step: float, width: float
+) -> tuple[list[str], float]:
     """Under the plot, a label for each touchpoint scoring −1 or less: its first pain point, or its name,
     wrapped to the room its row leaves it (labels take turns between rows, so neighbours in a row are
     LABEL_ROWS steps apart). Returns the markup and the height the labels take."""
     low = [tp for tp in touchpoints if tp.scores and min(tp.scores) <= -1]  # with a score per persona, the lowest
-    wrapped = [wrap(tp.pain_points[0] if tp.pain_points else tp.name, LABEL_ROWS * step - 10, 11, LABEL_LINES) for tp in low]
+    wrapped = [
+        wrap(tp.pain_points[0] if tp.pain_points else tp.name, LABEL_ROWS * step - 10, 11, LABEL_LINES) for tp in low
+    ]
     rows = [max([len(w) for i, w in enumerate(wrapped) if i % LABEL_ROWS == r] + [0]) for r in range(LABEL_ROWS)]
     offsets = [sum(rows[:r]) * LABEL_LINE + r * 6 for r in range(LABEL_ROWS)]
     base = TOP + PLOT + 30
@@ -206,8 +220,12 @@ def _low_labels(touchpoints: tuple[Touchpoint, ...], x: dict[str, float], step: 
         lowest = min(tp.scores)
         full = f"{tp.name} ({lowest:+d}): " + ("; ".join(tp.pain_points) or "no pain point recorded")
         out.append(f'<line class="leader" x1="{x[tp.id]}" x2="{x[tp.id]}" y1="{y_of(lowest) + 6}" y2="{y - 11}"/>')
-        spans = "".join(f'<tspan x="{cx}" dy="{0 if n == 0 else LABEL_LINE}">{esc(line)}</tspan>' for n, line in enumerate(text))
-        texts.append(f'<text class="low" x="{cx}" y="{y}" text-anchor="middle"><title>{esc(full)}</title>{spans}</text>')
+        spans = "".join(
+            f'<tspan x="{cx}" dy="{0 if n == 0 else LABEL_LINE}">{esc(line)}</tspan>' for n, line in enumerate(text)
+        )
+        texts.append(
+            f'<text class="low" x="{cx}" y="{y}" text-anchor="middle"><title>{esc(full)}</title>{spans}</text>'
+        )
     out += texts
     used = [o + rows[r] * LABEL_LINE for r, o in enumerate(offsets) if rows[r]]
     return out, max(used + [LABEL_LINE])

@@ -25,6 +25,10 @@ from cjmap.render.grid import (
     CARD_W,
     LABEL_SIZE,
     META_SIZE,
+    METRIC_GAP,
+    METRIC_HEAD_SIZE,
+    METRIC_TITLE_H,
+    METRIC_VALUE_SIZE,
     NAME_SIZE,
     NOT_XML,
     PERSONA_BADGE_H,
@@ -32,10 +36,6 @@ from cjmap.render.grid import (
     TITLE_SIZE,
     Box,
     Card,
-    METRIC_GAP,
-    METRIC_HEAD_SIZE,
-    METRIC_TITLE_H,
-    METRIC_VALUE_SIZE,
     Grid,
     MetricBox,
     MetricLine,
@@ -44,8 +44,8 @@ from cjmap.render.grid import (
     layout_grid,
     lines_height,
     map_metric_lines,
-    metric_line_height,
     meta_row_height,
+    metric_line_height,
     text_width,
     wrap,
 )
@@ -238,7 +238,9 @@ def _split_card(card: Card, t: dict) -> str:
             for b in row
         )
         row_w = BADGE_GAP + sum(b.w + BADGE_GAP for b in row)
-        rest = BADGES_W - row_w - BADGE_GAP  # Graphviz centres a narrower row whatever ALIGN says: an empty cell fills it
+        rest = (
+            BADGES_W - row_w - BADGE_GAP
+        )  # Graphviz centres a narrower row whatever ALIGN says: an empty cell fills it
         if rest >= 1:
             cells += f'<TD FIXEDSIZE="TRUE" WIDTH="{rest:.0f}" HEIGHT="{PERSONA_BADGE_H}"></TD>'
             row_w = BADGES_W
@@ -254,7 +256,7 @@ def _split_card(card: Card, t: dict) -> str:
         f'<FONT POINT-SIZE="{META_SIZE}" COLOR="{t["muted"]}">{_label_lines(card.meta)}</FONT></TD></TR>'
         f'<TR><TD ALIGN="LEFT" VALIGN="TOP" COLSPAN="2" FIXEDSIZE="TRUE" WIDTH="{BADGES_W}" HEIGHT="{badges_h:.0f}" CELLPADDING="0">'
         f'<TABLE BORDER="0" CELLSPACING="0" CELLPADDING="0" FIXEDSIZE="TRUE" WIDTH="{BADGES_W}" HEIGHT="{badges_h:.0f}">'
-        f'{"".join(rows)}</TABLE></TD></TR></TABLE>>'
+        f"{''.join(rows)}</TABLE></TD></TR></TABLE>>"
     )
 
 
@@ -408,11 +410,20 @@ class _Canvas:
             d1 = abs(corner[0] - before[0]) + abs(corner[1] - before[1])
             d2 = abs(after[0] - corner[0]) + abs(after[1] - corner[1])
             r = min(6.0, d1 / 2, d2 / 2)
-            a = (corner[0] - (corner[0] - before[0]) / max(d1, 1e-9) * r, corner[1] - (corner[1] - before[1]) / max(d1, 1e-9) * r)
-            b = (corner[0] + (after[0] - corner[0]) / max(d2, 1e-9) * r, corner[1] + (after[1] - corner[1]) / max(d2, 1e-9) * r)
+            a = (
+                corner[0] - (corner[0] - before[0]) / max(d1, 1e-9) * r,
+                corner[1] - (corner[1] - before[1]) / max(d1, 1e-9) * r,
+            )
+            b = (
+                corner[0] + (after[0] - corner[0]) / max(d2, 1e-9) * r,
+                corner[1] + (after[1] - corner[1]) / max(d2, 1e-9) * r,
+            )
             control += _straight(current, a)
-            control += [(a[0] + (corner[0] - a[0]) * 0.55, a[1] + (corner[1] - a[1]) * 0.55),
-                        (b[0] + (corner[0] - b[0]) * 0.55, b[1] + (corner[1] - b[1]) * 0.55), b]
+            control += [
+                (a[0] + (corner[0] - a[0]) * 0.55, a[1] + (corner[1] - a[1]) * 0.55),
+                (b[0] + (corner[0] - b[0]) * 0.55, b[1] + (corner[1] - b[1]) * 0.55),
+                b,
+            ]
             current = b
         control += _straight(current, pts[-1])
         body = " ".join(self.at(x, y) for x, y in control)
@@ -420,7 +431,11 @@ class _Canvas:
 
 
 def _straight(a: tuple[float, float], b: tuple[float, float]) -> list[tuple[float, float]]:
-    return [(a[0] + (b[0] - a[0]) / 3, a[1] + (b[1] - a[1]) / 3), (a[0] + 2 * (b[0] - a[0]) / 3, a[1] + 2 * (b[1] - a[1]) / 3), b]
+    return [
+        (a[0] + (b[0] - a[0]) / 3, a[1] + (b[1] - a[1]) / 3),
+        (a[0] + 2 * (b[0] - a[0]) / 3, a[1] + 2 * (b[1] - a[1]) / 3),
+        b,
+    ]
 
 
 def journey_grid(journey: Journey, lanes: str = "none") -> Grid:
@@ -433,7 +448,9 @@ def journey_grid(journey: Journey, lanes: str = "none") -> Grid:
     if lanes == "none":
         return layout_grid(journey, _where(journey), title_lines, boxes[-1].bottom, max(b.w for b in boxes))
     order, lane_of = lanes_of(journey, lanes)
-    return layout_grid(journey, _where(journey, lanes), title_lines, boxes[-1].bottom, max(b.w for b in boxes), order, lane_of)
+    return layout_grid(
+        journey, _where(journey, lanes), title_lines, boxes[-1].bottom, max(b.w for b in boxes), order, lane_of
+    )
 
 
 def journey_to_dot(journey: Journey, theme: str = "light", lanes: str = "none") -> str:
@@ -510,7 +527,7 @@ def _dot_lines(journey: Journey, grid: Grid, t: dict, lanes: str = "none") -> It
     for column in grid.columns:  # first, so cards are drawn over them
         stage_id = "stage-" + column.stage.id
         yield (
-            f"  {_quote(stage_id)} [id={_quote(stage_id)}, shape=box, style=\"rounded,filled\", fixedsize=true, "
+            f'  {_quote(stage_id)} [id={_quote(stage_id)}, shape=box, style="rounded,filled", fixedsize=true, '
             f'fillcolor="{t["stage_fill"]}", color="{t["stage_border"]}", labelloc=t, {canvas.pin(column.box)}, '
             f"label={_stage_label(column, t)}];"
         )

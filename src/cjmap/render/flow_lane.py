@@ -31,7 +31,11 @@ def flow_steps(journey: Journey) -> dict[str, list[FlowStep]]:
     for tp in journey.touchpoints:
         edges = outgoing.get(tp.id, [])
         lines = []
-        if len(edges) > 1 or any(e.condition for e in edges) or any(order.get(e.target, 0) <= order[tp.id] for e in edges):
+        if (
+            len(edges) > 1
+            or any(e.condition for e in edges)
+            or any(order.get(e.target, 0) <= order[tp.id] for e in edges)
+        ):
             for edge in edges:
                 if edge.target not in names:
                     continue

@@ -33,12 +33,101 @@ if TYPE_CHECKING:
 # Helvetica-Bold widths (1/1000 em) of printable ASCII. Graphviz measures Helvetica with these
 # metrics (Liberation Sans), so a line wrapped here fits the box it is wrapped for.
 _WIDTHS = (
-    278, 333, 474, 556, 556, 889, 722, 238, 333, 333, 389, 584, 278, 333, 278, 278,  # space ! " # $ % & ' ( ) * + , - . /
-    556, 556, 556, 556, 556, 556, 556, 556, 556, 556, 333, 333, 584, 584, 584, 611,  # 0-9 : ; < = > ?
-    975, 722, 722, 722, 722, 667, 611, 778, 722, 278, 556, 722, 611, 833, 722, 778,  # @ A-O
-    667, 778, 722, 667, 611, 722, 667, 944, 667, 667, 611, 333, 278, 333, 584, 556,  # P-Z [ \ ] ^ _
-    333, 556, 611, 556, 611, 556, 333, 611, 611, 278, 278, 556, 278, 889, 611, 611,  # ` a-o
-    611, 611, 389, 556, 333, 611, 556, 778, 556, 556, 500, 389, 280, 389, 584,  # p-z { | } ~
+    278,
+    333,
+    474,
+    556,
+    556,
+    889,
+    722,
+    238,
+    333,
+    333,
+    389,
+    584,
+    278,
+    333,
+    278,
+    278,  # space ! " # $ % & ' ( ) * + , - . /
+    556,
+    556,
+    556,
+    556,
+    556,
+    556,
+    556,
+    556,
+    556,
+    556,
+    333,
+    333,
+    584,
+    584,
+    584,
+    611,  # 0-9 : ; < = > ?
+    975,
+    722,
+    722,
+    722,
+    722,
+    667,
+    611,
+    778,
+    722,
+    278,
+    556,
+    722,
+    611,
+    833,
+    722,
+    778,  # @ A-O
+    667,
+    778,
+    722,
+    667,
+    611,
+    722,
+    667,
+    944,
+    667,
+    667,
+    611,
+    333,
+    278,
+    333,
+    584,
+    556,  # P-Z [ \ ] ^ _
+    333,
+    556,
+    611,
+    556,
+    611,
+    556,
+    333,
+    611,
+    611,
+    278,
+    278,
+    556,
+    278,
+    889,
+    611,
+    611,  # ` a-o
+    611,
+    611,
+    389,
+    556,
+    333,
+    611,
+    556,
+    778,
+    556,
+    556,
+    500,
+    389,
+    280,
+    389,
+    584,  # p-z { | } ~
 )
 
 # Not allowed in XML, plus bidi embeddings and overrides: in a label they could reorder
@@ -46,18 +135,120 @@ _WIDTHS = (
 NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\u202a-\u202e\u2066-\u2069]")
 
 _REGULAR_WIDTHS = (  # Helvetica: where a label's text starts depends on its true width, Graphviz centring it
-    278, 278, 355, 556, 556, 889, 667, 191, 333, 333, 389, 584, 278, 333, 278, 278,
-    556, 556, 556, 556, 556, 556, 556, 556, 556, 556, 278, 278, 584, 584, 584, 556,
-    1015, 667, 667, 722, 722, 667, 611, 778, 722, 278, 500, 667, 556, 833, 722, 778,
-    667, 778, 722, 667, 611, 722, 667, 944, 667, 667, 611, 278, 278, 278, 469, 556,
-    333, 556, 556, 500, 556, 556, 278, 556, 556, 222, 222, 500, 222, 833, 556, 556,
-    556, 556, 333, 500, 278, 556, 500, 722, 500, 500, 500, 334, 260, 334, 584,
+    278,
+    278,
+    355,
+    556,
+    556,
+    889,
+    667,
+    191,
+    333,
+    333,
+    389,
+    584,
+    278,
+    333,
+    278,
+    278,
+    556,
+    556,
+    556,
+    556,
+    556,
+    556,
+    556,
+    556,
+    556,
+    556,
+    278,
+    278,
+    584,
+    584,
+    584,
+    556,
+    1015,
+    667,
+    667,
+    722,
+    722,
+    667,
+    611,
+    778,
+    722,
+    278,
+    500,
+    667,
+    556,
+    833,
+    722,
+    778,
+    667,
+    778,
+    722,
+    667,
+    611,
+    722,
+    667,
+    944,
+    667,
+    667,
+    611,
+    278,
+    278,
+    278,
+    469,
+    556,
+    333,
+    556,
+    556,
+    500,
+    556,
+    556,
+    278,
+    556,
+    556,
+    222,
+    222,
+    500,
+    222,
+    833,
+    556,
+    556,
+    556,
+    556,
+    333,
+    500,
+    278,
+    556,
+    500,
+    722,
+    500,
+    500,
+    500,
+    334,
+    260,
+    334,
+    584,
 )
 
 # measured in Graphviz: what the legend and common map text use beyond ASCII
 _OTHER_WIDTHS = {
-    "\u2192": 1000, "\u2190": 1000, "\u2026": 1000, "\u2014": 1000, "\u2013": 556, "\u2212": 584, "\u00b7": 278,
-    "\u2018": 278, "\u2019": 278, "\u201c": 500, "\u201d": 500, "\u25cf": 610, "\u2b1a": 950, "\u00a0": 278, "\u20ac": 556,
+    "\u2192": 1000,
+    "\u2190": 1000,
+    "\u2026": 1000,
+    "\u2014": 1000,
+    "\u2013": 556,
+    "\u2212": 584,
+    "\u00b7": 278,
+    "\u2018": 278,
+    "\u2019": 278,
+    "\u201c": 500,
+    "\u201d": 500,
+    "\u25cf": 610,
+    "\u2b1a": 950,
+    "\u00a0": 278,
+    "\u20ac": 556,
 }
 
 CARD_W = 200  # every card of every map
@@ -356,7 +547,14 @@ def badge_rows_height(rows: int) -> float:
 
 def split_card_height(name_lines: int, meta_lines: int, badge_rows: int) -> float:
     """A card with persona badges: name, channel · owner across the whole card, then the badge rows."""
-    return 10 + lines_height(name_lines, NAME_SIZE) + 8 + lines_height(meta_lines, META_SIZE) + 8 + badge_rows_height(badge_rows)
+    return (
+        10
+        + lines_height(name_lines, NAME_SIZE)
+        + 8
+        + lines_height(meta_lines, META_SIZE)
+        + 8
+        + badge_rows_height(badge_rows)
+    )
 
 
 def persona_tags(personas: Iterable[tuple[str, str]]) -> dict[str, str]:
@@ -546,7 +744,9 @@ def layout_grid(
     lines = {tp.id: card_lines(tp, where.get(tp.id, "")) for tp in journey.touchpoints if not tp.emotions}
     card_h = max([card_height(len(n), len(m)) for n, m in lines.values()] + [card_height(1, 1)])
     badges: dict[str, tuple[tuple[Badge, ...], ...]] = {}
-    tags = persona_tags((p.id, p.name) for p in journey.personas) if any(tp.emotions for tp in journey.touchpoints) else {}
+    tags = (
+        persona_tags((p.id, p.name) for p in journey.personas) if any(tp.emotions for tp in journey.touchpoints) else {}
+    )
     for tp in journey.touchpoints:
         if tp.emotions:  # a score per persona: the channel line across the card, their badges under it
             lines[tp.id] = card_lines(tp, where.get(tp.id, ""), split=True)
@@ -594,7 +794,12 @@ def layout_grid(
             by_gap.setdefault(plan.gap, []).append(plan)
     for gap, members in by_gap.items():
         # a run into a card's top crosses the card's column only from its right gutter to the card
-        spans = [(p.gutters[0] - 0.5, float(p.gutters[0])) if p.target_side == "top" else (float(min(p.gutters)), float(max(p.gutters))) for p in members]
+        spans = [
+            (p.gutters[0] - 0.5, float(p.gutters[0]))
+            if p.target_side == "top"
+            else (float(min(p.gutters)), float(max(p.gutters)))
+            for p in members
+        ]
         for plan, track in zip(members, _assign_tracks(spans, clearance=0.0)):
             plan.gap_track = track
         gap_tracks[gap] = max(p.gap_track for p in members) + 1
@@ -614,7 +819,9 @@ def layout_grid(
             _, r, _ = place[plan.edge.source]
             zone[r + 1] = max(zone[r + 1], lines_height(len(plan.label), LABEL_SIZE) + 6)
     start_ids = [s for s in (getattr(journey, "starts", ()) or [tp.id for tp in journey.touchpoints[:1]]) if s in place]
-    end_ids = [e for e in dict.fromkeys([*([journey.end] if journey.end else []), *getattr(journey, "ends", ())]) if e in place]
+    end_ids = [
+        e for e in dict.fromkeys([*([journey.end] if journey.end else []), *getattr(journey, "ends", ())]) if e in place
+    ]
     for tp_id in end_ids:  # under its card, which has no way on
         _, r, _ = place[tp_id]
         zone[r + 1] = max(zone[r + 1], 2 * END_R + 16)
@@ -627,7 +834,10 @@ def layout_grid(
         name = wrap(f"{number}. {stage.name}", STAGE_W - 26, STAGE_SIZE, 2)
         goal = wrap(stage.goal, STAGE_W - 26, META_SIZE, 3) if stage.goal else ()
         headers.append((name, goal))
-    header_h = max([16 + lines_height(len(n), STAGE_SIZE) + (4 + lines_height(len(g), META_SIZE) if g else 0) for n, g in headers] + [30])
+    header_h = max(
+        [16 + lines_height(len(n), STAGE_SIZE) + (4 + lines_height(len(g), META_SIZE) if g else 0) for n, g in headers]
+        + [30]
+    )
     top = PAD + title_h + 16
     gap_h = [6 + zone[g] + (gap_tracks[g] * TRACK + 4 if gap_tracks[g] else 0) + 12 for g in range(rows + 1)]
     gap_h = [max(GAP_MIN, h) for h in gap_h]
@@ -790,7 +1000,12 @@ def layout_grid(
         box = Box(col_x[j], top, STAGE_W, column_bottom - top)
         columns.append(Column(stage, j + 1, box, Box(col_x[j] + 10, top + 8, STAGE_W - 20, header_h - 12), name, goal))
     cards = {
-        tp.id: Card(tp, Box(col_x[place[tp.id][0]] + COL_PAD, row_top[place[tp.id][1]], CARD_W, card_h), *lines[tp.id], badges.get(tp.id, ()))
+        tp.id: Card(
+            tp,
+            Box(col_x[place[tp.id][0]] + COL_PAD, row_top[place[tp.id][1]], CARD_W, card_h),
+            *lines[tp.id],
+            badges.get(tp.id, ()),
+        )
         for tp in journey.touchpoints
     }
     metric_boxes = tuple(
@@ -821,7 +1036,9 @@ def layout_grid(
             label_box = None
             if plan.label:
                 h = lines_height(len(plan.label), LABEL_SIZE) + 2
-                w = max(text_width(line, LABEL_SIZE, bold=False) for line in plan.label) + 6  # its text starts by the arrow
+                w = (
+                    max(text_width(line, LABEL_SIZE, bold=False) for line in plan.label) + 6
+                )  # its text starts by the arrow
                 label_box = Box(source.cx + 2, source.bottom + 6, w, h)
         else:
             sx = source.right if plan.source_side == "right" else source.x
@@ -836,7 +1053,14 @@ def layout_grid(
             else:
                 second = track_x(plan.gutters[1], track_of[(plan.id, 1)])
                 gy = gap_y(plan)
-                points = ((sx, plan.source_y), (first_x, plan.source_y), (first_x, gy), (second, gy), (second, plan.target_y), (tx, plan.target_y))
+                points = (
+                    (sx, plan.source_y),
+                    (first_x, plan.source_y),
+                    (first_x, gy),
+                    (second, gy),
+                    (second, plan.target_y),
+                    (tx, plan.target_y),
+                )
             label_box = None
         if plan.id in slots:
             column, label_top, w, h = slots[plan.id]
@@ -850,7 +1074,13 @@ def layout_grid(
         given = journey.metrics.share(plan.edge.source, plan.edge.target)
         routes.append(
             Route(
-                plan.id, f"tp-{plan.edge.source}", f"tp-{plan.edge.target}", plan.kind, points, plan.label, label_box,
+                plan.id,
+                f"tp-{plan.edge.source}",
+                f"tp-{plan.edge.target}",
+                plan.kind,
+                points,
+                plan.label,
+                label_box,
                 given.value if given else None,
             )
         )
@@ -882,7 +1112,9 @@ def layout_grid(
         x = card.cx + (20 if tp_id in exit_lines else 0)  # clear of an exit box under the card
         box = Box(x - END_R, card.bottom + 14, 2 * END_R, 2 * END_R)
         ends.append(Marker(node, box, ()))
-        routes.append(Route("edge-" + node, f"tp-{tp_id}", node, "end", ((box.cx, card.bottom), (box.cx, box.y)), (), None))
+        routes.append(
+            Route("edge-" + node, f"tp-{tp_id}", node, "end", ((box.cx, card.bottom), (box.cx, box.y)), (), None)
+        )
 
     bottom = max([column_bottom] + [r.label_box.bottom for r in routes if r.label_box] + [e.box.bottom for e in exits])
     lane_bands = []
@@ -896,7 +1128,15 @@ def layout_grid(
         band_bottom = row_top[last - 1] + card_h
         text = wrap(titles[lane_id], LANE_TITLE_W - 4, NAME_SIZE, 3)
         h = lines_height(len(text), NAME_SIZE) + 4
-        lane_bands.append(Lane(lane_id, titles[lane_id], text, band_top, Box(PAD, (row_top[first] + band_bottom) / 2 - h / 2, LANE_TITLE_W, h)))
+        lane_bands.append(
+            Lane(
+                lane_id,
+                titles[lane_id],
+                text,
+                band_top,
+                Box(PAD, (row_top[first] + band_bottom) / 2 - h / 2, LANE_TITLE_W, h),
+            )
+        )
     if metric_boxes and lane_bands:  # in lanes, the metrics are everyone's: a band of their own, not the last persona's
         text = wrap("Metrics", LANE_TITLE_W - 4, NAME_SIZE, 1)
         h = lines_height(len(text), NAME_SIZE) + 4
@@ -918,5 +1158,3 @@ def layout_grid(
         lanes=tuple(lane_bands),
         metrics=metric_boxes,
     )
-
-

@@ -14,9 +14,19 @@ THEMES = REPORT_THEMES  # the colours are data in cjmap.vocabulary.palettes
 
 # (foreground role, background role) pairs the report draws text with
 TEXT_PAIRS = (
-    ("text", "background"), ("muted", "background"), ("text", "surface"), ("muted", "surface"),
-    ("accent", "background"), ("accent", "surface"), ("bad", "background"), ("bad", "surface"),
-    ("warn", "surface"), ("good", "surface"), ("text", "cell-on"), ("muted", "band"), ("text", "band"),
+    ("text", "background"),
+    ("muted", "background"),
+    ("text", "surface"),
+    ("muted", "surface"),
+    ("accent", "background"),
+    ("accent", "surface"),
+    ("bad", "background"),
+    ("bad", "surface"),
+    ("warn", "surface"),
+    ("good", "surface"),
+    ("text", "cell-on"),
+    ("muted", "band"),
+    ("text", "band"),
 )
 
 

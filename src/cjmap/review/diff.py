@@ -9,7 +9,6 @@ by code and message, not by line, so moving text around does not "fix" and
 from __future__ import annotations
 
 import re
-
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -34,22 +33,52 @@ class Change:
 # Every kind of change, under the heading every view of a diff shows it by (a kind left out would be counted
 # but never shown)
 GROUPS = (
-    ("Map", (
-        "map-added", "map-removed", "title", "state", "map-owner", "scope", "summary", "reviewed", "flow",
-        "persona-added", "persona-removed", "persona-starts", "persona-stages",
-    )),
+    (
+        "Map",
+        (
+            "map-added",
+            "map-removed",
+            "title",
+            "state",
+            "map-owner",
+            "scope",
+            "summary",
+            "reviewed",
+            "flow",
+            "persona-added",
+            "persona-removed",
+            "persona-starts",
+            "persona-stages",
+        ),
+    ),
     ("Stages", ("stage-added", "stage-removed", "stage-renamed", "stage-moved", "stage-goal")),
     ("Touchpoints", ("touchpoint-added", "touchpoint-removed", "touchpoint-renamed", "touchpoint-moved")),
     ("Emotion", ("emotion",)),
     ("Owners, channels and personas", ("owner", "channel", "personas")),
-    ("Pain points and opportunities", (
-        "pain-points-added", "pain-points-removed",
-        "opportunities-added", "opportunities-removed", "opportunities-delivered",
-    )),
+    (
+        "Pain points and opportunities",
+        (
+            "pain-points-added",
+            "pain-points-removed",
+            "opportunities-added",
+            "opportunities-removed",
+            "opportunities-delivered",
+        ),
+    ),
     ("Flow", ("branch-added", "branch-removed", "step-added", "step-removed", "exit-added", "exit-removed")),
-    ("Metrics", (
-        "metric", "metric-measured", "metric-unmeasured", "metric-added", "metric-removed", "metric-kind", "metric-target", "share",
-    )),
+    (
+        "Metrics",
+        (
+            "metric",
+            "metric-measured",
+            "metric-unmeasured",
+            "metric-added",
+            "metric-removed",
+            "metric-kind",
+            "metric-target",
+            "share",
+        ),
+    ),
 )
 
 
@@ -103,7 +132,9 @@ def diff_journeys(
     if old is None or new is None:
         kind, journey = ("map-added", new) if old is None else ("map-removed", old)
         assert journey is not None
-        result.changes.append(Change(kind, journey.title, f"{len(journey.stages)} stages, {len(journey.touchpoints)} touchpoints"))
+        result.changes.append(
+            Change(kind, journey.title, f"{len(journey.stages)} stages, {len(journey.touchpoints)} touchpoints")
+        )
     else:
         result.changes += _header(old, new)
         result.changes += _stages(old, new)
@@ -143,9 +174,15 @@ def _header(old: Journey, new: Journey) -> list[Change]:
     for key in ("title", "state", "owner", "scope", "summary"):
         before, after = _text(getattr(old, key)), _text(getattr(new, key))
         if before != after:  # the map's owner is `map-owner`: `owner` is a touchpoint's team
-            out.append(Change("map-owner" if key == "owner" else key, "map", f"{key}: {before or 'none'} \u2192 {after or 'none'}"))
+            out.append(
+                Change(
+                    "map-owner" if key == "owner" else key, "map", f"{key}: {before or 'none'} \u2192 {after or 'none'}"
+                )
+            )
     if old.updated != new.updated:
-        out.append(Change("reviewed", "map", f"last reviewed: {old.updated or 'never'} \u2192 {new.updated or 'never'}"))
+        out.append(
+            Change("reviewed", "map", f"last reviewed: {old.updated or 'never'} \u2192 {new.updated or 'never'}")
+        )
     if old.flow != new.flow:
         out.append(Change("flow", "map", f"flow: {old.flow} \u2192 {new.flow}"))
     old_p, new_p = _names(old.personas), _names(new.personas)
@@ -164,10 +201,18 @@ def _persona_paths(old: Journey, new: Journey) -> list[Change]:
         if was is None:
             continue
         if was.starts != after.starts:
-            out.append(Change("persona-starts", after.name, f"starts at {', '.join(was.starts) or 'nothing'} \u2192 {', '.join(after.starts) or 'nothing'}"))
+            out.append(
+                Change(
+                    "persona-starts",
+                    after.name,
+                    f"starts at {', '.join(was.starts) or 'nothing'} \u2192 {', '.join(after.starts) or 'nothing'}",
+                )
+            )
         if was.stages != after.stages:
             show = lambda s: "every stage" if s is None else ", ".join(s) or "no stage"  # noqa: E731
-            out.append(Change("persona-stages", after.name, f"takes part in {show(was.stages)} \u2192 {show(after.stages)}"))
+            out.append(
+                Change("persona-stages", after.name, f"takes part in {show(was.stages)} \u2192 {show(after.stages)}")
+            )
     return out
 
 
@@ -190,11 +235,15 @@ def _stages(old: Journey, new: Journey) -> list[Change]:
     if kept_old != kept_new:  # only a real reordering, not shifts caused by additions and removals
         for position, id in enumerate(kept_new):
             if kept_old.index(id) != position:
-                out.append(Change("stage-moved", new_s[id][1].name, f"stage moved from {old_s[id][0]} to {new_s[id][0]}"))
+                out.append(
+                    Change("stage-moved", new_s[id][1].name, f"stage moved from {old_s[id][0]} to {new_s[id][0]}")
+                )
     return out
 
 
-def _match(old: Journey, new: Journey) -> tuple[dict[str, Touchpoint], list[Touchpoint], list[Touchpoint], list[tuple[Touchpoint, Touchpoint]]]:
+def _match(
+    old: Journey, new: Journey
+) -> tuple[dict[str, Touchpoint], list[Touchpoint], list[Touchpoint], list[tuple[Touchpoint, Touchpoint]]]:
     """Touchpoints in both (by id, then by unchanged name), only new, only old."""
     old_t = {tp.id: tp for tp in old.touchpoints}
     new_t = {tp.id: tp for tp in new.touchpoints}
@@ -246,12 +295,24 @@ def _touchpoints(old: Journey, new: Journey) -> list[Change]:
         elif before.name != after.name:
             out.append(Change("touchpoint-renamed", name, f"renamed from \u2018{before.name}\u2019"))
         if before.stage != after.stage:
-            out.append(Change("touchpoint-moved", name, f"moved from {stage_names[before.stage]} to {stage_names[after.stage]}"))
+            out.append(
+                Change(
+                    "touchpoint-moved", name, f"moved from {stage_names[before.stage]} to {stage_names[after.stage]}"
+                )
+            )
         out += _emotion_changes(before, after, {**_names(old.personas), **_names(new.personas)})
         if before.owner != after.owner:
-            out.append(Change("owner", name, f"owner: {_ref(old_teams, before.owner)} \u2192 {_ref(new_teams, after.owner)}"))
+            out.append(
+                Change("owner", name, f"owner: {_ref(old_teams, before.owner)} \u2192 {_ref(new_teams, after.owner)}")
+            )
         if before.channel != after.channel:
-            out.append(Change("channel", name, f"channel: {_ref(old_channels, before.channel)} \u2192 {_ref(new_channels, after.channel)}"))
+            out.append(
+                Change(
+                    "channel",
+                    name,
+                    f"channel: {_ref(old_channels, before.channel)} \u2192 {_ref(new_channels, after.channel)}",
+                )
+            )
         for lane in LIST_LANES:
             kind = lane.id.replace("_", "-")
             gone = [x for x in getattr(before, lane.id) if x not in getattr(after, lane.id)]
@@ -285,7 +346,12 @@ def _flow(old: Journey, new: Journey) -> list[Change]:
     old_edges = {_edge_key(e, renamed): e for e in old.edges}
     new_edges = {_edge_key(e, {}): e for e in new.edges}
     for key, edge in new_edges.items():
-        if key not in old_edges and edge.source in kept and (edge.target in kept or not edge.implicit) and edge.target in names:
+        if (
+            key not in old_edges
+            and edge.source in kept
+            and (edge.target in kept or not edge.implicit)
+            and edge.target in names
+        ):
             label = f" when \u2018{edge.condition}\u2019" if edge.condition else ""
             kind = "branch-added" if edge.condition else "step-added"
             out.append(Change(kind, names[edge.source], f"now leads to {names[edge.target]}{label}"))
@@ -299,10 +365,14 @@ def _flow(old: Journey, new: Journey) -> list[Change]:
     new_exits = {tp.id: tp.exit_reason for tp in new.touchpoints if tp.exits}
     for id, reason in new_exits.items():
         if id in renamed.values() and id not in old_exits:
-            out.append(Change("exit-added", names[id], f"customers may now leave here{': ' + reason if reason else ''}"))
+            out.append(
+                Change("exit-added", names[id], f"customers may now leave here{': ' + reason if reason else ''}")
+            )
     for id, reason in old_exits.items():
         if id in new_t and id not in new_exits:
-            out.append(Change("exit-removed", names[id], f"no longer an exit{' (was: ' + reason + ')' if reason else ''}"))
+            out.append(
+                Change("exit-removed", names[id], f"no longer an exit{' (was: ' + reason + ')' if reason else ''}")
+            )
     return out
 
 

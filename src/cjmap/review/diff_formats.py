@@ -23,7 +23,9 @@ def _shown(text: str) -> str:
 
 
 def _heading(d: MapDiff) -> str:
-    return d.new_file if d.old_file == d.new_file or not d.old_file else f"{d.old_file} \u2192 {d.new_file or '(deleted)'}"
+    return (
+        d.new_file if d.old_file == d.new_file or not d.old_file else f"{d.old_file} \u2192 {d.new_file or '(deleted)'}"
+    )
 
 
 def _was(before: str, after: str) -> str:
@@ -57,7 +59,10 @@ def to_text(diffs: Sequence[MapDiff]) -> str:
             lines.append("  Lint")
             lines += [f"    + {f.code} {_shown(f.message)}" for f in d.introduced]
             lines += [f"    - {f.code} {_shown(f.message)} (fixed)" for f in d.fixed]
-            lines += [f"    ~ {a.code} {_shown(a.message)} (still open; was {_shown(_was(b.message, a.message))})" for b, a in d.still]
+            lines += [
+                f"    ~ {a.code} {_shown(a.message)} (still open; was {_shown(_was(b.message, a.message))})"
+                for b, a in d.still
+            ]
     return "\n".join(lines) + "\n" if lines else "no maps to compare\n"
 
 
@@ -67,33 +72,49 @@ def to_markdown(diffs: Sequence[MapDiff]) -> str:
         return "**cjmap diff**: no changes for the customer.\n"
     out = []
     for d in changed:
-        out.append(f"### `{escape_controls(_heading(d)).replace('`', '')}`\n\n{_count(d)}\n")  # a code span: no escapes needed but these
+        out.append(
+            f"### `{escape_controls(_heading(d)).replace('`', '')}`\n\n{_count(d)}\n"
+        )  # a code span: no escapes needed but these
         for title, changes in grouped(d.changes):
             out.append(f"**{title}**\n")
             for c in changes:
                 arrow = {1: " (better \u25b2)", -1: " (worse \u25bc)", 0: ""}[c.direction]
                 detail = re.sub(r" \((better|worse)\)$", "", c.detail) if c.direction else c.detail
-                out.append(f"- {md(detail)}{arrow}" if c.subject == "map" else f"- **{md(c.subject)}**: {md(detail)}{arrow}")
+                out.append(
+                    f"- {md(detail)}{arrow}" if c.subject == "map" else f"- **{md(c.subject)}**: {md(detail)}{arrow}"
+                )
             out.append("")
         if d.introduced or d.fixed or d.still:
             out.append("**Lint**\n")
             out += [f"- introduced: `{f.code}` {md(f.message)}" for f in d.introduced]
             out += [f"- fixed: `{f.code}` {md(f.message)}" for f in d.fixed]
-            out += [f"- still open: `{a.code}` {md(a.message)} (was {md(_was(b.message, a.message))})" for b, a in d.still]
+            out += [
+                f"- still open: `{a.code}` {md(a.message)} (was {md(_was(b.message, a.message))})" for b, a in d.still
+            ]
             out.append("")
     return "\n".join(out).rstrip() + "\n"
 
 
 def to_json(diffs: Sequence[MapDiff]) -> str:
     def finding(f):
-        return {"code": f.code, "rule": f.rule, "severity": f.severity.value, "message": f.message, "file": f.where.file, "line": f.where.line}
+        return {
+            "code": f.code,
+            "rule": f.rule,
+            "severity": f.severity.value,
+            "message": f.message,
+            "file": f.where.file,
+            "line": f.where.line,
+        }
 
     data = {
         "maps": [
             {
                 "old": d.old_file or None,
                 "new": d.new_file or None,
-                "changes": [{"kind": c.kind, "subject": c.subject, "detail": c.detail, "direction": c.direction} for c in d.changes],
+                "changes": [
+                    {"kind": c.kind, "subject": c.subject, "detail": c.detail, "direction": c.direction}
+                    for c in d.changes
+                ],
                 "findings": {
                     "introduced": [finding(f) for f in d.introduced],
                     "fixed": [finding(f) for f in d.fixed],

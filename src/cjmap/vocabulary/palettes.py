@@ -56,19 +56,52 @@ DIAGRAM_THEMES = {"light": DIAGRAM_LIGHT, "dark": DIAGRAM_DARK, "print": DIAGRAM
 # The report: the same roles in every theme, turned into CSS custom properties.
 REPORT_THEMES: dict[str, dict[str, str]] = {
     "light": {
-        "text": "#1f2328", "muted": "#57606a", "background": "#ffffff", "surface": "#f6f8fa", "line": "#d0d7de",
-        "accent": "#0550ae", "bad": "#a40e26", "warn": "#9a6700", "good": "#1a7f37", "panel": "#ffffff",
-        "cell-on": "#ddf4ff", "grid-line": "#d0d7de", "band": "#f6f8fa", "band-alt": "#ffffff",
+        "text": "#1f2328",
+        "muted": "#57606a",
+        "background": "#ffffff",
+        "surface": "#f6f8fa",
+        "line": "#d0d7de",
+        "accent": "#0550ae",
+        "bad": "#a40e26",
+        "warn": "#9a6700",
+        "good": "#1a7f37",
+        "panel": "#ffffff",
+        "cell-on": "#ddf4ff",
+        "grid-line": "#d0d7de",
+        "band": "#f6f8fa",
+        "band-alt": "#ffffff",
     },
     "dark": {
-        "text": "#e6edf3", "muted": "#9da7b3", "background": "#0d1117", "surface": "#161b22", "line": "#30363d",
-        "accent": "#79c0ff", "bad": "#ff8182", "warn": "#e3b341", "good": "#56d364", "panel": "#0d1117",
-        "cell-on": "#0c2d6b", "grid-line": "#30363d", "band": "#161b22", "band-alt": "#0d1117",
+        "text": "#e6edf3",
+        "muted": "#9da7b3",
+        "background": "#0d1117",
+        "surface": "#161b22",
+        "line": "#30363d",
+        "accent": "#79c0ff",
+        "bad": "#ff8182",
+        "warn": "#e3b341",
+        "good": "#56d364",
+        "panel": "#0d1117",
+        "cell-on": "#0c2d6b",
+        "grid-line": "#30363d",
+        "band": "#161b22",
+        "band-alt": "#0d1117",
     },
     "print": {
-        "text": "#000000", "muted": "#3b3b3b", "background": "#ffffff", "surface": "#ffffff", "line": "#8c8c8c",
-        "accent": "#000000", "bad": "#000000", "warn": "#000000", "good": "#000000", "panel": "#ffffff",
-        "cell-on": "#e6e6e6", "grid-line": "#bdbdbd", "band": "#f2f2f2", "band-alt": "#ffffff",
+        "text": "#000000",
+        "muted": "#3b3b3b",
+        "background": "#ffffff",
+        "surface": "#ffffff",
+        "line": "#8c8c8c",
+        "accent": "#000000",
+        "bad": "#000000",
+        "warn": "#000000",
+        "good": "#000000",
+        "panel": "#ffffff",
+        "cell-on": "#e6e6e6",
+        "grid-line": "#bdbdbd",
+        "band": "#f2f2f2",
+        "band-alt": "#ffffff",
     },
 }
 THEME_NAMES = tuple(REPORT_THEMES)
@@ -76,8 +109,12 @@ PRINT_BADGE = ("#ffffff", "#000000")  # (fill, text) of a printed report's badge
 
 # The emotion curve: (stroke, dash) per persona, told apart by pattern as well as by colour
 CURVE_STYLES = (
-    ("#0550ae", ""), ("#bc4c00", "6 4"), ("#8250df", "2 3"),
-    ("#1a7f37", "10 3 2 3"), ("#bf3989", "4 2"), ("#57606a", "1 2"),
+    ("#0550ae", ""),
+    ("#bc4c00", "6 4"),
+    ("#8250df", "2 3"),
+    ("#1a7f37", "10 3 2 3"),
+    ("#bf3989", "4 2"),
+    ("#57606a", "1 2"),
 )
 # The comparison's overlay: (side, stroke, dash); the current state dashed grey, the future solid blue
 OVERLAY_STYLES = (("current", "#6e7781", "6 4"), ("future", "#0550ae", ""))
