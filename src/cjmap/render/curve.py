@@ -129,7 +129,8 @@ def axis(width: int) -> list[str]:
     for level in reversed(SCALE):
         y = y_of(level)
         out.append(
-            f'<line class="grid-line{" zero" if level == 0 else ""}" x1="{LEFT}" x2="{width - RIGHT}" y1="{y}" y2="{y}"/>'
+            f'<line class="grid-line{" zero" if level == 0 else ""}" '
+            f'x1="{LEFT}" x2="{width - RIGHT}" y1="{y}" y2="{y}"/>'
         )
         out.append(f'<text class="axis" x="{LEFT - 8}" y="{y + 4}" text-anchor="end">{signed(level)}</text>')
     return out
@@ -213,7 +214,7 @@ def _low_labels(
     offsets = [sum(rows[:r]) * LABEL_LINE + r * 6 for r in range(LABEL_ROWS)]
     base = TOP + PLOT + 30
     out, texts = [], []  # leaders first, then every label over them
-    for i, (tp, text) in enumerate(zip(low, wrapped)):
+    for i, (tp, text) in enumerate(zip(low, wrapped, strict=True)):  # one wrapped label per low touchpoint
         y = base + offsets[i % LABEL_ROWS]
         half = max(text_width(line, 11) for line in text) / 2 + 2
         cx = round(min(max(x[tp.id], half), width - half), 1)  # kept inside the chart

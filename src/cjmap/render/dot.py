@@ -173,11 +173,13 @@ def _headings(
     """Title and state, then a legend in two rows: a reader needs no other key to the diagram."""
     title = (
         f'<<TABLE BORDER="0" CELLSPACING="0" CELLPADDING="1">'
-        f'<TR><TD ALIGN="LEFT" BALIGN="LEFT"><FONT POINT-SIZE="{TITLE_SIZE}"><B>{_label_lines(title_lines)}</B></FONT></TD></TR>'
+        f'<TR><TD ALIGN="LEFT" BALIGN="LEFT"><FONT POINT-SIZE="{TITLE_SIZE}"><B>{_label_lines(title_lines)}</B></FONT>'
+        f"</TD></TR>"
         f'<TR><TD ALIGN="LEFT"><FONT POINT-SIZE="11" COLOR="{t["muted"]}">{state}</FONT></TD></TR></TABLE>>'
     )
     swatches = "".join(
-        f'<TD BGCOLOR="{t["emotion"][e][1]}" WIDTH="26"><FONT COLOR="{t["emotion"][e][2]}" POINT-SIZE="9"><B>{emotion_label(e)}</B></FONT></TD>'
+        f'<TD BGCOLOR="{t["emotion"][e][1]}" WIDTH="26"><FONT COLOR="{t["emotion"][e][2]}" POINT-SIZE="9">'
+        f"<B>{emotion_label(e)}</B></FONT></TD>"
         for e in SCALE
     )
     scale = (
@@ -211,11 +213,15 @@ def _card(card: Card, where: str, t: dict) -> str:
         f'<FONT COLOR="{badge_text}" POINT-SIZE="10"><B>{html.escape(emotion_label(tp.emotion))}</B></FONT></TD>'
     )
     return (
-        f'<<TABLE BORDER="1" CELLBORDER="0" CELLSPACING="2" CELLPADDING="4" BGCOLOR="{fill}" COLOR="{t["card_border"]}"{style}>'
-        f'<TR><TD ALIGN="LEFT" VALIGN="TOP" BALIGN="LEFT" COLSPAN="2" FIXEDSIZE="TRUE" WIDTH="{CARD_W - 6}" HEIGHT="{name_h:.0f}">'
+        f'<<TABLE BORDER="1" CELLBORDER="0" CELLSPACING="2" CELLPADDING="4" BGCOLOR="{fill}" '
+        f'COLOR="{t["card_border"]}"{style}>'
+        f'<TR><TD ALIGN="LEFT" VALIGN="TOP" BALIGN="LEFT" COLSPAN="2" FIXEDSIZE="TRUE" WIDTH="{CARD_W - 6}" '
+        f'HEIGHT="{name_h:.0f}">'
         f"<B>{_label_lines(card.name)}</B></TD></TR>"
-        f'<TR><TD ALIGN="LEFT" VALIGN="BOTTOM" BALIGN="LEFT" FIXEDSIZE="TRUE" WIDTH="{CARD_W - 6 - 2 - BADGE_W}" HEIGHT="{meta_h:.0f}">'
-        f'<FONT POINT-SIZE="{META_SIZE}" COLOR="{t["muted"]}">{_label_lines(card.meta)}</FONT></TD>{badge_cell}</TR></TABLE>>'
+        f'<TR><TD ALIGN="LEFT" VALIGN="BOTTOM" BALIGN="LEFT" FIXEDSIZE="TRUE" WIDTH="{CARD_W - 6 - 2 - BADGE_W}" '
+        f'HEIGHT="{meta_h:.0f}">'
+        f'<FONT POINT-SIZE="{META_SIZE}" COLOR="{t["muted"]}">{_label_lines(card.meta)}</FONT></TD>{badge_cell}</TR>'
+        f"</TABLE>>"
     )
 
 
@@ -233,8 +239,10 @@ def _split_card(card: Card, t: dict) -> str:
     rows = []
     for row in card.badges:
         cells = "".join(
-            f'<TD FIXEDSIZE="TRUE" WIDTH="{b.w:.0f}" HEIGHT="{PERSONA_BADGE_H}" VALIGN="BOTTOM" BGCOLOR="{t["emotion"][b.score][1]}">'
-            f'<FONT COLOR="{t["emotion"][b.score][2]}" POINT-SIZE="{BADGE_SIZE}"><B>{_label_lines([b.text])}</B></FONT></TD>'
+            f'<TD FIXEDSIZE="TRUE" WIDTH="{b.w:.0f}" HEIGHT="{PERSONA_BADGE_H}" VALIGN="BOTTOM" '
+            f'BGCOLOR="{t["emotion"][b.score][1]}">'
+            f'<FONT COLOR="{t["emotion"][b.score][2]}" POINT-SIZE="{BADGE_SIZE}"><B>{_label_lines([b.text])}</B></FONT>'
+            f"</TD>"
             for b in row
         )
         row_w = BADGE_GAP + sum(b.w + BADGE_GAP for b in row)
@@ -249,13 +257,18 @@ def _split_card(card: Card, t: dict) -> str:
             f'WIDTH="{row_w:.0f}" HEIGHT="{PERSONA_BADGE_H + 2 * BADGE_GAP}"><TR>{cells}</TR></TABLE></TD></TR>'
         )
     return (
-        f'<<TABLE BORDER="1" CELLBORDER="0" CELLSPACING="2" CELLPADDING="4" BGCOLOR="{fill}" COLOR="{t["card_border"]}" STYLE="ROUNDED">'
-        f'<TR><TD ALIGN="LEFT" VALIGN="TOP" BALIGN="LEFT" COLSPAN="2" FIXEDSIZE="TRUE" WIDTH="{CARD_W - 6}" HEIGHT="{name_h:.0f}">'
+        f'<<TABLE BORDER="1" CELLBORDER="0" CELLSPACING="2" CELLPADDING="4" BGCOLOR="{fill}" '
+        f'COLOR="{t["card_border"]}" STYLE="ROUNDED">'
+        f'<TR><TD ALIGN="LEFT" VALIGN="TOP" BALIGN="LEFT" COLSPAN="2" FIXEDSIZE="TRUE" WIDTH="{CARD_W - 6}" '
+        f'HEIGHT="{name_h:.0f}">'
         f"<B>{_label_lines(card.name)}</B></TD></TR>"
-        f'<TR><TD ALIGN="LEFT" VALIGN="BOTTOM" BALIGN="LEFT" COLSPAN="2" FIXEDSIZE="TRUE" WIDTH="{CARD_W - 6}" HEIGHT="{meta_h:.0f}">'
+        f'<TR><TD ALIGN="LEFT" VALIGN="BOTTOM" BALIGN="LEFT" COLSPAN="2" FIXEDSIZE="TRUE" WIDTH="{CARD_W - 6}" '
+        f'HEIGHT="{meta_h:.0f}">'
         f'<FONT POINT-SIZE="{META_SIZE}" COLOR="{t["muted"]}">{_label_lines(card.meta)}</FONT></TD></TR>'
-        f'<TR><TD ALIGN="LEFT" VALIGN="TOP" COLSPAN="2" FIXEDSIZE="TRUE" WIDTH="{BADGES_W}" HEIGHT="{badges_h:.0f}" CELLPADDING="0">'
-        f'<TABLE BORDER="0" CELLSPACING="0" CELLPADDING="0" FIXEDSIZE="TRUE" WIDTH="{BADGES_W}" HEIGHT="{badges_h:.0f}">'
+        f'<TR><TD ALIGN="LEFT" VALIGN="TOP" COLSPAN="2" FIXEDSIZE="TRUE" WIDTH="{BADGES_W}" HEIGHT="{badges_h:.0f}" '
+        f'CELLPADDING="0">'
+        f'<TABLE BORDER="0" CELLSPACING="0" CELLPADDING="0" FIXEDSIZE="TRUE" WIDTH="{BADGES_W}" '
+        f'HEIGHT="{badges_h:.0f}">'
         f"{''.join(rows)}</TABLE></TD></TR></TABLE>>"
     )
 
@@ -369,13 +382,16 @@ def _cut(text: str, limit: int) -> str:
 def _stage_label(column, t: dict) -> str:
     """The stage's number, name and goal, as a table as wide as the header space, at the column's top."""
     goal = (
-        f'<TR><TD ALIGN="LEFT" BALIGN="LEFT"><FONT POINT-SIZE="{META_SIZE}" COLOR="{t["muted"]}">{_label_lines(column.goal)}</FONT></TD></TR>'
+        f'<TR><TD ALIGN="LEFT" BALIGN="LEFT"><FONT POINT-SIZE="{META_SIZE}" '
+        f'COLOR="{t["muted"]}">{_label_lines(column.goal)}</FONT></TD></TR>'
         if column.goal
         else ""
     )
     return (
-        f'<<TABLE BORDER="0" CELLSPACING="0" CELLPADDING="1" FIXEDSIZE="TRUE" WIDTH="{column.header.w:.0f}" HEIGHT="{column.header.h:.0f}">'
-        f'<TR><TD ALIGN="LEFT" VALIGN="TOP" BALIGN="LEFT"><FONT POINT-SIZE="{STAGE_SIZE}"><B>{_label_lines(column.name)}</B></FONT></TD></TR>'
+        f'<<TABLE BORDER="0" CELLSPACING="0" CELLPADDING="1" FIXEDSIZE="TRUE" WIDTH="{column.header.w:.0f}" '
+        f'HEIGHT="{column.header.h:.0f}">'
+        f'<TR><TD ALIGN="LEFT" VALIGN="TOP" BALIGN="LEFT"><FONT POINT-SIZE="{STAGE_SIZE}">'
+        f"<B>{_label_lines(column.name)}</B></FONT></TD></TR>"
         f"{goal}</TABLE>>"
     )
 
@@ -507,13 +523,17 @@ def _dot_lines(journey: Journey, grid: Grid, t: dict, lanes: str = "none") -> It
         f'bb="0,0,{grid.width},{grid.height}", fontname={_quote(FONT)}];'
     )
     yield f'  node [shape=plain, fontname={_quote(FONT)}, fontsize={NAME_SIZE}, fontcolor="{t["text"]}"];'
-    yield f'  edge [fontname={_quote(FONT)}, fontsize={LABEL_SIZE}, color="{t["edge"]}", fontcolor="{t["muted"]}", arrowsize=0.7];'
+    yield (
+        f'  edge [fontname={_quote(FONT)}, fontsize={LABEL_SIZE}, color="{t["edge"]}", fontcolor="{t["muted"]}", '
+        f"arrowsize=0.7];"
+    )
     split = any(card.badges for card in grid.cards)
     shares = bool(journey.metrics.shares)
     headings = zip(
         ("title", "legend-emotion", "legend-flow"),
         _heading_boxes(grid.title_lines, split, shares),
         _headings(grid.title_lines, state, t, split, shares),
+        strict=True,  # three names, three boxes, three labels
     )
     for name, box, label in headings:
         placed = Box(grid.title.x + box.x, grid.title.y + box.y, box.w, box.h)
@@ -533,16 +553,19 @@ def _dot_lines(journey: Journey, grid: Grid, t: dict, lanes: str = "none") -> It
         )
     for marker in grid.empties:  # an empty stage stays visible: it is a finding, not a layout glitch
         yield (
-            f'  {_quote(marker.id)} [id={_quote(marker.id)}, shape=box, style="dashed", fixedsize=true, color="{t["exit"]}", '
-            f'fontcolor="{t["exit"]}", fontsize=10, {canvas.pin(marker.box)}, label="no touchpoints"];'
+            f'  {_quote(marker.id)} [id={_quote(marker.id)}, shape=box, style="dashed", fixedsize=true, '
+            f'color="{t["exit"]}", fontcolor="{t["exit"]}", fontsize=10, {canvas.pin(marker.box)}, '
+            f'label="no touchpoints"];'
         )
     if grid.lanes and grid.columns:
         right = grid.columns[-1].box.right
         for lane in grid.lanes:
             node = _quote("lane-" + lane.id)
             yield (
-                f'  {node} [id={node}, {canvas.pin(lane.box)}, label=<<TABLE BORDER="0" CELLPADDING="2" CELLSPACING="0">'
-                f'<TR><TD ALIGN="LEFT" BALIGN="LEFT"><FONT COLOR="{t["muted"]}"><B>{_label_lines(lane.lines)}</B></FONT></TD></TR></TABLE>>];'
+                f"  {node} [id={node}, {canvas.pin(lane.box)}, "
+                f'label=<<TABLE BORDER="0" CELLPADDING="2" CELLSPACING="0">'
+                f'<TR><TD ALIGN="LEFT" BALIGN="LEFT"><FONT COLOR="{t["muted"]}"><B>{_label_lines(lane.lines)}</B>'
+                f"</FONT></TD></TR></TABLE>>];"
             )
             if lane is not grid.lanes[0]:  # a line across every column between two lanes
                 line = _quote("lane-line-" + lane.id)
@@ -556,24 +579,28 @@ def _dot_lines(journey: Journey, grid: Grid, t: dict, lanes: str = "none") -> It
     for card in grid.cards:
         node = _quote("tp-" + card.touchpoint.id)
         tooltip = f", tooltip={_escstring(_card_tooltip(card, names))}" if card.badges else ""
-        yield f"  {node} [id={node}, {canvas.pin(card.box)}, label={_card(card, where[card.touchpoint.id], t)}{tooltip}];"
+        yield (
+            f"  {node} [id={node}, {canvas.pin(card.box)}, label={_card(card, where[card.touchpoint.id], t)}{tooltip}];"
+        )
     for metrics in grid.metrics:
         node = _quote(metrics.id)
         yield f"  {node} [id={node}, {canvas.pin(metrics.box)}, label={_metric_box(metrics, t)}];"
     for marker in grid.exits:
         yield (
-            f'  {_quote(marker.id)} [id={_quote(marker.id)}, shape=box, style="rounded,dashed", fixedsize=true, color="{t["exit"]}", '
-            f'fontcolor="{t["exit"]}", fontsize={LABEL_SIZE}, {canvas.pin(marker.box)}, label=<{_label_lines(marker.lines)}>];'
+            f'  {_quote(marker.id)} [id={_quote(marker.id)}, shape=box, style="rounded,dashed", fixedsize=true, '
+            f'color="{t["exit"]}", fontcolor="{t["exit"]}", fontsize={LABEL_SIZE}, {canvas.pin(marker.box)}, '
+            f"label=<{_label_lines(marker.lines)}>];"
         )
     for marker in grid.starts:
         yield (
-            f'  {_quote(marker.id)} [id={_quote(marker.id)}, shape=circle, fixedsize=true, style=filled, fillcolor="{t["text"]}", '
-            f'color="{t["text"]}", {canvas.pin(marker.box)}, label="", tooltip="start"];'
+            f"  {_quote(marker.id)} [id={_quote(marker.id)}, shape=circle, fixedsize=true, style=filled, "
+            f'fillcolor="{t["text"]}", color="{t["text"]}", {canvas.pin(marker.box)}, label="", tooltip="start"];'
         )
     for marker in grid.ends:
         yield (
-            f'  {_quote(marker.id)} [id={_quote(marker.id)}, shape=doublecircle, fixedsize=true, style=filled, fillcolor="{t["end"]}", '
-            f'color="{t["end"]}", {canvas.pin(marker.box)}, label="", tooltip="journey ends"];'
+            f"  {_quote(marker.id)} [id={_quote(marker.id)}, shape=doublecircle, fixedsize=true, style=filled, "
+            f'fillcolor="{t["end"]}", color="{t["end"]}", {canvas.pin(marker.box)}, label="", '
+            f'tooltip="journey ends"];'
         )
     for route in grid.routes:
         yield f"  {_quote(route.source)} -> {_quote(route.target)} [{', '.join(_edge_attrs(route, t, canvas))}];"

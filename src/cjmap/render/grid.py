@@ -758,7 +758,7 @@ def layout_grid(
     for edge in journey.edges:
         out_count[edge.source] = out_count.get(edge.source, 0) + 1
     plans: list[_Plan] = []
-    for edge_id, edge in zip(edge_ids(journey.edges), journey.edges):
+    for edge_id, edge in zip(edge_ids(journey.edges), journey.edges, strict=True):  # an id per edge
         if edge.source not in place or edge.target not in place:
             continue
         j1, r1, k1 = place[edge.source]
@@ -800,7 +800,7 @@ def layout_grid(
             else (float(min(p.gutters)), float(max(p.gutters)))
             for p in members
         ]
-        for plan, track in zip(members, _assign_tracks(spans, clearance=0.0)):
+        for plan, track in zip(members, _assign_tracks(spans, clearance=0.0), strict=True):  # a track per span
             plan.gap_track = track
         gap_tracks[gap] = max(p.gap_track for p in members) + 1
 
@@ -907,7 +907,7 @@ def layout_grid(
     gutter_tracks = [0] * (n_cols + 1)
     for g, in_gutter in runs.items():
         spans = [(lo, hi) for _, _, lo, hi in in_gutter]
-        for (runner, part, _, _), t in zip(in_gutter, _assign_tracks(spans, clearance=3)):
+        for (runner, part, _, _), t in zip(in_gutter, _assign_tracks(spans, clearance=3), strict=True):  # per run
             track_of[(runner.id, part)] = t
         gutter_tracks[g] = max(track_of[(p.id, part)] for p, part, _, _ in in_gutter) + 1
 
