@@ -427,3 +427,74 @@ def test_line_and_column_count_as_csv_does(project: Path, odd: str) -> None:
 def test_a_blank_first_line_is_skipped(project: Path) -> None:
     metrics = load_csv(project, "\n\nmetric,at,value,date\nconversion,checkout,3.2,2026-10-01\n")
     assert metrics.problems == () and [p.value for s in metrics.series for p in s.points if p.from_data] == [3.2]
+
+
+def renamed_part(project: Path, rows: list[tuple], old: str, new: str, edit) -> None:
+    """A workbook whose part `old` is moved to `new` (references rewritten, so openpyxl still finds it)."""
+    source = zipfile.ZipFile(io.BytesIO(workbook_bytes(rows)))
+    short_old, short_new = old.removeprefix("xl/"), new.removeprefix("xl/")
+    with zipfile.ZipFile(project / "data.xlsx", "w", zipfile.ZIP_DEFLATED) as archive:
+        for entry in source.infolist():
+            text = source.read(entry.filename)
+            if entry.filename == old:
+                archive.writestr(new, edit(text.decode()).encode())
+                continue
+            if entry.filename.endswith((".xml", ".rels")):
+                text = text.replace(old.encode(), new.encode()).replace(short_old.encode(), short_new.encode())
+            archive.writestr(entry, text)
+
+
+def test_the_budget_counts_a_part_whatever_its_name(project: Path) -> None:
+    """openpyxl follows relationships to any name: a sheet renamed .bin is a sheet, and is counted as one."""
+    rows = [HEADER, ("conversion", "checkout", 3, "2026-10-01")]
+    wide = "<c/>" * 5_000
+    renamed_part(
+        project,
+        rows,
+        "xl/worksheets/sheet1.xml",
+        "xl/worksheets/sheet1.bin",
+        lambda t: t.replace("</row>", wide + "</row>", 1),
+    )
+    (problem,) = load(project).problems
+    assert problem.message.startswith("a row of xl/worksheets/sheet1.bin holds more than 200 cells")
+
+
+def test_a_part_moved_among_the_sheets_keeps_the_limit_of_what_it_is(project: Path) -> None:
+    """The workbook part moved under xl/worksheets/ is still no sheet: its root says so, not its folder."""
+    rows = [HEADER, ("conversion", "checkout", 3, "2026-10-01")]
+    names = "<definedNames>" + '<definedName name="a">x</definedName>' * 120_000 + "</definedNames>"
+    renamed_part(
+        project,
+        rows,
+        "xl/workbook.xml",
+        "xl/worksheets/wb.xml",
+        lambda t: t.replace("</sheets>", "</sheets>" + names, 1),
+    )
+    (problem,) = load(project).problems
+    assert problem.message.startswith("xl/worksheets/wb.xml holds more than 100,000 XML elements")
+
+
+def test_deep_nesting_inside_a_cell_is_refused(project: Path) -> None:
+    deep = "<x>" * 100 + "</x>" * 100
+    with_part(
+        project,
+        [HEADER, ("conversion", "checkout", "3", "2026-10-01")],
+        "xl/worksheets/sheet1.xml",
+        lambda text: text.replace("</row>", f'<c r="Z1" t="inlineStr"><is><t>{deep}</t></is></c></row>', 1),
+    )
+    (problem,) = load(project).problems
+    assert problem.message.startswith("xl/worksheets/sheet1.xml nests elements more than 64 deep")
+
+
+@pytest.mark.parametrize("method", [zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA], ids=["bzip2", "lzma"])
+def test_parts_packed_as_spreadsheets_never_pack_them_are_refused_before_unpacking(project: Path, method: int) -> None:
+    """zipfile unpacks a whole bzip2 or lzma chunk before cutting it to the declared size: a 7 KB bomb."""
+    source = zipfile.ZipFile(io.BytesIO(workbook_bytes([HEADER, ("conversion", "checkout", 3, "2026-10-01")])))
+    with zipfile.ZipFile(project / "data.xlsx", "w", zipfile.ZIP_DEFLATED) as archive:
+        for entry in source.infolist():
+            packed = method if entry.filename == "xl/worksheets/sheet1.xml" else zipfile.ZIP_DEFLATED
+            archive.writestr(entry.filename, source.read(entry.filename), compress_type=packed)
+    (problem,) = load(project).problems
+    assert problem.message.startswith(
+        f"xl/worksheets/sheet1.xml is packed in a way spreadsheets do not write (method {method})"
+    )

@@ -194,6 +194,16 @@ def _read_xlsx(raw: bytes, display: str, required: Sequence[str]) -> Table:
             Location(display),
             f"the workbook holds {len(entries):,} parts, more than {MAX_ZIP_ENTRIES:,}; refusing to open it",
         )
+    for entry in entries:  # zipfile's bzip2 and lzma readers unpack a whole chunk before cutting it to the
+        # declared size (a 7 KB bzip2 entry grows to gigabytes); Excel writes only stored and deflated parts
+        if entry.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            raise TableError(
+                Location(display),
+                f"{entry.filename} is packed in a way spreadsheets do not write (method {entry.compress_type}); "
+                "save it again from the spreadsheet",
+            )
+        if entry.flag_bits & 0x1:
+            raise TableError(Location(display), f"{entry.filename} is encrypted; save the workbook without a password")
     unpacked = sum(entry.file_size for entry in entries)  # zipfile never unpacks past the declared size
     if unpacked > MAX_UNPACKED:
         raise TableError(
@@ -204,7 +214,7 @@ def _read_xlsx(raw: bytes, display: str, required: Sequence[str]) -> Table:
         check_workbook(archive)  # openpyxl builds every cell of a row, every name and style: count them first
     except OverBudget as e:
         raise TableError(Location(display), f"{e}; refusing to open it") from None
-    except (zipfile.BadZipFile, ValueError, EOFError, OSError, NotImplementedError, zlib.error) as e:
+    except (zipfile.BadZipFile, ValueError, EOFError, OSError, NotImplementedError, RuntimeError, zlib.error) as e:
         raise TableError(Location(display), f"not an .xlsx workbook ({e})") from None
     try:
         import openpyxl
