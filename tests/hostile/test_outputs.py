@@ -213,3 +213,21 @@ def test_a_folder_render_never_writes_over_another_maps_data_file(project: Path)
     (project / "b.svg").write_bytes(b"PK\x03\x04 a workbook")  # an .xlsx under any name
     assert run_cli("render", "b.cjmap.yaml", "--format", "svg", cwd=project).returncode == 2
     assert (project / "b.svg").read_bytes() == b"PK\x03\x04 a workbook"
+
+
+@pytest.mark.parametrize(
+    "table",
+    [
+        "Monthly report\n\nmetric,at,value,date\nconv,map,3.1,2026-10-01\n",  # a title above the header
+        "metric,at,value,date\rconv,map,3.1,2026-10-01\r",  # old Mac line breaks
+        '" metric ",at,value,date\nconv,map,3.1,2026-10-01\n',  # quoted, with spaces
+    ],
+    ids=["title-row", "cr-only", "quoted-spaces"],
+)
+def test_data_the_reader_accepts_is_never_written_over(project: Path, table: str) -> None:
+    """What the data reader reads as a table, the output guard must recognise as one too."""
+    write(project, "stats.cjmap.yaml", MINIMAL)
+    (project / "stats.html").write_bytes(table.encode())
+    result = run_cli("render", "stats.cjmap.yaml", "--format", "html", cwd=project)
+    assert result.returncode == 2 and "it is a metric data file" in result.stderr
+    assert (project / "stats.html").read_bytes() == table.encode()

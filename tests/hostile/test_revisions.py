@@ -211,3 +211,18 @@ def test_a_revision_is_read_with_its_metric_data(repo: Path) -> None:
 
     with tree_at("HEAD", repo) as laid_out:
         assert sorted(p.name for p in laid_out.iterdir() if p.is_file()) == ["d.csv", "m.cjmap.yaml"]
+
+
+def test_data_files_laid_out_are_bounded_in_bytes(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A small packed repository of big data-looking files must not fill the temporary folder."""
+    from cjmap.review import revisions
+
+    for n in range(5):
+        write(repo, f"d/x{n}.csv", f"metric,at,value,date,{n}\n" + "conv,map,1,2026-10-01\n" * 200)
+    git(repo, "add", ".")
+    git(repo, "commit", "-qm", "data")
+    size = (repo / "d" / "x0.csv").stat().st_size
+    monkeypatch.setattr(revisions, "MAX_DATA_BYTES_LAID_OUT", size * 2)
+    with revisions.tree_at("HEAD", repo) as laid_out:
+        assert len(list((laid_out / "d").iterdir())) == 2
+        assert (laid_out / "m.cjmap.yaml").exists()  # maps are laid out whatever the data took

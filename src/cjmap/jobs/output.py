@@ -97,7 +97,7 @@ def _is_data(path: Path) -> bool:
     render whatever its name."""
     try:
         with open(path, "rb") as handle:
-            return looks_like_data(handle.read(4096))
+            return looks_like_data(handle.read(64 * 1024))
     except OSError:
         return False
 

@@ -26,6 +26,8 @@ KEPT_SUFFIXES = (*MAP_SUFFIXES, ".toml")
 CONFIG_NAMES = ("cjmap.toml", "pyproject.toml")
 MAX_LAID_OUT = 10_000  # maps and configs of one revision; a real repository has tens
 MAX_DATA_LAID_OUT = 2_000  # metric data files besides; more are left out (maps naming them find them missing)
+MAX_DATA_BYTES_LAID_OUT = 100 * 1024 * 1024  # and at most this much of them: a tiny packed repository of 300
+# data-looking 10 MB files would otherwise write gigabytes to the temporary folder
 
 
 class GitError(Exception):
@@ -100,7 +102,8 @@ def tree_at(rev: str, cwd: Path) -> Iterator[Path]:
     cannot write outside the folder nor stop the diff. Only what a map can use is
     copied: YAML named `*.cjmap.yaml` or carrying a top-level `cjmap:` key,
     `cjmap.toml`/`pyproject.toml`, and metric data (`.csv` naming the data columns,
-    `.xlsx`; at most MAX_DATA_LAID_OUT of them). Each blob is read once however many names share it
+    `.xlsx`; at most MAX_DATA_LAID_OUT of them, MAX_DATA_BYTES_LAID_OUT in all).
+    Each blob is read once however many names share it
     (streamed, never all in memory), and at most MAX_LAID_OUT files are laid out.
     """
     root = repo_root(cwd)
@@ -113,12 +116,15 @@ def tree_at(rev: str, cwd: Path) -> Iterator[Path]:
         for name, oid, _ in entries:
             by_oid.setdefault(oid, []).append(name)
         sizes = {oid: size for _, oid, size in entries}
-        laid_out = data_laid_out = 0
+        laid_out = data_laid_out = data_bytes = 0
         for oid, head, read_rest in _blobs([o for o in by_oid if sizes[o] <= MAX_BYTES], root):
             names = [n for n in by_oid[oid] if _wanted(n, head)]
             tables = [n for n in by_oid[oid] if n not in names and _is_data(n, head)]
             tables = tables[: max(0, MAX_DATA_LAID_OUT - data_laid_out)]
+            if tables and data_bytes + sizes[oid] > MAX_DATA_BYTES_LAID_OUT:
+                tables = []
             data_laid_out += len(tables)
+            data_bytes += sizes[oid] if tables else 0
             laid_out += len(names)
             names += tables
             if not names:

@@ -34,17 +34,22 @@ MAP_NAMES = (".cjmap.yaml", ".cjmap.yml")
 MAP_KEY = re.compile(rb"^cjmap[ \t]*:", re.MULTILINE)
 SNIFF_BYTES = 1 << 20
 MAX_MAP_BYTES = 10 * 1024 * 1024  # the largest map file read unless `max-file-size` says otherwise
-DATA_SUFFIXES = (".csv", ".xlsx")
+DATA_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm")  # what data files are usually named
 _DATA_COLUMNS = {"metric", "at", "value", "date"}
 
 
 def looks_like_data(head: bytes) -> bool:
-    """Whether a file's first bytes are metric data a map may read: a workbook (a zip), or a table whose first
-    line names the data columns (metric,at,value,date, comma, semicolon or tab separated)."""
+    """Whether a file's first bytes are metric data a map may read: a workbook (a zip), or a table one of whose
+    first ten lines names the data columns (metric,at,value,date; comma, semicolon or tab separated), found
+    the way the reader finds its header (`metrics.tables`: titles above it, any line break, quoted names)."""
     if head.startswith(b"PK\x03\x04"):
         return True
-    first = head.lstrip(b"\xef\xbb\xbf\r\n\t ").split(b"\n", 1)[0].decode("utf-8", "replace").lower()
-    return _DATA_COLUMNS <= {cell.strip().strip('"') for cell in re.split(r"[,;\t]", first)}
+    text = head.decode("utf-8", "replace").removeprefix("\ufeff")
+    lines = [line for line in re.split(r"\r\n|\r|\n", text) if line.strip()][:10]
+    return any(
+        _DATA_COLUMNS <= {cell.strip().strip('"').strip().lower() for cell in re.split(r"[,;\t]", line)}
+        for line in lines
+    )
 
 
 class FileRefused(OSError):
