@@ -258,3 +258,22 @@ def test_bidi_overrides_in_tooltips_and_trend_labels_are_shown_not_obeyed() -> N
     item = kpi(journey, dataclasses.replace(series, metric=renamed), {}, {})
     assert "\u202e" not in item.details and "Conv\\u202eevil" in item.details
     assert "\u202e" not in str(item.trend) and "Conv\\u202eevil" in str(item.trend)
+
+
+def test_a_bidi_override_in_a_finding_cannot_reverse_the_place_shown_after_it(tmp_path: Path) -> None:
+    """A data cell's text reaches a CJM601 message; in the report the message is isolated (<bdi>)."""
+    from cjmap.render.html import journey_to_html
+
+    (tmp_path / "cjmap.toml").write_text("")
+    (tmp_path / "d.csv").write_text("metric,at,value,date\nconversion,map,\u202eevil,2026-10-01\n", encoding="utf-8")
+    text = (
+        "cjmap: 1\ntitle: T\nupdated: 2026-11-01\ndata: [d.csv]\n"
+        "metrics: [{id: conversion, name: Conversion, kind: rate}]\n"
+        "stages:\n  - name: S\n    touchpoints: [{id: t1, name: T1}]\n"
+    )
+    (tmp_path / "m.cjmap.yaml").write_text(text)
+    result = check(tmp_path / "m.cjmap.yaml", "m.cjmap.yaml")
+    assert result.journey is not None
+    html = journey_to_html(result.journey, "<svg/>", result.diagnostics, "cjmap test")
+    (item,) = [line for line in html.splitlines() if "CJM601" in line and "<li" in line]
+    assert re.search(r"<bdi>[^<]*\u202e[^<]*</bdi> <span class=\"meta\">", item), item
