@@ -240,6 +240,7 @@ HTML_TAGS = {
     "legend",
     "tfoot",
     "abbr",
+    "bdi",
     "code",
     "br",
     "script",
