@@ -13,6 +13,14 @@ from cjmap.render.funnel import funnels, leave_text, percent
 from cjmap.render.markdown import to_markdown
 from conftest import write
 
+
+def found(pattern: str, text: str, flags: int = 0) -> re.Match[str]:
+    """The match the test needs: a missing one fails here, naming the pattern."""
+    match = re.search(pattern, text, flags)
+    assert match is not None, pattern
+    return match
+
+
 TWO_STARTS = """\
 cjmap: 1
 title: Claims
@@ -68,6 +76,7 @@ def load(project: Path, text: str = TWO_STARTS):
 
 def test_each_persona_with_its_own_start_gets_a_funnel_along_its_own_path(project: Path) -> None:
     anna, marek = funnels(load(project))
+    assert anna.persona is not None and marek.persona is not None
     assert (anna.persona.id, marek.persona.id) == ("anna", "marek")
     reach = {s.touchpoint.id: percent(s.reach) for f in marek.stages for s in f.steps}
     assert reach == {"portal": "100 %", "upload": "100 %", "offer": "90 %", "repair": "63 %", "cash": "81 %"}
@@ -114,7 +123,7 @@ def test_report_shows_each_personas_funnel_labelled_and_the_switch_keeps_only_th
     )
     assert '<span class="funnel-who">Marek</span>' in html and "? reach" not in html
     assert 'body:has(#view-marek:checked) [data-funnel]:not([data-funnel="marek"]) { display: none; }' in html
-    notes = re.search(r'<tr class="funnel-notes">(.*?)</tr>', html, re.DOTALL)[1]
+    notes = found(r'<tr class="funnel-notes">(.*?)</tr>', html, re.DOTALL)[1]
     assert '<li data-funnel="marek"><strong>Marek:</strong> A branch skips a stage' in notes
 
 

@@ -7,11 +7,19 @@ import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from cjmap.lint.pipeline import check, load_journey
+from cjmap.lint.pipeline import load_journey
 from cjmap.render import render_journey
 from cjmap.render.dot import journey_grid, journey_to_dot
 from cjmap.render.grid import META_SIZE, metric_box_height
 from conftest import EXAMPLES, write
+
+
+def found(pattern: str, text: str, flags: int = 0) -> re.Match[str]:
+    """The match the test needs: a missing one fails here, naming the pattern."""
+    match = re.search(pattern, text, flags)
+    assert match is not None, pattern
+    return match
+
 
 CHECKOUT = EXAMPLES / "checkout.cjmap.yaml"
 SVG = "{http://www.w3.org/2000/svg}"
@@ -44,14 +52,14 @@ stages:
 
 
 def test_metric_text_is_no_smaller_than_the_rest_of_the_diagram() -> None:
-    dot = journey_to_dot(check(CHECKOUT).journey)
+    dot = journey_to_dot(load_journey(CHECKOUT))
     boxes = re.findall(r'^  "(?:journey-)?metrics[^"]*" \[([^\n]*)\];$', dot, re.MULTILINE)
     sizes = {float(s) for box in boxes for s in re.findall(r'POINT-SIZE="([\d.]+)"', box)}
     assert boxes and min(sizes) >= META_SIZE == 9  # 9 pt: 12 CSS px, what README says of the smallest text
 
 
 def test_each_metrics_box_is_as_tall_as_what_it_says() -> None:
-    grid = journey_grid(check(CHECKOUT).journey)
+    grid = journey_grid(load_journey(CHECKOUT))
     heights = {box.id: box.box.h for box in grid.metrics}
     assert all(box.box.h == metric_box_height(box.lines) for box in grid.metrics)
     assert len(set(heights.values())) > 1  # not all as tall as the tallest
@@ -59,20 +67,20 @@ def test_each_metrics_box_is_as_tall_as_what_it_says() -> None:
 
 def test_a_long_exit_reason_wraps_instead_of_being_cut(project: Path) -> None:
     dot = journey_to_dot(load_journey(write(project, "m.cjmap.yaml", TWO_LANES), "m.cjmap.yaml"))
-    exit_label = re.search(r'^  "exit-form" \[([^\n]*)\];$', dot, re.MULTILINE)[1]
+    exit_label = found(r'^  "exit-form" \[([^\n]*)\];$', dot, re.MULTILINE)[1]
     text = " ".join(re.findall(r"([^<>]+)<BR", exit_label))
     assert "\u2026" not in exit_label and text.endswith("never tells anyone about it")
     assert text.startswith("10 % leave: Puts it off")
 
 
 def test_the_svg_carries_the_whole_journeys_metrics(project: Path) -> None:
-    svg = render_journey(check(CHECKOUT).journey, ["svg"], [], "t")["svg"].decode("utf-8")
+    svg = render_journey(load_journey(CHECKOUT), ["svg"], [], "t")["svg"].decode("utf-8")
     node = next(g for g in ET.fromstring(svg).iter(f"{SVG}g") if g.get("id") == "journey-metrics")
     text = " ".join(t.text or "" for t in node.iter(f"{SVG}text"))
     assert "Metrics for the whole journey" in text and "Checkout conversion" in text and "on target" in text
     journey = load_journey(write(project, "m.cjmap.yaml", TWO_LANES.replace(", value: 3.9}", "}")), "m.cjmap.yaml")
     assert "journey-metrics" not in journey_to_dot(journey)  # nothing measured for the whole journey: no box
-    assert "journey-metrics" not in journey_to_dot(check(EXAMPLES / "car-purchase.cjmap.yaml").journey)
+    assert "journey-metrics" not in journey_to_dot(load_journey(EXAMPLES / "car-purchase.cjmap.yaml"))
 
 
 def test_in_persona_lanes_the_metrics_have_a_band_of_their_own_under_every_persona(project: Path) -> None:

@@ -23,6 +23,14 @@ from cjmap.review.diff_formats import to_json, to_text
 from cjmap.review.diff_formats import to_markdown as diff_markdown
 from conftest import EXAMPLES, run_cli, write
 
+
+def found(pattern: str, text: str, flags: int = 0) -> re.Match[str]:
+    """The match the test needs: a missing one fails here, naming the pattern."""
+    match = re.search(pattern, text, flags)
+    assert match is not None, pattern
+    return match
+
+
 CHECKOUT = EXAMPLES / "checkout.cjmap.yaml"
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -69,7 +77,7 @@ def kpis(html: str) -> list[str]:
 
 
 def test_the_checkout_report_shows_value_target_status_and_trend_per_place() -> None:
-    html = report(check(CHECKOUT).journey)
+    html = report(load_journey(CHECKOUT))
     shown = kpis(html)
     assert "Reviews the cart Cart abandonment 45 % \u2713 on target target \u2264 50 % as of 2026-10-31" in shown
     assert "Checkout conversion 3.6 % \u2713 on target target \u2265 3.5 % as of 2026-10-31" in shown  # the map's
@@ -78,11 +86,9 @@ def test_the_checkout_report_shows_value_target_status_and_trend_per_place() -> 
     assert re.search(r'<div class="kpi on" data-for="first-time"[^>]*>\s*<span class="who">Fills in address', html)
     assert "Satisfaction (CSAT) \u00b7 Mia, first order" in html
     # the sparkline: one polyline with a point per dated value, and the target dashed across
-    spark = re.search(
-        r'<svg [^>]*class="sparkline" [^>]*aria-label="Trend of Cart abandonment: ([^"]*)".*?</svg>', html
-    )
+    spark = found(r'<svg [^>]*class="sparkline" [^>]*aria-label="Trend of Cart abandonment: ([^"]*)".*?</svg>', html)
     assert spark and spark[1] == "52 % on 2026-08-31, 49 % on 2026-09-30, 45 % on 2026-10-31"
-    assert len(re.search(r'points="([^"]*)"', spark[0])[1].split()) == 3 and 'class="target"' in spark[0]
+    assert len(found(r'points="([^"]*)"', spark[0])[1].split()) == 3 and 'class="target"' in spark[0]
     assert html.count('<th scope="row">Metrics</th>') == 1
 
 
@@ -105,7 +111,7 @@ def test_per_persona_values_are_labelled_and_never_shown_as_everyones(project: P
 
 
 def test_funnel_follows_the_shares_and_says_what_it_does_not_know(project: Path) -> None:
-    stages = funnel(check(CHECKOUT).journey)
+    stages = funnel(load_journey(CHECKOUT))
     assert [(f.stage.id, percent(f.reach)) for f in stages] == [
         ("browse", "100 %"),
         ("cart", "100 %"),
@@ -126,11 +132,11 @@ def test_funnel_follows_the_shares_and_says_what_it_does_not_know(project: Path)
     (buy,) = funnel(journey)
     reach = [(s.touchpoint.id, percent(s.reach)) for s in buy.steps]
     assert reach == [("cart", "100 %"), ("ask", "10 %"), ("pay", "?")]
-    assert funnel(check(EXAMPLES / "car-purchase.cjmap.yaml").journey) == ()  # no shares, no funnel
+    assert funnel(load_journey(EXAMPLES / "car-purchase.cjmap.yaml")) == ()  # no shares, no funnel
 
 
 def test_report_funnel_lane_and_markdown_rows() -> None:
-    journey = check(CHECKOUT).journey
+    journey = load_journey(CHECKOUT)
     html = report(journey)
     assert "<strong>55 %</strong> enter this stage" in html
     assert '<span class="leaves">45 % of all leave here</span>' in html
@@ -144,16 +150,16 @@ def test_report_funnel_lane_and_markdown_rows() -> None:
 
 
 def test_flow_edges_are_as_wide_as_their_share_and_exits_say_how_many_leave() -> None:
-    dot = journey_to_dot(check(CHECKOUT).journey)
-    card = re.search(r'"tp-checkout-form" -> "tp-pay-card" \[([^\n]*)\];', dot)[1]
+    dot = journey_to_dot(load_journey(CHECKOUT))
+    card = found(r'"tp-checkout-form" -> "tp-pay-card" \[([^\n]*)\];', dot)[1]
     assert f"penwidth={share_width(0.7):.2f}" in card and "<B>70 %<BR" in card and "pays by card" in card
-    wallet = re.search(r'"tp-checkout-form" -> "tp-pay-wallet" \[([^\n]*)\];', dot)[1]
+    wallet = found(r'"tp-checkout-form" -> "tp-pay-wallet" \[([^\n]*)\];', dot)[1]
     assert f"penwidth={share_width(0.22):.2f}" in wallet and share_width(0.22) < share_width(0.7)
-    plain = re.search(r'"tp-pay-card" -> "tp-order-confirmation" \[([^\n]*)\];', dot)[1]
+    plain = found(r'"tp-pay-card" -> "tp-order-confirmation" \[([^\n]*)\];', dot)[1]
     assert "penwidth" not in plain  # no share given: drawn as before
     assert '<45 % leave:<BR ALIGN="LEFT"/>Leaves with the<BR' in dot and "<8 % leave: Gives<BR" in dot
     assert "share of customers taking a branch" in dot
-    assert "share of customers" not in journey_to_dot(check(EXAMPLES / "car-purchase.cjmap.yaml").journey)
+    assert "share of customers" not in journey_to_dot(load_journey(EXAMPLES / "car-purchase.cjmap.yaml"))
 
 
 def test_shares_that_leave_a_rest_without_an_exit_show_the_rest(project: Path) -> None:
@@ -166,10 +172,12 @@ def test_sparkline_places_points_by_date_and_takes_in_the_target() -> None:
     points = [Point(v, date(2026, 1, d), where) for v, d in ((10, 1), (20, 2), (30, 11))]
     svg = ET.fromstring(str(sparkline(points, Target(40, "higher"), 'Trend "x" <y>')))
     assert svg.get("aria-label") == 'Trend "x" <y>' and svg.get("width") == str(WIDTH)
-    xy = [tuple(map(float, p.split(","))) for p in svg.find(f"{SVG}polyline").get("points").split()]
+    line, target = svg.find(f"{SVG}polyline"), svg.find(f"{SVG}line")
+    assert line is not None and target is not None
+    xy = [tuple(map(float, p.split(","))) for p in line.attrib["points"].split()]
     assert xy[1][0] - xy[0][0] < (xy[2][0] - xy[1][0]) / 5  # one day apart, then nine
     assert xy[0][1] > xy[1][1] > xy[2][1]  # rising values go up
-    target_y = float(svg.find(f"{SVG}line").get("y1"))
+    target_y = float(target.attrib["y1"])
     assert target_y < xy[2][1] and 0 <= target_y <= HEIGHT  # the target is above the newest value, inside the box
     assert str(sparkline(points[:1], None, "one")) == ""
 
@@ -230,19 +238,19 @@ def test_funnel_bars_stay_inside_their_track_when_shares_add_up_to_more(project:
 
 
 def test_the_diagram_has_a_metrics_box_per_stage_that_measures_something() -> None:
-    journey = check(CHECKOUT).journey
+    journey = load_journey(CHECKOUT)
     dot = journey_to_dot(journey)
     boxes = re.findall(r'^  "(metrics-[^"]+)" \[[^\n]*$', dot, re.MULTILINE)
     assert boxes == ["metrics-cart", "metrics-checkout", "metrics-after-purchase"]  # Browse measures nothing
-    cart = re.search(r'^  "metrics-cart" \[([^\n]*)\];$', dot, re.MULTILINE)[1]
+    cart = found(r'^  "metrics-cart" \[([^\n]*)\];$', dot, re.MULTILINE)[1]
     assert "Reviews the cart \u00b7 Cart abandonment" in cart and "<B>45 % \u2713 on target<BR" in cart
     assert "target \u2264 50 % \u00b7 2026-10-31" in cart
-    checkout = re.search(r'^  "metrics-checkout" \[([^\n]*)\];$', dot, re.MULTILINE)[1]
+    checkout = found(r'^  "metrics-checkout" \[([^\n]*)\];$', dot, re.MULTILINE)[1]
     assert "Mia, first order" in checkout and "Jon, returning customer" in checkout  # whose value it is
     svg = ET.fromstring(render_journey(journey, ["svg"], [], "t")["svg"].decode("utf-8"))
     grid_boxes = {g.get("id") for g in svg.iter(f"{SVG}g")}
     assert {"metrics-cart", "metrics-checkout"} <= grid_boxes
-    assert "metrics-" not in journey_to_dot(check(EXAMPLES / "car-purchase.cjmap.yaml").journey)
+    assert "metrics-" not in journey_to_dot(load_journey(EXAMPLES / "car-purchase.cjmap.yaml"))
 
 
 def test_bidi_overrides_in_tooltips_and_trend_labels_are_shown_not_obeyed() -> None:

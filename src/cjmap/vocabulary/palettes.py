@@ -5,8 +5,13 @@ Text on every fill is dark or white with a contrast of at least 4.5:1 (the tests
 
 from __future__ import annotations
 
+from typing import Any
+
+# Colour roles by name (str), and "emotion": {score: (card fill, badge fill, badge text)}; dot.py reads roles by name.
+DiagramTheme = dict[str, Any]
+
 # The diagram: colour roles, and per emotion (card fill, badge fill, badge text).
-DIAGRAM_LIGHT = {
+DIAGRAM_LIGHT: DiagramTheme = {
     "background": "#ffffff",
     "text": "#1f2328",
     "muted": "#57606a",
@@ -29,7 +34,7 @@ DIAGRAM_LIGHT = {
     },
 }
 # The report's dark theme draws the diagram dark too: the same roles, dark fills and light text.
-DIAGRAM_DARK = {
+DIAGRAM_DARK: DiagramTheme = {
     "background": "#0d1117",
     "text": "#e6edf3",
     "muted": "#9da7b3",
