@@ -198,7 +198,7 @@ def _errors(stream: object, default: str) -> str:
 def _decoded(stream: io.TextIOWrapper) -> str:
     """What `subprocess.run(text=True)` reads from a pipe: the locale's encoding, universal newlines."""
     stream.flush()
-    data = stream.buffer.getvalue()  # type: ignore[attr-defined]
+    data = stream.buffer.getvalue()  # type: ignore[attr-defined]  # _captured() wraps a BytesIO
     return io.TextIOWrapper(io.BytesIO(data), encoding=locale.getpreferredencoding(False)).read()
 
 

@@ -260,7 +260,7 @@ def test_watch_keeps_watching_a_data_file_that_went_missing(tmp_path: Path) -> N
     from cjmap.jobs.watch import _watched
 
     map_file, data = write(tmp_path, "m.cjmap.yaml", MINIMAL), write(tmp_path, "d.csv", "metric,at,value,date\n")
-    task = SimpleNamespace(path=map_file)
+    task = SimpleNamespace(path=map_file)  # stand-ins with only what _watched reads (hence the arg-type ignores)
     first = _watched(task, SimpleNamespace(sources=(map_file, data), loaded=True), set())  # type: ignore[arg-type]
     assert first == {map_file.resolve(), data.resolve()}
     data.unlink()  # the map still loads: a missing data file is a finding, not a load error

@@ -79,7 +79,7 @@ def test_a_zip_bomb_is_refused_before_it_is_unpacked(project: Path, monkeypatch:
 
     def recording_open(self: zipfile.ZipFile, name: object, *args: object, **kwargs: object) -> object:
         opened.append(str(name))
-        return real_open(self, name, *args, **kwargs)  # type: ignore[arg-type]
+        return real_open(self, name, *args, **kwargs)  # type: ignore[arg-type]  # passed on as given
 
     monkeypatch.setattr(zipfile.ZipFile, "open", recording_open)
     (problem,) = load(project).problems

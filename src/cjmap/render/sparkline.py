@@ -22,24 +22,24 @@ def sparkline(points: Sequence[Point], target: Target | None, label: str) -> Mar
 
     The y range takes in the target, so a reader sees how far the line is from it. Needs two dated points.
     """
-    dated = [p for p in points if p.day is not None]
+    dated = [(p.day.toordinal(), p) for p in points if p.day is not None]  # (day as a number, point)
     if len(dated) < 2:
         return Markup("")
-    first, last = dated[0].day.toordinal(), dated[-1].day.toordinal()  # type: ignore[union-attr]
+    first, last = dated[0][0], dated[-1][0]
     span_days = max(last - first, 1)
-    values = [p.value for p in dated] + ([target.value] if target else [])
+    values = [p.value for _, p in dated] + ([target.value] if target else [])
     low, high = min(values), max(values)
     span = high - low or 1.0
 
-    def x(point: Point) -> float:
-        return PAD + (point.day.toordinal() - first) / span_days * (WIDTH - 2 * PAD)  # type: ignore[union-attr]
+    def x(day: int) -> float:
+        return PAD + (day - first) / span_days * (WIDTH - 2 * PAD)
 
     def y(value: float) -> float:
         if high == low:
             return HEIGHT / 2
         return PAD + (high - value) / span * (HEIGHT - 2 * PAD)
 
-    line = " ".join(f"{x(p):.1f},{y(p.value):.1f}" for p in dated)
+    line = " ".join(f"{x(day):.1f},{y(p.value):.1f}" for day, p in dated)
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="sparkline" role="img" '
         f'aria-label="{html.escape(label, quote=True)}" '
@@ -49,6 +49,6 @@ def sparkline(points: Sequence[Point], target: Target | None, label: str) -> Mar
         ty = y(target.value)
         parts.append(f'<line class="target" x1="{PAD}" y1="{ty:.1f}" x2="{WIDTH - PAD}" y2="{ty:.1f}"/>')
     parts.append(f'<polyline class="trend" points="{line}"/>')
-    parts.append(f'<circle class="now" cx="{x(dated[-1]):.1f}" cy="{y(dated[-1].value):.1f}" r="2.5"/>')
+    parts.append(f'<circle class="now" cx="{x(dated[-1][0]):.1f}" cy="{y(dated[-1][1].value):.1f}" r="2.5"/>')
     parts.append("</svg>")
     return Markup("".join(parts))
