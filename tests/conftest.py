@@ -12,6 +12,7 @@ import contextlib
 import io
 import locale
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -219,6 +220,13 @@ stages:
     touchpoints:
       - {name: Buys, channel: web, owner: sales, emotion: 2}
 """
+
+
+def found(pattern: str, text: str, flags: int = 0) -> re.Match[str]:
+    """The match the test needs: a missing one fails here, naming the pattern."""
+    match = re.search(pattern, text, flags)
+    assert match is not None, pattern
+    return match
 
 
 def lint_findings(

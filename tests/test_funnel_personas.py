@@ -11,15 +11,7 @@ from cjmap.lint.pipeline import load_journey
 from cjmap.render import render_journey
 from cjmap.render.funnel import funnels, leave_text, percent
 from cjmap.render.markdown import to_markdown
-from conftest import write
-
-
-def found(pattern: str, text: str, flags: int = 0) -> re.Match[str]:
-    """The match the test needs: a missing one fails here, naming the pattern."""
-    match = re.search(pattern, text, flags)
-    assert match is not None, pattern
-    return match
-
+from conftest import found, write
 
 TWO_STARTS = """\
 cjmap: 1

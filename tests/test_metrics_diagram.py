@@ -11,15 +11,7 @@ from cjmap.lint.pipeline import load_journey
 from cjmap.render import render_journey
 from cjmap.render.dot import journey_grid, journey_to_dot
 from cjmap.render.grid import META_SIZE, metric_box_height
-from conftest import EXAMPLES, write
-
-
-def found(pattern: str, text: str, flags: int = 0) -> re.Match[str]:
-    """The match the test needs: a missing one fails here, naming the pattern."""
-    match = re.search(pattern, text, flags)
-    assert match is not None, pattern
-    return match
-
+from conftest import EXAMPLES, found, write
 
 CHECKOUT = EXAMPLES / "checkout.cjmap.yaml"
 SVG = "{http://www.w3.org/2000/svg}"

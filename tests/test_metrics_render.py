@@ -21,15 +21,7 @@ from cjmap.render.sparkline import HEIGHT, WIDTH, sparkline
 from cjmap.review.diff import diff_journeys
 from cjmap.review.diff_formats import to_json, to_text
 from cjmap.review.diff_formats import to_markdown as diff_markdown
-from conftest import EXAMPLES, run_cli, write
-
-
-def found(pattern: str, text: str, flags: int = 0) -> re.Match[str]:
-    """The match the test needs: a missing one fails here, naming the pattern."""
-    match = re.search(pattern, text, flags)
-    assert match is not None, pattern
-    return match
-
+from conftest import EXAMPLES, found, run_cli, write
 
 CHECKOUT = EXAMPLES / "checkout.cjmap.yaml"
 SVG = "{http://www.w3.org/2000/svg}"
@@ -260,7 +252,7 @@ def test_bidi_overrides_in_tooltips_and_trend_labels_are_shown_not_obeyed() -> N
 
     from cjmap.render.kpi import kpi
 
-    journey = load_journey(Path(__file__).parent.parent / "examples" / "checkout.cjmap.yaml")
+    journey = load_journey(CHECKOUT)
     series = next(s for s in journey.metrics.series if s.trend)
     renamed = dataclasses.replace(series.metric, name="Conv\u202eevil")
     item = kpi(journey, dataclasses.replace(series, metric=renamed), {}, {})
