@@ -12,6 +12,16 @@ The start-up cases (`--version`, `--help`, lint of one map) run many times (`--s
 with their peers in one loop, turn by turn: `python -c pass` (Python's own start) and yamllint on the
 same file (found on the PATH or given with `--yamllint`), so a busy machine slows both sides alike. The
 machine's load average is printed before and after: on a shared machine read the ratios, not the times.
+
+`cjmap render` (svg + html) of 30 touchpoints is paired the same way with Mermaid CLI (`mmdc`) rendering
+the same journey, 30 tasks in 5 sections, to SVG (`--repeat` rounds: mmdc takes seconds). mmdc is not a
+dependency of cjmap; install it by hand, its headless browser pointed at the system's Chromium:
+
+    PUPPETEER_SKIP_DOWNLOAD=1 npm install --prefix /tmp/mmdc @mermaid-js/mermaid-cli
+    echo '{"executablePath": "/usr/bin/chromium", "args": ["--no-sandbox", "--disable-gpu"]}' > /tmp/mmdc/puppeteer.json
+    .venv/bin/python benchmarks/bench.py --mmdc /tmp/mmdc/node_modules/.bin/mmdc --mmdc-config /tmp/mmdc/puppeteer.json
+
+Without it (not on the PATH, no `--mmdc`) the pair's peer row is left out with a note.
 """
 
 from __future__ import annotations
@@ -77,6 +87,21 @@ def make_map(stages: int, per_stage: int, personas: int = 3) -> str:
                     f"          - {{to: t{branches[n]}, when: skips ahead}}",
                     f"          - {{to: t{n + 1}, when: otherwise}}",
                 ]
+    return "\n".join(lines) + "\n"
+
+
+def make_journey(sections: int, per_section: int, actors: int = 3) -> str:
+    """The same journey as `make_map`'s, as Mermaid writes one: a section per stage, a task per touchpoint,
+    its score (1–5) from the emotion (-2..2) and one or two personas as actors."""
+    lines = ["journey", f"    title Benchmark {sections}x{per_section}"]
+    for s in range(sections):
+        lines.append(f"    section Stage {s + 1}")
+        for i in range(per_section):
+            n = s * per_section + i
+            who = [f"Persona {n % actors}"] + ([f"Persona {(n + 1) % actors}"] if n % 2 else [])
+            lines.append(
+                f"      Touchpoint {n} where the customer does something: {EMOTIONS[n % 5] + 3}: {', '.join(who)}"
+            )
     return "\n".join(lines) + "\n"
 
 
@@ -166,6 +191,49 @@ def run(
     return result
 
 
+def mermaid_command(mmdc: str | None, config: str | None, root: Path) -> list[str] | None:
+    """The `mmdc` run that renders the 30-task journey to SVG, after one checked run proves it makes one (a
+    failing mmdc exits 1, which `measure` would take for lint findings); None when there is no mmdc."""
+    if not mmdc:
+        return None
+    (root / "journey.mmd").write_text(make_journey(5, 6))
+    svg = root / "journey.svg"
+    command = [mmdc, "--quiet", *(["-p", config] if config else []), "-i", "journey.mmd", "-o", svg.name]
+    done = subprocess.run(command, cwd=root, check=False, capture_output=True, text=True, env=ENV)
+    if done.returncode or not svg.is_file() or "<svg" not in svg.read_text():
+        raise SystemExit(f"{' '.join(command)} made no SVG (exit code {done.returncode}): {done.stderr.strip()}")
+    return command
+
+
+def render_pair(root: Path, out: str, mermaid: list[str] | None, repeat: int) -> list[Result]:
+    """`cjmap render` of 30 touchpoints and Mermaid CLI on the same journey, turn by turn."""
+    return paired(
+        [
+            (
+                "`cjmap render`, 30 touchpoints",
+                "< 200 ms, ≤ 0.1× Mermaid CLI",
+                [*CJMAP, "render", "small.cjmap.yaml", "-o", out],
+            ),
+            ("`mmdc` (Mermaid CLI), the same 30 tasks as a journey", "(peer)", mermaid),
+        ],
+        root,
+        repeat,
+    )
+
+
+def print_ratio(pair: list[Result], goal: str) -> None:
+    """How many times the time of its peer a paired case takes (nothing when the peer was left out)."""
+    if len(pair) == 2:
+        ratio = statistics.median(pair[0].times) / statistics.median(pair[1].times)
+        print(f"{pair[0].name} takes {ratio:.2f}× the time of {pair[1].name}, paired in one run{goal}")
+
+
+MMDC_MISSING = (
+    "(mmdc not found: npm install @mermaid-js/mermaid-cli, or give --mmdc PATH [--mmdc-config puppeteer.json], "
+    "for the Mermaid CLI peer row)"
+)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=5, help="runs per case (naive dot of 1,000 runs once)")
@@ -173,7 +241,10 @@ def main() -> None:
         "--short-repeat", type=int, default=31, help="runs of each start-up case (--version, --help, lint of one map)"
     )
     parser.add_argument("--yamllint", help="the yamllint to pair lint with (default: the one on the PATH)")
+    parser.add_argument("--mmdc", help="the Mermaid CLI to pair render with (default: the one on the PATH)")
+    parser.add_argument("--mmdc-config", help="puppeteer config JSON for mmdc (`mmdc -p`), e.g. the browser to use")
     parser.add_argument("--quick", action="store_true", help="skip the 1,000-card bare-dot reference (it takes ~20 s)")
+    parser.add_argument("--mermaid-only", action="store_true", help="run only the render / Mermaid CLI pair")
     args = parser.parse_args()
     env_python = subprocess.run([sys.executable, "-c", "import cjmap"], check=False, capture_output=True)
     if env_python.returncode:
@@ -199,6 +270,15 @@ def main() -> None:
         )
         print(f"load average before: {_load()}\n")
         print("| work | median | max | peak memory | target |\n|---|---|---|---|---|")
+        mermaid = mermaid_command(args.mmdc or shutil.which("mmdc"), args.mmdc_config, root)
+        if args.mermaid_only:
+            rendered = render_pair(root, out, mermaid, r)
+            print()
+            print_ratio(rendered, " (target: at most 0.1×)")
+            if not mermaid:
+                print(MMDC_MISSING)
+            print(f"\nload average after: {_load()}")
+            return
         short = args.short_repeat
         yamllint = args.yamllint or shutil.which("yamllint")
         start = paired(
@@ -234,7 +314,7 @@ def main() -> None:
             root,
             max(r, short // 2),
         )
-        run("`cjmap render`, 30 touchpoints", "< 200 ms", [*CJMAP, "render", "small.cjmap.yaml", "-o", out], root, r)
+        rendered = render_pair(root, out, mermaid, r)
         large = run(
             "`cjmap render`, 1,000 touchpoints",
             "< 1 s, < 300 MB",
@@ -283,12 +363,12 @@ def main() -> None:
                 "(target: at most 0.25×)"
             )
         print()
-        for mine, goal in ((small, " (target: at most 0.8×)"), (big, "")):
-            if len(mine) == 2:
-                ratio = statistics.median(mine[0].times) / statistics.median(mine[1].times)
-                print(f"{mine[0].name} takes {ratio:.2f}× the time of {mine[1].name}, paired in one run{goal}")
+        for mine, goal in ((small, " (target: at most 0.8×)"), (big, ""), (rendered, " (target: at most 0.1×)")):
+            print_ratio(mine, goal)
         if not yamllint:
             print("(yamllint not found: pip install yamllint, or give --yamllint PATH, for the paired peer rows)")
+        if not mermaid:
+            print(MMDC_MISSING)
         over = statistics.median(start[1].times) - statistics.median(start[0].times)
         print(f"`cjmap --version` takes {over * 1000:.0f} ms more than Python starting")
         print(f"\nload average after: {_load()}")
