@@ -22,11 +22,11 @@ from pydantic import (
     model_validator,
 )
 
-SLUG_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
-URL_SCHEMES = ("http://", "https://", "mailto:")
+from cjmap.vocabulary.fields import SLUG_MAX_LENGTH, SLUG_PATTERN, safe_url
+
 SCHEMA_ID = "https://cjmap.dev/schemas/cjmap.schema.json"
 
-Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=200)]
+Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=SLUG_MAX_LENGTH)]
 Text = Annotated[str, StringConstraints(min_length=1)]
 Ref = Annotated[str, Field(description="The id of something defined in this map or its imports.")]
 
@@ -76,12 +76,6 @@ class Identified(Model):
         return self
 
 
-def _safe_url(value: str) -> str:
-    if not value.strip().lower().startswith(URL_SCHEMES):
-        raise ValueError("url must start with http://, https:// or mailto:")
-    return value.strip()
-
-
 class Persona(Identified):
     """Who travels the journey, built from research rather than guesses."""
 
@@ -115,7 +109,7 @@ class Source(Identified):
     """Evidence behind the map: a survey, an analytics export, interviews."""
 
     collected: date | None = Field(None, description="When the data was collected (YYYY-MM-DD).")
-    url: Annotated[str, AfterValidator(_safe_url)] | None = Field(None, description="http, https or mailto link.")
+    url: Annotated[str, AfterValidator(safe_url)] | None = Field(None, description="http, https or mailto link.")
 
 
 Number = Annotated[int, Field(strict=True)] | Annotated[float, Field(strict=True, allow_inf_nan=False)]

@@ -8,21 +8,23 @@ following the rule that a touchpoint without `next` leads to the one after it.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 from itertools import pairwise
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
-from cjmap import model as m
 from cjmap.diagnostics import MAX_ERRORS, Diagnostic, Location, MapError, structural
 from cjmap.metrics.values import Metrics
 from cjmap.source.loader import LoadedMap, PathKey, SourceFile
 from cjmap.validate import MAX_PERSONAS, validate_source
 from cjmap.vocabulary.ids import id_of, slugify  # noqa: F401  (slugify: importable from here)
 from cjmap.vocabulary.personas import takes
+
+if TYPE_CHECKING:  # the map's files are read as the model's classes, or plain stand-ins (cjmap.plain)
+    from cjmap import model as m
 
 MetricValue = int | float | str
 
@@ -225,7 +227,7 @@ def resolve(loaded: LoadedMap, data: Sequence[Path] = ()) -> Journey:
 
 
 # id, display name, position, and (file, model entry, path) for follow-up checks
-_Defined = tuple[str, str, Location, tuple[SourceFile, m.Identified, PathKey]]
+_Defined = tuple[str, str, Location, tuple[SourceFile, "m.Identified", PathKey]]
 
 
 class _Resolver:
@@ -260,8 +262,8 @@ class _Resolver:
         channels = tuple(Entity(i, n, w) for i, n, w, _ in defined["channels"])
         sources = tuple(
             Source(id=i, name=n, collected=item.collected, url=item.url, where=w, spots=src.spots(path))
-            for i, n, w, (src, item, path) in defined["sources"]
-            if isinstance(item, m.Source)  # every one is; this tells the type checker so
+            for i, n, w, (src, entry, path) in defined["sources"]
+            for item in (cast("m.Source", entry),)  # every entry under `sources:` is one
         )
         if len(defined["personas"]) > MAX_PERSONAS:  # each file may be under the limit; together they are judged too
             where = defined["personas"][MAX_PERSONAS][2]
@@ -377,12 +379,12 @@ class _Resolver:
         name: str,
         where: Location,
         source: SourceFile,
-        item: m.Identified,
+        entry: m.Identified,
         path: PathKey,
         known: dict[str, dict[str, str]],
         stages: tuple[Stage, ...],
     ) -> Persona:
-        assert isinstance(item, m.Persona)
+        item = cast("m.Persona", entry)  # every entry under `personas:` is one
         self._check_refs("sources", item.sources, known["sources"], source, (*path, "sources"))
         touchpoints = {tp.id: tp for stage in stages for tp in stage.touchpoints}
         if item.stages is not None:
@@ -579,5 +581,7 @@ def _suggest(value: str, known: dict[str, str]) -> str | None:
     by_name = {name.casefold(): id for id, name in known.items()}
     if value.casefold() in by_name:
         return by_name[value.casefold()]
+    import difflib
+
     close = difflib.get_close_matches(value.lower(), list(known), n=1, cutoff=0.6)
     return close[0] if close else None

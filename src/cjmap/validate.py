@@ -9,20 +9,22 @@ positions the loader kept.
 
 from __future__ import annotations
 
-import difflib
 import types
 import typing
 from collections import defaultdict
 from datetime import date
-from typing import Any
-
-from pydantic import BaseModel, ValidationError
-from pydantic_core import ErrorDetails
+from typing import TYPE_CHECKING, Any
 
 from cjmap.diagnostics import Diagnostic, MapError, structural
-from cjmap.model import MapFile
+from cjmap.plain import plain_map
 from cjmap.source.limits import MAX_PERSONAS, MAX_TOUCHPOINTS
 from cjmap.source.loader import PathKey, SourceFile
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel, ValidationError
+    from pydantic_core import ErrorDetails
+
+    from cjmap.model import MapFile
 
 SUPPORTED_VERSION = 1
 
@@ -75,6 +77,13 @@ def validate_source(source: SourceFile) -> MapFile:
             ]
         )
     _check_size(source, data)
+    plain = plain_map(data)
+    if plain is not None:  # exactly what the model wants: pydantic need not even be imported
+        return plain
+    from pydantic import ValidationError
+
+    from cjmap.model import MapFile
+
     try:
         return MapFile.model_validate(data)
     except ValidationError as e:
@@ -222,6 +231,8 @@ def describe(value: object) -> str:
 
 
 def _did_you_mean(key: str, owner_path: PathKey) -> str:
+    import difflib
+
     model = _model_at(owner_path)
     fields = list(model.model_fields) if model else []
     close = difflib.get_close_matches(key, fields, n=1, cutoff=0.6)
@@ -234,6 +245,8 @@ def _did_you_mean(key: str, owner_path: PathKey) -> str:
 
 def _model_at(path: PathKey) -> type[BaseModel] | None:
     """Which model class validates the mapping at `path`, following field types."""
+    from cjmap.model import MapFile
+
     model: type[BaseModel] | None = MapFile
     for part in path:
         if model is None:
@@ -246,6 +259,8 @@ def _model_at(path: PathKey) -> type[BaseModel] | None:
 
 
 def _inner_model(annotation: Any) -> type[BaseModel] | None:
+    from pydantic import BaseModel
+
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return annotation
     origin = typing.get_origin(annotation)

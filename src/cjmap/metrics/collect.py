@@ -20,7 +20,6 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cjmap import model as m
 from cjmap.diagnostics import Diagnostic, Location, MapError, structural
 from cjmap.metrics import mentions_metrics
 from cjmap.metrics.cells import cell_text, is_month, number_problem, parse_day, parse_number
@@ -30,6 +29,7 @@ from cjmap.source.project import PROJECT_MARKERS
 from cjmap.source.safeio import outside_project, why
 
 if TYPE_CHECKING:
+    from cjmap import model as m
     from cjmap.resolve import Journey
     from cjmap.source.loader import LoadedMap, SourceFile
 
