@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 
 from cjmap.diagnostics import MapError, Severity
-from cjmap.lint.config import Config, Settings, load_config, settings_model
+from cjmap.lint.config import Config, load_config
 from cjmap.lint.policy import PolicyFinder, build_policy
+from cjmap.lint.settings import Settings, settings_model
 from cjmap.rules import OPTIONS, RULES, Context, Finding, Option, rule
 from conftest import MINIMAL, write
 

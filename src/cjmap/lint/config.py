@@ -1,88 +1,59 @@
-"""A project's lint settings (`cjmap.toml` or `[tool.cjmap]`).
+"""A project's lint settings (`cjmap.toml` or `[tool.cjmap]`): found, read and checked.
 
-Settings are a frozen pydantic model like the map format, so a typo in the
-config gets the same one-line treatment as a typo in a map. The model is
-cjmap's own keys plus the options the rules declare (`stale-days`, ...), so a
-rule's threshold is written once, on the rule.
+The settings model (`cjmap.lint.settings`) and the TOML reader are imported only when a config file is
+read; a project without one lints with `DefaultSettings`, the same values without pydantic.
 """
 
 from __future__ import annotations
 
-import difflib
 import re
 import sys
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
-from typing import Any, Literal
-
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, field_validator
+from typing import TYPE_CHECKING, Any
 
 from cjmap.diagnostics import Location, MapError, structural
 from cjmap.rules import OPTIONS
 from cjmap.source.project import PROJECT_MARKERS
 from cjmap.source.safeio import MAX_MAP_BYTES, FileRefused, outside_project, read_limited
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on Python 3.10 only
-    import tomli as tomllib
-
-SeverityName = Literal["error", "warning", "info"]
+if TYPE_CHECKING:
+    from cjmap.lint.settings import Settings
 
 
-class Settings(BaseModel):
-    """cjmap's own lint settings; keys are written kebab-case in TOML (`fail-on`, `per-file-ignores`).
+def _toml() -> Any:
+    """The TOML reader, imported only when a config file is read."""
+    if sys.version_info >= (3, 11):
+        import tomllib
 
-    A config is validated by `settings_model()`, this plus every rule option; `option_values` reads those.
-    """
+        return tomllib
+    import tomli  # pragma: no cover - exercised on Python 3.10 only
 
-    model_config = ConfigDict(frozen=True, extra="forbid", alias_generator=lambda name: name.replace("_", "-"))
+    return tomli  # pragma: no cover - exercised on Python 3.10 only
 
-    select: tuple[str, ...] | None = Field(
-        None, description="Rules to run: codes, prefixes (CJM2) or names. Default: all."
-    )
+
+@dataclass(frozen=True)
+class DefaultSettings:
+    """The settings of a project without a config file, read without importing pydantic: the values
+    `Settings()` holds (tests/test_policy.py compares the two)."""
+
+    select: tuple[str, ...] | None = None
     ignore: tuple[str, ...] = ()
-    severity: dict[str, SeverityName] = Field(default_factory=dict, description="Per-rule severity, by code or name.")
-    per_file_ignores: dict[str, tuple[str, ...]] = Field(default_factory=dict)
-    fail_on: SeverityName = "error"
-    max_file_size: int = Field(
-        MAX_MAP_BYTES, ge=1, le=100 * 1024 * 1024, description="Largest map file read, in bytes (at most 100 MB)."
-    )
-
-    @field_validator("per_file_ignores")
-    @classmethod
-    def _globs_match_something(cls, value: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
-        if any(not glob.strip() for glob in value):
-            raise ValueError("a glob must not be empty; write '*.cjmap.yaml' or a folder like 'legacy/**'")
-        return value
+    severity: dict[str, str] = field(default_factory=dict)
+    per_file_ignores: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    fail_on: str = "error"
+    max_file_size: int = MAX_MAP_BYTES
 
     def option_values(self) -> dict[str, object]:
-        """The rule options' values by key (`stale-days`): the fields `settings_model()` adds to these."""
-        own = Settings.model_fields
-        return {name.replace("_", "-"): getattr(self, name) for name in type(self).model_fields if name not in own}
-
-
-_OWN_KEYS = frozenset(name.replace("_", "-") for name in Settings.model_fields)
-
-
-@lru_cache(maxsize=1)
-def settings_model() -> type[Settings]:
-    """Settings plus one field per rule option, with the bounds and default the rule declares."""
-    clashes = sorted(set(OPTIONS) & _OWN_KEYS)
-    if clashes:
-        raise ValueError(f"rule options {clashes} clash with cjmap's own settings")
-    fields: dict[str, Any] = {
-        o.attribute: (o.kind, Field(o.default, ge=o.minimum, le=o.maximum, description=o.doc)) for o in OPTIONS.values()
-    }
-    return create_model("Settings", __base__=Settings, **fields)
+        """Every rule option at the default its rule declares."""
+        return {key: option.default for key, option in OPTIONS.items()}
 
 
 @dataclass(frozen=True)
 class Config:
     """Settings and the folder they apply from (per-file-ignores globs are relative to it)."""
 
-    settings: Settings
+    settings: Settings | DefaultSettings
     folder: Path
     file: Path | None = None
     text: str = field(default="", repr=False, compare=False)  # to point errors found later at their line
@@ -120,16 +91,17 @@ def load_config(path: Path, display: str | None = None, *, discovered: bool = Fa
     its project: it may come from the pull request being linted.
     """
     shown = display if display is not None else str(path)
+    toml = _toml()
     try:
         if discovered and outside_project(path, PROJECT_MARKERS) is not None:  # a committed link to a secret file
             raise FileRefused("it leads through a symbolic link to a file outside the project; refusing to read it")
         text = read_limited(path, MAX_CONFIG_BYTES).decode("utf-8")
-        table: Any = tomllib.loads(text)
+        table: Any = toml.loads(text)
     except OSError as e:
         raise MapError([structural("CJM007", Location(shown), f"cannot read config: {e.strerror or e}")]) from None
     except UnicodeDecodeError:
         raise MapError([structural("CJM007", Location(shown), "config is not UTF-8 text")]) from None
-    except tomllib.TOMLDecodeError as e:
+    except toml.TOMLDecodeError as e:
         raise MapError(
             [
                 structural(
@@ -158,6 +130,10 @@ def load_config(path: Path, display: str | None = None, *, discovered: bool = Fa
                     ]
                 )
             table = table.get(key, {})
+    from pydantic import ValidationError
+
+    from cjmap.lint.settings import settings_model
+
     try:
         settings = settings_model().model_validate(table)
     except ValidationError as e:
@@ -181,6 +157,10 @@ def _config_error(display: str, text: str, error: Any) -> Any:
     if error["loc"] == ("per-file-ignores",) and error["type"] == "value_error":
         where = Location(display, line_of_value(text, "per-file-ignores", ""), 1)  # the empty glob itself
     if error["type"] == "extra_forbidden":
+        import difflib
+
+        from cjmap.lint.settings import settings_model
+
         close = difflib.get_close_matches(key, [n.replace("_", "-") for n in settings_model().model_fields], n=1)
         hint = f" (did you mean '{close[0]}'?)" if close else ""
         return structural("CJM007", where, f"unknown setting '{key}'{hint}")

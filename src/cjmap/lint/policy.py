@@ -18,7 +18,7 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
 from cjmap.diagnostics import OTHER_CODES, Diagnostic, Location, MapError, Severity, structural
-from cjmap.lint.config import Config, Settings
+from cjmap.lint.config import Config, DefaultSettings
 from cjmap.source.safeio import MAX_MAP_BYTES
 
 if TYPE_CHECKING:
@@ -88,7 +88,7 @@ def build_policy(
     """Merge config and command line: `--select` replaces the config's, `--ignore` adds to it."""
     from cjmap.rules import RULES
 
-    s: Settings = config.settings
+    s = config.settings
     configured = _ConfigSelectors(config)
     if select is not None:
         chosen: set[str] | None = expand(select)
@@ -265,7 +265,7 @@ class PolicyFinder:
         from cjmap.lint.config import load_config
 
         self._explicit = load_config(config) if config else None
-        self._default = Config(Settings(), Path(".").resolve())
+        self._default = Config(DefaultSettings(), Path(".").resolve())
         self._options = (select, ignore or [], fail_on, report_unused)
         self._cache: dict[Path | None, Policy] = {}
 
