@@ -27,8 +27,8 @@ def test_ci_pins_every_runtime_dependency_at_its_lower_bound() -> None:
     for requirement in project["dependencies"]:
         if ";" in requirement:  # a backport for older Pythons (tomli): not installed on the CI's Python
             continue
-        bound = re.fullmatch(r"([A-Za-z0-9_.-]+)>=([0-9.]+)", requirement)
-        assert bound is not None, f"{requirement}: a dependency is written NAME>=VERSION"
+        bound = re.fullmatch(r"([A-Za-z0-9_.-]+)>=([0-9.]+)(?:,<[0-9.]+)?", requirement)
+        assert bound is not None, f"{requirement}: a dependency is written NAME>=VERSION (or NAME>=LOW,<HIGH)"
         name, version = bound.groups()
         bounds[name.lower()] = _version_tuple(version)
     pins = {}
