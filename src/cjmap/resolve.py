@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
 from cjmap.diagnostics import MAX_ERRORS, Diagnostic, Location, MapError, structural
-from cjmap.metrics.values import Metrics
+from cjmap.metrics.measured import Metrics
 from cjmap.source.loader import LoadedMap, PathKey, SourceFile
 from cjmap.validate import MAX_PERSONAS, validate_source
 from cjmap.vocabulary.ids import id_of, slugify  # noqa: F401  (slugify: importable from here)
