@@ -84,8 +84,8 @@ def render(
 ) -> None:
     """Render maps to an SVG diagram and an HTML report (exit 1 when a map has lint errors)."""
     from cjmap.cli.progress import progress_bar
-    from cjmap.jobs.batch import default_jobs, run_all
-    from cjmap.jobs.build import render_file
+    from cjmap.jobs.batch import default_jobs, in_groups, run_groups
+    from cjmap.jobs.build import render_files
 
     chosen = _formats(formats)
     missing = [p for p in paths if not p.exists()]
@@ -98,7 +98,10 @@ def render(
         _require_dot()
     planner = _Planner(paths, output_dir, chosen, timeout, theme.value, _today(today), lanes.value, tuple(data or ()))
     tasks = _render_tasks(planner, paths)
-    results = run_all(render_file, tasks, jobs or default_jobs(), progress_bar("rendering"))
+    workers = jobs or default_jobs()
+    # neighbouring maps share a Graphviz process (each saves ~15 ms of its start); a big map goes alone
+    groups = in_groups(tasks, workers, _map_bytes)
+    results = run_groups(render_files, groups, workers, progress_bar("rendering"))
     code = _report_renders(results, [t.policy for t in tasks])
     if watch:
         from cjmap.jobs.watch import watch_and_render
@@ -114,6 +117,14 @@ def render(
         )
         code = EXIT_CLEAN  # stopped by the user, who saw every result as it came
     raise typer.Exit(code)
+
+
+def _map_bytes(task) -> int:
+    """How much drawing a map may need, judged by its file's size (0 when it cannot be read: it fails alone)."""
+    try:
+        return task.path.stat().st_size
+    except OSError:
+        return 0
 
 
 def _require_dot() -> None:

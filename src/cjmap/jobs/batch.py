@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager, nullcontext
+from functools import partial
 from typing import TYPE_CHECKING, TypeVar
 
 if TYPE_CHECKING:
@@ -39,15 +40,29 @@ def run_all(
     work: Callable[[Item], Result], items: Sequence[Item], jobs: int, progress: Progress = _no_progress
 ) -> list[Result]:
     """`[work(item) for item in items]`, over up to `jobs` processes, telling `progress` as each is done."""
-    if not items:
+    return run_groups(partial(_each, work), [[item] for item in items], jobs, progress)
+
+
+def run_groups(
+    work: Callable[[Sequence[Item]], list[Result]],
+    groups: Sequence[Sequence[Item]],
+    jobs: int,
+    progress: Progress = _no_progress,
+) -> list[Result]:
+    """The results of `work(group)` for each group, in one list in input order, over up to `jobs` processes;
+    `progress` counts items, told as each group is done. A group is work that shares something (one
+    Graphviz process for its maps), at the price of spreading less evenly over the workers."""
+    total = sum(len(group) for group in groups)
+    if not total:
         return []
-    workers = min(jobs, len(items))
+    workers = min(jobs, len(groups))
     if workers <= 1:
-        with progress(len(items)) as advance:
+        with progress(total) as advance:
             results = []
-            for item in items:
-                results.append(work(item))
-                advance()
+            for group in groups:
+                results += work(group)
+                for _ in group:
+                    advance()
             return results
     import multiprocessing  # only here: a single map never pays for the pool's imports
     from concurrent.futures import ProcessPoolExecutor
@@ -57,16 +72,44 @@ def run_all(
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_leave_interrupts_to_the_parent)
     try:
         # workers are forked here, before any bar thread
-        futures = [pool.submit(_in_worker, work, item) for item in items]
-        with progress(len(items)) as advance:
-            for future in futures:
-                future.add_done_callback(lambda _f: advance())
-            results = [_result(f) for f in futures]
+        futures = [pool.submit(_in_worker, work, group) for group in groups]
+        with progress(total) as advance:
+            for future, group in zip(futures, groups, strict=True):
+                future.add_done_callback(partial(_advance, advance, len(group)))
+            results = [result for f in futures for result in _result(f)]
     except BaseException:  # Ctrl-C or SIGTERM: stop now, not after every queued map
         _stop(pool)
         raise
     pool.shutdown()
     return results
+
+
+def in_groups(
+    items: Sequence[Item], jobs: int, weight: Callable[[Item], int], most: int = 16, heaviest: int = 256 * 1024
+) -> list[list[Item]]:
+    """Items in runs of neighbours for `run_groups`: about four groups a worker, so that the workers end
+    together (one worker takes them as they come), of at most `most` items and `heaviest` total weight
+    (a big item goes alone)."""
+    size = most if jobs <= 1 else max(1, min(most, -(-len(items) // (jobs * 4))))
+    groups: list[list[Item]] = []
+    load = 0
+    for item in items:
+        heavy = weight(item)
+        if not groups or len(groups[-1]) >= size or load + heavy > heaviest:
+            groups.append([])
+            load = 0
+        groups[-1].append(item)
+        load += heavy
+    return groups
+
+
+def _each(work: Callable[[Item], Result], items: Sequence[Item]) -> list[Result]:
+    return [work(item) for item in items]
+
+
+def _advance(advance: Callable[[], None], count: int, _future: object) -> None:
+    for _ in range(count):
+        advance()
 
 
 def _leave_interrupts_to_the_parent() -> None:
@@ -115,5 +158,5 @@ def _stop(pool) -> None:
     pool.shutdown(wait=False, cancel_futures=True)
 
 
-def _result(future: Future[Result]) -> Result:
+def _result(future: Future[list[Result]]) -> list[Result]:
     return future.result()

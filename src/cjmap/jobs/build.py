@@ -6,6 +6,7 @@ one error line) and the CLI prints results in input order.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -15,6 +16,7 @@ from cjmap.lint.pipeline import check
 
 if TYPE_CHECKING:
     from cjmap.lint.policy import Policy
+    from cjmap.render.outputs import Rendering
     from cjmap.rules import Context
 
 
@@ -50,9 +52,32 @@ class Rendered:
 
 def render_file(task: RenderTask) -> Rendered:
     """Load, lint and render one map; write its outputs atomically, or nothing when anything fails."""
-    from cjmap.jobs.output import write_all
-    from cjmap.render import RenderError, render_journey
-    from cjmap.source.safeio import why
+    return render_files([task])[0]
+
+
+def render_files(tasks: Sequence[RenderTask]) -> list[Rendered]:
+    """`render_file` of each task, their diagrams drawn by one Graphviz process (see cjmap.render.drawing)."""
+    from cjmap.render import draw_together
+
+    started = [_start(task) for task in tasks]
+    draw_together([(s.rendering, s.formats) for s in started if isinstance(s, _Started)])
+    return [_finish(s) if isinstance(s, _Started) else s for s in started]
+
+
+@dataclass(frozen=True)
+class _Started:
+    """A map loaded and checked, its rendering begun: what is left is building the outputs and writing them."""
+
+    task: RenderTask
+    done: Rendered
+    rendering: Rendering
+    formats: list[str]
+    inputs: tuple[Path, ...]
+
+
+def _start(task: RenderTask) -> _Started | Rendered:
+    """Load and lint one map and begin its rendering; a Rendered when there is nothing more to do."""
+    from cjmap.render import RenderError, start_rendering
 
     result = check(task.path, task.display, task.policy, task.context, task.data)
     done = Rendered(file=result.file, diagnostics=result.diagnostics, sources=result.sources)
@@ -74,7 +99,7 @@ def render_file(task: RenderTask) -> Rendered:
         )
     formats = [fmt for fmt, _ in task.targets]
     try:
-        outputs = render_journey(
+        rendering = start_rendering(
             result.journey,
             formats,
             result.diagnostics,
@@ -86,9 +111,23 @@ def render_file(task: RenderTask) -> Rendered:
         )
     except RenderError as e:
         return replace(done, error=f"{task.display}: {e}")
+    return _Started(task, done, rendering, formats, (task.path, *result.sources))
+
+
+def _finish(started: _Started) -> Rendered:
+    """Build the outputs of a started map and write them atomically, or nothing when anything fails."""
+    from cjmap.jobs.output import write_all
+    from cjmap.render import RenderError, build_outputs
+    from cjmap.source.safeio import why
+
+    task, done = started.task, started.done
+    try:
+        outputs = build_outputs(started.rendering, started.formats)
+    except RenderError as e:
+        return replace(done, error=f"{task.display}: {e}")
     try:
         task.targets[0][1].parent.mkdir(parents=True, exist_ok=True)
-        write_all([(target, outputs[fmt]) for fmt, target in task.targets], inputs=(task.path, *result.sources))
+        write_all([(target, outputs[fmt]) for fmt, target in task.targets], inputs=started.inputs)
     except (OSError, ValueError) as e:  # name the output the user asked for, not our temporary file
         where = getattr(e, "filename", None) or task.targets[0][1]
         return replace(done, error=f"cannot write to {where}: {why(e)}")

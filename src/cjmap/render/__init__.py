@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     from datetime import date
 
     from cjmap.diagnostics import Diagnostic
+    from cjmap.render.outputs import Rendering
     from cjmap.resolve import Journey
 
 DOT_TIMEOUT = 60.0
@@ -116,6 +117,22 @@ def render_journey(
 
     `lanes` draws the diagram with a band of rows per persona or per channel (none, persona, channel).
     """
+    rendering = start_rendering(journey, formats, diagnostics, generator, timeout, theme, today, lanes)
+    draw_together([(rendering, formats)])
+    return build_outputs(rendering, formats)
+
+
+def start_rendering(
+    journey: Journey,
+    formats: Sequence[str],
+    diagnostics: Sequence[Diagnostic],
+    generator: str,
+    timeout: float = DOT_TIMEOUT,
+    theme: str = "light",
+    today: date | None = None,
+    lanes: str = "none",
+) -> Rendering:
+    """A journey ready to render as `formats`, or RenderError (ValueError for an unknown format) at once."""
     from cjmap.render.outputs import OUTPUT_FORMATS, Rendering
 
     if len(journey.edges) > MAX_EDGES:
@@ -126,5 +143,33 @@ def render_journey(
     unknown = [fmt for fmt in formats if fmt not in OUTPUT_FORMATS]
     if unknown:
         raise ValueError(f"unknown format {unknown[0]!r}")
-    rendering = Rendering(journey, diagnostics, generator, timeout, theme, today, lanes)
+    return Rendering(journey, diagnostics, generator, timeout, theme, today, lanes)
+
+
+def draw_together(renderings: Sequence[tuple[Rendering, Sequence[str]]]) -> None:
+    """Draw the diagrams of every (rendering, formats) in one Graphviz process, while the formats' code loads.
+
+    Each rendering keeps its SVGs in `drawn`; one that is missing there (the shared run failed) is drawn
+    alone when asked for, which tells its own error.
+    """
+    from cjmap.render.dot import ENGINE, ENGINE_ARGS
+    from cjmap.render.drawing import Drawing
+    from cjmap.render.outputs import OUTPUT_FORMATS
+
+    if not renderings:
+        return
+    sources = [source for rendering, formats in renderings for source in rendering.to_draw(formats)]
+    timeout = max(rendering.timeout for rendering, _ in renderings)
+    drawing = Drawing(sources, timeout, engine=ENGINE, args=ENGINE_ARGS)
+    for fmt in dict.fromkeys(fmt for _, formats in renderings for fmt in formats):
+        OUTPUT_FORMATS[fmt].get_ready()
+    drawn = drawing.svgs()
+    for rendering, formats in renderings:
+        rendering.drawn.update((source, drawn[source]) for source in rendering.to_draw(formats) if source in drawn)
+
+
+def build_outputs(rendering: Rendering, formats: Sequence[str]) -> dict[str, bytes]:
+    """The bytes of each format, in the order asked."""
+    from cjmap.render.outputs import OUTPUT_FORMATS
+
     return {fmt: OUTPUT_FORMATS[fmt].render(rendering) for fmt in formats}

@@ -186,6 +186,21 @@ def _environment() -> jinja2.Environment:
     return env
 
 
+def report_template() -> jinja2.Template:
+    return _environment().get_template("report.html.j2")
+
+
+def get_ready() -> None:
+    """Load the report's template and the modules `journey_to_html` imports (run while Graphviz draws)."""
+    import cjmap.render.curve
+    import cjmap.render.funnel
+    import cjmap.render.gaps
+    import cjmap.render.kpi
+    import cjmap.render.themes  # noqa: F401
+
+    report_template()
+
+
 def journey_to_html(
     journey: Journey,
     svg: str | None,
@@ -211,37 +226,33 @@ def journey_to_html(
     label = f"Flow diagram of the journey '{journey.title}'"
     personas_by_id = {p.id: p.name for p in journey.personas}
     counts = Counter(d.severity.value for d in diagnostics)
-    return (
-        _environment()
-        .get_template("report.html.j2")
-        .render(
-            journey=journey,
-            diagram=_marked_for_personas(inline_svg(svg, label), journey) if svg else None,
-            curve=Markup(emotion_curve(journey)),
-            flow=flow_steps(journey),
-            persona_key=lambda tp: keys[tp.id],
-            curve_lines=lines_for(journey),
-            gaps=gaps(journey, diagnostics),
-            diagnostics=list(diagnostics),
-            counts=counts,
-            generator=generator,
-            theme=theme,
-            theme_css=css_variables(theme),
-            review_age=age_in_words(journey.updated, today) if journey.updated else None,
-            review_stale=review_is_stale(diagnostics),
-            stale_sources=stale_sources(journey, diagnostics),
-            source_name=PurePath(journey.file).name,
-            persona_names=personas_by_id,
-            source_names={s.id: s.name for s in journey.sources},
-            touchpoint_persona_note=_persona_note,
-            lanes=report_lanes(journey),
-            free_metrics=lambda tp: free_metrics(journey, tp),
-            map_kpis=kpis.get(("map", "map"), []),
-            kpis_at=lambda kind, id: kpis.get((kind, id), []),
-            funnels=[FunnelView(f.persona, {s.stage.id: s for s in f.stages}, f.notes) for f in funnels(journey)],
-            percent=percent,
-            leave_text=leave_text,
-        )
+    return report_template().render(
+        journey=journey,
+        diagram=_marked_for_personas(inline_svg(svg, label), journey) if svg else None,
+        curve=Markup(emotion_curve(journey)),
+        flow=flow_steps(journey),
+        persona_key=lambda tp: keys[tp.id],
+        curve_lines=lines_for(journey),
+        gaps=gaps(journey, diagnostics),
+        diagnostics=list(diagnostics),
+        counts=counts,
+        generator=generator,
+        theme=theme,
+        theme_css=css_variables(theme),
+        review_age=age_in_words(journey.updated, today) if journey.updated else None,
+        review_stale=review_is_stale(diagnostics),
+        stale_sources=stale_sources(journey, diagnostics),
+        source_name=PurePath(journey.file).name,
+        persona_names=personas_by_id,
+        source_names={s.id: s.name for s in journey.sources},
+        touchpoint_persona_note=_persona_note,
+        lanes=report_lanes(journey),
+        free_metrics=lambda tp: free_metrics(journey, tp),
+        map_kpis=kpis.get(("map", "map"), []),
+        kpis_at=lambda kind, id: kpis.get((kind, id), []),
+        funnels=[FunnelView(f.persona, {s.stage.id: s for s in f.stages}, f.notes) for f in funnels(journey)],
+        percent=percent,
+        leave_text=leave_text,
     )
 
 

@@ -8,7 +8,7 @@ imports none of them. Adding a format is one module with that function and one l
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 from importlib import import_module
@@ -33,12 +33,29 @@ class Rendering:
     theme: str = "light"
     today: date | None = None
     lanes: str = "none"
+    # DOT source -> SVG (or why Graphviz failed), drawn beforehand by a run shared with other diagrams
+    drawn: dict[str, str | Exception] = field(default_factory=dict)
 
     @cached_property
     def dot_source(self) -> str:
         from cjmap.render.dot import journey_to_dot
 
         return journey_to_dot(self.journey, lanes=self.lanes)
+
+    @cached_property
+    def dark_dot_source(self) -> str:
+        from cjmap.render.dot import journey_to_dot
+
+        return journey_to_dot(self.journey, "dark", self.lanes)
+
+    def to_draw(self, formats: Sequence[str]) -> list[str]:
+        """The DOT sources the `formats` need drawn as SVG (the diagram, and the dark report's own)."""
+        wanted = []
+        if "svg" in formats or "html" in formats:
+            wanted.append(self.dot_source)
+        if "html" in formats and self.theme == "dark":
+            wanted.append(self.dark_dot_source)
+        return wanted
 
     def layout(self, fmt: str) -> bytes:
         """The finished layout drawn by Graphviz as `fmt` (every place is in the DOT: Graphviz only draws it)."""
@@ -51,9 +68,12 @@ class Rendering:
         from cjmap import render
         from cjmap.render.dot import ENGINE, ENGINE_ARGS
 
-        return render.described_svg(
-            render.layout_svg(dot_source, self.timeout, engine=ENGINE, args=ENGINE_ARGS), self.journey
-        )
+        drawn = self.drawn.get(dot_source)
+        if isinstance(drawn, Exception):
+            raise drawn
+        if drawn is None:
+            drawn = render.layout_svg(dot_source, self.timeout, engine=ENGINE, args=ENGINE_ARGS)
+        return render.described_svg(drawn, self.journey)
 
     @cached_property
     def svg(self) -> str:
@@ -64,9 +84,7 @@ class Rendering:
         """The diagram in the report: the dark report shows it dark too; the .svg file keeps the light one."""
         if self.theme != "dark":
             return self.svg
-        from cjmap.render.dot import journey_to_dot
-
-        return self._svg(journey_to_dot(self.journey, "dark", self.lanes))
+        return self._svg(self.dark_dot_source)
 
 
 Build = Callable[[Rendering], str | bytes]
@@ -80,18 +98,37 @@ class OutputFormat:
     build: str  # "module:function", a `Build`
     graphviz: bool = False  # needs Graphviz's `dot`/`neato` on the PATH
     default: bool = False  # written when --format is not given
+    ready: str = ""  # "module:function" loading what `build` needs, run while Graphviz draws
 
     def render(self, rendering: Rendering) -> bytes:
-        module, _, function = self.build.partition(":")
-        built: str | bytes = getattr(import_module(module), function)(rendering)
+        built: str | bytes = _named(self.build)(rendering)
         return built.encode("utf-8") if isinstance(built, str) else built
+
+    def get_ready(self) -> None:
+        """Import (and load) what building this format needs, so that it overlaps Graphviz's drawing."""
+        _named(self.build)
+        if self.ready:
+            _named(self.ready)()
+
+
+def _named(name: str) -> Callable:
+    module, _, function = name.partition(":")
+    return getattr(import_module(module), function)
 
 
 OUTPUT_FORMATS: dict[str, OutputFormat] = {
     f.name: f
     for f in (
         OutputFormat("svg", "svg", "the flow diagram", "cjmap.render.outputs:svg", graphviz=True, default=True),
-        OutputFormat("html", "html", "the report, one file", "cjmap.render.outputs:html", graphviz=True, default=True),
+        OutputFormat(
+            "html",
+            "html",
+            "the report, one file",
+            "cjmap.render.outputs:html",
+            graphviz=True,
+            default=True,
+            ready="cjmap.render.html:get_ready",
+        ),
         OutputFormat("png", "png", "the flow diagram as an image", "cjmap.render.outputs:png", graphviz=True),
         OutputFormat("pdf", "pdf", "the flow diagram as a PDF", "cjmap.render.outputs:pdf", graphviz=True),
         OutputFormat("dot", "dot", "the finished layout; `neato -n2 -Tsvg` draws it", "cjmap.render.outputs:dot"),

@@ -1,0 +1,71 @@
+"""Several diagrams drawn by one Graphviz process, in the background while Python goes on.
+
+Each Graphviz process pays about 15 ms before it draws anything (starting, loading its plugins and
+fonts): for a map of 30 touchpoints that is half of Graphviz's time. Graphviz draws every graph of its
+input in turn, so the maps of a batch share one process; and the process runs on another core while
+this one imports and prepares the report. The SVGs are the bytes separate runs write: the only
+difference Graphviz makes, an id of later graphs (`page0,1_graph0` for `graph0`), is put back.
+
+A shared run that fails, for any reason, is not an error of any one map: each map is then drawn
+alone, so every error names its map and the others still render.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Sequence
+
+_DOCUMENT = re.compile(rb"(?=<\?xml )")
+_LATER_PAGE = re.compile(rb'<g id="page\d+,\d+_graph0" class="graph"')
+
+
+class Drawing:
+    """DOT sources being drawn as SVG by one Graphviz process; `svgs()` waits for them."""
+
+    def __init__(self, sources: Sequence[str], timeout: float, *, engine: str, args: Sequence[str]) -> None:
+        self.sources = list(sources)
+        self._out: bytes | None = None
+        self._error: Exception | None = None
+        self._thread: threading.Thread | None = None
+        if not self.sources:
+            return
+        import graphviz  # noqa: F401  imported here, not by the thread, which would only share this core
+
+        self._thread = threading.Thread(target=self._draw, args=(timeout, engine, args), daemon=True)
+        self._thread.start()
+
+    def _draw(self, timeout: float, engine: str, args: Sequence[str]) -> None:
+        from cjmap import render
+
+        try:
+            self._out = render.layout("".join(self.sources), "svg", timeout, engine=engine, args=args)
+        except Exception as e:  # told by svgs()
+            self._error = e
+
+    def svgs(self) -> dict[str, str | Exception]:
+        """Each source's SVG text, as one Graphviz run of it alone writes; empty when a shared run failed
+        (each map is then drawn alone, to tell its own error), the error when the only graph's run did
+        (not run twice: a map that takes too long would take twice the time to be stopped)."""
+        if self._thread is None:
+            return {}
+        self._thread.join()
+        if self._error is not None:
+            return {self.sources[0]: self._error} if len(set(self.sources)) == 1 else {}
+        return dict(split_documents(self._out, self.sources))
+
+
+def split_documents(out: bytes | None, sources: Sequence[str]) -> dict[str, str]:
+    """Graphviz's output for several graphs cut into one SVG per source, or {} when it is not one per graph."""
+    if not out:
+        return {}
+    parts = [part for part in _DOCUMENT.split(out) if part]
+    if len(parts) != len(sources):
+        return {}
+    drawn = {}
+    for source, part in zip(sources, parts, strict=True):
+        try:
+            drawn[source] = _LATER_PAGE.sub(b'<g id="graph0" class="graph"', part, count=1).decode("utf-8")
+        except UnicodeDecodeError:
+            return {}
+    return drawn
