@@ -55,10 +55,16 @@ def test_a_map_pydantic_must_judge_gets_its_message(tmp_path: Path) -> None:
     assert "error CJM002 emotion must be a whole number from -2 (very negative) to 2" in run["stdout"]
 
 
-def test_a_config_file_brings_the_settings_model(tmp_path: Path) -> None:
-    """A project with a cjmap.toml has its settings checked by the pydantic model, as before."""
-    write(tmp_path, "cjmap.toml", 'ignore = ["CJM402"]\n')
-    path = write(tmp_path, "m.cjmap.yaml", MINIMAL)
+def test_a_well_formed_config_file_is_read_without_pydantic_and_a_wrong_one_with_it(tmp_path: Path) -> None:
+    """Teams lint in CI with a cjmap.toml: reading a good one must not cost the settings model either."""
+    write(tmp_path, "good/cjmap.toml", 'ignore = ["CJM402"]\nstale-days = 30\n')
+    path = write(tmp_path, "good/m.cjmap.yaml", MINIMAL)
     run = lint_in_fresh_process(tmp_path, str(path), cwd=tmp_path)
     assert run["code"] == 0, run["stdout"] + run["stderr"]
+    assert run["heavy"] == []
+    write(tmp_path, "wrong/cjmap.toml", "stale-days = 0\n")
+    path = write(tmp_path, "wrong/m.cjmap.yaml", MINIMAL)
+    run = lint_in_fresh_process(tmp_path, str(path), cwd=tmp_path)
+    assert run["code"] == 2
     assert "pydantic" in run["heavy"] and "cjmap.model" not in run["heavy"]
+    assert "setting 'stale-days': should be greater than or equal to 1" in run["stdout"] + run["stderr"]

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from cjmap.diagnostics import MapError, Severity
-from cjmap.lint.config import Config, DefaultSettings, find_config, load_config
+from cjmap.lint.config import Config, find_config, load_config
 from cjmap.lint.policy import build_policy, expand
 from cjmap.lint.settings import Settings
 from conftest import TODAY, run_cli, write
@@ -231,19 +231,3 @@ def test_structural_errors_cannot_be_suppressed(project: Path) -> None:
 
 def test_severity_enum_ranks() -> None:
     assert Severity.INFO.rank < Severity.WARNING.rank < Severity.ERROR.rank
-
-
-def test_a_project_without_config_gets_the_settings_model_defaults() -> None:
-    """DefaultSettings (no pydantic on the usual lint path) must hold exactly what `Settings()` holds."""
-    from dataclasses import fields
-
-    from cjmap.lint.settings import settings_model
-
-    model = settings_model()()
-    plain = DefaultSettings()
-    assert [f.name for f in fields(plain)] == list(Settings.model_fields)
-    assert {f.name: getattr(plain, f.name) for f in fields(plain)} == {
-        n: getattr(model, n) for n in Settings.model_fields
-    }
-    assert plain.option_values() == model.option_values()
-    assert plain.option_values()  # the rules do declare options: the comparison above compared something

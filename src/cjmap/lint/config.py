@@ -1,7 +1,8 @@
 """A project's lint settings (`cjmap.toml` or `[tool.cjmap]`): found, read and checked.
 
 The settings model (`cjmap.lint.settings`) and the TOML reader are imported only when a config file is
-read; a project without one lints with `DefaultSettings`, the same values without pydantic.
+read and not exactly as the model wants it; a project without one, or with a well-formed one, lints with
+`PlainSettings`, the same values without pydantic.
 """
 
 from __future__ import annotations
@@ -13,9 +14,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cjmap.diagnostics import Location, MapError, structural
-from cjmap.rules import OPTIONS
+from cjmap.lint.plain_settings import PlainSettings, plain_settings
 from cjmap.source.project import PROJECT_MARKERS
-from cjmap.source.safeio import MAX_MAP_BYTES, FileRefused, outside_project, read_limited
+from cjmap.source.safeio import FileRefused, outside_project, read_limited
 
 if TYPE_CHECKING:
     from cjmap.lint.settings import Settings
@@ -33,27 +34,10 @@ def _toml() -> Any:
 
 
 @dataclass(frozen=True)
-class DefaultSettings:
-    """The settings of a project without a config file, read without importing pydantic: the values
-    `Settings()` holds (tests/test_policy.py compares the two)."""
-
-    select: tuple[str, ...] | None = None
-    ignore: tuple[str, ...] = ()
-    severity: dict[str, str] = field(default_factory=dict)
-    per_file_ignores: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    fail_on: str = "error"
-    max_file_size: int = MAX_MAP_BYTES
-
-    def option_values(self) -> dict[str, object]:
-        """Every rule option at the default its rule declares."""
-        return {key: option.default for key, option in OPTIONS.items()}
-
-
-@dataclass(frozen=True)
 class Config:
     """Settings and the folder they apply from (per-file-ignores globs are relative to it)."""
 
-    settings: Settings | DefaultSettings
+    settings: Settings | PlainSettings
     folder: Path
     file: Path | None = None
     text: str = field(default="", repr=False, compare=False)  # to point errors found later at their line
@@ -130,6 +114,9 @@ def load_config(path: Path, display: str | None = None, *, discovered: bool = Fa
                     ]
                 )
             table = table.get(key, {})
+    plain = plain_settings(table)
+    if plain is not None:
+        return Config(plain, path.parent.resolve(), path.resolve(), text)
     from pydantic import ValidationError
 
     from cjmap.lint.settings import settings_model

@@ -18,7 +18,8 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
 from cjmap.diagnostics import OTHER_CODES, Diagnostic, Location, MapError, Severity, structural
-from cjmap.lint.config import Config, DefaultSettings
+from cjmap.lint.config import Config
+from cjmap.lint.plain_settings import PlainSettings
 from cjmap.source.safeio import MAX_MAP_BYTES
 
 if TYPE_CHECKING:
@@ -265,7 +266,7 @@ class PolicyFinder:
         from cjmap.lint.config import load_config
 
         self._explicit = load_config(config) if config else None
-        self._default = Config(DefaultSettings(), Path(".").resolve())
+        self._default = Config(PlainSettings(), Path(".").resolve())
         self._options = (select, ignore or [], fail_on, report_unused)
         self._cache: dict[Path | None, Policy] = {}
 

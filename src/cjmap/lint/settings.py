@@ -14,6 +14,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator
 
 from cjmap.rules import OPTIONS
+from cjmap.source.limits import LARGEST_MAX_FILE_SIZE
 from cjmap.source.safeio import MAX_MAP_BYTES
 
 SeverityName = Literal["error", "warning", "info"]
@@ -35,7 +36,7 @@ class Settings(BaseModel):
     per_file_ignores: dict[str, tuple[str, ...]] = Field(default_factory=dict)
     fail_on: SeverityName = "error"
     max_file_size: int = Field(
-        MAX_MAP_BYTES, ge=1, le=100 * 1024 * 1024, description="Largest map file read, in bytes (at most 100 MB)."
+        MAX_MAP_BYTES, ge=1, le=LARGEST_MAX_FILE_SIZE, description="Largest map file read, in bytes (at most 100 MB)."
     )
 
     @field_validator("per_file_ignores")
