@@ -56,15 +56,24 @@ def plain_map(data: object) -> MapFile | None:
 
 
 def text(value: Any) -> str:
-    if type(value) is not str or not value:
+    if not ref(value):
         raise Rejected
     return value
 
 
 def ref(value: Any) -> str:
-    if type(value) is not str:
+    """Any text pydantic-core can read: not a lone surrogate (which Python data, never YAML, may hold)."""
+    if type(value) is not str or not (value.isascii() or _utf8(value)):
         raise Rejected
     return value
+
+
+def _utf8(value: str) -> bool:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def slug(value: Any) -> str:
@@ -102,7 +111,7 @@ def emotion(value: Any) -> int | dict[str, int]:
 
 def metric_note(value: Any) -> int | float | str:
     """A value on a touchpoint: a number for a defined metric, or a free note."""
-    return value if type(value) is str else number(value)
+    return ref(value) if type(value) is str else number(value)
 
 
 def day(value: Any) -> date:
