@@ -116,10 +116,10 @@ def _is_map(path: Path) -> bool:
         return False
     if len(data) > _MAP_LIMIT:
         return False  # a map file is never this big: the loader refuses it
-    if MAP_KEY.search(data):
-        return True
     if b"cjmap" not in data:
         return False
+    if _has_map_key(data):
+        return True
     import yaml
 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -128,6 +128,17 @@ def _is_map(path: Path) -> bool:
     except Exception:  # not YAML, or YAML a map could not be: our own outputs land here
         return False
     return isinstance(document, dict) and "cjmap" in document
+
+
+def _has_map_key(data: bytes) -> bool:
+    """`MAP_KEY.search(data)`, looking only where `cjmap` is: the regex walks every line (19 ms for the
+    3.4 MB report of 1,000 touchpoints, read each time it is replaced)."""
+    at = data.find(b"cjmap")
+    while at != -1:
+        if MAP_KEY.match(data, at):  # `^` (multiline) holds at the start and after a newline only
+            return True
+        at = data.find(b"cjmap", at + 1)
+    return False
 
 
 def refuse_inputs(targets: Iterable[Path], inputs: Iterable[Path]) -> None:
