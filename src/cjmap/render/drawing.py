@@ -16,7 +16,7 @@ import re
 import threading
 from collections.abc import Sequence
 
-_DOCUMENT = re.compile(rb"(?=<\?xml )")
+_PROLOG = b"<?xml "  # each graph's SVG starts with it
 _LATER_PAGE = re.compile(rb'<g id="page\d+,\d+_graph0" class="graph"')
 
 
@@ -56,16 +56,26 @@ class Drawing:
 
 
 def split_documents(out: bytes | None, sources: Sequence[str]) -> dict[str, str]:
-    """Graphviz's output for several graphs cut into one SVG per source, or {} when it is not one per graph."""
+    """Graphviz's output for several graphs cut into one SVG per source, or {} when it is not one per graph.
+
+    Found with bytes.find, not a regex over the text: the SVG of 1,000 touchpoints is 2 MB."""
     if not out:
         return {}
-    parts = [part for part in _DOCUMENT.split(out) if part]
-    if len(parts) != len(sources):
+    starts = []
+    at = out.find(_PROLOG)
+    while at != -1:
+        starts.append(at)
+        at = out.find(_PROLOG, at + 1)
+    if len(starts) != len(sources) or starts[0] != 0:
         return {}
     drawn = {}
-    for source, part in zip(sources, parts, strict=True):
+    for source, begin, end in zip(sources, starts, [*starts[1:], len(out)], strict=True):
+        part = out[begin:end]
+        later = _LATER_PAGE.match(part, max(0, part.find(b'<g id="page')))
+        if later:
+            part = part[: later.start()] + b'<g id="graph0" class="graph"' + part[later.end() :]
         try:
-            drawn[source] = _LATER_PAGE.sub(b'<g id="graph0" class="graph"', part, count=1).decode("utf-8")
+            drawn[source] = part.decode("utf-8")
         except UnicodeDecodeError:
             return {}
     return drawn
