@@ -58,7 +58,11 @@ def layout(
     from graphviz.backend import dot_command, execute
 
     command = [*dot_command.command(engine, fmt), *args]
-    limit = {"preexec_fn": _limit_memory} if os.name == "posix" else {}
+    limit = {}
+    if os.name == "posix":
+        import resource  # noqa: F401  loaded here: the child, forked while other threads may be importing, only looks it up
+
+        limit = {"preexec_fn": _limit_memory}
     try:
         # run_check passes `timeout` on to subprocess.run, which kills dot when it expires
         done = execute.run_check(
