@@ -15,7 +15,7 @@ from cjmap.lint.pipeline import load_journey
 from cjmap.render import RenderError, draw_together, render_journey, start_rendering
 from cjmap.render.dot import ENGINE, ENGINE_ARGS, journey_to_dot
 from cjmap.render.drawing import Drawing, split_documents
-from conftest import EXAMPLES
+from conftest import EXAMPLES, MINIMAL
 
 MAPS = ("car-purchase", "bank-account", "checkout", "running-shoes")
 
@@ -120,3 +120,20 @@ def test_render_of_many_maps_writes_what_one_map_at_a_time_writes(tmp_path: Path
         assert alone.stderr.count("wrote ") == 2, alone.stderr
     for output in sorted((tmp_path / "alone").iterdir()):
         assert output.read_bytes() == (tmp_path / "shared" / output.name).read_bytes(), output.name
+
+
+def test_the_report_rendered_while_graphviz_draws_is_the_report(project: Path) -> None:
+    from cjmap.render.html import _SLOT, journey_to_html, report_awaiting_diagram, with_diagram
+
+    svg = render.layout_svg(
+        journey_to_dot(load_journey(EXAMPLES / "car-purchase.cjmap.yaml")), engine=ENGINE, args=ENGINE_ARGS
+    )
+    for journey in (load_journey(EXAMPLES / f"{name}.cjmap.yaml") for name in MAPS):
+        early = report_awaiting_diagram(journey, (), "t", "dark")
+        assert with_diagram(early, svg, journey) == journey_to_html(journey, svg, (), "t", "dark")
+    (project / "slot.cjmap.yaml").write_text(MINIMAL.replace("title: Minimal", f"title: '{_SLOT}'"))
+    spelled = load_journey(project / "slot.cjmap.yaml")
+    assert _SLOT in spelled.title  # escaped in the report, so it cannot take the slot's place
+    early = report_awaiting_diagram(spelled, (), "t")
+    assert with_diagram(early, svg, spelled) == journey_to_html(spelled, svg, (), "t")
+    assert with_diagram(early + _SLOT, svg, spelled) is None  # not exactly one slot: the report is built again

@@ -165,8 +165,10 @@ def draw_together(renderings: Sequence[tuple[Rendering, Sequence[str]]]) -> None
     sources = [source for rendering, formats in renderings for source in rendering.to_draw(formats)]
     timeout = max(rendering.timeout for rendering, _ in renderings)
     drawing = Drawing(sources, timeout, engine=ENGINE, args=ENGINE_ARGS)
-    for fmt in dict.fromkeys(fmt for _, formats in renderings for fmt in formats):
-        OUTPUT_FORMATS[fmt].get_ready()
+    if drawing.sources:  # something to do while Graphviz draws
+        for rendering, formats in renderings:
+            for fmt in formats:
+                OUTPUT_FORMATS[fmt].get_ready(rendering)
     drawn = drawing.svgs()
     for rendering, formats in renderings:
         rendering.drawn.update((source, drawn[source]) for source in rendering.to_draw(formats) if source in drawn)

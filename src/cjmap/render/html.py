@@ -190,15 +190,26 @@ def report_template() -> jinja2.Template:
     return _environment().get_template("report.html.j2")
 
 
-def get_ready() -> None:
-    """Load the report's template and the modules `journey_to_html` imports (run while Graphviz draws)."""
-    import cjmap.render.curve
-    import cjmap.render.funnel
-    import cjmap.render.gaps
-    import cjmap.render.kpi
-    import cjmap.render.themes  # noqa: F401
+_SLOT = "<!-- cjmap: the diagram goes here -->"
 
-    report_template()
+
+def report_awaiting_diagram(
+    journey: Journey,
+    diagnostics: Sequence[Diagnostic],
+    generator: str,
+    theme: str = "light",
+    today: date | None = None,
+) -> str:
+    """The report with a slot where the diagram goes: rendered while Graphviz draws, then `with_diagram`."""
+    return _report(journey, Markup(_SLOT), diagnostics, generator, theme, today)
+
+
+def with_diagram(report: str, svg: str, journey: Journey) -> str | None:
+    """`report_awaiting_diagram`'s report with the diagram in its slot: the bytes `journey_to_html` writes;
+    None when the slot is not there exactly once (map text cannot spell it: the report escapes its `<`)."""
+    if report.count(_SLOT) != 1:
+        return None
+    return report.replace(_SLOT, str(_diagram(svg, journey)))
 
 
 def journey_to_html(
@@ -214,6 +225,21 @@ def journey_to_html(
     `today` dates the review age (the same date lint judged by), so a report is the same bytes
     for the same map on the same day; what is stale, the report reads from the CJM401/CJM403 findings.
     """
+    return _report(journey, _diagram(svg, journey) if svg else None, diagnostics, generator, theme, today)
+
+
+def _diagram(svg: str, journey: Journey) -> Markup:
+    return _marked_for_personas(inline_svg(svg, f"Flow diagram of the journey '{journey.title}'"), journey)
+
+
+def _report(
+    journey: Journey,
+    diagram: Markup | None,
+    diagnostics: Sequence[Diagnostic],
+    generator: str,
+    theme: str,
+    today: date | None,
+) -> str:
     from cjmap.render.curve import emotion_curve, lines_for
     from cjmap.render.funnel import funnels, leave_text, percent
     from cjmap.render.gaps import age_in_words, gaps, review_is_stale, stale_sources
@@ -223,12 +249,11 @@ def journey_to_html(
     today = today or date.today()
     kpis = kpis_by_place(journey)
     keys = persona_keys(journey)
-    label = f"Flow diagram of the journey '{journey.title}'"
     personas_by_id = {p.id: p.name for p in journey.personas}
     counts = Counter(d.severity.value for d in diagnostics)
     return report_template().render(
         journey=journey,
-        diagram=_marked_for_personas(inline_svg(svg, label), journey) if svg else None,
+        diagram=diagram,
         curve=Markup(emotion_curve(journey)),
         flow=flow_steps(journey),
         persona_key=lambda tp: keys[tp.id],
