@@ -28,11 +28,11 @@ out.write_text(json.dumps({"code": code, "heavy": heavy}))
 """
 
 
-def lint_in_fresh_process(tmp_path: Path, *args: str, cwd: Path) -> dict:
+def lint_in_fresh_process(tmp_path: Path, *args: str, cwd: Path, command: str = "lint") -> dict:
     out = tmp_path / "probe.json"
     program = PROBE.replace("OUT", repr(str(out)))
     done = subprocess.run(
-        [sys.executable, "-c", program, "-", "lint", *args], cwd=cwd, capture_output=True, text=True, timeout=120
+        [sys.executable, "-c", program, "-", command, *args], cwd=cwd, capture_output=True, text=True, timeout=120
     )
     assert out.exists(), done.stderr
     return {**json.loads(out.read_text()), "stdout": done.stdout, "stderr": done.stderr}
@@ -68,3 +68,11 @@ def test_a_well_formed_config_file_is_read_without_pydantic_and_a_wrong_one_with
     assert run["code"] == 2
     assert "pydantic" in run["heavy"] and "cjmap.model" not in run["heavy"]
     assert "setting 'stale-days': should be greater than or equal to 1" in run["stdout"] + run["stderr"]
+
+
+def test_outline_of_a_valid_map_loads_no_pydantic(tmp_path: Path) -> None:
+    """`cjmap outline` is git's textconv: it runs once per file version in a `git diff`."""
+    run = lint_in_fresh_process(tmp_path, str(EXAMPLES / "checkout.cjmap.yaml"), cwd=tmp_path, command="outline")
+    assert run["code"] in (0, None), run["stderr"]
+    assert "Checkout" in run["stdout"]
+    assert run["heavy"] == []

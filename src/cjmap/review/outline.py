@@ -6,11 +6,15 @@ copy of an old version, beside none of the files it imports.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from cjmap.diagnostics import one_line
-from cjmap.model import MapFile, MetricDefinition, Touchpoint
 from cjmap.vocabulary.emotion import emotion_text as _emotion
 from cjmap.vocabulary.ids import id_of
 from cjmap.vocabulary.lanes import LIST_LANES, TEXT_LANES
+
+if TYPE_CHECKING:  # read as the model's classes or their plain stand-ins (cjmap.plain): no pydantic at run time
+    from cjmap.model import MapFile, MetricDefinition, Touchpoint
 
 
 def _touchpoint(tp: Touchpoint) -> list[str]:
