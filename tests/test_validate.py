@@ -149,3 +149,20 @@ def test_examples_declare_the_schema_for_editors() -> None:
         assert first.startswith("# yaml-language-server: $schema="), path
         target = (path.parent / first.split("$schema=", 1)[1]).resolve()
         assert target == (REPO / "schemas" / "cjmap.schema.json").resolve(), path
+
+
+def test_library_callers_get_pydantic_models_and_commands_the_plain_reading() -> None:
+    """`validate_source` keeps returning the model (model_dump and all); `checked_map`, what the commands
+    read, gives the plain stand-ins for a map already exactly valid, with the same values."""
+    from pydantic import BaseModel
+
+    from cjmap.plain import Plain
+    from cjmap.validate import checked_map
+
+    text = HEAD + "stages:\n  - name: S\n    touchpoints:\n      - {name: T, emotion: -1, next: []}\n"
+    model = validate_source(source(text))
+    plain = checked_map(source(text))
+    assert isinstance(model, BaseModel) and model.model_dump()["stages"][0]["touchpoints"][0]["emotion"] == -1
+    assert isinstance(plain, Plain)
+    assert plain.stages[0].touchpoints[0].emotion == model.stages[0].touchpoints[0].emotion == -1
+    assert plain.stages[0].touchpoints[0].next == model.stages[0].touchpoints[0].next == ()

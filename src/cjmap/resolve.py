@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, cast
 from cjmap.diagnostics import MAX_ERRORS, Diagnostic, Location, MapError, structural
 from cjmap.metrics.measured import Metrics
 from cjmap.source.loader import LoadedMap, PathKey, SourceFile
-from cjmap.validate import MAX_PERSONAS, validate_source
+from cjmap.validate import MAX_PERSONAS, checked_map
 from cjmap.vocabulary.ids import id_of, slugify  # noqa: F401  (slugify: importable from here)
 from cjmap.vocabulary.personas import takes
 
@@ -310,7 +310,7 @@ class _Resolver:
         result = []
         for source in sources:
             try:
-                result.append((source, validate_source(source)))
+                result.append((source, checked_map(source)))
             except MapError as e:
                 self.errors.extend(e.diagnostics)
         return result

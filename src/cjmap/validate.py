@@ -50,7 +50,17 @@ _EXPECTED = {
 
 
 def validate_source(source: SourceFile) -> MapFile:
-    """The file's data as a MapFile; raise MapError (CJM002/CJM006) when it is not one."""
+    """The file's data as a pydantic MapFile (for library callers); raise MapError (CJM002/CJM006) if not one."""
+    return _checked(source, plain=False)
+
+
+def checked_map(source: SourceFile) -> MapFile:
+    """As `validate_source`, but data already exactly valid comes back as plain stand-ins with MapFile's
+    attributes (`cjmap.plain`), without importing pydantic: what cjmap's own commands read and resolve."""
+    return _checked(source, plain=True)
+
+
+def _checked(source: SourceFile, plain: bool) -> MapFile:
     data = source.data
     if data is None:
         raise MapError([structural("CJM006", source.locate(()), "file is empty; a map starts with 'cjmap: 1'")])
@@ -77,9 +87,9 @@ def validate_source(source: SourceFile) -> MapFile:
             ]
         )
     _check_size(source, data)
-    plain = plain_map(data)
-    if plain is not None:  # exactly what the model wants: pydantic need not even be imported
-        return plain
+    read = plain_map(data) if plain else None
+    if read is not None:  # exactly what the model wants: pydantic need not even be imported
+        return read
     from pydantic import ValidationError
 
     from cjmap.model import MapFile

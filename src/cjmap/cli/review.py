@@ -175,7 +175,7 @@ def outline(
     from cjmap.diagnostics import MapError, escape_controls
     from cjmap.review.outline import outline as outline_of
     from cjmap.source.loader import read_source, refuse_link_out_of_project
-    from cjmap.validate import validate_source
+    from cjmap.validate import checked_map
 
     try:  # a link out of the project is not ours to show, as a map or as text
         refuse_link_out_of_project(file, _display(file))
@@ -183,7 +183,7 @@ def outline(
         _print_diagnostics(error.diagnostics, stderr=True)
         raise typer.Exit(EXIT_INPUT) from None
     try:
-        data = validate_source(read_source(file, _display(file)))
+        data = checked_map(read_source(file, _display(file)))
     except MapError:  # not a map we can read: git still deserves the text
         from cjmap.source.loader import MAX_BYTES
         from cjmap.source.safeio import read_limited, why
