@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -23,6 +23,9 @@ from cjmap.cli.common import (
     check_data_option,
 )
 from cjmap.lint.formats import LINT_FORMATS
+
+if TYPE_CHECKING:
+    from cjmap.lint.pipeline import LintTask
 
 # `--format`'s choices, from the registry (an Enum, so the help lists them and typer checks them);
 # mypy cannot see members made at run time
@@ -82,7 +85,7 @@ def lint(
 ) -> None:
     """Check maps and report problems: exit 0 when clean, 1 on findings at --fail-on, 2 when a map cannot be loaded."""
     from cjmap.diagnostics import MapError, Severity, summary
-    from cjmap.lint.pipeline import LintTask, discover, lint_file
+    from cjmap.lint.pipeline import LintTask, discover, lint_files
     from cjmap.lint.policy import PolicyFinder, SelectorError
     from cjmap.rules import Context
 
@@ -115,13 +118,14 @@ def lint(
         _fail(str(e))
         raise typer.Exit(EXIT_INPUT) from None
     from cjmap.cli.progress import progress_bar
-    from cjmap.jobs.batch import default_jobs, run_all
+    from cjmap.jobs.batch import default_jobs, in_groups, run_groups
     from cjmap.lint.formats import LintReport, unique
 
     # one process is quicker for a handful of maps: forking workers costs more than linting them
     workers = jobs or (default_jobs() if len(tasks) >= LINT_BATCH else 1)
+    groups = in_groups(tasks, workers, weight=_size)  # neighbours in runs: few round trips between processes
     results = list(
-        zip(run_all(lint_file, tasks, workers, progress_bar("linting")), (t.policy for t in tasks), strict=True)
+        zip(run_groups(lint_files, groups, workers, progress_bar("linting")), (t.policy for t in tasks), strict=True)
     )
 
     diagnostics = unique(d for r, _ in results for d in r.diagnostics)
@@ -142,3 +146,11 @@ def lint(
     failing = any(d.severity.rank >= p.fail_on.rank for r, p in results for d in r.diagnostics)
     if failing and not exit_zero:
         raise typer.Exit(EXIT_FINDINGS)
+
+
+def _size(task: LintTask) -> int:
+    """A map's weight when maps are grouped for the workers: its bytes (0 when it cannot be read; lint says why)."""
+    try:
+        return task.path.stat().st_size
+    except OSError:
+        return 0
