@@ -77,7 +77,11 @@ class SourceFile:
             node = node[part]  # type: ignore[index]  # `path` was read from this very data: every step exists
         if not isinstance(node, dict):
             return {}
-        return {key: self.locate((*path, key)) for key in node}
+        found, positions = {}, self.positions
+        for key in node:  # each key's own value is nearly always placed: locate() only for the rest
+            at = positions.get((*path, key))
+            found[key] = Location(self.display, *at) if at is not None else self.locate((*path, key))
+        return found
 
 
 @dataclass(frozen=True)

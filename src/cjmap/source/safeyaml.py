@@ -118,6 +118,7 @@ class _Reader:
         self._open_anchors = 0
         self._anchor_lines: dict[str, int] = {}
         self._resolver = yaml.resolver.Resolver()
+        self._tags: dict[tuple[str, tuple[bool, bool]], str] = {}  # bounded by the file's scalars (MAX_NODES)
         self._constructor = yaml.constructor.SafeConstructor()
 
     def read(self, events: Iterable[yaml.Event]) -> None:
@@ -161,11 +162,7 @@ class _Reader:
             self._anchor(event.anchor, mark, (index, index))
         tag = event.tag
         if tag is None or tag == "!":
-            tag = (
-                _STR_TAG
-                if not event.implicit[0]
-                else self._resolver.resolve(yaml.ScalarNode, event.value, event.implicit)
-            )
+            tag = _STR_TAG if not event.implicit[0] else self._implicit_tag(event.value, event.implicit)
         parent = self._stack[-1] if self._stack else None
         if parent is not None and parent.is_map and parent.key is _NEED_KEY:
             self._key(parent, event, tag, mark)
@@ -181,6 +178,13 @@ class _Reader:
             self._refuse_tag(mark, tag)
             value = None
         self._place(parent, value, mark)
+
+    def _implicit_tag(self, value: str, implicit: tuple[bool, bool]) -> str:
+        """What a plain scalar is (text, number, date...): the same words recur (every key), so each is asked once."""
+        known = self._tags.get((value, implicit))
+        if known is None:
+            known = self._tags[(value, implicit)] = self._resolver.resolve(yaml.ScalarNode, value, implicit)
+        return known
 
     def _construct(self, event: yaml.ScalarEvent, tag: str, mark: Mark) -> Scalar:
         # the stubs' ScalarNode takes only the pure-Python Mark; libyaml's has the same fields
