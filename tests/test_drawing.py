@@ -50,16 +50,17 @@ def test_output_that_is_not_one_svg_per_graph_is_not_used() -> None:
 def test_a_failed_shared_run_draws_each_map_alone(monkeypatch: pytest.MonkeyPatch) -> None:
     journeys = [load_journey(EXAMPLES / f"{name}.cjmap.yaml") for name in MAPS]
     expected = [render_journey(j, ["svg", "html"], (), "t") for j in journeys]
-    real = render.layout
+    real = render.Layout.output
     runs: list[int] = []
 
-    def fails_when_shared(source: str, *args: object, **kwargs: object) -> bytes:
+    def fails_when_shared(self: render.Layout, source: str) -> bytes:
         runs.append(source.count("digraph "))
         if source.count("digraph ") > 1:
+            self.stop()
             raise RenderError("Graphviz (neato) failed: as told")
-        return real(source, *args, **kwargs)  # type: ignore[arg-type]
+        return real(self, source)
 
-    monkeypatch.setattr(render, "layout", fails_when_shared)
+    monkeypatch.setattr(render.Layout, "output", fails_when_shared)
     renderings = [start_rendering(j, ["svg", "html"], (), "t") for j in journeys]
     draw_together([(r, ["svg", "html"]) for r in renderings])
     assert [render.build_outputs(r, ["svg", "html"]) for r in renderings] == expected
@@ -69,14 +70,36 @@ def test_a_failed_shared_run_draws_each_map_alone(monkeypatch: pytest.MonkeyPatc
 def test_a_single_map_whose_drawing_fails_is_not_drawn_twice(monkeypatch: pytest.MonkeyPatch) -> None:
     runs: list[str] = []
 
-    def too_slow(source: str, *args: object, **kwargs: object) -> bytes:
+    def too_slow(self: render.Layout, source: str) -> bytes:
         runs.append(source)
+        self.stop()
         raise RenderError("Graphviz (neato) took longer than 1 s and was stopped (raise it with --timeout)")
 
-    monkeypatch.setattr(render, "layout", too_slow)
+    monkeypatch.setattr(render.Layout, "output", too_slow)
     with pytest.raises(RenderError, match="took longer"):
         render_journey(load_journey(EXAMPLES / "checkout.cjmap.yaml"), ["svg", "html"], (), "t", timeout=1)
     assert len(runs) == 1
+
+
+def test_graphviz_stops_when_the_render_is_stopped(monkeypatch: pytest.MonkeyPatch) -> None:
+    from cjmap.render import outputs
+
+    started: list[render.Layout] = []
+    real = render.start_layout
+
+    def remembered(*args: object, **kwargs: object) -> render.Layout:
+        started.append(real(*args, **kwargs))  # type: ignore[arg-type]
+        return started[-1]
+
+    def stopped(self: outputs.OutputFormat, rendering: outputs.Rendering) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(render, "start_layout", remembered)
+    monkeypatch.setattr(outputs.OutputFormat, "get_ready", stopped)
+    with pytest.raises(KeyboardInterrupt):
+        render_journey(load_journey(EXAMPLES / "checkout.cjmap.yaml"), ["svg", "html"], (), "t")
+    assert len(started) == 1
+    assert started[0].process.wait(timeout=10) != 0  # killed, not left drawing
 
 
 def test_groups_keep_the_order_and_put_a_heavy_item_alone() -> None:

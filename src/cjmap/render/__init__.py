@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    import subprocess
     from datetime import date
 
     from cjmap.diagnostics import Diagnostic
@@ -51,39 +52,65 @@ def layout(
     dot_source: str, fmt: str, timeout: float = DOT_TIMEOUT, *, engine: str = "dot", args: Sequence[str] = ()
 ) -> bytes:
     """Run Graphviz `<engine> -T<fmt>` on DOT text, bounded in time and memory, or raise RenderError in one line."""
-    import os
-    import subprocess
+    return start_layout(fmt, timeout, engine=engine, args=args).output(dot_source)
 
-    import graphviz
-    from graphviz.backend import dot_command, execute
 
-    command = [*dot_command.command(engine, fmt), *args]
-    limit = {}
-    if os.name == "posix":
-        import resource  # noqa: F401  loaded here: the child, forked while other threads may be importing, only looks it up
+class Layout:
+    """A Graphviz process started: `output()` gives it the DOT text and waits for what it draws (in any
+    thread), `stop()` ends it (from the thread that started it, when that one is stopped)."""
 
-        limit = {"preexec_fn": _limit_memory}
-    try:
-        # run_check passes `timeout` on to subprocess.run, which kills dot when it expires
-        done = execute.run_check(
-            command, input=dot_source.encode("utf-8"), capture_output=True, quiet=True, timeout=timeout, **limit
-        )
-    except graphviz.ExecutableNotFound:
-        raise RenderError(INSTALL_GRAPHVIZ) from None
-    except subprocess.TimeoutExpired:
-        raise RenderError(
-            f"Graphviz ({engine}) took longer than {timeout:g} s and was stopped (raise it with --timeout)"
-        ) from None
-    except graphviz.CalledProcessError as e:
-        stderr = (e.stderr or b"").decode("utf-8", "replace").strip().splitlines()
-        if e.returncode < 0 or any("memory" in line.lower() or "alloc" in line.lower() for line in stderr):
+    def __init__(self, process: subprocess.Popen[bytes], engine: str, timeout: float) -> None:
+        self.process, self.engine, self.timeout = process, engine, timeout
+
+    def output(self, dot_source: str) -> bytes:
+        """The drawing, or RenderError in one line."""
+        import subprocess
+
+        engine, timeout = self.engine, self.timeout
+        try:
+            stdout, stderr = self.process.communicate(dot_source.encode("utf-8"), timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.stop()
+            raise RenderError(
+                f"Graphviz ({engine}) took longer than {timeout:g} s and was stopped (raise it with --timeout)"
+            ) from None
+        code = self.process.returncode
+        if code == 0:
+            return stdout
+        lines = (stderr or b"").decode("utf-8", "replace").strip().splitlines()
+        if code < 0 or any("memory" in line.lower() or "alloc" in line.lower() for line in lines):
             raise RenderError(
                 f"Graphviz ({engine}) ran out of its memory limit of {DOT_MEMORY // 2**30} GiB"
                 " laying out this diagram; split the map"
-            ) from None
-        first = _printable(stderr[0]) if stderr else f"exit code {e.returncode}"
-        raise RenderError(f"Graphviz ({engine}) failed: {first}") from None
-    return done.stdout
+            )
+        first = _printable(lines[0]) if lines else f"exit code {code}"
+        raise RenderError(f"Graphviz ({engine}) failed: {first}")
+
+    def stop(self) -> None:
+        self.process.kill()
+        self.process.communicate()
+
+
+def start_layout(fmt: str, timeout: float = DOT_TIMEOUT, *, engine: str = "dot", args: Sequence[str] = ()) -> Layout:
+    """Start Graphviz `<engine> -T<fmt>` bounded in memory (its time is bounded by `Layout.output`);
+    RenderError when it is not installed."""
+    import os
+    import subprocess
+
+    from graphviz.backend import dot_command
+
+    command = [*dot_command.command(engine, fmt), *args]
+    try:
+        process = subprocess.Popen(
+            command,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            preexec_fn=_limit_memory if os.name == "posix" else None,
+        )
+    except FileNotFoundError:
+        raise RenderError(INSTALL_GRAPHVIZ) from None
+    return Layout(process, engine, timeout)
 
 
 def _printable(text: str) -> str:
@@ -165,11 +192,15 @@ def draw_together(renderings: Sequence[tuple[Rendering, Sequence[str]]]) -> None
     sources = [source for rendering, formats in renderings for source in rendering.to_draw(formats)]
     timeout = max(rendering.timeout for rendering, _ in renderings)
     drawing = Drawing(sources, timeout, engine=ENGINE, args=ENGINE_ARGS)
-    if drawing.sources:  # something to do while Graphviz draws
-        for rendering, formats in renderings:
-            for fmt in formats:
-                OUTPUT_FORMATS[fmt].get_ready(rendering)
-    drawn = drawing.svgs()
+    try:
+        if drawing.sources:  # something to do while Graphviz draws
+            for rendering, formats in renderings:
+                for fmt in formats:
+                    OUTPUT_FORMATS[fmt].get_ready(rendering)
+        drawn = drawing.svgs()
+    except BaseException:  # Ctrl-C, or a worker told to stop: Graphviz stops too
+        drawing.stop()
+        raise
     for rendering, formats in renderings:
         rendering.drawn.update((source, drawn[source]) for source in rendering.to_draw(formats) if source in drawn)
 

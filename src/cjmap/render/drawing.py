@@ -15,41 +15,56 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from cjmap.render import Layout
 
 _PROLOG = b"<?xml "  # each graph's SVG starts with it
 _LATER_PAGE = re.compile(rb'<g id="page\d+,\d+_graph0" class="graph"')
 
 
 class Drawing:
-    """DOT sources being drawn as SVG by one Graphviz process; `svgs()` waits for them."""
+    """DOT sources being drawn as SVG by one Graphviz process; `svgs()` waits for them.
+
+    The process is started here, in the calling thread; a thread only feeds it and reads what it draws
+    (waiting, not computing), and `stop()` ends it when the caller is stopped meanwhile."""
 
     def __init__(self, sources: Sequence[str], timeout: float, *, engine: str, args: Sequence[str]) -> None:
+        from cjmap import render
+
         self.sources = list(sources)
         self._out: bytes | None = None
         self._error: Exception | None = None
+        self._layout: render.Layout | None = None
         self._thread: threading.Thread | None = None
         if not self.sources:
             return
-        import graphviz  # noqa: F401  imported here, not by the thread, which would only share this core
-
-        self._thread = threading.Thread(target=self._draw, args=(timeout, engine, args), daemon=True)
-        self._thread.start()
-
-    def _draw(self, timeout: float, engine: str, args: Sequence[str]) -> None:
-        from cjmap import render
-
         try:
-            self._out = render.layout("".join(self.sources), "svg", timeout, engine=engine, args=args)
+            self._layout = render.start_layout("svg", timeout, engine=engine, args=args)
         except Exception as e:  # told by svgs()
             self._error = e
+            return
+        self._thread = threading.Thread(target=self._draw, args=(self._layout,), daemon=True)
+        self._thread.start()
+
+    def _draw(self, layout: Layout) -> None:
+        try:
+            self._out = layout.output("".join(self.sources))
+        except Exception as e:  # told by svgs()
+            self._error = e
+
+    def stop(self) -> None:
+        """End Graphviz if it is still drawing (the caller was stopped: nothing will read it)."""
+        if self._layout is not None:
+            self._layout.process.kill()
 
     def svgs(self) -> dict[str, str | Exception]:
         """Each source's SVG text, as one Graphviz run of it alone writes; empty when a shared run failed
         (each map is then drawn alone, to tell its own error), the error when the only graph's run did
         (not run twice: a map that takes too long would take twice the time to be stopped)."""
-        if self._thread is None:
-            return {}
-        self._thread.join()
+        if self._thread is not None:
+            self._thread.join()
         if self._error is not None:
             return {self.sources[0]: self._error} if len(set(self.sources)) == 1 else {}
         return dict(split_documents(self._out, self.sources))
