@@ -5,9 +5,11 @@ from __future__ import annotations
 from dataclasses import fields
 from pathlib import Path
 
+import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from cjmap.diagnostics import MapError
 from cjmap.lint.config import load_config
 from cjmap.lint.plain_settings import PlainSettings, plain_settings
 from cjmap.lint.settings import Settings, settings_model
@@ -81,9 +83,8 @@ def test_a_well_formed_config_is_read_plainly_and_a_wrong_one_still_gets_the_mod
     assert isinstance(config.settings, PlainSettings)
     assert config.settings.select == ("CJM1",) and config.settings.option_values()["stale-days"] == 30
     wrong = write(tmp_path, "wrong/cjmap.toml", 'stale-days = "thirty"\n')
-    try:
+    with pytest.raises(MapError) as raised:  # the model's words, at the key's line
         load_config(wrong)
-    except Exception as error:  # MapError with the model's message, at the key's line
-        assert "setting 'stale-days'" in str(getattr(error, "diagnostics", error))
-    else:
-        raise AssertionError("a wrong setting was accepted")
+    assert [d.message for d in raised.value.diagnostics] == [
+        "setting 'stale-days': should be a whole number, not \"thirty\""
+    ]

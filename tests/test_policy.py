@@ -129,6 +129,20 @@ def test_per_file_ignores(project: Path) -> None:
             "stale-days = 0\n",
             "cjmap.toml:1:1: error CJM007 setting 'stale-days': should be greater than or equal to 1 [config]",
         ),
+        (  # TOML's true and "180" are not numbers: read loosely they were 1 and 180, without a word
+            "low-emotion = true\n",
+            "cjmap.toml:1:1: error CJM007 setting 'low-emotion': should be a whole number, not true [config]",
+        ),
+        (
+            'stale-days = "180"\n',
+            "cjmap.toml:1:1: error CJM007 setting 'stale-days': should be a whole number, "
+            'not "180" (text: write a number without quotes) [config]',
+        ),
+        (
+            'select = "CJM1"\n',
+            "cjmap.toml:1:1: error CJM007 setting 'select': should be a list, "
+            'like ["CJM1", "missing-emotion"], not "CJM1" [config]',
+        ),
         ("select = [\n", "cjmap.toml:1:1: error CJM007 invalid TOML: Invalid value [config]"),
         ("a = 1\nb = = 2\n", "cjmap.toml:2:5: error CJM007 invalid TOML: Invalid value [config]"),
     ],

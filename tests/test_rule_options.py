@@ -66,7 +66,7 @@ def test_misspelt_and_mistyped_options_are_config_errors_at_their_lines(project:
         load_config(write(project, "cjmap.toml", 'stale-day = 30\nlow-emotion = "low"\n'))
     assert [(d.code, d.where.line, d.message) for d in raised.value.diagnostics] == [
         ("CJM007", 1, "unknown setting 'stale-day' (did you mean 'stale-days'?)"),
-        ("CJM007", 2, "setting 'low-emotion': should be a valid integer, unable to parse string as an integer"),
+        ("CJM007", 2, "setting 'low-emotion': should be a whole number, not \"low\""),
     ]
 
 

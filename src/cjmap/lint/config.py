@@ -151,8 +151,39 @@ def _config_error(display: str, text: str, error: Any) -> Any:
         close = difflib.get_close_matches(key, [n.replace("_", "-") for n in settings_model().model_fields], n=1)
         hint = f" (did you mean '{close[0]}'?)" if close else ""
         return structural("CJM007", where, f"unknown setting '{key}'{hint}")
-    message = str(error["msg"]).replace("Input should be", "should be").removeprefix("Value error, ")
+    message = _WANTED.get(error["type"]) or str(error["msg"]).replace("Input should be", "should be")
+    if error["type"] in _WANTED:
+        message += f", not {_given(error.get('input'))}"
+    message = message.removeprefix("Value error, ")
     return structural("CJM007", where, f"setting '{'.'.join(map(str, error['loc']))}': {message}")
+
+
+# what a setting wants, in a config author's words rather than Python's ("a valid tuple")
+_WANTED = {
+    "int_type": "should be a whole number",
+    "int_parsing": "should be a whole number",
+    "int_from_float": "should be a whole number",
+    "tuple_type": 'should be a list, like ["CJM1", "missing-emotion"]',
+    "list_type": 'should be a list, like ["CJM1", "missing-emotion"]',
+    "dict_type": 'should be a table, like [severity] with CJM101 = "info" under it',
+    "string_type": "should be text in quotes",
+}
+
+
+def _given(value: object) -> str:
+    """A TOML value as its author wrote it: `true`, `"180"` (a quoted number is text to TOML)."""
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, str):
+        shown = value if len(value) <= 40 else value[:40] + "..."
+        return (
+            f'"{shown}" (text: write a number without quotes)' if shown.strip().lstrip("+-").isdigit() else f'"{shown}"'
+        )
+    if isinstance(value, (list, tuple)):
+        return "a list"
+    if isinstance(value, dict):
+        return "a table"
+    return repr(value)
 
 
 def _settings_start(text: str) -> int:

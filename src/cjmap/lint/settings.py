@@ -36,7 +36,11 @@ class Settings(BaseModel):
     per_file_ignores: dict[str, tuple[str, ...]] = Field(default_factory=dict)
     fail_on: SeverityName = "error"
     max_file_size: int = Field(
-        MAX_MAP_BYTES, ge=1, le=LARGEST_MAX_FILE_SIZE, description="Largest map file read, in bytes (at most 100 MB)."
+        MAX_MAP_BYTES,
+        strict=True,
+        ge=1,
+        le=LARGEST_MAX_FILE_SIZE,
+        description="Largest map file read, in bytes (at most 100 MB).",
     )
 
     @field_validator("per_file_ignores")
@@ -62,6 +66,8 @@ def settings_model() -> type[Settings]:
     if clashes:
         raise ValueError(f"rule options {clashes} clash with cjmap's own settings")
     fields: dict[str, Any] = {
-        o.attribute: (o.kind, Field(o.default, ge=o.minimum, le=o.maximum, description=o.doc)) for o in OPTIONS.values()
+        # strict: TOML tells `true` and `"180"` from 180, and so must we (lax, they would be read as 1 and 180)
+        o.attribute: (o.kind, Field(o.default, strict=True, ge=o.minimum, le=o.maximum, description=o.doc))
+        for o in OPTIONS.values()
     }
     return create_model("Settings", __base__=Settings, **fields)
