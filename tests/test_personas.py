@@ -423,3 +423,16 @@ def test_the_persona_switch_fades_the_diagram_cards_off_a_persona_path() -> None
     html = render_journey(journey, ["html"], (), "test")["html"].decode()
     assert '<g id="tp&#45;student&#45;offer" class="node" data-for="student"' in html
     assert '<g id="tp&#45;id&#45;check" class="node" data-for="all"' in html
+
+
+def test_outline_names_an_entry_given_only_an_id_by_its_id(tmp_path: Path) -> None:
+    """A persona, team or stage with an id and no name is allowed; the outline must not print 'None'."""
+    from cjmap.review.outline import outline
+    from cjmap.source.loader import read_source
+    from cjmap.validate import checked_map
+
+    path = tmp_path / "lib.cjmap.yaml"
+    path.write_text("cjmap: 1\npersonas:\n  - id: p1\nteams:\n  - id: ops\n", encoding="utf-8")
+    text = outline(checked_map(read_source(path, "lib.cjmap.yaml")))
+    assert "persona p1: p1" in text and "team ops: ops" in text
+    assert "None" not in text

@@ -245,3 +245,11 @@ def test_structural_errors_cannot_be_suppressed(project: Path) -> None:
 
 def test_severity_enum_ranks() -> None:
     assert Severity.INFO.rank < Severity.WARNING.rank < Severity.ERROR.rank
+
+
+def test_a_misspelt_rule_name_in_a_config_gets_a_did_you_mean(project: Path) -> None:
+    write(project, "cjmap.toml", 'ignore = ["missing-emotoin"]\n')
+    write(project, "m.cjmap.yaml", NOISY)
+    result = run_cli("lint", cwd=project)
+    assert result.returncode == 2
+    assert "'missing-emotoin' names no rule (did you mean 'missing-emotion'?)" in result.stdout + result.stderr

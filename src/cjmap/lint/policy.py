@@ -34,8 +34,19 @@ class SelectorError(ValueError):
     """A rule selector that names no rule."""
 
     def __init__(self, selector: str) -> None:
-        super().__init__(f"'{selector}' names no rule (see `cjmap rules`)")
+        super().__init__(f"'{selector}' names no rule ({_closest_rule(selector) or 'see `cjmap rules`'})")
         self.selector = selector
+
+
+def _closest_rule(selector: str) -> str | None:
+    """'did you mean ...?' for a misspelt rule name or code, as every other typo gets."""
+    import difflib
+
+    from cjmap.rules import RULES
+
+    names = [r.name for r in RULES.values()]
+    close = difflib.get_close_matches(selector, [*names, *RULES], n=1, cutoff=0.8)
+    return f"did you mean '{close[0]}'?" if close else None
 
 
 def expand(selectors: Iterable[str]) -> set[str]:

@@ -70,20 +70,23 @@ def _facts(data: MapFile) -> list[str]:
         lines.append(f"flow: {data.flow}")
     lines += [f"imports {name}" for name in data.imports]
     for p in data.personas:
-        lines.append(f"persona {id_of(p)}: {p.name}" + (f" ({p.role})" if p.role else ""))
+        lines.append(f"persona {id_of(p)}: {p.name or id_of(p)}" + (f" ({p.role})" if p.role else ""))
         if p.starts is not None:
             lines.append(f"  starts at {p.starts if isinstance(p.starts, str) else ', '.join(p.starts)}")
         if p.stages is not None:
             lines.append(f"  takes part in {', '.join(p.stages) or 'no stage'}")
-    lines += [f"team {id_of(t)}: {t.name}" for t in data.teams]
-    lines += [f"channel {id_of(c)}: {c.name}" for c in data.channels]
+    lines += [f"team {id_of(t)}: {t.name or id_of(t)}" for t in data.teams]
+    lines += [f"channel {id_of(c)}: {c.name or id_of(c)}" for c in data.channels]
     lines += [
-        f"source {id_of(s)}: {s.name}" + (f", collected {s.collected}" if s.collected else "") for s in data.sources
+        f"source {id_of(s)}: {s.name or id_of(s)}" + (f", collected {s.collected}" if s.collected else "")
+        for s in data.sources
     ]
     lines += [line for metric in data.metrics for line in _metric(metric)]
     lines += [f"data {name}" for name in data.data]
     for i, stage in enumerate(data.stages, 1):
-        lines.append(f"stage {i} {id_of(stage)}: {stage.name}" + (f" (goal: {stage.goal})" if stage.goal else ""))
+        lines.append(
+            f"stage {i} {id_of(stage)}: {stage.name or id_of(stage)}" + (f" (goal: {stage.goal})" if stage.goal else "")
+        )
         lines += [f"  metric {k}: {v:g}" for k, v in stage.metrics.items()]
         for tp in stage.touchpoints:
             lines += _touchpoint(tp)
