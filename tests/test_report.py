@@ -220,6 +220,31 @@ def test_persona_switch_dims_the_other_personas_touchpoints(browser, reports: Pa
     page.close()
 
 
+def test_a_score_badge_stays_on_one_line_beside_a_long_persona_name(browser, tmp_path: Path) -> None:
+    """The new user's claim map: beside "Graham, landlord with 6 properties" the badge broke into "−" over "2"."""
+    names = "[{id: a, name: 'Priya, first-time claimant'}, {id: b, name: 'Graham, landlord with 6 properties'}]"
+    write(
+        tmp_path,
+        "m.cjmap.yaml",
+        f"cjmap: 1\ntitle: Claim\npersonas: {names}\nstages:\n"
+        + "".join(  # five stages, as the user's map had: columns as narrow as theirs
+            f"  - name: Stage {s}\n    touchpoints:\n      - {{name: Step {s}, emotion: {{a: -1, b: -2}}}}\n"
+            for s in range(5)
+        ),
+    )
+    result = run_cli("render", "--today", TODAY, str(tmp_path / "m.cjmap.yaml"), "-o", str(tmp_path / "out"))
+    assert result.returncode == 0, result.stderr
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    page.goto((tmp_path / "out" / "m.html").as_uri())
+    heights = page.evaluate(
+        """() => [...document.querySelectorAll('.score .badge')].map(b => [b.textContent,
+            b.getBoundingClientRect().height, parseFloat(getComputedStyle(b).lineHeight) || 18])"""
+    )
+    page.close()
+    assert [text for text, _, _ in heights] == ["\u22121", "\u22122"] * 5
+    assert all(height < 1.6 * line for _, height, line in heights), heights
+
+
 def stress_map(stages: int, crowded: int) -> str:
     """Many stages, one stage with many touchpoints, and text far longer than a card."""
     long = "a very long name that goes on and on " * 8 + "unbroken" * 12  # a word wider than any card
