@@ -19,12 +19,13 @@ PROBE = """
 import json, runpy, sys
 sys.argv = ["cjmap", *sys.argv[2:]]
 out = __import__("pathlib").Path(OUT)
+code = 0  # a bare lint that finds nothing to fail on simply returns
 try:
     runpy.run_module("cjmap", run_name="__main__")
 except SystemExit as end:
     code = end.code
 heavy = sorted(m for m in sys.modules if m.split(".")[0] in ("pydantic", "pydantic_core") or m == "cjmap.model")
-out.write_text(json.dumps({"code": code, "heavy": heavy}))
+out.write_text(json.dumps({"code": code, "heavy": heavy, "typer": "typer" in sys.modules}))
 """
 
 
@@ -43,6 +44,9 @@ def test_linting_an_example_loads_no_pydantic(tmp_path: Path, example: Path) -> 
     run = lint_in_fresh_process(tmp_path, str(example), cwd=tmp_path)
     assert run["code"] == 0, run["stdout"] + run["stderr"]
     assert run["heavy"] == [], "a valid map without a config file must not need pydantic"
+    assert not run["typer"], "a bare `cjmap lint PATH` runs without typer"
+    with_option = lint_in_fresh_process(tmp_path, "--quiet", str(example), cwd=tmp_path)
+    assert with_option["code"] == 0 and with_option["typer"] and with_option["heavy"] == []
 
 
 def test_a_map_pydantic_must_judge_gets_its_message(tmp_path: Path) -> None:
@@ -76,3 +80,61 @@ def test_outline_of_a_valid_map_loads_no_pydantic(tmp_path: Path) -> None:
     assert run["code"] in (0, None), run["stderr"]
     assert "Checkout" in run["stdout"]
     assert run["heavy"] == []
+
+
+BARE_CASES = {
+    "clean": ["lint", "clean.cjmap.yaml"],
+    "findings": ["lint", "noisy.cjmap.yaml"],
+    "unloadable": ["lint", "broken.cjmap.yaml"],
+    "missing": ["lint", "nowhere.cjmap.yaml", "clean.cjmap.yaml"],
+    "folder": ["lint", "."],
+    "current folder": ["lint"],
+    "no maps": ["lint", "empty"],
+    "config with a wrong value": ["lint", "configured"],
+    "several": ["lint", "clean.cjmap.yaml", "noisy.cjmap.yaml", "clean.cjmap.yaml"],
+}
+
+
+@pytest.mark.parametrize("args", BARE_CASES.values(), ids=BARE_CASES.keys())
+def test_a_bare_lint_says_and_exits_exactly_as_through_typer(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: list[str]
+) -> None:
+    """The bare road (no typer) and typer's road run the same code: same output, same exit code."""
+    import cjmap.entry
+    from conftest import run_cli
+
+    write(tmp_path, "clean.cjmap.yaml", MINIMAL)
+    write(tmp_path, "noisy.cjmap.yaml", MINIMAL.replace("emotion: 1", "emotion: -2"))
+    write(tmp_path, "broken.cjmap.yaml", MINIMAL.replace("emotion: 1", 'emotion: "3"'))
+    write(tmp_path, "configured/cjmap.toml", "stale-days = true\n")
+    write(tmp_path, "configured/m.cjmap.yaml", MINIMAL)
+    (tmp_path / "empty").mkdir()
+    assert cjmap.entry.bare_lint(args) is not None
+    bare = run_cli(*args, cwd=tmp_path)
+    monkeypatch.setattr(cjmap.entry, "bare_lint", lambda args: None)
+    typed = run_cli(*args, cwd=tmp_path)
+    assert (bare.returncode, bare.stdout, bare.stderr) == (typed.returncode, typed.stdout, typed.stderr)
+    assert bare.stdout + bare.stderr  # each case says something
+
+
+def test_options_and_shell_completion_go_through_typer(monkeypatch: pytest.MonkeyPatch) -> None:
+    from cjmap.entry import bare_lint
+
+    assert bare_lint(["lint", "-q", "m.cjmap.yaml"]) is None and bare_lint(["lint", "--", "m"]) is None
+    assert bare_lint(["render", "m.cjmap.yaml"]) is None and bare_lint([]) is None
+    monkeypatch.setenv("_CJMAP_COMPLETE", "bash_complete")
+    assert bare_lint(["lint", "m.cjmap.yaml"]) is None
+
+
+def test_the_bare_road_has_the_commands_defaults() -> None:
+    """`lint_maps`'s keyword defaults are what typer passes when no option is given."""
+    import inspect
+
+    from cjmap.cli.lint_maps import lint_maps
+    from cjmap.cli.linting import lint
+
+    typed = {name: p.default for name, p in inspect.signature(lint).parameters.items()}
+    plain = {name: p.default for name, p in inspect.signature(lint_maps).parameters.items()}
+    assert typed.keys() == plain.keys()
+    typed["output_format"] = typed["output_format"].value  # the Enum typer needs, by its value
+    assert typed == plain

@@ -1,6 +1,8 @@
 """What the `cjmap` commands share: exit codes, printing findings, writing outputs, options' types.
 
-Command modules import this and nothing of each other; `cjmap.cli` builds the app from them.
+Command modules import this and nothing of each other; `cjmap.cli` builds the app from them. Nothing here
+imports typer (a plain `cjmap lint` runs without it, see `cjmap.entry`): a command ends with SystemExit,
+which typer lets through with its code, as it does its own Exit.
 """
 
 from __future__ import annotations
@@ -9,8 +11,6 @@ import sys
 from collections.abc import Sequence
 from enum import Enum
 from pathlib import Path
-
-import typer
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
 LINT_BATCH = 20  # from this many maps on, lint spreads over processes
@@ -57,17 +57,24 @@ def _print_diagnostics(diagnostics: Sequence, stderr: bool = False) -> None:
         )
 
 
+def say(text: str, err: bool = False) -> None:
+    """A line on standard output (or error), flushed, as `typer.echo` writes it."""
+    stream = sys.stderr if err else sys.stdout
+    stream.write(f"{text}\n")
+    stream.flush()
+
+
 def _fail(message: str) -> None:
     from cjmap.diagnostics import escape_controls
 
-    typer.echo(f"error: {escape_controls(message)}", err=True)  # file names and map text may hold terminal escapes
+    say(f"error: {escape_controls(message)}", err=True)  # file names and map text may hold terminal escapes
 
 
 def _wrote(target: Path) -> None:
     """Say an output was written; its name is escaped, since a map's file name may hold terminal escapes."""
     from cjmap.diagnostics import escape_controls
 
-    typer.echo(f"wrote {escape_controls(str(target))}", err=True)
+    say(f"wrote {escape_controls(str(target))}", err=True)
 
 
 class Theme(str, Enum):
@@ -104,6 +111,8 @@ def _today(value: str | None):
     try:
         return date.fromisoformat(value)
     except ValueError:
+        import typer  # only `--today` is given a value, and only through typer
+
         raise typer.BadParameter(f"expected a date like 2026-11-24, got {value!r}") from None
 
 
@@ -124,7 +133,7 @@ def _write_or_exit(target: Path, text: str, inputs: Sequence[Path] = ()) -> None
         write_atomic(target, text.encode("utf-8"), inputs)
     except (OSError, ValueError) as e:  # ValueError: a NUL in the path
         _fail(f"cannot write to {target}: {why(e)}")
-        raise typer.Exit(EXIT_INPUT) from None
+        raise SystemExit(EXIT_INPUT) from None
     _wrote(target)
 
 
@@ -138,11 +147,11 @@ def _checked_or_exit(path: Path, today):
         policy = PolicyFinder().for_path(path)
     except MapError as e:  # a broken config: nothing can be judged
         _print_diagnostics(e.diagnostics, stderr=True)
-        raise typer.Exit(EXIT_INPUT) from None
+        raise SystemExit(EXIT_INPUT) from None
     checked = check(path, _display(path), policy, _context_for(policy, today))
     if checked.journey is None:
         _print_diagnostics(checked.diagnostics, stderr=True)
-        raise typer.Exit(EXIT_INPUT)
+        raise SystemExit(EXIT_INPUT)
     return checked
 
 
@@ -155,18 +164,18 @@ def _display(path: Path) -> str:
 DATA_HELP = "CSV or .xlsx of metric values (metric,at,value,date[,persona]) besides the map's own; one map only."
 
 
-def check_data_option(paths: list[Path], data: list[Path] | None) -> None:
+def check_data_option(paths: Sequence[Path], data: Sequence[Path] | None) -> None:
     """--data belongs to one map: its rows name that map's touchpoints. Exit 2 when it cannot be used."""
     if not data:
         return
     if len(paths) != 1 or paths[0].is_dir():
         _fail("--data goes with one map: name a single map file")
-        raise typer.Exit(EXIT_INPUT)
+        raise SystemExit(EXIT_INPUT)
     for path in data:
         try:
             missing = not path.exists() and not path.is_symlink()  # a looping link is reported as CJM601
         except OSError:
             missing = False  # a path too long for the system: reading it reports why, as CJM601
         if missing:
-            typer.echo(f"{_display(path)}:1:1: error CJM000 no such data file [unreadable-file]", err=True)
-            raise typer.Exit(EXIT_INPUT)
+            say(f"{_display(path)}:1:1: error CJM000 no such data file [unreadable-file]", err=True)
+            raise SystemExit(EXIT_INPUT)

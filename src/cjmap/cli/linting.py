@@ -1,31 +1,15 @@
-"""`cjmap lint`: check maps and report findings in every CI format."""
+"""`cjmap lint`: its options, as typer parses them; what it does is `cli/lint_maps.py`."""
 
 from __future__ import annotations
 
-import sys
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
-from cjmap.cli.common import (
-    DATA_HELP,
-    EXIT_FINDINGS,
-    EXIT_INPUT,
-    LINT_BATCH,
-    Level,
-    _display,
-    _fail,
-    _print_diagnostics,
-    _selectors,
-    _today,
-    check_data_option,
-)
+from cjmap.cli.common import DATA_HELP, Level
 from cjmap.lint.formats import LINT_FORMATS
-
-if TYPE_CHECKING:
-    from cjmap.lint.pipeline import LintTask
 
 # `--format`'s choices, from the registry (an Enum, so the help lists them and typer checks them);
 # mypy cannot see members made at run time
@@ -84,73 +68,20 @@ def lint(
     ] = None,
 ) -> None:
     """Check maps and report problems: exit 0 when clean, 1 on findings at --fail-on, 2 when a map cannot be loaded."""
-    from cjmap.diagnostics import MapError, Severity, summary
-    from cjmap.lint.pipeline import LintTask, discover, lint_files
-    from cjmap.lint.policy import PolicyFinder, SelectorError
-    from cjmap.rules import Context
+    from cjmap.cli.lint_maps import lint_maps
 
-    context = Context(today=_today(today))
-    chosen = LINT_FORMATS[output_format.value]
-    if show_statistics and chosen.statistics is None:
-        counted = " or ".join(f.name for f in LINT_FORMATS.values() if f.statistics)
-        _fail(f"--statistics prints counts as {counted}, not as {chosen.name}; drop one of the two")
-        raise typer.Exit(EXIT_INPUT)
-    check_data_option(paths or [], data)
-    missing = [p for p in paths or () if not p.exists()]
-    if missing:
-        for p in missing:
-            typer.echo(f"{p}:1:1: error CJM000 no such file or folder [unreadable-file]", err=True)
-        raise typer.Exit(EXIT_INPUT)
-    try:
-        policies = PolicyFinder(
-            config, _selectors(select), _selectors(ignore), fail_on.value if fail_on else None, report_unused
-        )
-        files = list(discover(paths or [Path(".")]))
-        tasks = []
-        for path in files:
-            policy = policies.for_path(path)
-            ctx = policy.context(context.today)
-            tasks.append(LintTask(path, _display(path), policy, ctx, tuple(data or ())))
-    except MapError as e:  # a broken config: nothing can be judged
-        _print_diagnostics(e.diagnostics, stderr=True)
-        raise typer.Exit(EXIT_INPUT) from None
-    except SelectorError as e:
-        _fail(str(e))
-        raise typer.Exit(EXIT_INPUT) from None
-    from cjmap.cli.progress import progress_bar
-    from cjmap.jobs.batch import default_jobs, in_groups, run_groups
-    from cjmap.lint.formats import LintReport, unique
-
-    # one process is quicker for a handful of maps: forking workers costs more than linting them
-    workers = jobs or (default_jobs() if len(tasks) >= LINT_BATCH else 1)
-    groups = in_groups(tasks, workers, weight=_size)  # neighbours in runs: few round trips between processes
-    results = list(
-        zip(run_groups(lint_files, groups, workers, progress_bar("linting")), (t.policy for t in tasks), strict=True)
+    lint_maps(
+        paths,
+        output_format=output_format.value,
+        select=select,
+        ignore=ignore,
+        config=config,
+        fail_on=fail_on.value if fail_on else None,
+        exit_zero=exit_zero,
+        quiet=quiet,
+        show_statistics=show_statistics,
+        today=today,
+        report_unused=report_unused,
+        jobs=jobs,
+        data=data,
     )
-
-    diagnostics = unique(d for r, _ in results for d in r.diagnostics)
-    if show_statistics and chosen.statistics is not None:
-        sys.stdout.write(chosen.statistics(diagnostics))
-    elif chosen.for_people:
-        _print_diagnostics(diagnostics)
-    else:
-        worst = min((p.fail_on for _, p in results), key=lambda s: s.rank, default=Severity.ERROR)
-        sys.stdout.write(chosen.write(LintReport(diagnostics, [(r.file, r.diagnostics) for r, _ in results], worst)))
-    if not quiet and chosen.for_people:
-        typer.echo(
-            summary(diagnostics, len(files)) if files else "no maps found (YAML files with a top-level 'cjmap:' key)",
-            err=True,
-        )
-    if any(not r.loaded for r, _ in results):
-        raise typer.Exit(EXIT_INPUT)
-    failing = any(d.severity.rank >= p.fail_on.rank for r, p in results for d in r.diagnostics)
-    if failing and not exit_zero:
-        raise typer.Exit(EXIT_FINDINGS)
-
-
-def _size(task: LintTask) -> int:
-    """A map's weight when maps are grouped for the workers: its bytes (0 when it cannot be read; lint says why)."""
-    try:
-        return task.path.stat().st_size
-    except OSError:
-        return 0
