@@ -84,11 +84,11 @@ def run_cli(
     if any(arg.startswith(DESCRIPTOR_PATHS) for arg in args):
         raise ValueError("run_cli cannot capture what is written to a descriptor; use run_process")
     from cjmap.cli import invoked
-    from cjmap.entry import bare_lint, run
+    from cjmap.entry import bare_command, run
 
     with _working_folder(cwd), _environment(full_env), _argv(args), _sigterm_kept(), _captured() as (out, err):
         # as the entry point does: a bare `lint [PATH...]` without typer, everything else through it
-        command = bare_lint(args) or (lambda: invoked(args)(args=list(args), prog_name=PROGRAM))
+        command = bare_command(args) or (lambda: invoked(args)(args=list(args), prog_name=PROGRAM))
         with _time_limit(time_limit or TIME_LIMIT, args):
             returncode = _exit_code(lambda: run(command), err)
     return subprocess.CompletedProcess([sys.executable, "-m", "cjmap", *args], returncode, _decoded(out), _decoded(err))

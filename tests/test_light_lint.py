@@ -96,7 +96,7 @@ BARE_CASES = {
 
 
 @pytest.mark.parametrize("args", BARE_CASES.values(), ids=BARE_CASES.keys())
-def test_a_bare_lint_says_and_exits_exactly_as_through_typer(
+def test_a_bare_command_says_and_exits_exactly_as_through_typer(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: list[str]
 ) -> None:
     """The bare road (no typer) and typer's road run the same code: same output, same exit code."""
@@ -109,21 +109,22 @@ def test_a_bare_lint_says_and_exits_exactly_as_through_typer(
     write(tmp_path, "configured/cjmap.toml", "stale-days = true\n")
     write(tmp_path, "configured/m.cjmap.yaml", MINIMAL)
     (tmp_path / "empty").mkdir()
-    assert cjmap.entry.bare_lint(args) is not None
+    assert cjmap.entry.bare_command(args) is not None
     bare = run_cli(*args, cwd=tmp_path)
-    monkeypatch.setattr(cjmap.entry, "bare_lint", lambda args: None)
+    monkeypatch.setattr(cjmap.entry, "bare_command", lambda args: None)
     typed = run_cli(*args, cwd=tmp_path)
     assert (bare.returncode, bare.stdout, bare.stderr) == (typed.returncode, typed.stdout, typed.stderr)
     assert bare.stdout + bare.stderr  # each case says something
 
 
-def test_options_and_shell_completion_go_through_typer(monkeypatch: pytest.MonkeyPatch) -> None:
-    from cjmap.entry import bare_lint
+def test_options_a_render_of_nothing_and_shell_completion_go_through_typer(monkeypatch: pytest.MonkeyPatch) -> None:
+    from cjmap.entry import bare_command
 
-    assert bare_lint(["lint", "-q", "m.cjmap.yaml"]) is None and bare_lint(["lint", "--", "m"]) is None
-    assert bare_lint(["render", "m.cjmap.yaml"]) is None and bare_lint([]) is None
+    assert bare_command(["lint", "-q", "m.cjmap.yaml"]) is None and bare_command(["lint", "--", "m"]) is None
+    assert bare_command(["render"]) is None and bare_command(["rules"]) is None and bare_command([]) is None
+    assert bare_command(["render", "-o", "out", "m.cjmap.yaml"]) is None
     monkeypatch.setenv("_CJMAP_COMPLETE", "bash_complete")
-    assert bare_lint(["lint", "m.cjmap.yaml"]) is None
+    assert bare_command(["lint", "m.cjmap.yaml"]) is None
 
 
 def test_the_bare_road_has_the_commands_defaults() -> None:
@@ -138,3 +139,51 @@ def test_the_bare_road_has_the_commands_defaults() -> None:
     assert typed.keys() == plain.keys()
     typed["output_format"] = typed["output_format"].value  # the Enum typer needs, by its value
     assert typed == plain
+
+
+RENDER_CASES = {
+    "one map": ["render", "clean.cjmap.yaml"],
+    "findings": ["render", "noisy.cjmap.yaml"],
+    "unloadable": ["render", "broken.cjmap.yaml"],
+    "missing": ["render", "nowhere.cjmap.yaml"],
+    "folder": ["render", "."],
+}
+
+
+@pytest.mark.parametrize("args", RENDER_CASES.values(), ids=RENDER_CASES.keys())
+def test_a_bare_render_says_writes_and_exits_exactly_as_through_typer(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: list[str]
+) -> None:
+    import cjmap.entry
+    from conftest import run_cli
+
+    def written() -> dict[str, bytes]:
+        return {p.name: p.read_bytes() for p in sorted(tmp_path.rglob("*")) if p.suffix in (".svg", ".html")}
+
+    write(tmp_path, "clean.cjmap.yaml", MINIMAL)
+    write(tmp_path, "noisy.cjmap.yaml", MINIMAL.replace("emotion: 1", "emotion: -2"))
+    write(tmp_path, "broken.cjmap.yaml", MINIMAL.replace("emotion: 1", 'emotion: "3"'))
+    assert cjmap.entry.bare_command(args) is not None
+    bare = run_cli(*args, cwd=tmp_path)
+    bare_files = written()
+    for output in tmp_path.rglob("*"):
+        if output.suffix in (".svg", ".html"):
+            output.unlink()
+    monkeypatch.setattr(cjmap.entry, "bare_command", lambda args: None)
+    typed = run_cli(*args, cwd=tmp_path)
+    assert (bare.returncode, bare.stdout, bare.stderr) == (typed.returncode, typed.stdout, typed.stderr)
+    assert bare_files == written()
+    assert bare.stderr  # each case says something: what it wrote, or why not
+
+
+def test_the_bare_render_has_the_commands_defaults() -> None:
+    import inspect
+
+    from cjmap.cli.render_maps import render_maps
+    from cjmap.cli.rendering import render
+
+    typed = {name: p.default for name, p in inspect.signature(render).parameters.items()}
+    plain = {name: p.default for name, p in inspect.signature(render_maps).parameters.items()}
+    assert typed.keys() == plain.keys()
+    typed["theme"], typed["lanes"] = typed["theme"].value, typed["lanes"].value
+    assert typed == {**plain, "paths": inspect.Parameter.empty}  # PATH is required: `cjmap render` alone goes to typer

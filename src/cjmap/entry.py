@@ -1,10 +1,10 @@
 """The `cjmap` command's entry point (the console script and `python -m cjmap`).
 
 It imports nothing beyond what Python itself has loaded at startup until it knows what was asked:
-`cjmap --version` is answered here, before typer (~60 ms of imports) is loaded, a bare `cjmap lint [PATH...]`
-runs without typer, and a one-shot run switches the garbage collector off (a run frees little before it
-exits; collections during the imports cost about a tenth of them). `cjmap.cli.main` stays the same command
-without these shortcuts.
+`cjmap --version` is answered here, before typer (~60 ms of imports) is loaded; a bare `cjmap lint
+[PATH...]` or `cjmap render PATH...` runs without typer; and a one-shot run switches the garbage collector
+off (a run frees little before it exits; collections during the imports cost about a tenth of them).
+`cjmap.cli.main` stays the same command without these shortcuts.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ def main() -> None:
 
         gc.disable()
     try:
-        run(bare_lint(args) or _cli)
+        run(bare_command(args) or _cli)
     finally:
         if one_shot:  # what the run built is left to the operating system, not collected at teardown
             gc.freeze()
@@ -46,24 +46,33 @@ def _watching(args: list[str]) -> bool:
     return any(a == "--watch" or (a.startswith("-") and not a.startswith("--") and "w" in a) for a in args)
 
 
-def bare_lint(args: Sequence[str]) -> Callable[[], None] | None:
-    """`cjmap lint [PATH...]` with no option at all, run without typer (~30 ms, a third of a small lint): how
-    people lint while they write and how pre-commit hooks call it. The command's own code does the work
-    (`cli/lint_maps.py`), so the result is the same either way; any option, and click's shell completion
-    (a `_CJMAP_COMPLETE` variable), go through typer."""
-    if not args or args[0] != "lint" or any(a.startswith("-") for a in args[1:]):
+def bare_command(args: Sequence[str]) -> Callable[[], None] | None:
+    """`cjmap lint [PATH...]` or `cjmap render PATH...` with no option at all, run without typer (~30 ms: a
+    third of a small lint, a sixth of a render): how people lint and render while they write, and how
+    pre-commit hooks call lint. The command's own code does the work (`cli/lint_maps.py`,
+    `cli/render_maps.py`), so the result is the same either way; any option, a render of nothing (typer
+    says what is missing) and click's shell completion (a `_CJMAP_COMPLETE` variable) go through typer."""
+    if not args or args[0] not in ("lint", "render") or any(a.startswith("-") for a in args[1:]):
+        return None
+    if args[0] == "render" and len(args) == 1:
         return None
     if any(name.startswith("_") and name.endswith("_COMPLETE") for name in os.environ):
         return None
 
-    def lint() -> None:
+    def command() -> None:
         from pathlib import Path
 
-        from cjmap.cli.lint_maps import lint_maps
+        paths = [Path(a) for a in args[1:]]
+        if args[0] == "lint":
+            from cjmap.cli.lint_maps import lint_maps
 
-        lint_maps([Path(a) for a in args[1:]] or None)
+            lint_maps(paths or None)
+        else:
+            from cjmap.cli.render_maps import render_maps
 
-    return lint
+            render_maps(paths)
+
+    return command
 
 
 def _print_version() -> None:

@@ -1,28 +1,15 @@
-"""`cjmap render`: maps to diagrams and reports, many at once, and --watch."""
+"""`cjmap render`: its options, as typer parses them; what it does is `cli/render_maps.py`."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from enum import Enum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from cjmap import __version__
-from cjmap.cli.common import (
-    DATA_HELP,
-    EXIT_CLEAN,
-    EXIT_FINDINGS,
-    EXIT_INPUT,
-    Theme,
-    _display,
-    _fail,
-    _print_diagnostics,
-    _today,
-    _wrote,
-    check_data_option,
-)
+from cjmap.cli.common import DATA_HELP, Theme
+from cjmap.cli.render_maps import DEFAULT_FORMATS
 from cjmap.render.outputs import OUTPUT_FORMATS
 
 
@@ -34,16 +21,7 @@ class Lanes(str, Enum):
     channel = "channel"
 
 
-def _formats(value: str) -> list[str]:
-    chosen = [f.strip().lower() for f in value.split(",") if f.strip()]
-    unknown = [f for f in chosen if f not in OUTPUT_FORMATS]
-    if unknown or not chosen:
-        raise typer.BadParameter(f"choose from {', '.join(OUTPUT_FORMATS)} (comma-separated), got {value!r}")
-    return list(dict.fromkeys(chosen))
-
-
 FORMAT_HELP = f"Comma-separated: {', '.join(OUTPUT_FORMATS)}."
-DEFAULT_FORMATS = ",".join(f.name for f in OUTPUT_FORMATS.values() if f.default)
 
 
 def render(
@@ -83,174 +61,17 @@ def render(
     ] = None,
 ) -> None:
     """Render maps to an SVG diagram and an HTML report (exit 1 when a map has lint errors)."""
-    from cjmap.cli.progress import progress_bar
-    from cjmap.jobs.batch import default_jobs, in_groups, run_groups
-    from cjmap.jobs.build import render_files
+    from cjmap.cli.render_maps import render_maps
 
-    chosen = _formats(formats)
-    missing = [p for p in paths if not p.exists()]
-    if missing:
-        for p in missing:
-            typer.echo(f"{_display(p)}:1:1: error CJM000 no such file or folder [unreadable-file]", err=True)
-        raise typer.Exit(EXIT_INPUT)
-    check_data_option(paths, data)
-    if any(OUTPUT_FORMATS[fmt].graphviz for fmt in chosen):
-        _require_dot()
-    planner = _Planner(paths, output_dir, chosen, timeout, theme.value, _today(today), lanes.value, tuple(data or ()))
-    tasks = _render_tasks(planner, paths)
-    workers = jobs or default_jobs()
-    # neighbouring maps share a Graphviz process (each saves ~15 ms of its start); a big map goes alone
-    groups = in_groups(tasks, workers, _map_bytes)
-    results = run_groups(render_files, groups, workers, progress_bar("rendering"))
-    code = _report_renders(results, [t.policy for t in tasks])
-    if watch:
-        from cjmap.jobs.watch import watch_and_render
-
-        folders = [p for p in paths if p.is_dir()]
-        find_new = _new_maps(planner, folders) if folders else None
-        watch_and_render(
-            tasks,
-            results,
-            lambda result, task: _report_renders([result], [task.policy]),
-            lambda line: typer.echo(line, err=True),
-            find_new=find_new,
-        )
-        code = EXIT_CLEAN  # stopped by the user, who saw every result as it came
-    raise typer.Exit(code)
-
-
-def _map_bytes(task) -> int:
-    """How much drawing a map may need, judged by its file's size (0 when it cannot be read: it fails alone)."""
-    try:
-        return task.path.stat().st_size
-    except OSError:
-        return 0
-
-
-def _require_dot() -> None:
-    """Say once, before any work, that Graphviz is missing, rather than once per map."""
-    import shutil
-
-    from cjmap.render import INSTALL_GRAPHVIZ
-
-    if shutil.which("dot") is None:
-        _fail(INSTALL_GRAPHVIZ)
-        raise typer.Exit(EXIT_INPUT)
-
-
-class _Planner:
-    """Turns map paths into render tasks; refuses two maps that would write the same output."""
-
-    def __init__(
-        self,
-        paths: list[Path],
-        output_dir: Path | None,
-        chosen: list[str],
-        timeout: float,
-        theme: str,
-        today,
-        lanes: str = "none",
-        data: tuple[Path, ...] = (),
-    ) -> None:
-        from cjmap.lint.policy import PolicyFinder
-
-        self.named = {p.resolve() for p in paths if not p.is_dir()}
-        self.output_dir, self.chosen, self.timeout, self.theme, self.today = output_dir, chosen, timeout, theme, today
-        self.lanes, self.data = lanes, data
-        self.policies = PolicyFinder()
-        self.owners: dict[Path, str] = {}
-
-    def task(self, path: Path):
-        """The task for one map, or None after saying which map already writes its outputs."""
-        from cjmap.jobs.build import RenderTask
-        from cjmap.lint.pipeline import output_stem
-
-        policy = self.policies.for_path(path)
-        folder = self.output_dir if self.output_dir is not None else path.parent
-        targets = tuple((fmt, folder / f"{output_stem(path)}.{OUTPUT_FORMATS[fmt].suffix}") for fmt in self.chosen)
-        first = targets[0][1].resolve()
-        if first in self.owners:
-            _fail(
-                f"{_display(path)} and {self.owners[first]} would both write {targets[0][1]};"
-                " render them into different -o folders"
-            )
-            return None
-        self.owners[first] = _display(path)
-        context = policy.context(self.today)
-        return RenderTask(
-            path,
-            _display(path),
-            targets,
-            policy,
-            context,
-            self.timeout,
-            f"cjmap {__version__}",
-            path.resolve() in self.named,
-            self.theme,
-            self.lanes,
-            self.data,
-        )
-
-
-def _render_tasks(planner: _Planner, paths: list[Path]) -> list:
-    """One task per map, in discovery order; any clash of outputs stops the run before anything is written."""
-    from cjmap.diagnostics import MapError
-    from cjmap.lint.pipeline import discover
-
-    try:
-        tasks = [planner.task(path) for path in discover(paths)]
-    except MapError as e:  # a broken config
-        _print_diagnostics(e.diagnostics, stderr=True)
-        raise typer.Exit(EXIT_INPUT) from None
-    if None in tasks:
-        raise typer.Exit(EXIT_INPUT)
-    return tasks
-
-
-def _new_maps(planner: _Planner, folders: list[Path]):
-    """For --watch: tasks for maps that appeared in the watched folders since the last look."""
-    from cjmap.diagnostics import MapError
-    from cjmap.lint.pipeline import discover
-
-    def find(known: set[Path]) -> list:
-        found = []
-        for path in discover(folders):
-            key = path.resolve()
-            if key in known:
-                continue
-            known.add(key)  # looked at once: a clash or a broken config is reported once, not every second
-            try:
-                task = planner.task(path)
-            except MapError as e:
-                _print_diagnostics(e.diagnostics, stderr=True)
-                continue
-            if task is not None:
-                found.append(task)
-        return found
-
-    return find
-
-
-def _report_renders(results: Sequence, policies: Sequence) -> int:
-    """Print each map's findings and files in input order, a summary for batches; return the exit code."""
-    code = EXIT_CLEAN
-    for result, policy in zip(results, policies, strict=True):
-        _print_diagnostics(result.diagnostics, stderr=True)
-        for target in result.written:
-            _wrote(target)
-        if result.error:
-            _fail(result.error)
-        if result.failed:
-            code = EXIT_INPUT
-        elif code == EXIT_CLEAN and any(d.severity.rank >= policy.fail_on.rank for d in result.diagnostics):
-            code = EXIT_FINDINGS
-    rendered = [r for r in results if not r.skipped]
-    if len(rendered) > 1:
-        failed = sum(r.failed for r in rendered)
-        typer.echo(
-            f"rendered {len(rendered) - failed} of {len(rendered)} maps" + (f"; {failed} failed" if failed else ""),
-            err=True,
-        )
-    elif not rendered:
-        typer.echo("no maps to render (YAML files with a top-level 'cjmap:' key and stages)", err=True)
-    return code
+    render_maps(
+        paths,
+        output_dir=output_dir,
+        formats=formats,
+        timeout=timeout,
+        jobs=jobs,
+        watch=watch,
+        theme=theme.value,
+        lanes=lanes.value,
+        today=today,
+        data=data,
+    )
