@@ -241,13 +241,20 @@ def _report(
     today: date | None,
 ) -> str:
     from cjmap.render.curve import emotion_curve, lines_for
-    from cjmap.render.funnel import funnels, leave_text, percent
     from cjmap.render.gaps import age_in_words, gaps, review_is_stale, stale_sources
-    from cjmap.render.kpi import kpis_by_place
     from cjmap.render.themes import css_variables
 
     today = today or date.today()
-    kpis = kpis_by_place(journey)
+    kpis: dict[tuple[str, str], list] = {}
+    funnel_views: list[FunnelView] = []
+    funnel_words: dict[str, object] = {}  # what only the funnel lane uses
+    if journey.metrics.series or journey.metrics.shares:  # most maps measure nothing: their code is not loaded
+        from cjmap.render.funnel import funnels, leave_text, percent
+        from cjmap.render.kpi import kpis_by_place
+
+        kpis = kpis_by_place(journey)
+        funnel_views = [FunnelView(f.persona, {s.stage.id: s for s in f.stages}, f.notes) for f in funnels(journey)]
+        funnel_words = {"percent": percent, "leave_text": leave_text}
     keys = persona_keys(journey)
     personas_by_id = {p.id: p.name for p in journey.personas}
     counts = Counter(d.severity.value for d in diagnostics)
@@ -275,9 +282,8 @@ def _report(
         free_metrics=lambda tp: free_metrics(journey, tp),
         map_kpis=kpis.get(("map", "map"), []),
         kpis_at=lambda kind, id: kpis.get((kind, id), []),
-        funnels=[FunnelView(f.persona, {s.stage.id: s for s in f.stages}, f.notes) for f in funnels(journey)],
-        percent=percent,
-        leave_text=leave_text,
+        funnels=funnel_views,
+        **funnel_words,
     )
 
 
