@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, cast
 import jinja2
 from markupsafe import Markup
 
-from cjmap.diagnostics import Diagnostic
+from cjmap.diagnostics import Diagnostic, escape_controls
 from cjmap.render.flow_lane import flow_steps
 from cjmap.resolve import Journey, Persona, Stage, Touchpoint
 from cjmap.vocabulary.emotion import emotion_label, emotion_word, signed
@@ -274,7 +274,8 @@ def _report(
         review_age=age_in_words(journey.updated, today) if journey.updated else None,
         review_stale=review_is_stale(diagnostics),
         stale_sources=stale_sources(journey, diagnostics),
-        source_name=PurePath(journey.file).name,
+        source_name=escape_controls(PurePath(journey.file).name),  # a file name may hold anything but "/"
+        shown_file=escape_controls,
         persona_names=personas_by_id,
         source_names={s.id: s.name for s in journey.sources},
         touchpoint_persona_note=_persona_note,

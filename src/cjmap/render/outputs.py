@@ -103,7 +103,12 @@ class OutputFormat:
 
     def render(self, rendering: Rendering) -> bytes:
         built: str | bytes = _named(self.build)(rendering)
-        return built.encode("utf-8") if isinstance(built, str) else built
+        if isinstance(built, bytes):
+            return built
+        try:
+            return built.encode("utf-8")
+        except UnicodeEncodeError:  # a file name that is not UTF-8 reaches Python as lone surrogates
+            return "".join("\ufffd" if "\ud800" <= c <= "\udfff" else c for c in built).encode("utf-8")
 
     def get_ready(self, rendering: Rendering) -> None:
         """Import what building this format needs, and do what needs no diagram yet, while Graphviz draws."""
