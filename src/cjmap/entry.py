@@ -63,16 +63,35 @@ def bare_command(args: Sequence[str]) -> Callable[[], None] | None:
         from pathlib import Path
 
         paths = [Path(a) for a in args[1:]]
-        if args[0] == "lint":
-            from cjmap.cli.lint_maps import lint_maps
+        try:
+            if args[0] == "lint":
+                from cjmap.cli.lint_maps import lint_maps
 
-            lint_maps(paths or None)
-        else:
-            from cjmap.cli.render_maps import render_maps
+                lint_maps(paths or None)
+            else:
+                from cjmap.cli.render_maps import render_maps
 
-            render_maps(paths)
+                render_maps(paths)
+        except KeyboardInterrupt:  # as typer ends a command on Ctrl-C: 130, without a word
+            raise SystemExit(130) from None
+        except OSError as e:  # as typer ends a command whose reader went away (`| head`): 1, without a word
+            if e.errno != errno.EPIPE:
+                raise
+            _quiet_streams()
+            raise SystemExit(1) from None
 
     return command
+
+
+def _quiet_streams() -> None:
+    """What is still buffered for a closed pipe goes nowhere, so flushing it at exit fails no more."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            null = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(null, stream.fileno())
+            os.close(null)
+        except (OSError, ValueError, io.UnsupportedOperation):
+            pass
 
 
 def _print_version() -> None:
