@@ -30,16 +30,35 @@ def test_a_failed_write_leaves_the_old_file_whole_and_no_temporary_file(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.svg"]
 
 
+def test_an_interrupt_while_staging_leaves_no_temporary_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ctrl-C or SIGTERM right after the temporary file is made (the attacker saw 3 left in 60 interrupted
+    renders): the file is listed before the interrupt can act, so the caller's clean-up removes it."""
+    import signal
+
+    real_mkstemp = output.tempfile.mkstemp
+
+    def mkstemp_then_interrupted(*args: object, **kwargs: object) -> tuple[int, str]:
+        made = real_mkstemp(*args, **kwargs)  # type: ignore[call-overload]  # passed on as given
+        signal.raise_signal(signal.SIGINT)  # held until the file is listed, then KeyboardInterrupt
+        return made
+
+    monkeypatch.setattr(output.tempfile, "mkstemp", mkstemp_then_interrupted)
+    target = tmp_path / "out.svg"
+    with pytest.raises(KeyboardInterrupt):
+        write_atomic(target, b"<svg/>")
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_a_set_of_outputs_is_replaced_all_or_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     svg, html = tmp_path / "m.svg", tmp_path / "m.html"
     svg.write_bytes(b"old svg")
     html.write_bytes(b"old html")
     real_stage = output._stage
 
-    def stage_then_fail_on_html(path: Path, data: bytes) -> str:
+    def stage_then_fail_on_html(path: Path, data: bytes, staged: list[tuple[Path, str]]) -> None:
         if path.suffix == ".html":
             raise OSError(28, "No space left on device")
-        return real_stage(path, data)
+        real_stage(path, data, staged)
 
     monkeypatch.setattr(output, "_stage", stage_then_fail_on_html)
     with pytest.raises(OSError):

@@ -155,7 +155,9 @@ def _stop(pool) -> None:
         process.join(timeout=5)
         if process.is_alive():
             process.kill()
-    pool.shutdown(wait=False, cancel_futures=True)
+    # waiting lets the pool's manager thread close its wake-up pipe before Python's exit hook writes to it
+    # (otherwise a race: "OSError: Bad file descriptor" printed at exit, now and then); the workers are gone
+    pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _result(future: Future[list[Result]]) -> list[Result]:

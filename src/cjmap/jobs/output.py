@@ -21,6 +21,7 @@ from __future__ import annotations
 import errno
 import os
 import re
+import signal
 import stat
 import sys
 import tempfile
@@ -176,7 +177,7 @@ def write_all(files: Sequence[tuple[Path, bytes]], inputs: Iterable[Path] = ()) 
             with _named(path):
                 where = _stream_target(path)
                 if where is None:
-                    staged.append((path, _stage(path, data)))
+                    _stage(path, data, staged)
                 else:
                     streams.append((path, where, data))
         for path, where, data in streams:
@@ -206,19 +207,32 @@ def write_atomic(path: Path, data: bytes, inputs: Iterable[Path] = ()) -> None:
     write_all([(path, data)], inputs)
 
 
-def _stage(path: Path, data: bytes) -> str:
-    """The data in a synced temporary file beside `path`, ready to be renamed over it."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name[:200]}.", suffix=".tmp")
+def _stage(path: Path, data: bytes, staged: list[tuple[Path, str]]) -> None:
+    """The data in a synced temporary file beside `path`, ready to be renamed over it, and listed in `staged`
+    (whose files the caller removes on any failure) before Ctrl-C or SIGTERM can come between the file's
+    creation and its listing: an interrupted render of many maps left one behind now and then."""
+    with _interrupts_held():
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name[:200]}.", suffix=".tmp")
+        staged.append((path, tmp))
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.chmod(tmp, 0o666 & ~_UMASK)
+
+
+@contextmanager
+def _interrupts_held() -> Iterator[None]:
+    """SIGINT and SIGTERM wait until the block is done (then act as usual); where the system cannot hold
+    them (Windows), nothing is held."""
+    if not hasattr(signal, "pthread_sigmask"):  # pragma: no cover - not POSIX
+        yield
+        return
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, 0o666 & ~_UMASK)
-    except BaseException:
-        _discard(tmp)
-        raise
-    return tmp
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, before)
 
 
 def _stream(where: Path | int, data: bytes) -> None:
