@@ -14,7 +14,7 @@ import errno
 import itertools
 import os
 import re
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -31,7 +31,7 @@ from cjmap.source.safeio import outside_project, why
 if TYPE_CHECKING:
     from cjmap import model as m
     from cjmap.resolve import Journey
-    from cjmap.source.loader import LoadedMap, SourceFile
+    from cjmap.source.loader import LoadedMap, PathKey, SourceFile
 
 REQUIRED_COLUMNS = ("metric", "at", "value", "date")
 MAX_DATA_FILES = 20
@@ -69,8 +69,7 @@ def attach_metrics(
         raise MapError(errors)
     points: dict[tuple[str, Place, str | None], list[Point]] = {}
     _map_values(files, by_id, root.updated, points)
-    _stage_values(journey, root_source, root, by_id, points)
-    _touchpoint_values(journey, root_source, root, by_id, points)
+    _written_values(journey, root_source, root, by_id, points)
     _check_value_count(points)
     shares = _shares(journey, root_source, root)
     problems: list[DataProblem] = []
@@ -255,39 +254,31 @@ def _check_imports(files: Sequence[tuple[SourceFile, m.MapFile]], errors: list[D
             errors.append(structural("CJM005", source.locate(("data",), key=True), message))
 
 
-def _stage_values(
+def _written_values(
     journey: Journey,
     source: SourceFile,
     root: m.MapFile,
     by_id: dict[str, Definition],
     points: dict[tuple[str, Place, str | None], list[Point]],
 ) -> None:
-    for index, (stage, item) in enumerate(zip(journey.stages, root.stages, strict=True)):
-        for key, value in item.metrics.items():
-            if key in by_id:  # _check_values reported any other
-                at = source.locate(("stages", index, "metrics", key))
-                points.setdefault((key, Place("stage", stage.id), None), []).append(
-                    Point(float(value), root.updated, at)
-                )
+    """Values of defined metrics written in the map, on stages, then on touchpoints (_check_values reported
+    other keys of a stage; on a touchpoint any other key is a free note, as in every map before definitions)."""
+    for place, path, written in _places_written(journey, root):
+        for key, value in written.items():
+            if key not in by_id or isinstance(value, bool) or not isinstance(value, (int, float)):
+                continue
+            points.setdefault((key, place, None), []).append(
+                Point(float(value), root.updated, source.locate((*path, "metrics", key)))
+            )
 
 
-def _touchpoint_values(
-    journey: Journey,
-    source: SourceFile,
-    root: m.MapFile,
-    by_id: dict[str, Definition],
-    points: dict[tuple[str, Place, str | None], list[Point]],
-) -> None:
-    """Values of defined metrics; any other key is a free note, as in every map before definitions."""
+def _places_written(journey: Journey, root: m.MapFile) -> Iterator[tuple[Place, PathKey, Mapping[str, object]]]:
+    """Each stage's `metrics:`, then each touchpoint's, with its place and its path in the file."""
     for si, (stage, item) in enumerate(zip(journey.stages, root.stages, strict=True)):
-        for ti, (tp, model_tp) in enumerate(zip(stage.touchpoints, item.touchpoints, strict=True)):
-            for key, value in model_tp.metrics.items():
-                if key not in by_id or isinstance(value, bool) or not isinstance(value, (int, float)):
-                    continue
-                path = ("stages", si, "touchpoints", ti, "metrics", key)
-                points.setdefault((key, Place("touchpoint", tp.id), None), []).append(
-                    Point(float(value), root.updated, source.locate(path))
-                )
+        yield Place("stage", stage.id), ("stages", si), item.metrics
+    for si, (stage, item) in enumerate(zip(journey.stages, root.stages, strict=True)):
+        for ti, (tp, written) in enumerate(zip(stage.touchpoints, item.touchpoints, strict=True)):
+            yield Place("touchpoint", tp.id), ("stages", si, "touchpoints", ti), written.metrics
 
 
 def _shares(journey: Journey, source: SourceFile, root: m.MapFile) -> tuple[Share, ...]:
