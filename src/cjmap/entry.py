@@ -17,6 +17,7 @@ import sys
 TYPE_CHECKING = False  # as typing's, without importing typing (~3 ms of `--version`): type checkers take it as true
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
+    from typing import IO
 
 EXIT_INPUT = 2  # as cjmap.cli.common.EXIT_INPUT: the output could not be written
 # writing to standard output fails with these: a full disk (/dev/full), a closed descriptor, a closed pipe, I/O
@@ -85,13 +86,20 @@ def bare_command(args: Sequence[str]) -> Callable[[], None] | None:
 
 def _quiet_streams() -> None:
     """What is still buffered for a closed pipe goes nowhere, so flushing it at exit fails no more."""
-    for stream in (sys.stdout, sys.stderr):
-        try:
-            null = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(null, stream.fileno())
-            os.close(null)
-        except (OSError, ValueError, io.UnsupportedOperation):
-            pass
+    _send_nowhere(sys.stdout)
+    _send_nowhere(sys.stderr)
+
+
+def _send_nowhere(stream: IO[str]) -> bool:
+    """Point `stream`'s descriptor at the null device, so what is buffered and what comes later are dropped;
+    False when the stream has no descriptor to point."""
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, stream.fileno())
+        os.close(null)
+    except (OSError, ValueError, io.UnsupportedOperation):
+        return False
+    return True
 
 
 def _print_version() -> None:
@@ -173,10 +181,7 @@ def _robust_streams() -> None:
 
 def _output_failed(error: OSError) -> None:
     """Say once, on standard error, that the output could not be written, and exit 2 (not a traceback)."""
-    try:  # what is still buffered would fail again when Python flushes at exit: send it nowhere
-        null = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(null, sys.stdout.fileno())
-    except (OSError, ValueError, io.UnsupportedOperation):
+    if not _send_nowhere(sys.stdout):  # what is still buffered would fail again when Python flushes at exit
         sys.stdout = _ClosedStream()
     try:
         sys.stderr.write(f"error: cannot write output: {error.strerror or error}\n")
