@@ -11,6 +11,7 @@ import sys
 from collections.abc import Sequence
 from enum import Enum
 from pathlib import Path
+from typing import Any
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
 LINT_BATCH = 20  # from this many maps on, lint spreads over processes
@@ -159,6 +160,15 @@ def _display(path: Path) -> str:
     """Paths as the user wrote them, without a leading './' from discovery."""
     text = str(path)
     return text[2:] if text.startswith("./") else text
+
+
+def map_bytes(task: Any) -> int:
+    """A map's weight when maps are grouped for the workers: its file's bytes (0 when it cannot be read: the
+    work on it says why)."""
+    try:
+        return task.path.stat().st_size
+    except OSError:
+        return 0
 
 
 DATA_HELP = "CSV or .xlsx of metric values (metric,at,value,date[,persona]) besides the map's own; one map only."

@@ -11,7 +11,6 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from cjmap.cli.common import (
     EXIT_FINDINGS,
@@ -23,12 +22,10 @@ from cjmap.cli.common import (
     _selectors,
     _today,
     check_data_option,
+    map_bytes,
     say,
 )
 from cjmap.lint.formats import LINT_FORMATS
-
-if TYPE_CHECKING:
-    from cjmap.lint.pipeline import LintTask
 
 
 def lint_maps(
@@ -85,7 +82,7 @@ def lint_maps(
 
     # one process is quicker for a handful of maps: forking workers costs more than linting them
     workers = jobs or (default_jobs() if len(tasks) >= LINT_BATCH else 1)
-    groups = in_groups(tasks, workers, weight=_size)  # neighbours in runs: few round trips between processes
+    groups = in_groups(tasks, workers, weight=map_bytes)  # neighbours in runs: few round trips between processes
     results = list(
         zip(run_groups(lint_files, groups, workers, progress_bar("linting")), (t.policy for t in tasks), strict=True)
     )
@@ -108,11 +105,3 @@ def lint_maps(
     failing = any(d.severity.rank >= p.fail_on.rank for r, p in results for d in r.diagnostics)
     if failing and not exit_zero:
         raise SystemExit(EXIT_FINDINGS)
-
-
-def _size(task: LintTask) -> int:
-    """A map's weight when maps are grouped for the workers: its bytes (0 when it cannot be read; lint says why)."""
-    try:
-        return task.path.stat().st_size
-    except OSError:
-        return 0

@@ -21,6 +21,7 @@ from cjmap.cli.common import (
     _today,
     _wrote,
     check_data_option,
+    map_bytes,
     say,
 )
 from cjmap.render.outputs import OUTPUT_FORMATS
@@ -59,7 +60,7 @@ def render_maps(
     tasks = _render_tasks(planner, paths)
     workers = jobs or default_jobs()
     # neighbouring maps share a Graphviz process (each saves ~15 ms of its start); a big map goes alone
-    groups = in_groups(tasks, workers, _map_bytes)
+    groups = in_groups(tasks, workers, map_bytes)
     results = run_groups(render_files, groups, workers, progress_bar("rendering"))
     code = _report_renders(results, [t.policy for t in tasks])
     if watch:
@@ -87,14 +88,6 @@ def _formats(value: str) -> list[str]:
 
         raise typer.BadParameter(f"choose from {', '.join(OUTPUT_FORMATS)} (comma-separated), got {value!r}")
     return list(dict.fromkeys(chosen))
-
-
-def _map_bytes(task) -> int:
-    """How much drawing a map may need, judged by its file's size (0 when it cannot be read: it fails alone)."""
-    try:
-        return task.path.stat().st_size
-    except OSError:
-        return 0
 
 
 def _require_dot() -> None:
