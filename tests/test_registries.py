@@ -7,6 +7,7 @@ import ast
 import re
 import subprocess
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -39,6 +40,10 @@ def lines_import(text: str, path: Path) -> Imported:
 
 def double(n: int) -> int:
     return 2 * n
+
+
+def doubled(group: Sequence[int]) -> list[int]:
+    return [double(n) for n in group]
 
 
 def cli_here(*args: str, cwd: Path) -> tuple[int, str, str]:
@@ -171,7 +176,7 @@ def test_the_mermaid_importer_is_registered_as_cjmap_import_mermaid() -> None:
 def test_batch_tells_its_progress_callback_and_prints_nothing(capfd: pytest.CaptureFixture[str]) -> None:
     from contextlib import contextmanager
 
-    from cjmap.jobs.batch import run_all
+    from cjmap.jobs.batch import run_groups
 
     for jobs in (1, 3):
         seen: list[object] = []
@@ -182,9 +187,9 @@ def test_batch_tells_its_progress_callback_and_prints_nothing(capfd: pytest.Capt
             yield lambda: seen.append("done")
             seen.append("end")
 
-        assert run_all(double, [1, 2, 3, 4], jobs, progress) == [2, 4, 6, 8]
-        assert seen == [("start", 4), "done", "done", "done", "done", "end"], jobs
-    assert run_all(double, [5], 1) == [10]  # no callback: nothing to tell
+        assert run_groups(doubled, [[1, 2], [3], [4]], jobs, progress) == [2, 4, 6, 8]
+        assert seen == [("start", 4), "done", "done", "done", "done", "end"], jobs  # one "done" per item
+    assert run_groups(doubled, [[5]], 1) == [10]  # no callback: nothing to tell
     assert capfd.readouterr() == ("", "")
 
 

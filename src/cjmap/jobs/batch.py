@@ -36,13 +36,6 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def run_all(
-    work: Callable[[Item], Result], items: Sequence[Item], jobs: int, progress: Progress = _no_progress
-) -> list[Result]:
-    """`[work(item) for item in items]`, over up to `jobs` processes, telling `progress` as each is done."""
-    return run_groups(partial(_each, work), [[item] for item in items], jobs, progress)
-
-
 def run_groups(
     work: Callable[[Sequence[Item]], list[Result]],
     groups: Sequence[Sequence[Item]],
@@ -101,10 +94,6 @@ def in_groups(
         groups[-1].append(item)
         load += heavy
     return groups
-
-
-def _each(work: Callable[[Item], Result], items: Sequence[Item]) -> list[Result]:
-    return [work(item) for item in items]
 
 
 def _advance(advance: Callable[[], None], count: int, _future: object) -> None:
