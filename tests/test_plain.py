@@ -112,7 +112,7 @@ def variants(value: Any) -> list[Any]:
     if type(value) is float and math.isfinite(value) and value.is_integer():
         near.append(int(value))
     if type(value) is str:
-        near += [value + "\n", value.upper(), " " + value, value.encode()]
+        near += [value + "\n", value.upper(), " " + value, value.encode("utf-8", "surrogatepass")]
     if type(value) is date:
         near += [datetime(value.year, value.month, value.day), value.isoformat()]
     if type(value) is list:
