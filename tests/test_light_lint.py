@@ -122,7 +122,10 @@ def test_options_a_render_of_nothing_and_shell_completion_go_through_typer(monke
 
     assert bare_command(["lint", "-q", "m.cjmap.yaml"]) is None and bare_command(["lint", "--", "m"]) is None
     assert bare_command(["render"]) is None and bare_command(["rules"]) is None and bare_command([]) is None
-    assert bare_command(["render", "-o", "out", "m.cjmap.yaml"]) is None
+    assert bare_command(["render", "-f", "svg", "m.cjmap.yaml"]) is None
+    assert bare_command(["render", "-o", "out", "-o", "x", "m.cjmap.yaml"]) is None
+    assert bare_command(["lint", "-o", "out", "m.cjmap.yaml"]) is None  # lint has no -o
+    assert bare_command(["render", "-o", "out", "m.cjmap.yaml"]) is not None
     monkeypatch.setenv("_CJMAP_COMPLETE", "bash_complete")
     assert bare_command(["lint", "m.cjmap.yaml"]) is None
 
@@ -147,6 +150,8 @@ RENDER_CASES = {
     "unloadable": ["render", "broken.cjmap.yaml"],
     "missing": ["render", "nowhere.cjmap.yaml"],
     "folder": ["render", "."],
+    "into a folder": ["render", "-o", "out", "clean.cjmap.yaml", "noisy.cjmap.yaml"],
+    "into a folder, long": ["render", "--output-dir=out", "."],
 }
 
 

@@ -1,11 +1,11 @@
-"""The bare road (`cjmap lint [PATH...]`, `cjmap render PATH...` without typer) against typer's road, for real.
+"""The bare road (`cjmap lint [PATH...]`, `cjmap render PATH... [-o DIR]` without typer) against typer's road.
 
-Issue 17 lets `cjmap.entry.bare_command` run an option-less lint or render without importing typer. Each
-test here starts real processes: the bare road is `python -m cjmap ARGS` with typer made unimportable (so a
-case meant for the bare road cannot drift to typer and compare typer with itself); typer's road is the same
-entry point with `bare_command` switched off. The two must give the same standard output, standard error,
-exit code and files. Three cases were breaks found by attacking the two roads (a closed pipe, Ctrl-C, a file
-name that is not UTF-8), fixed since.
+Issue 17 lets `cjmap.entry.bare_command` run an option-less lint, or a render with at most `-o DIR`, without
+importing typer. Each test here starts real processes: the bare road is `python -m cjmap ARGS` with typer made
+unimportable (so a case meant for the bare road cannot drift to typer and compare typer with itself); typer's
+road is the same entry point with `bare_command` switched off. The two must give the same standard output,
+standard error, exit code and files. Three cases were breaks found by attacking the two roads (a closed pipe,
+Ctrl-C, a file name that is not UTF-8), fixed since.
 """
 
 from __future__ import annotations
@@ -129,6 +129,52 @@ def test_render_gives_the_same_on_both_roads(tmp_path: Path, paths: list[Arg]) -
     assert b"Traceback" not in bare[2]
 
 
+OUTPUT_CASES = [
+    ["-o", "out", "ok.cjmap.yaml"],
+    ["ok.cjmap.yaml", "--output-dir", "out", "broken.cjmap.yaml"],
+    ["--output-dir=out/deeper", "."],
+    ["-o", "ok.cjmap.yaml", "ok.cjmap.yaml"],  # the folder is a file: cannot write
+    ["-o", "lint", "render"],  # a folder named like a command; a map named like one
+    ["-o", "/dev/null", "ok.cjmap.yaml"],
+    ["-o", b"out\xff", "ünï.cjmap.yaml"],
+    ["-o", "sub", "sub/deep.cjmap.yaml"],  # into the folder the map is in
+    ["-o", "dangling.cjmap.yaml", "ok.cjmap.yaml"],
+]
+
+
+@pytest.mark.parametrize("args", OUTPUT_CASES, ids=repr)
+def test_render_into_a_folder_gives_the_same_on_both_roads(tmp_path: Path, args: list[Arg]) -> None:
+    """`-o DIR` is the one option the bare road reads: how builds render. Same words, files and exit code."""
+    bare, typer = both_roads(tmp_path, maps, ["render", *args])
+    assert bare == typer
+    assert b"Traceback" not in bare[2]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["-o", "a", "-o", "b", "ok.cjmap.yaml"],  # click keeps the last; the bare road does not guess
+        ["-o", "-q", "ok.cjmap.yaml"],  # a value that looks like an option
+        ["--output-dir=", "ok.cjmap.yaml"],
+        ["ok.cjmap.yaml", "-o"],  # no value at all: typer says so
+        ["-oout", "ok.cjmap.yaml"],
+        ["--output", "out", "ok.cjmap.yaml"],  # not the option's name: typer suggests it
+        ["-o", "out"],  # a render of nothing
+        ["-o", "out", "--", "ok.cjmap.yaml"],
+    ],
+    ids=repr,
+)
+def test_anything_else_with_an_output_folder_goes_to_typer(tmp_path: Path, args: list[str]) -> None:
+    from cjmap.entry import bare_command
+
+    assert bare_command(["render", *args]) is None
+    maps(tmp_path)
+    shipped = run("import sys; sys.argv[0] = 'cjmap'; import cjmap.entry as e; e.main()", ["render", *args], tmp_path)
+    typer = run(TYPER, ["render", *args], tmp_path)
+    assert (shipped.returncode, shipped.stdout, shipped.stderr) == (typer.returncode, typer.stdout, typer.stderr)
+    assert b"Traceback" not in shipped.stderr
+
+
 @pytest.mark.parametrize(
     "env", [{"NO_COLOR": ""}, {"FORCE_COLOR": "1"}, {"COLUMNS": "20"}, {"PYTHONIOENCODING": "ascii"}], ids=repr
 )
@@ -248,6 +294,8 @@ def test_the_bare_road_is_taken_without_typer(tmp_path: Path) -> None:
     maps(tmp_path)
     assert run(BARE, ["lint", "ok.cjmap.yaml"], tmp_path).returncode == 0
     assert run(BARE, ["render", "ok.cjmap.yaml"], tmp_path).returncode == 0
+    assert run(BARE, ["render", "-o", "out", "ok.cjmap.yaml"], tmp_path).returncode == 0
+    assert (tmp_path / "out" / "ok.svg").is_file()
     assert b"Traceback" in run(BARE, ["lint", "-q", "ok.cjmap.yaml"], tmp_path).stderr
 
 
