@@ -22,7 +22,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from cjmap.resolve import Edge, Journey, Stage, Touchpoint
 from cjmap.vocabulary.emotion import emotion_label
@@ -170,8 +170,7 @@ def lines_height(lines: int, size: float) -> float:
     return lines * size + 2
 
 
-@dataclass(frozen=True)
-class Box:
+class Box(NamedTuple):
     x: float
     y: float
     w: float
@@ -197,8 +196,7 @@ class Box:
         return self.x < other.right and other.x < self.right and self.y < other.bottom and other.y < self.bottom
 
 
-@dataclass(frozen=True)
-class Badge:
+class Badge(NamedTuple):
     """One persona's score on a card: its tag and score as drawn, coloured by `score`."""
 
     persona: str  # its id; "" for the badge counting those left out
@@ -207,8 +205,7 @@ class Badge:
     w: float
 
 
-@dataclass(frozen=True)
-class Card:
+class Card(NamedTuple):
     touchpoint: Touchpoint
     box: Box
     name: tuple[str, ...]
@@ -216,8 +213,7 @@ class Card:
     badges: tuple[tuple[Badge, ...], ...] = ()  # rows of persona badges, when the map scores each persona here
 
 
-@dataclass(frozen=True)
-class Column:
+class Column(NamedTuple):
     stage: Stage
     number: int
     box: Box  # the stage's column, header included
@@ -226,8 +222,7 @@ class Column:
     goal: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class Route:
+class Route(NamedTuple):
     """One edge as a polyline; the last point is the arrow's tip."""
 
     id: str
@@ -240,15 +235,13 @@ class Route:
     share: float | None = None  # the part of those reaching the source that take this step (or leave, on an exit)
 
 
-@dataclass(frozen=True)
-class Marker:
+class Marker(NamedTuple):
     id: str
     box: Box
     lines: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class Lane:
+class Lane(NamedTuple):
     """A row band across every stage column: one persona's or one channel's touchpoints (`--lanes`)."""
 
     id: str
@@ -258,8 +251,7 @@ class Lane:
     box: Box  # the title, left of the first column
 
 
-@dataclass(frozen=True)
-class MetricLine:
+class MetricLine(NamedTuple):
     """One metric in a stage's metrics box: where and what, its value with its status, its target."""
 
     head: tuple[str, ...]  # "Reviews the cart · Cart abandonment", wrapped
@@ -268,8 +260,7 @@ class MetricLine:
     target: tuple[str, ...]  # "target ≤ 50 % · 2026-10-31", wrapped
 
 
-@dataclass(frozen=True)
-class MetricBox:
+class MetricBox(NamedTuple):
     """A stage's metrics under its cards: the diagram's KPI lane, one box per stage column that measures something."""
 
     id: str
@@ -277,8 +268,7 @@ class MetricBox:
     lines: tuple[MetricLine, ...]
 
 
-@dataclass(frozen=True)
-class Grid:
+class Grid(NamedTuple):
     width: float
     height: float
     title: Box
@@ -294,8 +284,7 @@ class Grid:
     metrics: tuple[MetricBox, ...] = ()  # the KPI lane, when the map measures something at its stages or touchpoints
 
 
-@dataclass(frozen=True)
-class _Marker:
+class _Marker(NamedTuple):
     """What a start marker beside its card shows the track assignment: just an id."""
 
     id: str
