@@ -7,9 +7,8 @@ one error line) and the CLI prints results in input order.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from cjmap.diagnostics import Diagnostic, Location, structural
 from cjmap.lint.pipeline import check
@@ -20,8 +19,7 @@ if TYPE_CHECKING:
     from cjmap.rules import Context
 
 
-@dataclass(frozen=True)
-class RenderTask:
+class RenderTask(NamedTuple):
     path: Path
     display: str
     targets: tuple[tuple[str, Path], ...]  # (format, output path), in the order they are written
@@ -35,8 +33,7 @@ class RenderTask:
     data: tuple[Path, ...] = ()  # metric data files named with --data, besides the map's own
 
 
-@dataclass(frozen=True)
-class Rendered:
+class Rendered(NamedTuple):
     file: str
     diagnostics: tuple[Diagnostic, ...]
     written: tuple[Path, ...] = ()
@@ -64,8 +61,7 @@ def render_files(tasks: Sequence[RenderTask]) -> list[Rendered]:
     return [_finish(s) if isinstance(s, _Started) else s for s in started]
 
 
-@dataclass(frozen=True)
-class _Started:
+class _Started(NamedTuple):
     """A map loaded and checked, its rendering begun: what is left is building the outputs and writing them."""
 
     task: RenderTask
@@ -82,20 +78,20 @@ def _start(task: RenderTask) -> _Started | Rendered:
     result = check(task.path, task.display, task.policy, task.context, task.data)
     done = Rendered(file=result.file, diagnostics=result.diagnostics, sources=result.sources)
     if result.journey is None:
-        return replace(done, loaded=False)
+        return done._replace(loaded=False)
     if not result.journey.stages:
         if not task.named:
-            return replace(done, skipped=True)
+            return done._replace(skipped=True)
         nothing = structural(
             "CJM002",
             Location(result.file, 1, 1),
             "nothing to render: the file defines no stages (a shared definitions file?)",
         )
-        return replace(done, diagnostics=(*result.diagnostics, nothing), loaded=False)
+        return done._replace(diagnostics=(*result.diagnostics, nothing), loaded=False)
     clash = next((t for _, t in task.targets if _same_file(t, task.path)), None)
     if clash is not None:
-        return replace(
-            done, error=f"{clash} is the map itself; rename the map to *.cjmap.yaml or choose another -o folder"
+        return done._replace(
+            error=f"{clash} is the map itself; rename the map to *.cjmap.yaml or choose another -o folder"
         )
     formats = [fmt for fmt, _ in task.targets]
     try:
@@ -110,7 +106,7 @@ def _start(task: RenderTask) -> _Started | Rendered:
             task.lanes,
         )
     except RenderError as e:
-        return replace(done, error=f"{task.display}: {e}")
+        return done._replace(error=f"{task.display}: {e}")
     return _Started(task, done, rendering, formats, (task.path, *result.sources))
 
 
@@ -124,14 +120,14 @@ def _finish(started: _Started) -> Rendered:
     try:
         outputs = build_outputs(started.rendering, started.formats)
     except RenderError as e:
-        return replace(done, error=f"{task.display}: {e}")
+        return done._replace(error=f"{task.display}: {e}")
     try:
         task.targets[0][1].parent.mkdir(parents=True, exist_ok=True)
         write_all([(target, outputs[fmt]) for fmt, target in task.targets], inputs=started.inputs)
     except (OSError, ValueError) as e:  # name the output the user asked for, not our temporary file
         where = getattr(e, "filename", None) or task.targets[0][1]
-        return replace(done, error=f"cannot write to {where}: {why(e)}")
-    return replace(done, written=tuple(target for _, target in task.targets))
+        return done._replace(error=f"cannot write to {where}: {why(e)}")
+    return done._replace(written=tuple(target for _, target in task.targets))
 
 
 def _same_file(target: Path, source: Path) -> bool:

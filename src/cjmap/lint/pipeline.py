@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from cjmap.diagnostics import Diagnostic, MapError, Severity
 from cjmap.resolve import Journey, resolve
@@ -25,8 +24,7 @@ MAP_SUFFIXES = (".yaml", ".yml")
 SKIPPED_FOLDERS = {"node_modules", "__pycache__", "site-packages", "venv"}
 
 
-@dataclass(frozen=True)
-class Checked:
+class Checked(NamedTuple):
     """One map after loading and linting: the journey when it loaded, and every finding."""
 
     file: str
@@ -80,8 +78,7 @@ def check(
     return Checked(shown, journey, tuple(found), read)
 
 
-@dataclass(frozen=True)
-class LintTask:
+class LintTask(NamedTuple):
     """One map to lint, with its own settings: the unit of work `cjmap lint` spreads over processes."""
 
     path: Path
@@ -91,8 +88,7 @@ class LintTask:
     data: tuple[Path, ...] = ()  # metric data files named with --data, besides the map's own
 
 
-@dataclass(frozen=True)
-class Linted:
+class Linted(NamedTuple):
     """What comes back from a lint worker: findings only, not the journey, so little crosses processes."""
 
     file: str

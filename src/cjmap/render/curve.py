@@ -12,7 +12,7 @@ escaped; the full texts are in `<title>` elements for hover and screen readers.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from cjmap.render.dot import xml_text
 from cjmap.render.grid import text_width, wrap
@@ -33,8 +33,7 @@ LABEL_LINES = 5  # a low-point label wraps onto this many lines before it is cut
 STYLES = CURVE_STYLES  # (stroke, dash) per persona: told apart by pattern as well as by colour
 
 
-@dataclass(frozen=True)
-class Line:
+class Line(NamedTuple):
     id: str
     name: str
     stroke: str

@@ -6,13 +6,12 @@ diagram still sees "→ Verify identity, if the check passes" and "leaves: …".
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from cjmap.resolve import Journey
 
 
-@dataclass(frozen=True)
-class FlowStep:
+class FlowStep(NamedTuple):
     """One line of the grid's flow lane: where a branch goes and when, or why the customer leaves."""
 
     text: str

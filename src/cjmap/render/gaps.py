@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 from cjmap.diagnostics import Diagnostic
 from cjmap.resolve import Entity, Journey, Stage, Touchpoint
@@ -15,8 +15,7 @@ from cjmap.resolve import Entity, Journey, Stage, Touchpoint
 MAX_MATRIX_CELLS = 20_000  # e.g. 100 teams × 200 stages
 
 
-@dataclass(frozen=True)
-class Matrix:
+class Matrix(NamedTuple):
     """Rows (teams or channels) × stages; each cell holds the touchpoints it covers."""
 
     title: str
@@ -32,8 +31,7 @@ class Matrix:
         return tuple(i for i in range(len(self.cells[0])) if not any(row[i] for row in self.cells))
 
 
-@dataclass(frozen=True)
-class Gaps:
+class Gaps(NamedTuple):
     findings_by_stage: tuple[tuple[Stage | None, tuple[Diagnostic, ...]], ...]  # None: the map as a whole
     unowned: tuple[Touchpoint, ...]
     teams: Matrix

@@ -12,11 +12,10 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from pathlib import PurePath
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, NamedTuple, cast
 
 import jinja2
 from markupsafe import Markup
@@ -66,8 +65,7 @@ def _marked_for_personas(svg: Markup, journey: Journey) -> Markup:
     return Markup(_CARD_NODE.sub(mark, str(svg)))
 
 
-@dataclass(frozen=True)
-class Badge:
+class Badge(NamedTuple):
     """How an emotion score shows: number, word and colours (never colour alone)."""
 
     label: str
@@ -112,8 +110,7 @@ def report_lanes(journey: Journey) -> tuple[Lane, ...]:
     return (*GRID_LANES[:at], *extra, *GRID_LANES[at:])
 
 
-@dataclass(frozen=True)
-class FunnelView:
+class FunnelView(NamedTuple):
     """A funnel as the grid's Funnel lane reads it: whose (None: everyone's), each stage's by id, its notes."""
 
     persona: Persona | None

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 from importlib import import_module
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -91,8 +91,7 @@ class Rendering:
 Build = Callable[[Rendering], str | bytes]
 
 
-@dataclass(frozen=True)
-class OutputFormat:
+class OutputFormat(NamedTuple):
     name: str  # what --format takes
     suffix: str  # the output file's ending: car.cjmap.yaml -> car.<suffix>
     summary: str  # one line for the README table

@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Generic, TypeVar
+from typing import Generic, NamedTuple, TypeVar
 
 from cjmap.diagnostics import Diagnostic, Location, Severity
 from cjmap.resolve import Journey
@@ -58,8 +58,7 @@ class Option(Generic[T]):
         return f"{self.key} = {default}: {self.doc} ({', '.join(limits)})"
 
 
-@dataclass(frozen=True)
-class Finding:
+class Finding(NamedTuple):
     where: Location
     message: str
 

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True)
-class Lane:
+class Lane(NamedTuple):
     """One row of the stage × lane grid. `kind` says how its cells are made: `touchpoints` (the cards), `flow`
     (branches and exits), `text` (one text per touchpoint), `list` (items per touchpoint) or `owners`."""
 
