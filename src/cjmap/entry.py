@@ -52,9 +52,9 @@ def bare_command(args: Sequence[str]) -> Callable[[], None] | None:
     `--output-dir DIR` or `--output-dir=DIR`), run without typer (~30 ms: a third of a small lint, a sixth of
     a render): how people lint and render while they write, how pre-commit hooks call lint and how builds
     render. The command's own code does the work (`cli/lint_maps.py`, `cli/render_maps.py`), so the result
-    is the same either way; any other option, anything click might read another way (a value that starts
-    with `-`, an empty one, `-o` twice), a render of nothing (typer says what is missing) and click's shell
-    completion (a `_CJMAP_COMPLETE` variable) go through typer."""
+    is the same either way. Typer gets the rest: any other option; anything click might read another way
+    (a value that starts with `-`, an empty one, `-o` twice, a path that is there but cannot be read); a
+    render of nothing (typer says what is missing); click's shell completion (a `_CJMAP_COMPLETE` variable)."""
     if not args or args[0] not in ("lint", "render"):
         return None
     named = _paths_and_output(args[1:]) if args[0] == "render" else (list(args[1:]), None)
@@ -62,6 +62,8 @@ def bare_command(args: Sequence[str]) -> Callable[[], None] | None:
         return None
     words, output = named
     if args[0] == "render" and not words:
+        return None
+    if any(_refused_by_click(word) for word in [*words, *([output] if output else [])]):
         return None
     if any(name.startswith("_") and name.endswith("_COMPLETE") for name in os.environ):
         return None
@@ -107,6 +109,16 @@ def _paths_and_output(words: Sequence[str]) -> tuple[list[str], str | None] | No
             return None
         output = value
     return paths, output
+
+
+def _refused_by_click(word: str) -> bool:
+    """Whether click's path type, which typer gives every path argument and option, refuses `word` before
+    the command runs: something is there that cannot be read (typer then says so, as a usage error)."""
+    try:
+        os.stat(word)
+    except (OSError, ValueError):
+        return False
+    return not os.access(word, os.R_OK)
 
 
 def _quiet_streams() -> None:
