@@ -22,6 +22,8 @@ from conftest import EXAMPLES, MINIMAL, TIME_LIMIT, cli_environment, write
 
 # the bare road: typer cannot be imported, so only a run that never needs it succeeds
 BARE = "import sys; sys.modules['typer'] = None; sys.argv[0] = 'cjmap'; import cjmap.entry as e; e.main()"
+# the command as shipped: the bare road when it can, typer otherwise
+SHIPPED = "import sys; sys.argv[0] = 'cjmap'; import cjmap.entry as e; e.main()"
 # typer's road: the same entry point, with the bare road switched off
 TYPER = "import sys; sys.argv[0] = 'cjmap'; import cjmap.entry as e; e.bare_command = lambda args: None; e.main()"
 # Ctrl-C as the lint starts looking for maps (both roads call `discover`): a deterministic interrupt
@@ -169,7 +171,7 @@ def test_anything_else_with_an_output_folder_goes_to_typer(tmp_path: Path, args:
 
     assert bare_command(["render", *args]) is None
     maps(tmp_path)
-    shipped = run("import sys; sys.argv[0] = 'cjmap'; import cjmap.entry as e; e.main()", ["render", *args], tmp_path)
+    shipped = run(SHIPPED, ["render", *args], tmp_path)
     typer = run(TYPER, ["render", *args], tmp_path)
     assert (shipped.returncode, shipped.stdout, shipped.stderr) == (typer.returncode, typer.stdout, typer.stderr)
     assert b"Traceback" not in shipped.stderr
@@ -202,7 +204,7 @@ def test_a_completion_request_goes_to_typer(tmp_path: Path) -> None:
     """With click's completion variable set, `cjmap lint` is typer's: the command as shipped answers as typer does."""
     env = {"_CJMAP_COMPLETE": "bash_complete", "COMP_WORDS": "cjmap lint", "COMP_CWORD": "1"}
     maps(tmp_path)
-    shipped = run("import sys; sys.argv[0] = 'cjmap'; import cjmap.entry as e; e.main()", ["lint"], tmp_path, env)
+    shipped = run(SHIPPED, ["lint"], tmp_path, env)
     typer = run(TYPER, ["lint"], tmp_path, env)
     assert (shipped.returncode, shipped.stdout, shipped.stderr) == (typer.returncode, typer.stdout, typer.stderr)
     assert b"Traceback" in run(BARE, ["lint"], tmp_path, env).stderr  # the bare road declined: typer was needed
@@ -302,3 +304,77 @@ def test_the_bare_road_is_taken_without_typer(tmp_path: Path) -> None:
 def test_examples_lint_alike(tmp_path: Path) -> None:
     bare, typer = both_roads(tmp_path, lambda folder: None, ["lint", str(EXAMPLES)])
     assert bare == typer
+
+
+LONG = "a" * 300  # longer than one name may be (255 bytes): looking it up fails with "File name too long"
+AWKWARD_CASES = [
+    ["lint", LONG],
+    ["lint", f"{LONG}/x.cjmap.yaml"],
+    ["render", LONG],
+    ["render", f"{LONG}/x"],
+    ["render", "-o", LONG, "ok.cjmap.yaml"],
+    ["render", "-o", f"{LONG}/x", "ok.cjmap.yaml"],
+    ["render", "-o", "loop", "ok.cjmap.yaml"],  # the folder is a link to itself
+    ["render", "ok.cjmap.yaml", "--output-dir=loop/x"],
+    ["lint", "loop"],
+]
+
+
+@pytest.mark.parametrize("args", AWKWARD_CASES, ids=lambda args: repr(args)[:60])
+def test_paths_the_system_cannot_follow_are_one_line_on_both_roads(tmp_path: Path, args: list[Arg]) -> None:
+    """Names too long to look up and links to themselves, as maps and as output folders, were tracebacks
+    (`Path.exists` raises for a long name, `Path.resolve` for a loop, on Python 3.11) on both roads."""
+
+    def setup(folder: Path) -> None:
+        maps(folder)
+        (folder / "loop").symlink_to("loop")
+
+    bare, typer = both_roads(tmp_path, setup, args)
+    assert bare == typer
+    assert bare[0] == 2 and b"Traceback" not in bare[2]
+    said = (bare[1] + bare[2]).decode()
+    reasons = ("File name too long", "File exists", "Too many levels of symbolic links", "no such file")
+    assert any(reason in said for reason in reasons), said
+
+
+def test_an_output_that_is_a_link_to_itself_is_replaced_on_both_roads(tmp_path: Path) -> None:
+    def setup(folder: Path) -> None:
+        maps(folder)
+        (folder / "out").mkdir()
+        (folder / "out" / "ok.svg").symlink_to("ok.svg")
+
+    bare, typer = both_roads(tmp_path, setup, ["render", "-o", "out", "ok.cjmap.yaml"])
+    assert bare == typer
+    assert bare[0] == 0 and bare[3]["out/ok.svg"].startswith(b"<?xml")
+
+
+def test_a_path_click_refuses_as_unreadable_goes_to_typer(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Typer's path type refuses a path that is there but cannot be read (a usage error); the bare road must
+    not run such a command its own way. (Root reads everything, so `os.access` stands in for a locked file.)"""
+    import cjmap.entry
+    from cjmap.entry import bare_command
+
+    write(tmp_path, "ok.cjmap.yaml", MINIMAL)
+    monkeypatch.chdir(tmp_path)
+    assert bare_command(["render", "-o", "out", "ok.cjmap.yaml"]) is not None
+    (tmp_path / "out").mkdir()
+    locked = {"out", "ok.cjmap.yaml"}
+    monkeypatch.setattr(cjmap.entry.os, "access", lambda path, mode: os.fspath(path) not in locked)
+    assert bare_command(["render", "-o", "out", "m.cjmap.yaml"]) is None
+    assert bare_command(["render", "ok.cjmap.yaml"]) is None
+    assert bare_command(["lint", "ok.cjmap.yaml"]) is None
+    assert bare_command(["lint", "nowhere.cjmap.yaml"]) is not None  # nothing there: click lets it through
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/sys/vm/drop_caches"), reason="needs Linux's /proc")
+def test_a_file_that_cannot_be_read_even_by_root_gives_typers_usage_error(tmp_path: Path) -> None:
+    """/proc/sys/vm/drop_caches can be written, never read: typer refuses it as `-o` and as a map, and so does
+    the command as shipped (the bare road declines it)."""
+    if os.access("/proc/sys/vm/drop_caches", os.R_OK):
+        pytest.skip("readable here")
+    maps(tmp_path)
+    for args in (["render", "-o", "/proc/sys/vm/drop_caches", "ok.cjmap.yaml"], ["lint", "/proc/sys/vm/drop_caches"]):
+        shipped = run(SHIPPED, args, tmp_path)
+        typer = run(TYPER, args, tmp_path)
+        assert (shipped.returncode, shipped.stdout, shipped.stderr) == (typer.returncode, typer.stdout, typer.stderr)
+        assert shipped.returncode == 2 and b"is not readable" in shipped.stderr

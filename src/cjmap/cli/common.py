@@ -7,6 +7,7 @@ which typer lets through with its code, as it does its own Exit.
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Sequence
 from enum import Enum
@@ -174,11 +175,20 @@ def map_bytes(task: Any) -> int:
 DATA_HELP = "CSV or .xlsx of metric values (metric,at,value,date[,persona]) besides the map's own; one map only."
 
 
+def nothing_there(path: Path) -> bool:
+    """Whether a path on the command line names nothing (said before any work, as `no such file or folder`).
+    A name the system cannot look up (too long, say) is not "nothing": reading it says why, as CJM000."""
+    try:
+        return not path.exists()
+    except (OSError, ValueError):
+        return False
+
+
 def check_data_option(paths: Sequence[Path], data: Sequence[Path] | None) -> None:
     """--data belongs to one map: its rows name that map's touchpoints. Exit 2 when it cannot be used."""
     if not data:
         return
-    if len(paths) != 1 or paths[0].is_dir():
+    if len(paths) != 1 or os.path.isdir(paths[0]):
         _fail("--data goes with one map: name a single map file")
         raise SystemExit(EXIT_INPUT)
     for path in data:

@@ -23,6 +23,7 @@ from cjmap.cli.common import (
     _today,
     check_data_option,
     map_bytes,
+    nothing_there,
     say,
 )
 from cjmap.lint.formats import LINT_FORMATS
@@ -57,7 +58,7 @@ def lint_maps(
         _fail(f"--statistics prints counts as {counted}, not as {chosen.name}; drop one of the two")
         raise SystemExit(EXIT_INPUT)
     check_data_option(paths or [], data)
-    missing = [p for p in paths or () if not p.exists()]
+    missing = [p for p in paths or () if nothing_there(p)]
     if missing:
         for p in missing:
             say(f"{p}:1:1: error CJM000 no such file or folder [unreadable-file]", err=True)

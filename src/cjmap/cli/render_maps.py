@@ -7,6 +7,7 @@ and the keyword defaults are the command's (tests/test_light_lint.py compares th
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -22,9 +23,11 @@ from cjmap.cli.common import (
     _wrote,
     check_data_option,
     map_bytes,
+    nothing_there,
     say,
 )
 from cjmap.render.outputs import OUTPUT_FORMATS
+from cjmap.source.safeio import resolved
 
 DEFAULT_FORMATS = ",".join(f.name for f in OUTPUT_FORMATS.values() if f.default)
 
@@ -48,7 +51,7 @@ def render_maps(
     from cjmap.jobs.build import render_files
 
     chosen = _formats(formats)
-    missing = [p for p in paths if not p.exists()]
+    missing = [p for p in paths if nothing_there(p)]
     if missing:
         for p in missing:
             say(f"{_display(p)}:1:1: error CJM000 no such file or folder [unreadable-file]", err=True)
@@ -66,7 +69,7 @@ def render_maps(
     if watch:
         from cjmap.jobs.watch import watch_and_render
 
-        folders = [p for p in paths if p.is_dir()]
+        folders = [p for p in paths if os.path.isdir(p)]
         find_new = _new_maps(planner, folders) if folders else None
         watch_and_render(
             tasks,
@@ -117,7 +120,7 @@ class _Planner:
     ) -> None:
         from cjmap.lint.policy import PolicyFinder
 
-        self.named = {p.resolve() for p in paths if not p.is_dir()}
+        self.named = {resolved(p) for p in paths if not os.path.isdir(p)}
         self.output_dir, self.chosen, self.timeout, self.theme, self.today = output_dir, chosen, timeout, theme, today
         self.lanes, self.data = lanes, data
         self.policies = PolicyFinder()
@@ -131,7 +134,7 @@ class _Planner:
         policy = self.policies.for_path(path)
         folder = self.output_dir if self.output_dir is not None else path.parent
         targets = tuple((fmt, folder / f"{output_stem(path)}.{OUTPUT_FORMATS[fmt].suffix}") for fmt in self.chosen)
-        first = targets[0][1].resolve()
+        first = resolved(targets[0][1])
         if first in self.owners:
             _fail(
                 f"{_display(path)} and {self.owners[first]} would both write {targets[0][1]};"
@@ -148,7 +151,7 @@ class _Planner:
             context,
             self.timeout,
             f"cjmap {__version__}",
-            path.resolve() in self.named,
+            resolved(path) in self.named,
             self.theme,
             self.lanes,
             self.data,
@@ -178,7 +181,7 @@ def _new_maps(planner: _Planner, folders: list[Path]):
     def find(known: set[Path]) -> list:
         found = []
         for path in discover(folders):
-            key = path.resolve()
+            key = resolved(path)
             if key in known:
                 continue
             known.add(key)  # looked at once: a clash or a broken config is reported once, not every second

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from cjmap.diagnostics import Diagnostic, Location, structural
 from cjmap.lint.pipeline import check
+from cjmap.source.safeio import resolved
 
 if TYPE_CHECKING:
     from cjmap.lint.policy import Policy
@@ -133,6 +134,6 @@ def _finish(started: _Started) -> Rendered:
 def _same_file(target: Path, source: Path) -> bool:
     """Whether an output path names the map; a path the system cannot even look up names nothing."""
     try:
-        return target.exists() and target.resolve() == source.resolve()
+        return target.exists() and resolved(target) == resolved(source)
     except (OSError, ValueError):
         return False

@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from cjmap.jobs.build import Rendered, RenderTask, render_file
+from cjmap.source.safeio import resolved
 
 POLL_SECONDS = 0.25
 SETTLE_SECONDS = 0.2
@@ -47,7 +48,7 @@ def _changed(before: Stamp, after: Stamp) -> str:
 def _watched(task: RenderTask, result: Rendered, before: set[Path]) -> set[Path]:
     """The map, its imports and data files; when it did not load, what it read last time too, and a file that
     went missing (a data export being replaced, an import being renamed) stays watched until it comes back."""
-    now = {task.path.resolve(), *(p.resolve() for p in result.sources)}
+    now = {resolved(task.path), *(resolved(p) for p in result.sources)}
     return now | before if not result.loaded else now | {p for p in before if not p.exists()}
 
 
@@ -67,7 +68,7 @@ def watch_and_render(
     tasks = list(tasks)
     watched = [_watched(task, result, set()) for task, result in zip(tasks, first, strict=True)]
     stamps = [_stamp(files) for files in watched]
-    known = {task.path.resolve() for task in tasks}
+    known = {resolved(task.path) for task in tasks}
     say(f"watching {len(tasks)} map{'s' if len(tasks) != 1 else ''} and their imports; Ctrl-C to stop")
     try:
         polls = 0
@@ -77,7 +78,7 @@ def watch_and_render(
             if find_new is not None and polls % RESCAN_POLLS == 0:
                 for task in find_new(known):
                     tasks.append(task)
-                    watched.append({task.path.resolve()})
+                    watched.append({resolved(task.path)})
                     stamps.append(())  # never rendered: counts as changed, and is rendered once it settles
             for i, task in enumerate(tasks):
                 now = _stamp(watched[i])

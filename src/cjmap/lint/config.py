@@ -7,6 +7,7 @@ read and not exactly as the model wants it; a project without one, or with a wel
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 from dataclasses import dataclass, field
@@ -16,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from cjmap.diagnostics import Location, MapError, structural
 from cjmap.lint.plain_settings import PlainSettings, plain_settings
 from cjmap.source.project import PROJECT_MARKERS
-from cjmap.source.safeio import FileRefused, outside_project, read_limited
+from cjmap.source.safeio import FileRefused, outside_project, read_limited, resolved
 
 if TYPE_CHECKING:
     from cjmap.lint.settings import Settings
@@ -52,13 +53,13 @@ def find_config(start: Path) -> Path | None:
     One that cannot be read (a device, a pipe, too big, not UTF-8) is returned all the
     same, so that loading it says what is wrong instead of silently using another.
     """
-    start = start.resolve()
+    start = resolved(start)
     for folder in (start, *start.parents):
         cjmap_toml = folder / "cjmap.toml"
-        if cjmap_toml.exists() and not cjmap_toml.is_dir():
+        if _there_and_no_folder(cjmap_toml):
             return cjmap_toml
         pyproject = folder / "pyproject.toml"
-        if pyproject.exists() and not pyproject.is_dir():
+        if _there_and_no_folder(pyproject):
             try:
                 text = read_limited(pyproject, MAX_CONFIG_BYTES).decode("utf-8")
             except (OSError, UnicodeDecodeError):
@@ -66,6 +67,12 @@ def find_config(start: Path) -> Path | None:
             if re.search(r"^\[tool\.cjmap[\].]", text, re.MULTILINE):
                 return pyproject
     return None
+
+
+def _there_and_no_folder(path: Path) -> bool:
+    """A config file's place holds something other than a folder; False when the system cannot look it up
+    (a name too long for it: then nothing is there to read)."""
+    return os.path.exists(path) and not os.path.isdir(path)
 
 
 def load_config(path: Path, display: str | None = None, *, discovered: bool = False) -> Config:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from cjmap.diagnostics import Diagnostic, MapError, Severity
 from cjmap.resolve import Journey, resolve
 from cjmap.source.loader import MAX_BYTES, load_map, looks_like_map
+from cjmap.source.safeio import resolved
 
 if TYPE_CHECKING:
     from cjmap.lint.policy import Policy
@@ -115,9 +116,9 @@ def discover(paths: Iterable[Path]) -> Iterator[Path]:
     """
     seen: set[Path] = set()
     for path in paths:
-        candidates = [path] if not path.is_dir() else _walk(path)
+        candidates = [path] if not os.path.isdir(path) else _walk(path)
         for candidate in candidates:
-            key = candidate.resolve()
+            key = resolved(candidate)
             if key not in seen:
                 seen.add(key)
                 yield candidate

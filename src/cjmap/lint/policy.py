@@ -9,6 +9,7 @@ never has to keep comments.
 from __future__ import annotations
 
 import fnmatch
+import os
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
@@ -288,7 +289,7 @@ class PolicyFinder:
         if self._explicit is not None:
             file, config = self._explicit.file, self._explicit
         else:
-            file = find_config(path if path.is_dir() else path.parent)
+            file = find_config(path if os.path.isdir(path) else path.parent)
             config = None
         if file not in self._cache:
             if config is None:

@@ -8,6 +8,7 @@ parser and one notion of "where". Imports are followed only inside the project.
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import stat
@@ -167,8 +168,10 @@ def refuse_link_out_of_project(path: Path, display: str, code: str = "CJM000") -
     """
     try:
         here = outside_project(path, PROJECT_MARKERS)
-    except (OSError, ValueError, RuntimeError):  # a loop of links, or a path the system refuses
-        raise MapError([structural(code, Location(display), "is a symbolic link that cannot be followed")]) from None
+    except (OSError, ValueError, RuntimeError) as e:  # a loop of links, or a path the system refuses
+        looping = isinstance(e, RuntimeError) or getattr(e, "errno", None) == errno.ELOOP
+        said = "is a symbolic link that cannot be followed" if looping else f"cannot read file: {why(e)}"
+        raise MapError([structural(code, Location(display), said)]) from None
     if here is not None:
         raise MapError(
             [

@@ -24,6 +24,7 @@ __all__ = [
     "outside_project",
     "read_head",
     "read_limited",
+    "resolved",
     "why",
 ]
 
@@ -147,6 +148,15 @@ def outside_project(path: Path, markers: tuple[str, ...]) -> Path | None:
     root = next((f for f in written.parents if any((f / m).exists() for m in markers)), written.parent)
     here = root.resolve()
     return None if Path(path).resolve().is_relative_to(here) else here
+
+
+def resolved(path: Path) -> Path:
+    """Where `path` really is, to tell two names of one file apart; its absolute path when links cannot be
+    followed (a link to itself: Python 3.11 raises RuntimeError there) or the name is too long to look up."""
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError, ValueError):
+        return Path(os.path.abspath(path))
 
 
 def why(error: Exception) -> str:
