@@ -373,7 +373,11 @@ def test_a_file_that_cannot_be_read_even_by_root_gives_typers_usage_error(tmp_pa
     if os.access("/proc/sys/vm/drop_caches", os.R_OK):
         pytest.skip("readable here")
     maps(tmp_path)
-    for args in (["render", "-o", "/proc/sys/vm/drop_caches", "ok.cjmap.yaml"], ["lint", "/proc/sys/vm/drop_caches"]):
+    cases: list[list[Arg]] = [
+        ["render", "-o", "/proc/sys/vm/drop_caches", "ok.cjmap.yaml"],
+        ["lint", "/proc/sys/vm/drop_caches"],
+    ]
+    for args in cases:
         shipped = run(SHIPPED, args, tmp_path)
         typer = run(TYPER, args, tmp_path)
         assert (shipped.returncode, shipped.stdout, shipped.stderr) == (typer.returncode, typer.stdout, typer.stderr)

@@ -121,6 +121,27 @@ def test_symlink_import_pointing_outside_the_project(tmp_path: Path) -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("entry", "expected"),
+    [
+        ("loop.cjmap.yaml", "import 'loop.cjmap.yaml' is a symbolic link that leads round in a loop"),
+        ("a" * 300 + ".cjmap.yaml", "import 'aaaa"),
+        ("sub/" * 1100 + "x.cjmap.yaml", "import 'sub/sub/"),
+    ],
+    ids=["link loop", "long name", "long path"],
+)
+def test_an_import_that_cannot_be_followed_is_one_line(tmp_path: Path, entry: str, expected: str) -> None:
+    """Were tracebacks (RuntimeError from Path.resolve on a loop, OSError from Path.exists on a long name)."""
+    project = generated(tmp_path, "m.cjmap.yaml", MINIMAL.replace("title:", f"imports: [{entry}]\ntitle:").encode())
+    (project / "loop.cjmap.yaml").symlink_to("loop.cjmap.yaml")
+    for command in (["lint"], ["render", "-o", "out"]):
+        result = run_cli(*command, "m.cjmap.yaml", cwd=project)
+        assert result.returncode == 2 and "Traceback" not in result.stderr
+        said = result.stdout + result.stderr
+        assert f"error CJM005 {expected}" in said
+        assert "leads round in a loop" in said or "characters, too long for this system" in said
+
+
 def test_symlinked_map_is_read_but_its_imports_stay_bounded(tmp_path: Path) -> None:
     project = generated(tmp_path, "real.cjmap.yaml", MINIMAL.encode())
     (project / "link.cjmap.yaml").symlink_to(project / "real.cjmap.yaml")

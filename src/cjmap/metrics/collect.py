@@ -10,7 +10,6 @@ CJM601 at the file, row and column, and the rest of the data is used.
 from __future__ import annotations
 
 import difflib
-import errno
 import itertools
 import os
 import re
@@ -26,7 +25,7 @@ from cjmap.metrics.cells import cell_text, is_month, number_problem, parse_day, 
 from cjmap.metrics.tables import HEADER_SEARCH, Row, Table, TableError, read_table
 from cjmap.metrics.values import MAP, DataProblem, Definition, Metrics, Place, Point, Series, Share, Target
 from cjmap.source.project import PROJECT_MARKERS
-from cjmap.source.safeio import outside_project, why
+from cjmap.source.safeio import outside_project, unfollowable
 
 if TYPE_CHECKING:
     from cjmap import model as m
@@ -308,7 +307,7 @@ def _data_files(
         try:
             outside = outside_project(path, PROJECT_MARKERS)
         except (OSError, ValueError, RuntimeError) as e:
-            problems.append(DataProblem(asked, _unfollowable(str(path), e)))
+            problems.append(DataProblem(asked, unfollowable("data file", str(path), e)))
             continue
         if outside is not None:
             problems.append(
@@ -332,7 +331,7 @@ def _data_files(
         try:
             key = data_file.path.resolve()
         except (OSError, RuntimeError, ValueError) as e:
-            problems.append(DataProblem(data_file.asked, _unfollowable(str(data_file.path), e)))
+            problems.append(DataProblem(data_file.asked, unfollowable("data file", str(data_file.path), e)))
             continue
         if key not in seen:
             seen.add(key)
@@ -356,7 +355,7 @@ def _data_target(
         target = (folder / entry).resolve()
         exists = target.exists()
     except (OSError, RuntimeError, ValueError) as e:  # a link loop, a path longer than the system takes
-        problems.append(DataProblem(asked, _unfollowable(entry, e)))
+        problems.append(DataProblem(asked, unfollowable("data file", entry, e)))
         return None
     if not target.is_relative_to(project_root):
         problems.append(
@@ -367,17 +366,6 @@ def _data_target(
         problems.append(DataProblem(asked, f"data file '{entry}' not found"))
         return None
     return target
-
-
-def _unfollowable(entry: str, error: Exception) -> str:
-    """Why a data file's path cannot be followed, in words: a link loop, a path too long for the system."""
-    shown = entry if len(entry) <= 60 else f"{entry[:40]}\u2026{entry[-15:]}"
-    code = getattr(error, "errno", None)
-    if isinstance(error, RuntimeError) or code == errno.ELOOP:
-        return f"data file '{shown}' is a symbolic link that leads round in a loop; refusing to read it"
-    if code == errno.ENAMETOOLONG:
-        return f"data file '{shown}' has a path of {len(entry):,} characters, too long for this system"
-    return f"data file '{shown}' cannot be followed: {why(error)}"
 
 
 class _RowReader:

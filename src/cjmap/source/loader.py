@@ -28,6 +28,7 @@ from cjmap.source.safeio import (
     outside_project,
     read_head,
     read_limited,
+    unfollowable,
     why,
 )
 from cjmap.source.safeyaml import PathKey, parse_sized
@@ -265,7 +266,12 @@ def _import_target(
     if os.path.isabs(entry) or re.match(r"^[A-Za-z]:[\\/]", entry):
         errors.append(structural("CJM005", where, f"import '{entry}' is absolute; write it relative to this file"))
         return None
-    target = (importer.path.parent / entry).resolve()
+    try:
+        target = (importer.path.parent / entry).resolve()
+        exists = target.exists()
+    except (OSError, RuntimeError, ValueError) as e:  # a link loop, a path longer than the system takes
+        errors.append(structural("CJM005", where, unfollowable("import", entry, e)))
+        return None
     if not target.is_relative_to(project_root):
         errors.append(structural("CJM005", where, f"import '{entry}' leaves the project root {project_root}"))
         return None
@@ -273,7 +279,7 @@ def _import_target(
         names = " -> ".join(p.name for p in (*chain[chain.index(target) :], target))
         errors.append(structural("CJM005", where, f"import cycle: {names}"))
         return None
-    if not target.exists():  # a device or pipe exists: reading it says why it is refused
+    if not exists:  # a device or pipe exists: reading it says why it is refused
         errors.append(structural("CJM005", where, f"imported file '{entry}' not found"))
         return None
     return target

@@ -8,6 +8,7 @@ byte past the limit.
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import stat
@@ -25,6 +26,7 @@ __all__ = [
     "read_head",
     "read_limited",
     "resolved",
+    "unfollowable",
     "why",
 ]
 
@@ -157,6 +159,18 @@ def resolved(path: Path) -> Path:
         return path.resolve()
     except (OSError, RuntimeError, ValueError):
         return Path(os.path.abspath(path))
+
+
+def unfollowable(what: str, entry: str, error: Exception) -> str:
+    """Why a path a map names (an import, a data file) cannot be followed, in words: a link loop, a path too
+    long for the system, or the system's own reason."""
+    shown = entry if len(entry) <= 60 else f"{entry[:40]}\u2026{entry[-15:]}"
+    code = getattr(error, "errno", None)
+    if isinstance(error, RuntimeError) or code == errno.ELOOP:
+        return f"{what} '{shown}' is a symbolic link that leads round in a loop; refusing to read it"
+    if code == errno.ENAMETOOLONG:
+        return f"{what} '{shown}' has a path of {len(entry):,} characters, too long for this system"
+    return f"{what} '{shown}' cannot be followed: {why(error)}"
 
 
 def why(error: Exception) -> str:
