@@ -149,6 +149,36 @@ def test_dot_that_exceeds_its_memory_limit_fails_in_one_line(monkeypatch: pytest
     assert "ran out of its memory limit" in str(caught.value)
 
 
+@pytest.mark.skipif(not Path("/proc/self/limits").exists(), reason="needs Linux's /proc")
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ("(3 << 30, 3 << 30)", (3 << 30, 3 << 30)),  # a lower hard limit (a container's): kept, not raised
+        ("(3 << 30, resource.RLIM_INFINITY)", (3 << 30, 4 << 30)),  # a lower soft limit: kept too
+        ("(resource.RLIM_INFINITY, resource.RLIM_INFINITY)", (4 << 30, 4 << 30)),
+    ],
+    ids=["hard", "soft", "none"],
+)
+def test_dot_gets_its_memory_cap_or_the_lower_one_it_was_given(given: str, expected: tuple[int, int]) -> None:
+    """Under `ulimit -v` below the 4 GiB cap, every render was a traceback (raising a hard limit needs a
+    privilege); the cap is now the lower of the two, set before Graphviz reads a byte."""
+    import shutil
+    import subprocess
+    import sys
+
+    if shutil.which("dot") is None:
+        pytest.skip("Graphviz is not installed")
+    program = (
+        f"import resource; resource.setrlimit(resource.RLIMIT_AS, {given}); "
+        "from cjmap.render import start_layout; layout = start_layout('svg'); "
+        "print(open(f'/proc/{layout.process.pid}/limits').read()); layout.stop()"
+    )
+    done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, timeout=60)
+    line = next(line for line in done.stdout.splitlines() if line.startswith("Max address space"))
+    soft, hard = (int(word) for word in line.split()[3:5])
+    assert (soft, hard) == expected
+
+
 def test_a_flow_with_more_steps_than_the_diagram_limit_is_refused_before_dot(
     monkeypatch: pytest.MonkeyPatch, project: Path
 ) -> None:

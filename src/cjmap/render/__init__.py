@@ -41,11 +41,23 @@ def layout_svg(dot_source: str, timeout: float = DOT_TIMEOUT, *, engine: str = "
         raise RenderError(f"Graphviz ({engine}) wrote an SVG that is not UTF-8 text") from None
 
 
+def _memory_cap() -> tuple[int, int]:
+    """The Graphviz child's address-space limit (soft, hard): DOT_MEMORY, or a lower limit this process was
+    given (`ulimit -v`), which is kept: raising a hard limit needs a privilege a container rarely has."""
+    import resource
+
+    def lower(current: int) -> int:
+        return DOT_MEMORY if current == resource.RLIM_INFINITY else min(current, DOT_MEMORY)
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    return lower(soft), lower(hard)
+
+
 def _limit_memory() -> None:  # pragma: no cover - runs in the child between fork and exec
     """Cap the address space of the Graphviz child, so a hostile graph fails instead of eating the machine."""
     import resource
 
-    resource.setrlimit(resource.RLIMIT_AS, (DOT_MEMORY, DOT_MEMORY))
+    resource.setrlimit(resource.RLIMIT_AS, _memory_cap())
 
 
 def _limited_afterwards(process: subprocess.Popen[bytes]) -> bool:
@@ -56,7 +68,7 @@ def _limited_afterwards(process: subprocess.Popen[bytes]) -> bool:
     try:
         import resource
 
-        resource.prlimit(process.pid, resource.RLIMIT_AS, (DOT_MEMORY, DOT_MEMORY))
+        resource.prlimit(process.pid, resource.RLIMIT_AS, _memory_cap())
     except (ImportError, AttributeError, OSError):
         return False
     return True
@@ -127,6 +139,8 @@ def start_layout(fmt: str, timeout: float = DOT_TIMEOUT, *, engine: str = "dot",
             process = spawn(_limit_memory)
     except FileNotFoundError:
         raise RenderError(INSTALL_GRAPHVIZ) from None
+    except (OSError, subprocess.SubprocessError) as e:  # the limit or the start refused: nothing is drawn unbounded
+        raise RenderError(f"Graphviz ({engine}) could not be started with its memory limit: {e}") from None
     return Layout(process, engine, timeout)
 
 
