@@ -258,3 +258,22 @@ def test_output_folder_nobody_can_write(tmp_path: Path) -> None:
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert result.stderr.strip().splitlines()[-1].startswith("error: cannot write to /proc/self/m.svg: ")
     assert_outputs_untouched(project, "m")
+
+
+def test_a_map_in_a_folder_that_cannot_be_listed_is_an_error_not_skipped(tmp_path: Path) -> None:
+    """A folder deeper than the system's longest path cannot be listed; its maps were silently left out, and
+    `cjmap lint .` passed (exit 0, "no maps found") with a map unchecked. As root, this is the one unlistable
+    folder a test can make."""
+    project = generated(tmp_path, "ok.cjmap.yaml", MINIMAL.encode())
+    folder = os.open(project, os.O_RDONLY)
+    for name in ["deep"] + ["d" * 200] * 22:  # 22 × 201 characters: past Linux's 4,096, made one at a time
+        os.mkdir(name, dir_fd=folder)
+        inner = os.open(name, os.O_RDONLY, dir_fd=folder)
+        os.close(folder)
+        folder = inner
+    os.close(folder)
+    for command in (["lint", "--today", "2026-11-24", "."], ["render", ".", "-o", "out"]):
+        result = run_cli(*command, cwd=project)
+        said = result.stdout + result.stderr
+        assert result.returncode == 2 and "Traceback" not in said, said[-300:]
+        assert "error CJM000 cannot read file: File name too long" in said

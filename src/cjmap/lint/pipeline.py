@@ -125,8 +125,14 @@ def discover(paths: Iterable[Path]) -> Iterator[Path]:
 
 
 def _walk(folder: Path) -> list[Path]:
+    """Maps inside `folder`; a folder inside that cannot be listed is taken as one, so that reading it says
+    why (a map there must not pass a CI run unchecked)."""
     found = []
-    for dirpath, dirnames, filenames in os.walk(folder):
+
+    def unlisted(error: OSError) -> None:
+        found.append(Path(error.filename) if error.filename else folder)
+
+    for dirpath, dirnames, filenames in os.walk(folder, onerror=unlisted):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and d not in SKIPPED_FOLDERS)
         for name in sorted(filenames):
             candidate = Path(dirpath) / name

@@ -129,7 +129,11 @@ def read_source(path: Path, display: str, max_bytes: int = MAX_BYTES) -> SourceF
     except FileRefused as e:
         raise MapError([structural("CJM000", here, str(e))]) from None
     except (OSError, ValueError) as e:  # ValueError: a NUL in the path
-        raise MapError([structural("CJM000", here, f"cannot read file: {why(e)}")]) from None
+        if os.path.isdir(path):  # met while walking a folder: one that cannot be listed
+            said = f"cannot list folder: {why(e)}; the maps in it were not checked"
+        else:
+            said = f"cannot read file: {why(e)}"
+        raise MapError([structural("CJM000", here, said)]) from None
     text = _decode(raw, display)
     data, positions, key_positions, alias_bytes = parse_sized(text, display)
     return SourceFile(path.resolve(), display, text, data, positions, key_positions, len(raw) + alias_bytes)
