@@ -168,6 +168,28 @@ def test_lint_unloadable_map_exits_2_and_still_reports_the_others(project: Path)
     assert "Traceback" not in result.stderr
 
 
+def test_a_link_that_leads_nowhere_is_said_for_what_it_is(project: Path) -> None:
+    """A link named on the command line was "no such file or folder", though the link is there."""
+    (project / "loop.cjmap.yaml").symlink_to("loop.cjmap.yaml")
+    (project / "gone.cjmap.yaml").symlink_to("removed.cjmap.yaml")
+    result = run_cli("lint", "loop.cjmap.yaml", "gone.cjmap.yaml", cwd=project)
+    assert result.returncode == 2
+    assert "loop.cjmap.yaml:1:1: error CJM000 is a symbolic link that cannot be followed" in result.stdout
+    assert "gone.cjmap.yaml:1:1: error CJM000 cannot read file: No such file or directory" in result.stdout
+
+
+@pytest.mark.parametrize("place", ["file", "loop", "dangling"])
+def test_an_output_folder_whose_place_holds_something_else_is_said_so(project: Path, place: str) -> None:
+    write(project, "m.cjmap.yaml", MINIMAL)
+    if place == "file":
+        write(project, "out", "not a folder")
+    else:
+        (project / "out").symlink_to("out" if place == "loop" else "nowhere")
+    result = run_cli("render", "-o", "out", "m.cjmap.yaml", cwd=project)
+    assert result.returncode == 2
+    assert result.stderr.strip().endswith("error: cannot write to out: it is not a folder")
+
+
 def test_lint_missing_path_and_misuse_exit_2(project: Path) -> None:
     missing = run_cli("lint", "nope.cjmap.yaml", cwd=project)
     assert missing.returncode == 2

@@ -177,9 +177,10 @@ DATA_HELP = "CSV or .xlsx of metric values (metric,at,value,date[,persona]) besi
 
 def nothing_there(path: Path) -> bool:
     """Whether a path on the command line names nothing (said before any work, as `no such file or folder`).
-    A name the system cannot look up (too long, say) is not "nothing": reading it says why, as CJM000."""
+    A link that leads nowhere or round in a loop, or a name the system cannot look up (too long, say), is not
+    "nothing": reading it says why, as CJM000."""
     try:
-        return not path.exists()
+        return not path.exists() and not path.is_symlink()
     except (OSError, ValueError):
         return False
 
@@ -192,10 +193,6 @@ def check_data_option(paths: Sequence[Path], data: Sequence[Path] | None) -> Non
         _fail("--data goes with one map: name a single map file")
         raise SystemExit(EXIT_INPUT)
     for path in data:
-        try:
-            missing = not path.exists() and not path.is_symlink()  # a looping link is reported as CJM601
-        except OSError:
-            missing = False  # a path too long for the system: reading it reports why, as CJM601
-        if missing:
+        if nothing_there(path):  # a looping link, a path too long: reading it reports why, as CJM601
             say(f"{_display(path)}:1:1: error CJM000 no such data file [unreadable-file]", err=True)
             raise SystemExit(EXIT_INPUT)

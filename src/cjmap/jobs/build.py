@@ -122,8 +122,13 @@ def _finish(started: _Started) -> Rendered:
         outputs = build_outputs(started.rendering, started.formats)
     except RenderError as e:
         return done._replace(error=f"{task.display}: {e}")
+    folder = task.targets[0][1].parent
     try:
-        task.targets[0][1].parent.mkdir(parents=True, exist_ok=True)
+        folder.mkdir(parents=True, exist_ok=True)
+    except (OSError, ValueError) as e:  # FileExistsError: a file, or a link to nowhere, holds a folder's place
+        said = "it is not a folder" if isinstance(e, FileExistsError) else why(e)
+        return done._replace(error=f"cannot write to {getattr(e, 'filename', None) or folder}: {said}")
+    try:
         write_all([(target, outputs[fmt]) for fmt, target in task.targets], inputs=started.inputs)
     except (OSError, ValueError) as e:  # name the output the user asked for, not our temporary file
         where = getattr(e, "filename", None) or task.targets[0][1]
