@@ -49,6 +49,28 @@ def test_outputs_are_deterministic() -> None:
     assert first == second
 
 
+def test_a_pdf_is_dated_by_its_day_and_its_cross_references_still_hold(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Cairo writes the clock's second into /CreationDate, so a PDF differed from one run to the next."""
+    import cjmap.render.outputs
+
+    drawn = []
+    for clock in ("20260102030405", "20991231235959"):  # Graphviz run at two different seconds
+        layout = cjmap.render.outputs.Rendering.layout
+
+        def at(rendering: object, fmt: str, layout=layout, clock=clock) -> bytes:
+            return re.sub(rb"\(D:\d{14}", f"(D:{clock}".encode(), layout(rendering, fmt), count=1)
+
+        monkeypatch.setattr(cjmap.render.outputs.Rendering, "layout", at)
+        drawn.append(render_journey(car().journey, ["pdf"], (), GENERATOR, today=date(2026, 1, 2))["pdf"])
+        monkeypatch.undo()
+    assert drawn[0] == drawn[1]
+    pdf = drawn[0]
+    assert b"/CreationDate (D:20260102000000Z)" in pdf
+    table = pdf[int(pdf.rsplit(b"startxref", 1)[1].split()[0]) :]
+    offsets = [int(line.split()[0]) for line in table.splitlines() if line.endswith((b" n", b" n "))]
+    assert offsets and all(re.match(rb"\d+ 0 obj", pdf[at : at + 20]) for at in offsets)
+
+
 def svg_tree(svg: bytes) -> ET.Element:
     return ET.fromstring(svg)
 

@@ -164,7 +164,19 @@ def png(rendering: Rendering) -> bytes:
 
 
 def pdf(rendering: Rendering) -> bytes:
-    return rendering.layout("pdf")
+    """Graphviz's PDF, dated by the day it is judged on rather than the second it was drawn (Cairo writes the
+    clock into `/CreationDate`), so that a PDF is the same bytes for the same map on the same day, as every
+    other output is. The new date is no longer than the old one (spaces make up the rest, between tokens),
+    so the byte offsets in the PDF's cross-reference table stay right."""
+    import re
+
+    drawn = rendering.layout("pdf")
+    found = re.search(rb"/CreationDate \(D:[^)]*\)", drawn)
+    day = rendering.today or date.today()
+    dated = f"/CreationDate (D:{day:%Y%m%d}000000Z)".encode()
+    if found is None or len(dated) > len(found[0]):
+        return drawn
+    return drawn[: found.start()] + dated.ljust(len(found[0])) + drawn[found.end() :]
 
 
 def dot(rendering: Rendering) -> str:
