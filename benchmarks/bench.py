@@ -14,7 +14,8 @@ same file (found on the PATH or given with `--yamllint`), so a busy machine slow
 machine's load average is printed before and after: on a shared machine read the ratios, not the times.
 
 `cjmap render` (svg + html) of 30 touchpoints is paired the same way with Mermaid CLI (`mmdc`) rendering
-the same journey, 30 tasks in 5 sections, to SVG (`--repeat` rounds: mmdc takes seconds). mmdc is not a
+the same journey, 30 tasks in 5 sections, to SVG (three times `--repeat` rounds, 15 by default: the ratio
+sits near its target, and a median of five moved it by a tenth from one run to the next). mmdc is not a
 dependency of cjmap; install it by hand, its headless browser pointed at the system's Chromium:
 
     PUPPETEER_SKIP_DOWNLOAD=1 npm install --prefix /tmp/mmdc @mermaid-js/mermaid-cli
@@ -228,7 +229,7 @@ def print_ratio(pair: list[Result], goal: str) -> None:
     """How many times the time of its peer a paired case takes (nothing when the peer was left out)."""
     if len(pair) == 2:
         ratio = statistics.median(pair[0].times) / statistics.median(pair[1].times)
-        print(f"{pair[0].name} takes {ratio:.2f}× the time of {pair[1].name}, paired in one run{goal}")
+        print(f"{pair[0].name} takes {ratio:.3f}× the time of {pair[1].name}, paired in one run{goal}")
 
 
 MMDC_MISSING = (
@@ -275,7 +276,7 @@ def main() -> None:
         print("| work | median | max | peak memory | target |\n|---|---|---|---|---|")
         mermaid = mermaid_command(args.mmdc or shutil.which("mmdc"), args.mmdc_config, root)
         if args.mermaid_only:
-            rendered = render_pair(root, out, mermaid, r)
+            rendered = render_pair(root, out, mermaid, 3 * r)
             print()
             print_ratio(rendered, " (target: at most 0.1×)")
             if not mermaid:
@@ -317,7 +318,7 @@ def main() -> None:
             root,
             max(r, short // 2),
         )
-        rendered = render_pair(root, out, mermaid, r)
+        rendered = render_pair(root, out, mermaid, 3 * r)
         large = run(
             "`cjmap render`, 1,000 touchpoints",
             "< 1 s, < 300 MB",
