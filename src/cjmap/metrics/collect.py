@@ -12,7 +12,6 @@ from __future__ import annotations
 import difflib
 import itertools
 import os
-import re
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
@@ -25,7 +24,7 @@ from cjmap.metrics.cells import cell_text, is_month, number_problem, parse_day, 
 from cjmap.metrics.tables import HEADER_SEARCH, Row, Table, TableError, read_table
 from cjmap.metrics.values import MAP, DataProblem, Definition, Metrics, Place, Point, Series, Share, Target
 from cjmap.source.project import PROJECT_MARKERS
-from cjmap.source.safeio import outside_project, unfollowable
+from cjmap.source.safeio import follow, outside_project, unfollowable, written_absolute
 
 if TYPE_CHECKING:
     from cjmap import model as m
@@ -348,15 +347,14 @@ def _data_target(
     if not entry.strip() or "\x00" in entry:
         problems.append(DataProblem(asked, "data file path is empty or holds a NUL character"))
         return None
-    if os.path.isabs(entry) or re.match(r"^[A-Za-z]:[\\/]", entry):
+    if written_absolute(entry):
         problems.append(DataProblem(asked, f"data file '{entry}' is absolute; write it relative to this map"))
         return None
-    try:
-        target = (folder / entry).resolve()
-        exists = target.exists()
-    except (OSError, RuntimeError, ValueError) as e:  # a link loop, a path longer than the system takes
-        problems.append(DataProblem(asked, unfollowable("data file", entry, e)))
+    followed = follow(folder, entry, "data file")
+    if isinstance(followed, str):
+        problems.append(DataProblem(asked, followed))
         return None
+    target, exists = followed
     if not target.is_relative_to(project_root):
         problems.append(
             DataProblem(asked, f"data file '{entry}' leaves the project root {project_root}; refusing to read it")

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import errno
 import os
-import re
 import stat
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -25,11 +24,12 @@ from cjmap.source.safeio import (
     SNIFF_BYTES,
     FileRefused,
     TooBig,
+    follow,
     outside_project,
     read_head,
     read_limited,
-    unfollowable,
     why,
+    written_absolute,
 )
 from cjmap.source.safeyaml import PathKey, parse_sized
 
@@ -267,15 +267,14 @@ def _import_target(
     if "\x00" in entry:  # no file system accepts it: Path.resolve() raises ValueError
         errors.append(structural("CJM005", where, "import path contains a NUL character"))
         return None
-    if os.path.isabs(entry) or re.match(r"^[A-Za-z]:[\\/]", entry):
+    if written_absolute(entry):
         errors.append(structural("CJM005", where, f"import '{entry}' is absolute; write it relative to this file"))
         return None
-    try:
-        target = (importer.path.parent / entry).resolve()
-        exists = target.exists()
-    except (OSError, RuntimeError, ValueError) as e:  # a link loop, a path longer than the system takes
-        errors.append(structural("CJM005", where, unfollowable("import", entry, e)))
+    followed = follow(importer.path.parent, entry, "import")
+    if isinstance(followed, str):
+        errors.append(structural("CJM005", where, followed))
         return None
+    target, exists = followed
     if not target.is_relative_to(project_root):
         errors.append(structural("CJM005", where, f"import '{entry}' leaves the project root {project_root}"))
         return None

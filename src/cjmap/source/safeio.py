@@ -25,8 +25,10 @@ __all__ = [
     "outside_project",
     "read_head",
     "read_limited",
+    "follow",
     "resolved",
     "unfollowable",
+    "written_absolute",
     "why",
 ]
 
@@ -159,6 +161,21 @@ def resolved(path: Path) -> Path:
         return path.resolve()
     except (OSError, RuntimeError, ValueError):
         return Path(os.path.abspath(path))
+
+
+def written_absolute(entry: str) -> bool:
+    """Whether a path written in a map is absolute, on this system or on Windows (`C:\\...`): maps travel."""
+    return os.path.isabs(entry) or re.match(r"^[A-Za-z]:[\\/]", entry) is not None
+
+
+def follow(folder: Path, entry: str, what: str) -> tuple[Path, bool] | str:
+    """Where a path written in a map (an import, a data file) leads from `folder`, and whether something is
+    there; or, in words, why it cannot be followed (see `unfollowable`)."""
+    try:
+        target = (folder / entry).resolve()
+        return target, target.exists()
+    except (OSError, RuntimeError, ValueError) as e:  # a link loop, a path longer than the system takes
+        return unfollowable(what, entry, e)
 
 
 def unfollowable(what: str, entry: str, error: Exception) -> str:
